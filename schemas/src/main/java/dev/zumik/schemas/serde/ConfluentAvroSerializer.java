@@ -1,0 +1,106 @@
+package dev.zumik.schemas.serde;
+
+import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (generated or generic) in the Confluent wire format, registering the schema
+ * under {@code <topic>-value} (or {@code -key}) on first use, or only looking it up when
+ * {@code auto.register.schemas=false}. Usable by class name from any Kafka client configuration.
+ */
+public final class ConfluentAvroSerializer<T extends GenericContainer> implements Serializer<T> {
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+
+    private SchemaRegistryClient registry;
+    private boolean isKey;
+    private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+
+    /** For Kafka's configure-by-class-name path; {@link #configure} must follow. */
+    public ConfluentAvroSerializer() { }
+
+    public ConfluentAvroSerializer(final SchemaRegistryClient registry, final boolean isKey) {
+        this.registry = registry;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(final Map<String, ?> configs, final boolean isKey) {
+        if (registry == null) {
+            this.registry = new SchemaRegistryClient(RegistrySettings.fromConfig(configs));
+        }
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(final String topic, final T data) {
+        if (data == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new SerializationException("ConfluentAvroSerializer is not configured: schema.registry.url is missing");
+        }
+        final Schema schema = data.getSchema();
+        final int id = schemaId(topic, schema);
+        try {
+            final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            final byte[] header = new byte[WireFormat.HEADER_SIZE];
+            WireFormat.writeHeader(header, id);
+            out.write(header);
+            final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
+            ENCODERS.set(encoder);
+            writer(schema, data).write(data, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (final IOException | RuntimeException e) {
+            throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int schemaId(final String topic, final Schema schema) {
+        final String subject = WireFormat.subject(topic, isKey);
+        final Map<Schema, Integer> bySchema = ids.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        final Integer cached = bySchema.get(schema);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            final int id;
+            if (registry.settings().autoRegister()) {
+                id = registry.register(subject, schema);
+            } else {
+                id = registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(
+                        "Schema " + schema.getFullName() + " is not registered under subject " + subject
+                                + " and auto.register.schemas is false"));
+            }
+            bySchema.put(schema, id);
+            return id;
+        } catch (final SchemaRegistryException e) {
+            throw new SerializationException("Cannot get a schema id for subject " + subject + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private DatumWriter<Object> writer(final Schema schema, final T data) {
+        return writers.computeIfAbsent(schema, s -> data instanceof SpecificRecord
+                ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))
+                : new GenericDatumWriter<>(s));
+    }
+}
