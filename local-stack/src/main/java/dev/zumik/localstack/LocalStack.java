@@ -1,0 +1,92 @@
+package dev.zumik.localstack;
+
+import dev.zumik.localstack.kafka.EmbeddedKafka;
+import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
+import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The embedded default in one object: a real KRaft Kafka (one node, or several for replication tests)
+ * and the Confluent-compatible schema registry stored in it. Used by {@code zumik dev}, the demo and
+ * every integration test.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final AtomicInteger TOPIC_SEQUENCE = new AtomicInteger();
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSchemaRegistry registry;
+    private final SchemaRegistryClient registryClient;
+
+    private LocalStack(final EmbeddedKafka kafka, final EmbeddedSchemaRegistry registry) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
+    }
+
+    /**
+     * Starts broker(s) and registry.
+     *
+     * @param dataDir      where Kafka keeps its data across restarts; null for a temporary directory
+     * @param kafkaPort    client port of the first broker, 0 for a free one
+     * @param registryPort registry HTTP port, 0 for a free one
+     * @param brokers      number of KRaft nodes (3 gives replication factor 3, min ISR 2)
+     */
+    public static LocalStack start(final Path dataDir, final int kafkaPort, final int registryPort, final int brokers) {
+        final EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).port(kafkaPort).brokers(brokers).build()
+                .start(Duration.ofSeconds(90));
+        try {
+            return new LocalStack(kafka, EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort));
+        } catch (final RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    /** One broker, free ports, temporary data. */
+    public static LocalStack startEphemeral() {
+        return start(null, 0, 0, 1);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    public SchemaRegistryClient registryClient() {
+        return registryClient;
+    }
+
+    /** Client settings any Kafka client with Zumik's serdes needs: bootstrap servers and registry URL. */
+    public Map<String, Object> clientProperties() {
+        final Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", bootstrapServers());
+        props.put(RegistrySettings.URL, registryUrl());
+        return props;
+    }
+
+    /** A topic name no other test in this JVM uses. */
+    public static String uniqueTopic(final String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + TOPIC_SEQUENCE.incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        try {
+            registry.close();
+        } finally {
+            kafka.close();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.zumik.localstack.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Confluent Schema Registry REST API subset that serializers, the Python client and operators
+ * use: subjects and versions, register and look up, schemas by id, compatibility config and checks.
+ * Handlers run off the event loop because writes wait for Kafka.
+ */
+final class RegistryApi {
+    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SchemaStore store;
+
+    RegistryApi(final SchemaStore store) {
+        this.store = store;
+    }
+
+    Router router(final Vertx vertx) {
+        final Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setBodyLimit(16L * 1024 * 1024));
+        router.get("/").blockingHandler(ctx -> reply(ctx, 200, JSON.createObjectNode()));
+        router.get("/schemas/types").blockingHandler(ctx -> reply(ctx, 200, JSON.createArrayNode().add("AVRO")));
+        router.get("/subjects").blockingHandler(ctx -> handle(ctx, () -> array(store.subjects())));
+        router.get("/subjects/:subject/versions").blockingHandler(ctx -> handle(ctx,
+                () -> array(store.versions(ctx.pathParam("subject")))));
+        router.post("/subjects/:subject/versions").blockingHandler(ctx -> handle(ctx, () -> {
+            final int id = store.register(ctx.pathParam("subject"), schemaText(ctx));
+            return JSON.createObjectNode().put("id", id);
+        }));
+        router.get("/subjects/:subject/versions/:version").blockingHandler(ctx -> handle(ctx,
+                () -> versionNode(store.version(ctx.pathParam("subject"), ctx.pathParam("version")))));
+        router.get("/subjects/:subject/versions/:version/schema").blockingHandler(ctx -> handle(ctx, () -> JSON.readTree(
+                store.schemaText(store.version(ctx.pathParam("subject"), ctx.pathParam("version"))))));
+        router.post("/subjects/:subject").blockingHandler(ctx -> handle(ctx, () -> {
+            final String subject = ctx.pathParam("subject");
+            return versionNode(store.lookup(subject, schemaText(ctx))
+                    .orElseThrow(() -> RegistryError.schemaNotFound("under subject '" + subject + "'")));
+        }));
+        router.delete("/subjects/:subject").blockingHandler(ctx -> handle(ctx,
+                () -> array(store.deleteSubject(ctx.pathParam("subject")))));
+        router.get("/schemas/ids/:id").blockingHandler(ctx -> handle(ctx, () -> {
+            final String idText = ctx.pathParam("id");
+            final int id = parseId(idText);
+            final String schema = store.schemaById(id).orElseThrow(() -> RegistryError.schemaNotFound(idText));
+            return JSON.createObjectNode().put("schema", schema);
+        }));
+        router.get("/schemas/ids/:id/schema").blockingHandler(ctx -> handle(ctx, () -> {
+            final String idText = ctx.pathParam("id");
+            return JSON.readTree(store.schemaById(parseId(idText)).orElseThrow(() -> RegistryError.schemaNotFound(idText)));
+        }));
+        router.get("/config").blockingHandler(ctx -> handle(ctx,
+                () -> JSON.createObjectNode().put("compatibilityLevel", store.globalCompatibility().name())));
+        router.put("/config").blockingHandler(ctx -> handle(ctx, () -> setConfig(ctx, Optional.empty())));
+        router.get("/config/:subject").blockingHandler(ctx -> handle(ctx, () -> {
+            final String subject = ctx.pathParam("subject");
+            final boolean defaultToGlobal = Boolean.parseBoolean(ctx.queryParams().get("defaultToGlobal"));
+            final Compatibility level = store.subjectCompatibility(subject)
+                    .or(() -> defaultToGlobal ? Optional.of(store.compatibility(subject)) : Optional.empty())
+                    .orElseThrow(() -> RegistryError.subjectConfigNotFound(subject));
+            return JSON.createObjectNode().put("compatibilityLevel", level.name());
+        }));
+        router.put("/config/:subject").blockingHandler(ctx -> handle(ctx,
+                () -> setConfig(ctx, Optional.of(ctx.pathParam("subject")))));
+        router.post("/compatibility/subjects/:subject/versions/:version").blockingHandler(ctx -> handle(ctx, () -> {
+            final List<String> problems = store.compatibilityProblems(ctx.pathParam("subject"), schemaText(ctx),
+                    ctx.pathParam("version"));
+            final ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+            if (Boolean.parseBoolean(ctx.queryParams().get("verbose"))) {
+                answer.set("messages", array(problems));
+            }
+            return answer;
+        }));
+        router.route().last().handler(ctx -> reply(ctx, 404, error(404, "HTTP 404 Not Found")));
+        return router;
+    }
+
+    private JsonNode setConfig(final RoutingContext ctx, final Optional<String> subject) throws IOException {
+        final JsonNode body = body(ctx);
+        final Compatibility level = Compatibility.parse(body.path("compatibility").asText(null));
+        store.setCompatibility(subject, level);
+        return JSON.createObjectNode().put("compatibility", level.name());
+    }
+
+    private static String schemaText(final RoutingContext ctx) throws IOException {
+        final JsonNode body = body(ctx);
+        final String type = body.path("schemaType").asText("AVRO");
+        if (!"AVRO".equals(type)) {
+            throw RegistryError.invalidSchema("only AVRO schemas are supported by the embedded registry, got " + type);
+        }
+        if (body.path("references").size() > 0) {
+            throw RegistryError.invalidSchema("schema references are not supported by the embedded registry");
+        }
+        final JsonNode schema = body.path("schema");
+        if (!schema.isTextual()) {
+            throw RegistryError.invalidSchema("the request body needs a \"schema\" string");
+        }
+        return schema.asText();
+    }
+
+    private static JsonNode body(final RoutingContext ctx) throws IOException {
+        final String text = ctx.body() == null ? null : ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw new RegistryError(422, 42201, "Empty request body");
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryError(400, 400, "Unrecognized request body: " + e.getOriginalMessage());
+        }
+    }
+
+    private static int parseId(final String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (final NumberFormatException e) {
+            throw RegistryError.schemaNotFound(text);
+        }
+    }
+
+    private ObjectNode versionNode(final SchemaStore.Version version) {
+        return JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
+                .put("id", version.id()).put("schema", store.schemaText(version));
+    }
+
+    private static ArrayNode array(final List<?> values) {
+        final ArrayNode array = JSON.createArrayNode();
+        values.forEach(v -> array.add(JSON.valueToTree(v)));
+        return array;
+    }
+
+    private interface Answer {
+        JsonNode get() throws IOException;
+    }
+
+    private static void handle(final RoutingContext ctx, final Answer answer) {
+        try {
+            reply(ctx, 200, answer.get());
+        } catch (final RegistryError e) {
+            reply(ctx, e.status, error(e.errorCode, e.getMessage()));
+        } catch (final IOException | RuntimeException e) {
+            LOG.warn("Registry request {} {} failed", ctx.request().method(), ctx.request().path(), e);
+            reply(ctx, 500, error(50001, "Internal error: " + e));
+        }
+    }
+
+    private static ObjectNode error(final int code, final String message) {
+        return JSON.createObjectNode().put("error_code", code).put("message", message);
+    }
+
+    private static void reply(final RoutingContext ctx, final int status, final JsonNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.toString());
+    }
+}
