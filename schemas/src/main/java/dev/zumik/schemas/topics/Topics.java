@@ -62,12 +62,28 @@ public final class Topics {
                 avro(registry, DeadLetter.class));
     }
 
+    /**
+     * The topics with serdes bound to {@code registry}. A null registry gives the layout only, for
+     * admin work; its serdes then fail with a clear message if used.
+     */
     public static Topics create(final SchemaRegistryClient registry) {
         return new Topics(registry, DEFAULT_SHAPE_PARTITIONS);
     }
 
     public static Topics create(final SchemaRegistryClient registry, final int shapePartitions) {
         return new Topics(registry, shapePartitions);
+    }
+
+    /** Value schemas by topic name, to register ahead of producers that run with auto.register.schemas=false. */
+    public Map<String, org.apache.avro.Schema> valueSchemas() {
+        final Map<String, org.apache.avro.Schema> out = new java.util.LinkedHashMap<>();
+        out.put(SHAPES, RequestShape.getClassSchema());
+        out.put(LANE_STATS, LaneWindowStats.getClassSchema());
+        out.put(DIAGNOSES, LaneDiagnosis.getClassSchema());
+        out.put(REPLAY_REQUESTS, ReplayRequest.getClassSchema());
+        out.put(VERDICTS, Verdict.getClassSchema());
+        out.put(DEAD_LETTERS, DeadLetter.getClassSchema());
+        return out;
     }
 
     public Topic<String, RequestShape> shapes() {

@@ -1,0 +1,57 @@
+package dev.zumik.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code zumik} command. */
+@Command(name = "zumik", mixinStandardHelpOptions = true, version = "zumik 0.1.0-SNAPSHOT",
+        description = {
+            "Should this LLM traffic lane leave the managed API for your own GPUs? Zumik answers with evidence: "
+                + "it captures the shape of production requests into Kafka, measures reuse and concentration as "
+                + "traffic streams, and replays promising lanes against the managed baseline and a BYOC candidate.",
+            ""},
+        subcommands = {DevCommand.class, KafkaCommand.class, RegistryCommand.class, TopicsCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"", "Start here: zumik dev  (a real Kafka broker and schema registry on this machine)",
+            "Settings: flags, then --config FILE, then ZUMIK_* environment variables; see README.md."})
+public final class Zumik implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(final String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line and returns the exit code; user mistakes print one line on {@code err}. */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args) {
+        final CommandLine cli = new CommandLine(new Zumik());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, arguments) -> {
+            final String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+            err.flush();
+            return ZumikException.USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            final String command = commandLine.getCommandSpec().qualifiedName();
+            if (ex instanceof ZumikException zumik) {
+                err.println(command + ": " + zumik.getMessage());
+                err.flush();
+                return zumik.exitCode();
+            }
+            err.println(command + ": unexpected error: " + ex);
+            ex.printStackTrace(err);
+            err.flush();
+            return ZumikException.FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

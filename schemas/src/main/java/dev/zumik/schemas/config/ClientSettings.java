@@ -1,0 +1,130 @@
+package dev.zumik.schemas.config;
+
+import dev.zumik.schemas.registry.RegistrySettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Where every Zumik component finds Kafka and the schema registry. Built from, lowest precedence
+ * first: defaults, environment ({@code ZUMIK_KAFKA_BOOTSTRAP_SERVERS}, {@code ZUMIK_REGISTRY_URL},
+ * and any {@code ZUMIK_KAFKA_*}/{@code ZUMIK_REGISTRY_*} as dotted keys), a properties file, and
+ * command-line flags. Keys {@code kafka.<client property>} pass through unchanged to every Kafka
+ * client (security settings, for example); {@code registry.<serde property>} to the registry client.
+ */
+public final class ClientSettings {
+    public static final String BOOTSTRAP = "kafka.bootstrap.servers";
+    public static final String REGISTRY_URL = "registry." + RegistrySettings.URL;
+    public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081";
+
+    private final Map<String, String> values;
+
+    private ClientSettings(final Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Resolves the settings; {@code overrides} (from flags) win over the file, which wins over the environment. */
+    public static ClientSettings resolve(final Map<String, String> environment, final Path propertiesFile,
+                                         final Map<String, String> overrides) {
+        final Map<String, String> values = new TreeMap<>();
+        values.put(BOOTSTRAP, DEFAULT_BOOTSTRAP);
+        values.put(REGISTRY_URL, DEFAULT_REGISTRY_URL);
+        values.putAll(fromEnvironment(environment));
+        if (propertiesFile != null) {
+            values.putAll(readFile(propertiesFile));
+        }
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+            }
+        });
+        return new ClientSettings(values);
+    }
+
+    /** The environment's ZUMIK_KAFKA_* and ZUMIK_REGISTRY_* variables as dotted lower-case keys. */
+    static Map<String, String> fromEnvironment(final Map<String, String> environment) {
+        final Map<String, String> out = new LinkedHashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.equals("ZUMIK_REGISTRY_URL")) {
+                out.put(REGISTRY_URL, value);
+            } else if (name.startsWith("ZUMIK_KAFKA_") || name.startsWith("ZUMIK_REGISTRY_")) {
+                out.put(name.substring("ZUMIK_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, String> readFile(final Path file) {
+        final Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage());
+        }
+        final Map<String, String> out = new LinkedHashMap<>();
+        props.stringPropertyNames().forEach(k -> out.put(k, props.getProperty(k).trim()));
+        return out;
+    }
+
+    public String bootstrapServers() {
+        return values.get(BOOTSTRAP);
+    }
+
+    public String registryUrl() {
+        return values.get(REGISTRY_URL);
+    }
+
+    /** Properties for a Kafka client: every {@code kafka.*} setting with the prefix removed. */
+    public Map<String, Object> kafkaProperties() {
+        return stripped("kafka.");
+    }
+
+    /** Properties for the schema registry client and serdes: every {@code registry.*} setting, prefix removed. */
+    public Map<String, Object> registryProperties() {
+        return stripped("registry.");
+    }
+
+    public RegistrySettings registrySettings() {
+        return RegistrySettings.fromConfig(registryProperties());
+    }
+
+    /** Any setting by its full key, e.g. {@code capture.queue.bytes}. */
+    public String get(final String key, final String defaultValue) {
+        return values.getOrDefault(key, defaultValue);
+    }
+
+    private Map<String, Object> stripped(final String prefix) {
+        final Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** Every resolved setting, secrets redacted: what components log at start. */
+    @Override
+    public String toString() {
+        final StringBuilder out = new StringBuilder();
+        values.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(redact(k, v)));
+        return out.toString();
+    }
+
+    static String redact(final String key, final String value) {
+        final String k = key.toLowerCase(Locale.ROOT);
+        if (k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("user.info")
+                || k.contains("token") || k.endsWith(".key") || k.contains("credentials")) {
+            return "[redacted]";
+        }
+        return value;
+    }
+}
