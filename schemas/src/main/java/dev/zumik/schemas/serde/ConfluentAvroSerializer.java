@@ -33,9 +33,12 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
     /** For Kafka's configure-by-class-name path; {@link #configure} must follow. */
-    public ConfluentAvroSerializer() { }
+    public ConfluentAvroSerializer() {
+        AvroTrust.ensureInstalled();
+    }
 
     public ConfluentAvroSerializer(final SchemaRegistryClient registry, final boolean isKey) {
+        this();
         this.registry = registry;
         this.isKey = isKey;
     }

@@ -1,0 +1,74 @@
+package dev.zumik.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Runs the command line as a user would and checks exit codes and what is printed. */
+class ZumikCommandTest {
+
+    record Run(int exitCode, String out, String err) { }
+
+    static Run run(final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int code = Zumik.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldExplainItselfWithHelp() {
+        // when
+        final Run run = run("--help");
+
+        // then
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: zumik").contains("dev").contains("topics").contains("kafka").contains("registry");
+    }
+
+    @Test
+    void shouldPrintUsageWithoutASubcommand() {
+        assertThat(run().out()).contains("Usage: zumik");
+    }
+
+    @ParameterizedTest(name = "zumik {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "nosuch                                   | Unmatched argument at index 0: 'nosuch'",
+        "dev --bogus                              | Unknown option: '--bogus'",
+        "dev --brokers 0                          | --brokers must be 1..9, got 0",
+        "dev --kafka-port 70000                   | --kafka-port must be 0..65535, got 70000",
+        "dev --kafka-port many                    | Invalid value for option '--kafka-port'",
+        "dev --run-for soon                       | 'soon' is not a duration",
+        "kafka                                    | Missing required option: '--data-dir=DIR'",
+        "kafka --data-dir /tmp/x --port 0         | must be fixed for a standalone broker",
+        "registry --port -1                       | --port must be 0..65535, got -1",
+        "topics create --replication-factor 0     | --replication-factor must be >= 1, got 0",
+        "topics create --shape-partitions 0       | --shape-partitions must be >= 1, got 0",
+        "topics create --config /nonexistent.prop | --config /nonexistent.prop: no such readable file",
+        "topics create --registry ftp://x         | must be http:// or https://",
+        "topics list --kafka                      | Missing required parameter for option '--kafka'",
+    })
+    void shouldRejectBadArgumentsWithOneClearLine(final String args, final String expected) {
+        // when
+        final Run run = run(args.trim().split("\\s+"));
+
+        // then
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(ZumikException.USAGE);
+        assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
+        assertThat(run.err()).contains(expected);
+    }
+
+    @Test
+    void shouldSayWhenKafkaCannotBeReached() {
+        // when
+        final Run run = run("topics", "list", "--kafka", "127.0.0.1:1");
+
+        // then
+        assertThat(run.exitCode()).isEqualTo(ZumikException.FAILURE);
+        assertThat(run.err().strip()).isEqualTo("zumik topics list: cannot reach Kafka at 127.0.0.1:1 within 10 s");
+    }
+}
