@@ -33,6 +33,8 @@ public final class SchemaRegistryClient {
     private final RegistrySettings settings;
     private final HttpClient http;
     private final Optional<String> authorization;
+    /** Index of the URL that answered last; calls start there, so a dead first URL costs one failure, not one per call. */
+    private final java.util.concurrent.atomic.AtomicInteger preferredUrl = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
@@ -146,7 +148,8 @@ public final class SchemaRegistryClient {
         final int attempts = settings.maxRetries() + 1;
         Exception last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            final URI base = settings.urls().get((attempt - 1) % settings.urls().size());
+            final int urlIndex = (preferredUrl.get() + attempt - 1) % settings.urls().size();
+            final URI base = settings.urls().get(urlIndex);
             try {
                 final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(settings.requestTimeout())
@@ -160,6 +163,7 @@ public final class SchemaRegistryClient {
                 final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 final int status = response.statusCode();
                 if (status / 100 == 2) {
+                    preferredUrl.set(urlIndex);
                     return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
                 }
                 final SchemaRegistryException error = errorFrom(method, path, status, response.body());
