@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** Where to find Kafka and the registry: flags over a properties file over ZUMIK_* environment variables. */
@@ -31,6 +32,7 @@ final class ConnectionOptions {
         try {
             final ClientSettings settings = ClientSettings.resolve(System.getenv(), config, flags);
             settings.registrySettings();
+            LoggerFactory.getLogger(ConnectionOptions.class).info("Settings: {}", settings);
             return settings;
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());

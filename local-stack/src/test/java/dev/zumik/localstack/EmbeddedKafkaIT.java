@@ -2,6 +2,8 @@ package dev.zumik.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zumik.localstack.junit.Brokers;
+import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +24,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(LocalStackExtension.class)
 class EmbeddedKafkaIT {
 
     @Test
@@ -42,20 +46,21 @@ class EmbeddedKafkaIT {
     }
 
     @Test
-    void shouldKeepServingWhenOneOfThreeBrokersIsLost() throws Exception {
-        // given: replication 3, min ISR 2
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().brokers(3).build().start(Duration.ofSeconds(90))) {
-            createTopic(kafka.bootstrapServers(), "replicated", 2, (short) 3);
-            produce(kafka.bootstrapServers(), "replicated", List.of("before"));
+    void shouldKeepServingWhenOneOfThreeBrokersIsLost(@Brokers(3) final LocalStack cluster) throws Exception {
+        // given: replication 3, min ISR 2 (the cluster's defaults)
+        final EmbeddedKafka kafka = cluster.kafka();
+        final String topic = LocalStack.uniqueTopic("replicated");
+        createTopic(kafka.bootstrapServers(), topic, 2, (short) 3);
+        produce(kafka.bootstrapServers(), topic, List.of("before"));
 
-            // when
-            kafka.stopNode(2);
-            produce(kafka.bootstrapServers(), "replicated", List.of("during"));
-            kafka.startNode(2);
+        // when
+        kafka.stopNode(2);
+        produce(kafka.bootstrapServers(), topic, List.of("during"));
+        kafka.startNode(2);
 
-            // then
-            assertThat(consumeAll(kafka.bootstrapServers(), "replicated", 2)).containsExactlyInAnyOrder("before", "during");
-        }
+        // then
+        assertThat(consumeAll(kafka.bootstrapServers(), topic, 2)).containsExactlyInAnyOrder("before", "during");
+        assertThat(kafka.size()).isEqualTo(3);
     }
 
     static void createTopic(final String bootstrap, final String name, final int partitions, final short replication)
