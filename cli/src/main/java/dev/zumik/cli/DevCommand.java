@@ -5,12 +5,12 @@ import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,9 +40,7 @@ final class DevCommand implements Callable<Integer> {
             description = "KRaft nodes (default ${DEFAULT-VALUE}; 3 gives replication 3, min ISR 2).")
     int brokers;
 
-    @Option(names = "--run-for", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop by itself after this long (e.g. 30s), for scripts; default: until Ctrl-C.")
-    Duration runFor;
+    @Mixin ForegroundOptions foreground;
 
     @Override
     public Integer call() {
@@ -72,13 +70,13 @@ final class DevCommand implements Callable<Integer> {
             out.println("  data      " + stack.kafka().dataDir());
             out.println("Use: export ZUMIK_KAFKA_BOOTSTRAP_SERVERS=" + stack.bootstrapServers()
                     + " ZUMIK_REGISTRY_URL=" + stack.registryUrl());
-            out.println(runFor == null ? "Ctrl-C to stop." : "Stopping after " + runFor.toSeconds() + " s.");
+            out.println(foreground.runFor == null ? "Ctrl-C to stop." : "Stopping after " + foreground.runFor.toSeconds() + " s.");
             out.flush();
         } catch (final RuntimeException e) {
             stack.close();
             throw e;
         }
-        Running.untilStopped(runFor, out, stack::close);
+        Running.untilStopped(foreground.runFor, out, stack::close);
         out.println("Stopped.");
         return 0;
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +38,7 @@ final class KafkaCommand implements Callable<Integer> {
             description = "Address to bind and advertise (default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--run-for", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop by itself after this long, for scripts; default: until Ctrl-C.")
-    Duration runFor;
+    @Mixin ForegroundOptions foreground;
 
     @Override
     public Integer call() {
@@ -60,7 +59,7 @@ final class KafkaCommand implements Callable<Integer> {
         out.println("Kafka ready at " + kafka.bootstrapServers() + " (data " + kafka.dataDir() + ", config "
                 + dataDir.resolve("server.properties") + ")");
         out.flush();
-        Running.untilStopped(runFor, out, kafka::close);
+        Running.untilStopped(foreground.runFor, out, kafka::close);
         out.println("Stopped.");
         return 0;
     }

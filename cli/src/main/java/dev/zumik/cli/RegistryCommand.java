@@ -3,7 +3,6 @@ package dev.zumik.cli;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
 import dev.zumik.schemas.config.ClientSettings;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +28,7 @@ final class RegistryCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "NAME", defaultValue = "_schemas", description = "Store topic (default ${DEFAULT-VALUE}).")
     String topic;
 
-    @Option(names = "--run-for", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop by itself after this long, for scripts; default: until Ctrl-C.")
-    Duration runFor;
+    @Mixin ForegroundOptions foreground;
 
     @Override
     public Integer call() {
@@ -46,7 +43,7 @@ final class RegistryCommand implements Callable<Integer> {
         }
         out.println("Schema registry ready at " + registry.url() + " (store: " + topic + " on " + settings.bootstrapServers() + ")");
         out.flush();
-        Running.untilStopped(runFor, out, registry::close);
+        Running.untilStopped(foreground.runFor, out, registry::close);
         out.println("Stopped.");
         return 0;
     }
