@@ -1,0 +1,50 @@
+package dev.zumik.core.tokens;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The tokenizers Zumik counts and hashes with (tiktoken encodings from jtokkit), and which one a
+ * model gets: o200k_base for current OpenAI families (gpt-4o, gpt-4.1, gpt-5, o-series), cl100k_base
+ * for older ones (gpt-4, gpt-3.5, text-embedding-3, ada-002). Other providers' models get o200k_base
+ * as an approximation; a lane may override. Encodings are thread-safe.
+ */
+public final class Tokenizers {
+    public static final String O200K = "o200k_base";
+    public static final String CL100K = "cl100k_base";
+
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+
+    private Tokenizers() { }
+
+    /** The encoding named {@code o200k_base} or {@code cl100k_base}. */
+    public static Encoding byName(final String name) {
+        return switch (name) {
+            case O200K -> REGISTRY.getEncoding(EncodingType.O200K_BASE);
+            case CL100K -> REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+            default -> throw new IllegalArgumentException("unknown tokenizer '" + name + "' (known: o200k_base, cl100k_base)");
+        };
+    }
+
+    /** The tokenizer name for a model, unless {@code override} names one. */
+    public static String nameForModel(final String model, final Optional<String> override) {
+        if (override.isPresent()) {
+            byName(override.get());
+            return override.get();
+        }
+        final String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
+        final boolean older = (m.startsWith("gpt-4") && !m.startsWith("gpt-4o") && !m.startsWith("gpt-4.1")
+                && !m.startsWith("gpt-4.5")) || m.startsWith("gpt-3.5") || m.startsWith("text-embedding-3")
+                || m.startsWith("text-embedding-ada") || m.startsWith("davinci") || m.startsWith("babbage");
+        return older ? CL100K : O200K;
+    }
+
+    /** Token ids of {@code text}, special-token text treated as ordinary text. */
+    public static int[] encode(final Encoding encoding, final String text) {
+        return encoding.encodeOrdinary(text).toArray();
+    }
+}
