@@ -59,6 +59,7 @@ def produce(bootstrap, registry, topic, schema_file, count):
             "cacheWriteTokens": None,
             "blockSize": 64,
             "tokenizer": "o200k_base",
+            "hashedTokens": 130 + i,
             "blockHashes": [-1, 2 ** 62, i],
             "hashKeyId": "k1",
             "ttftMs": 12.5,
@@ -68,6 +69,7 @@ def produce(bootstrap, registry, topic, schema_file, count):
             "maxTokens": None,
             "serviceTier": "default",
             "source": "SDK",
+            "parsed": True,
         })
     producer.flush(30)
 

@@ -36,6 +36,7 @@ final class BenchShapes {
                     .setCacheWriteTokens(null)
                     .setBlockSize(64)
                     .setTokenizer("o200k_base")
+                    .setHashedTokens(promptTokens)
                     .setBlockHashes(hashes)
                     .setHashKeyId("k1")
                     .setTtftMs(100 + random.nextDouble() * 500)

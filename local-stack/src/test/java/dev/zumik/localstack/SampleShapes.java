@@ -33,6 +33,7 @@ final class SampleShapes {
                 .setCacheWriteTokens(i % 5 == 0 ? random.nextInt(100) : null)
                 .setBlockSize(blockSize)
                 .setTokenizer(blockSize == 512 ? "source:mooncake" : "o200k_base")
+                .setHashedTokens(promptTokens)
                 .setBlockHashes(hashes)
                 .setHashKeyId("k" + (i % 2))
                 .setTtftMs(reported ? random.nextDouble() * 900 : null)

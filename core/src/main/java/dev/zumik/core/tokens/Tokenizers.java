@@ -43,6 +43,11 @@ public final class Tokenizers {
         return older ? CL100K : O200K;
     }
 
+    /** Token ids of {@code text} under the tokenizer named {@code name}. */
+    public static int[] encode(final String name, final String text) {
+        return encode(byName(name), text);
+    }
+
     /** Token ids of {@code text}, special-token text treated as ordinary text. */
     public static int[] encode(final Encoding encoding, final String text) {
         return encoding.encodeOrdinary(text).toArray();

@@ -1,0 +1,185 @@
+package dev.zumik.capture.keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Per-tenant hash keys in a directory created on first use (directories 0700, key files 0600):
+ * {@code <dir>/<tenant>/<keyId>.key} holds 32 random bytes (base64) and {@code <dir>/<tenant>/current}
+ * names the key in use. Rotation makes a new key current; old hashes stay under their key id and are
+ * unlinkable to new ones. An installation key ({@code <dir>/_install.key}) derives tenant ids from
+ * API keys, so the API key itself is never stored or published.
+ */
+public final class TenantKeyStore {
+    private static final Pattern SAFE_TENANT = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A tenant's current key. */
+    public record TenantKey(String tenant, String keyId, byte[] secret) {
+        @Override
+        public String toString() {
+            return "TenantKey[" + tenant + ", " + keyId + ", secret=redacted]";
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, TenantKey> current = new ConcurrentHashMap<>();
+    private final byte[] installKey;
+
+    public TenantKeyStore(final Path dir) {
+        this.dir = dir;
+        try {
+            createPrivateDirectory(dir);
+            this.installKey = readOrCreateKey(dir.resolve("_install.key"));
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot open the key store " + dir, e);
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** The tenant's current key, created on first use. */
+    public TenantKey current(final String tenant) {
+        requireSafe(tenant);
+        return current.computeIfAbsent(tenant, this::load);
+    }
+
+    /** Makes a new key current for the tenant and returns it. */
+    public synchronized TenantKey rotate(final String tenant) {
+        requireSafe(tenant);
+        try {
+            final TenantKey next = create(tenant);
+            current.put(tenant, next);
+            return next;
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot rotate the key of tenant " + tenant, e);
+        }
+    }
+
+    /**
+     * Destroys every key of the tenant (crypto-shredding): hashes made under them can no longer be
+     * linked to anything. Returns the key ids destroyed.
+     */
+    public synchronized java.util.List<String> destroy(final String tenant) {
+        requireSafe(tenant);
+        current.remove(tenant);
+        final Path tenantDir = dir.resolve(tenant);
+        final java.util.List<String> destroyed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(tenantDir)) {
+            return destroyed;
+        }
+        try (var files = Files.list(tenantDir)) {
+            for (final Path file : files.toList()) {
+                final String name = file.getFileName().toString();
+                if (name.endsWith(".key")) {
+                    destroyed.add(name.substring(0, name.length() - 4));
+                    Files.write(file, new byte[64]);
+                }
+                Files.delete(file);
+            }
+            Files.delete(tenantDir);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot destroy the keys of tenant " + tenant, e);
+        }
+        return destroyed;
+    }
+
+    /** A stable tenant id for an API key: {@code key-} + 16 hex digits of HMAC(installKey, apiKey). */
+    public String tenantForApiKey(final String apiKey) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(installKey, "HmacSHA256"));
+            final byte[] digest = mac.doFinal(apiKey.getBytes(StandardCharsets.UTF_8));
+            return "key-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (final java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    private TenantKey load(final String tenant) {
+        try {
+            final Path pointer = dir.resolve(tenant).resolve("current");
+            if (Files.exists(pointer)) {
+                final String keyId = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+                final Path file = dir.resolve(tenant).resolve(keyId + ".key");
+                return new TenantKey(tenant, keyId, Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim()));
+            }
+            return create(tenant);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("Cannot read the key of tenant " + tenant, e);
+        }
+    }
+
+    private synchronized TenantKey create(final String tenant) throws IOException {
+        final Path tenantDir = dir.resolve(tenant);
+        createPrivateDirectory(tenantDir);
+        final byte[] id = new byte[6];
+        RANDOM.nextBytes(id);
+        final String keyId = "k" + HexFormat.of().formatHex(id);
+        final byte[] secret = readOrCreateKey(tenantDir.resolve(keyId + ".key"));
+        final Path pointerTmp = tenantDir.resolve("current.tmp");
+        writePrivate(pointerTmp, keyId.getBytes(StandardCharsets.UTF_8));
+        Files.move(pointerTmp, tenantDir.resolve("current"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new TenantKey(tenant, keyId, secret);
+    }
+
+    private static byte[] readOrCreateKey(final Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+        }
+        final byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        try {
+            writePrivate(file, Base64.getEncoder().encode(secret));
+            return secret;
+        } catch (final FileAlreadyExistsException raced) {
+            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+        }
+    }
+
+    private static void writePrivate(final Path file, final byte[] content) throws IOException {
+        if (isPosix(file)) {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.write(file, content);
+    }
+
+    private static void createPrivateDirectory(final Path directory) throws IOException {
+        if (Files.isDirectory(directory)) {
+            return;
+        }
+        if (isPosix(directory.toAbsolutePath().getParent())) {
+            Files.createDirectories(directory.toAbsolutePath().getParent());
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            Files.createDirectories(directory);
+        }
+    }
+
+    private static boolean isPosix(final Path path) {
+        return path != null && path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static void requireSafe(final String tenant) {
+        if (tenant == null || !SAFE_TENANT.matcher(tenant).matches() || tenant.startsWith("_") || tenant.startsWith(".")) {
+            throw new IllegalArgumentException("tenant id must be 1-128 of [A-Za-z0-9._-], not starting with _ or .: '" + tenant + "'");
+        }
+    }
+}

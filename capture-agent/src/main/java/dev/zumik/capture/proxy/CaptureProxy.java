@@ -1,0 +1,301 @@
+package dev.zumik.capture.proxy;
+
+import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.capture.publish.ShapePublisher;
+import dev.zumik.capture.shape.Dialect;
+import dev.zumik.capture.shape.ShapeBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pass-through proxy. Every method, path, header and body goes to the upstream byte for byte
+ * (hop-by-hop headers excepted, Host set to the upstream's); responses stream back chunk by chunk
+ * with backpressure, status and error bodies unchanged; a client that disconnects cancels its
+ * upstream request. Copies of the bodies (up to the parse limit) go to a worker pool after the
+ * response ends, which tokenizes, hashes and publishes the shape: the traffic never waits for it.
+ */
+public final class CaptureProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureProxy.class);
+    /** RFC 9110 §7.6.1 connection-specific headers, plus Host which names the upstream. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+            "transfer-encoding", "upgrade", "host");
+
+    private final CaptureSettings settings;
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ShapeTask.Factory shapes;
+    private final MeterRegistry meters;
+    private final Timer addedLatency;
+
+    private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
+                         final ThreadPoolExecutor workers, final ShapeTask.Factory shapes, final MeterRegistry meters) {
+        this.settings = settings;
+        this.vertx = vertx;
+        this.client = client;
+        this.server = server;
+        this.workers = workers;
+        this.shapes = shapes;
+        this.meters = meters;
+        this.addedLatency = Timer.builder("zumik_capture_added_latency")
+                .description("Time the proxy adds: request head in to upstream head out, plus response head in to client head out")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(meters);
+    }
+
+    /** Starts the proxy on the settings' listen address. */
+    public static CaptureProxy start(final CaptureSettings settings, final TenantKeyStore keys, final ShapePublisher publisher,
+                                     final MeterRegistry meters) {
+        final Vertx vertx = Vertx.vertx();
+        final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
+                        .setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false)
+                        .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536),
+                new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
+        final int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        final ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(20_000), r -> {
+                    final Thread t = new Thread(r, "zumik-shaper");
+                    t.setDaemon(true);
+                    return t;
+                }, (task, pool) -> meters.counter("zumik_capture_shapes_dropped", "reason", "shaping_backlog").increment());
+        final ShapeTask.Factory shapes = new ShapeTask.Factory(
+                new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
+        final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
+                .setCompressionSupported(false).setDecompressionSupported(false)
+                .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setIdleTimeout(0));
+        final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, workers, shapes, meters);
+        server.requestHandler(proxy::handle);
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            vertx.close();
+            throw new IllegalStateException("capture proxy cannot listen on " + settings.listenHost() + ":"
+                    + settings.listenPort() + ": " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+        LOG.info("Capture proxy on {}:{} -> {}", settings.listenHost(), server.actualPort(), settings.upstreams());
+        return proxy;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(final HttpServerRequest request) {
+        final long startNanos = System.nanoTime();
+        final Instant arrival = Instant.now();
+        final String uri = request.uri();
+        final String path = request.path() == null ? "/" : request.path();
+        final Optional<Upstream> route = settings.route(path);
+        if (route.isEmpty()) {
+            request.response().setStatusCode(404).putHeader("content-type", "application/json")
+                    .end(error("no upstream is configured for path " + path, "invalid_request_error", "no_route"));
+            return;
+        }
+        final Upstream upstream = route.get();
+        final String upstreamUri = upstream.basePath() + uri.substring(upstream.prefix().length());
+        final Optional<Dialect> dialect = "POST".equals(request.method().name()) ? Dialect.ofPath(path) : Optional.empty();
+        final Exchange exchange = new Exchange(dialect, upstream, path.substring(upstream.prefix().length()), arrival,
+                startNanos, settings.parseLimitBytes(), request.headers());
+        request.pause();
+
+        final RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(upstream.base().getHost())
+                .setPort(upstream.port())
+                .setSsl(upstream.tls())
+                .setURI(upstreamUri)
+                .setFollowRedirects(false);
+        final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        request.headers().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        });
+        headers.set("Host", upstream.base().getPort() > 0 ? upstream.base().getHost() + ":" + upstream.base().getPort()
+                : upstream.base().getHost());
+        options.setHeaders(headers);
+
+        client.request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                upstreamFailed(request, exchange, ar.cause());
+                return;
+            }
+            final HttpClientRequest upstreamRequest = ar.result();
+            final boolean hasLength = request.headers().contains("content-length");
+            if (!hasLength && hasBody(request)) {
+                upstreamRequest.setChunked(true);
+            }
+            upstreamRequest.exceptionHandler(e -> upstreamFailed(request, exchange, e));
+            request.response().closeHandler(v -> {
+                if (!request.response().ended()) {
+                    exchange.clientGone = true;
+                    upstreamRequest.reset();
+                }
+            });
+            upstreamRequest.response().onComplete(rr -> {
+                if (rr.failed()) {
+                    upstreamFailed(request, exchange, rr.cause());
+                } else {
+                    relayResponse(request, rr.result(), exchange);
+                }
+            });
+            request.handler(chunk -> {
+                exchange.requestBody.add(chunk);
+                upstreamRequest.write(chunk);
+                if (upstreamRequest.writeQueueFull()) {
+                    request.pause();
+                    upstreamRequest.drainHandler(v -> request.resume());
+                }
+            });
+            request.endHandler(v -> upstreamRequest.end());
+            request.exceptionHandler(e -> upstreamRequest.reset());
+            upstreamRequest.sendHead().onComplete(sent -> exchange.upstreamHeadSentNanos = System.nanoTime());
+            request.resume();
+        });
+    }
+
+    private static boolean hasBody(final HttpServerRequest request) {
+        final String te = request.getHeader("transfer-encoding");
+        return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    private void relayResponse(final HttpServerRequest request, final HttpClientResponse upstreamResponse, final Exchange exchange) {
+        final long headIn = System.nanoTime();
+        final HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(upstreamResponse.statusCode());
+        response.setStatusMessage(upstreamResponse.statusMessage());
+        upstreamResponse.headers().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        });
+        if (!upstreamResponse.headers().contains("content-length")) {
+            response.setChunked(true);
+        }
+        exchange.status = upstreamResponse.statusCode();
+        exchange.responseEncoding = upstreamResponse.getHeader("content-encoding");
+        response.writeHead();
+        final long headOut = System.nanoTime();
+        final long forwardDelay = exchange.upstreamHeadSentNanos > 0 ? exchange.upstreamHeadSentNanos - exchange.startNanos : 0;
+        addedLatency.record(Duration.ofNanos(Math.max(0, forwardDelay) + (headOut - headIn)));
+        upstreamResponse.handler(chunk -> {
+            exchange.responseChunk(chunk, System.nanoTime());
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstreamResponse.pause();
+                response.drainHandler(v -> upstreamResponse.resume());
+            }
+        });
+        upstreamResponse.exceptionHandler(e -> {
+            exchange.failure = "upstream_stream_error";
+            response.reset();
+            finish(exchange);
+        });
+        upstreamResponse.endHandler(v -> {
+            response.end();
+            exchange.endNanos = System.nanoTime();
+            finish(exchange);
+        });
+    }
+
+    private void upstreamFailed(final HttpServerRequest request, final Exchange exchange, final Throwable cause) {
+        if (exchange.finished) {
+            return;
+        }
+        final HttpServerResponse response = request.response();
+        if (exchange.clientGone) {
+            exchange.failure = "client_disconnected";
+        } else if (!response.headWritten() && !response.ended()) {
+            exchange.failure = "upstream_unreachable";
+            meters.counter("zumik_capture_upstream_errors", "reason", "unreachable").increment();
+            response.setStatusCode(502).putHeader("content-type", "application/json")
+                    .end(error("Zumik capture proxy could not reach the upstream " + exchange.upstream.base() + ": "
+                            + cause.getClass().getSimpleName(), "upstream_error", "bad_gateway"));
+            exchange.status = 502;
+        } else {
+            exchange.failure = "upstream_stream_error";
+            meters.counter("zumik_capture_upstream_errors", "reason", "stream_broken").increment();
+            response.reset();
+        }
+        exchange.endNanos = System.nanoTime();
+        finish(exchange);
+    }
+
+    private void finish(final Exchange exchange) {
+        if (exchange.finished) {
+            return;
+        }
+        exchange.finished = true;
+        meters.counter("zumik_capture_requests", "dialect", exchange.dialect.map(Enum::name).orElse("OTHER"),
+                "status", statusClass(exchange.status)).increment();
+        if (exchange.dialect.isPresent() && !exchange.clientGone) {
+            workers.execute(shapes.task(exchange));
+        }
+    }
+
+    private static String statusClass(final int status) {
+        return status == 0 ? "none" : (status / 100) + "xx";
+    }
+
+    static String error(final String message, final String type, final String code) {
+        final com.fasterxml.jackson.databind.node.ObjectNode error = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        error.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
+        return error.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            LOG.warn("Capture proxy did not stop cleanly: {}", e.toString());
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** Pending shaping work, for tests and shutdown. */
+    public int shapingBacklog() {
+        return workers.getQueue().size() + workers.getActiveCount();
+    }
+
+    static Buffer empty() {
+        return Buffer.buffer();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.zumik.capture.proxy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the capture proxy runs.
+ *
+ * @param listenHost       address the proxy binds
+ * @param listenPort       proxy port (0: free port)
+ * @param upstreams        routes, longest prefix first wins; one with prefix "" is the default
+ * @param adminHost        admin address (/metrics, /healthz), loopback by default
+ * @param adminPort        admin port (0: free port, -1: none)
+ * @param tenantHeader     header naming the tenant; else a keyed hash of the API key
+ * @param keyDir           tenant key store directory
+ * @param queueBytes       bound of the shape queue
+ * @param parseLimitBytes  bodies larger than this are forwarded without being parsed
+ * @param blockSize        tokens per hashed block
+ * @param tokenizer        tokenizer override for every lane, if any
+ */
+public record CaptureSettings(String listenHost, int listenPort, List<Upstream> upstreams, String adminHost, int adminPort,
+                              String tenantHeader, Path keyDir, long queueBytes, int parseLimitBytes, int blockSize,
+                              Optional<String> tokenizer) {
+    public static final String DEFAULT_TENANT_HEADER = "X-Zumik-Tenant";
+    public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
+    public static final int DEFAULT_PARSE_LIMIT = 32 << 20;
+
+    public CaptureSettings {
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("at least one upstream is needed (--upstream URL)");
+        }
+        upstreams = List.copyOf(upstreams);
+    }
+
+    /** The route for a path: the longest matching prefix, else the default. */
+    Optional<Upstream> route(final String path) {
+        Upstream best = null;
+        for (final Upstream u : upstreams) {
+            final boolean matches = u.prefix().isEmpty() || path.equals(u.prefix()) || path.startsWith(u.prefix() + "/");
+            if (matches && (best == null || u.prefix().length() > best.prefix().length())) {
+                best = u;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.zumik.capture.proxy;
+
+import dev.zumik.capture.shape.Dialect;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One request/response passing through: copies of the bodies for shaping, and the moments the
+ * proxy saw. Written on one event-loop thread, then handed whole to a shaping worker.
+ */
+final class Exchange {
+    private static final int MAX_CHUNK_TIMES = 100_000;
+
+    final Optional<Dialect> dialect;
+    final Upstream upstream;
+    final String route;
+    final Instant arrival;
+    final long startNanos;
+    final MultiMap requestHeaders;
+    final BoundedBody requestBody;
+    final BoundedBody responseBody;
+    private final long[] chunkEnds = new long[64];
+    private long[] ends = chunkEnds;
+    private long[] times = new long[64];
+    private int chunks;
+    long firstByteNanos;
+    long upstreamHeadSentNanos;
+    long endNanos;
+    int status;
+    String responseEncoding;
+    String failure;
+    boolean clientGone;
+    boolean finished;
+
+    Exchange(final Optional<Dialect> dialect, final Upstream upstream, final String route, final Instant arrival,
+             final long startNanos, final int parseLimit, final MultiMap requestHeaders) {
+        this.dialect = dialect;
+        this.upstream = upstream;
+        this.route = route.isEmpty() ? "/" : route;
+        this.arrival = arrival;
+        this.startNanos = startNanos;
+        this.requestHeaders = requestHeaders;
+        this.requestBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0);
+        this.responseBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0);
+    }
+
+    void responseChunk(final Buffer chunk, final long nanos) {
+        if (firstByteNanos == 0) {
+            firstByteNanos = nanos;
+        }
+        responseBody.add(chunk);
+        if (dialect.isPresent() && chunks < MAX_CHUNK_TIMES) {
+            if (chunks == ends.length) {
+                ends = java.util.Arrays.copyOf(ends, chunks * 2);
+                times = java.util.Arrays.copyOf(times, chunks * 2);
+            }
+            ends[chunks] = responseBody.size();
+            times[chunks] = nanos;
+            chunks++;
+        }
+    }
+
+    /** When the response byte at {@code offset} (exclusive end) had arrived, or 0 if unknown. */
+    long arrivalOf(final long offset) {
+        for (int i = 0; i < chunks; i++) {
+            if (ends[i] >= offset) {
+                return times[i];
+            }
+        }
+        return 0;
+    }
+}

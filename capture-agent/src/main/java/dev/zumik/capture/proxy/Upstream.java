@@ -1,0 +1,79 @@
+package dev.zumik.capture.proxy;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * Where a route's traffic goes and which provider its lanes belong to.
+ *
+ * @param prefix   request path prefix this upstream serves ("" for the default), stripped before forwarding
+ * @param base     upstream base URI, e.g. https://api.openai.com (a path part is kept and prefixed)
+ * @param provider provider name recorded in the lanes, e.g. openai, anthropic, vllm
+ */
+public record Upstream(String prefix, URI base, String provider) {
+
+    public Upstream {
+        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+            throw new IllegalArgumentException("upstream must be http:// or https://, got '" + base + "'");
+        }
+        if (base.getHost() == null) {
+            throw new IllegalArgumentException("upstream has no host: '" + base + "'");
+        }
+        if (!prefix.isEmpty() && !prefix.startsWith("/")) {
+            throw new IllegalArgumentException("route prefix must start with /, got '" + prefix + "'");
+        }
+    }
+
+    /** Parses {@code URL} or {@code PREFIX=URL} with an optional {@code ,provider=NAME}. */
+    public static Upstream parse(final String spec) {
+        String rest = spec.trim();
+        String provider = null;
+        final int comma = rest.indexOf(",provider=");
+        if (comma >= 0) {
+            provider = rest.substring(comma + ",provider=".length()).trim();
+            rest = rest.substring(0, comma);
+        }
+        String prefix = "";
+        final int eq = rest.indexOf('=');
+        if (eq > 0 && rest.startsWith("/")) {
+            prefix = rest.substring(0, eq);
+            rest = rest.substring(eq + 1);
+        }
+        final URI base;
+        try {
+            base = URI.create(rest.endsWith("/") ? rest.substring(0, rest.length() - 1) : rest);
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a URL: '" + rest + "'");
+        }
+        return new Upstream(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, base,
+                provider == null || provider.isEmpty() ? providerOf(base) : provider);
+    }
+
+    /** The provider a well-known API host belongs to; anything else is an OpenAI-compatible server. */
+    static String providerOf(final URI base) {
+        final String host = base.getHost().toLowerCase(Locale.ROOT);
+        if (host.endsWith("openai.com")) {
+            return "openai";
+        }
+        if (host.endsWith("anthropic.com")) {
+            return "anthropic";
+        }
+        if (host.endsWith("openai.azure.com")) {
+            return "azure-openai";
+        }
+        return "openai-compatible";
+    }
+
+    int port() {
+        return base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
+    }
+
+    boolean tls() {
+        return "https".equals(base.getScheme());
+    }
+
+    String basePath() {
+        final String path = base.getRawPath();
+        return path == null ? "" : path;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.zumik.capture.publish;
+
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.serde.ConfluentAvroSerializer;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes shapes without ever holding up the traffic they describe. {@link #offer} never blocks:
+ * a shape is queued if the queue (shapes waiting plus shapes sent but not yet acknowledged) stays
+ * within its byte bound, else dropped and counted by reason. One sender thread serializes and hands
+ * shapes to an idempotent producer that retries until Kafka is back, so an outage delays shapes,
+ * and recovery publishes them once each. Invariant: captured = published + dropped + pending.
+ */
+public final class ShapePublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShapePublisher.class);
+    private static final long RETRY_BACKOFF_MS = 500;
+
+    private final String topic;
+    private final long maxBytes;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ConfluentAvroSerializer<RequestShape> serializer;
+    private final LinkedBlockingDeque<RequestShape> queue = new LinkedBlockingDeque<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicLong pendingShapes = new AtomicLong();
+    private final Counter captured;
+    private final Counter published;
+    private final MeterRegistry meters;
+    private final Thread sender;
+    private volatile boolean running = true;
+    private volatile boolean kafkaHealthy = true;
+
+    public ShapePublisher(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic,
+                          final long maxQueueBytes, final MeterRegistry meters) {
+        if (maxQueueBytes < 1024) {
+            throw new IllegalArgumentException("the shape queue needs at least 1024 bytes, got " + maxQueueBytes);
+        }
+        this.topic = topic;
+        this.maxBytes = maxQueueBytes;
+        this.meters = meters;
+        final Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Retry until Kafka is back (idempotence keeps retries duplicate-free); the queue bound limits memory.
+        props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
+        props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2 * maxQueueBytes)));
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "zumik-capture");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.serializer = new ConfluentAvroSerializer<>(registry, false);
+        this.captured = Counter.builder("zumik_capture_shapes_captured").description("Shapes offered for publishing").register(meters);
+        this.published = Counter.builder("zumik_capture_shapes_published").description("Shapes acknowledged by Kafka").register(meters);
+        meters.gauge("zumik_capture_shapes_pending", pendingShapes);
+        meters.gauge("zumik_capture_shapes_pending_bytes", pendingBytes);
+        meters.gauge("zumik_capture_kafka_healthy", this, p -> p.kafkaHealthy ? 1 : 0);
+        this.sender = new Thread(this::sendLoop, "zumik-shape-sender");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** Queues a shape if it fits within the bound; never blocks. Returns false when it was dropped. */
+    public boolean offer(final RequestShape shape) {
+        captured.increment();
+        final long size = estimatedSize(shape);
+        while (true) {
+            final long current = pendingBytes.get();
+            if (current + size > maxBytes || !running) {
+                dropped(running ? "queue_full" : "shutting_down");
+                return false;
+            }
+            if (pendingBytes.compareAndSet(current, current + size)) {
+                break;
+            }
+        }
+        pendingShapes.incrementAndGet();
+        queue.offer(shape);
+        return true;
+    }
+
+    public long pendingShapes() {
+        return pendingShapes.get();
+    }
+
+    public boolean kafkaHealthy() {
+        return kafkaHealthy;
+    }
+
+    /** Upper-bound estimate of a shape's serialized size, for the queue bound. */
+    static long estimatedSize(final RequestShape shape) {
+        return 256L + 10L * shape.getBlockHashes().size() + shape.getLane().getModel().length() + shape.getLane().getRoute().length();
+    }
+
+    private void dropped(final String reason) {
+        meters.counter("zumik_capture_shapes_dropped", "reason", reason).increment();
+    }
+
+    private void release(final RequestShape shape) {
+        pendingBytes.addAndGet(-estimatedSize(shape));
+        pendingShapes.decrementAndGet();
+    }
+
+    private void sendLoop() {
+        while (running) {
+            final RequestShape shape;
+            try {
+                shape = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (shape == null) {
+                continue;
+            }
+            if (!send(shape)) {
+                queue.offerFirst(shape);
+                pause();
+            }
+        }
+    }
+
+    /** False when the shape must be tried again later (registry or Kafka metadata unavailable). */
+    private boolean send(final RequestShape shape) {
+        final byte[] value;
+        try {
+            value = serializer.serialize(topic, shape);
+        } catch (final SerializationException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Cannot get a schema id")) {
+                LOG.warn("Schema registry unavailable, shapes wait in the queue: {}", e.getMessage());
+                kafkaHealthy = false;
+                return false;
+            }
+            LOG.warn("Dropping a shape that cannot be encoded: {}", e.getMessage());
+            release(shape);
+            dropped("encode_error");
+            return true;
+        }
+        final String key = shape.getLane().getProvider() + "/" + shape.getLane().getModel() + "/" + shape.getLane().getRoute();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                release(shape);
+                if (error == null) {
+                    kafkaHealthy = true;
+                    published.increment();
+                } else {
+                    LOG.warn("Kafka rejected a shape: {}", error.toString());
+                    dropped("kafka_error");
+                }
+            });
+            return true;
+        } catch (final org.apache.kafka.common.errors.TimeoutException e) {
+            if (kafkaHealthy) {
+                LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", maxBytes, e.getMessage());
+            }
+            kafkaHealthy = false;
+            return false;
+        } catch (final RuntimeException e) {
+            LOG.warn("Dropping a shape Kafka cannot take: {}", e.toString());
+            release(shape);
+            dropped("kafka_error");
+            return true;
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(RETRY_BACKOFF_MS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits up to {@code drainTimeout} for pending shapes, then closes; what is left is counted as dropped. */
+    public void close(final Duration drainTimeout) {
+        final long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (pendingShapes.get() > 0 && System.nanoTime() < deadline) {
+            pause();
+        }
+        running = false;
+        try {
+            sender.join(1000);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(1));
+        final long left = pendingShapes.get();
+        if (left > 0) {
+            meters.counter("zumik_capture_shapes_dropped", "reason", "shutdown").increment(left);
+            LOG.warn("{} shapes were not published before shutdown", left);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}

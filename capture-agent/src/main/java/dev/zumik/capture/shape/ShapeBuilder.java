@@ -1,0 +1,85 @@
+package dev.zumik.capture.shape;
+
+import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.core.hashing.BlockHasher;
+import dev.zumik.core.tokens.Tokenizers;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns a parsed exchange into a {@link RequestShape}: tokenizes the rendered prompt (or takes the
+ * token ids sent), hashes it in chained keyed blocks under the tenant's current key, and takes
+ * token counts from provider-reported usage when present, else from the count. The same code
+ * serves the proxy and {@code zumik import openai-log}.
+ */
+public final class ShapeBuilder {
+    public static final int DEFAULT_BLOCK_SIZE = 64;
+
+    private final TenantKeyStore keys;
+    private final int blockSize;
+    private final Optional<String> tokenizerOverride;
+
+    public ShapeBuilder(final TenantKeyStore keys, final int blockSize, final Optional<String> tokenizerOverride) {
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("block size must be >= 1, got " + blockSize);
+        }
+        tokenizerOverride.ifPresent(Tokenizers::byName);
+        this.keys = keys;
+        this.blockSize = blockSize;
+        this.tokenizerOverride = tokenizerOverride;
+    }
+
+    /** Timing and routing facts the proxy measured; null timings are unknown. */
+    public record Context(String tenant, String provider, String route, Instant arrival, Double ttftMs, Double e2eMs,
+                          int httpStatus, ShapeSource source) { }
+
+    public RequestShape build(final ParsedExchange exchange, final Context context) {
+        final TenantKeyStore.TenantKey key = keys.current(context.tenant());
+        final String tokenizer;
+        final int[] tokens;
+        if (!exchange.parsed()) {
+            tokenizer = "none";
+            tokens = new int[0];
+        } else if (exchange.promptTokenIds() != null) {
+            tokenizer = "client-token-ids";
+            tokens = exchange.promptTokenIds();
+        } else {
+            tokenizer = Tokenizers.nameForModel(exchange.model(), tokenizerOverride);
+            tokens = Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText());
+        }
+        final long[] hashes = new BlockHasher(key.secret()).hashTokens(tokens, tokens.length, blockSize);
+        final List<Long> hashList = new ArrayList<>(hashes.length);
+        for (final long h : hashes) {
+            hashList.add(h);
+        }
+        return RequestShape.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setTenant(context.tenant())
+                .setLane(new Lane(context.provider(), exchange.model(), context.route()))
+                .setArrivalTime(context.arrival())
+                .setPromptTokens(exchange.promptTokens() != null ? exchange.promptTokens() : tokens.length)
+                .setCompletionTokens(exchange.completionTokens() != null ? exchange.completionTokens() : 0)
+                .setCachedTokens(exchange.cachedTokens())
+                .setCacheWriteTokens(exchange.cacheWriteTokens())
+                .setBlockSize(blockSize)
+                .setTokenizer(tokenizer)
+                .setHashedTokens(tokens.length)
+                .setBlockHashes(hashList)
+                .setHashKeyId(key.keyId())
+                .setTtftMs(context.ttftMs())
+                .setE2eMs(context.e2eMs())
+                .setHttpStatus(context.httpStatus())
+                .setStream(exchange.stream())
+                .setMaxTokens(exchange.maxTokens())
+                .setServiceTier(exchange.serviceTier())
+                .setSource(context.source())
+                .setParsed(exchange.parsed())
+                .build();
+    }
+}
