@@ -1,0 +1,97 @@
+package dev.zumik.capture;
+
+import dev.zumik.capture.admin.AdminServer;
+import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.capture.proxy.CaptureProxy;
+import dev.zumik.capture.proxy.CaptureSettings;
+import dev.zumik.capture.publish.ShapePublisher;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The capture agent assembled: key store, fail-open publisher, proxy and admin port. */
+public final class CaptureAgent implements AutoCloseable {
+    private final PrometheusMeterRegistry meters;
+    private final ShapePublisher publisher;
+    private final CaptureProxy proxy;
+    private final Optional<AdminServer> admin;
+
+    private CaptureAgent(final PrometheusMeterRegistry meters, final ShapePublisher publisher, final CaptureProxy proxy,
+                         final Optional<AdminServer> admin) {
+        this.meters = meters;
+        this.publisher = publisher;
+        this.proxy = proxy;
+        this.admin = admin;
+    }
+
+    /**
+     * Starts the agent. Kafka and the registry need not be up: shapes wait in the bounded queue.
+     *
+     * @param kafkaProperties Kafka client settings (bootstrap.servers and any security settings)
+     * @param topic           topic the shapes go to (normally {@link Topics#SHAPES})
+     */
+    public static CaptureAgent start(final CaptureSettings settings, final Map<String, Object> kafkaProperties,
+                                     final SchemaRegistryClient registry, final String topic) {
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final TenantKeyStore keys = new TenantKeyStore(settings.keyDir());
+        final ShapePublisher publisher = new ShapePublisher(kafkaProperties, registry, topic, settings.queueBytes(), meters);
+        final CaptureProxy proxy;
+        try {
+            proxy = CaptureProxy.start(settings, keys, publisher, meters);
+        } catch (final RuntimeException e) {
+            publisher.close(Duration.ZERO);
+            throw e;
+        }
+        Optional<AdminServer> admin = Optional.empty();
+        if (settings.adminPort() >= 0) {
+            try {
+                admin = Optional.of(AdminServer.start(settings.adminHost(), settings.adminPort(), meters, publisher::kafkaHealthy));
+            } catch (final RuntimeException e) {
+                proxy.close();
+                publisher.close(Duration.ZERO);
+                throw e;
+            }
+        }
+        return new CaptureAgent(meters, publisher, proxy, admin);
+    }
+
+    public int port() {
+        return proxy.port();
+    }
+
+    public Optional<Integer> adminPort() {
+        return admin.map(AdminServer::port);
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public ShapePublisher publisher() {
+        return publisher;
+    }
+
+    /** Waits until every finished exchange has been shaped and handed to the publisher. */
+    public void awaitShaped(final Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (proxy.shapingBacklog() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+        publisher.close(Duration.ofSeconds(10));
+        admin.ifPresent(AdminServer::close);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.zumik.capture.admin;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The admin port: Prometheus {@code /metrics} and {@code /healthz}. Health stays 200 while Kafka is
+ * down, because the proxy keeps serving (fail-open); the body says whether shapes are flowing.
+ */
+public final class AdminServer implements AutoCloseable {
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    private AdminServer(final Vertx vertx, final HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    public static AdminServer start(final String host, final int port, final PrometheusMeterRegistry registry,
+                                    final BooleanSupplier kafkaHealthy) {
+        final Vertx vertx = Vertx.vertx();
+        final HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
+                .requestHandler(request -> {
+                    switch (request.path()) {
+                        case "/metrics" -> request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                                .end(registry.scrape());
+                        case "/healthz" -> request.response().putHeader("content-type", "application/json")
+                                .end("{\"status\":\"UP\",\"kafka\":\"" + (kafkaHealthy.getAsBoolean() ? "UP" : "DOWN") + "\"}");
+                        default -> request.response().setStatusCode(404).end();
+                    }
+                });
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            vertx.close();
+            throw new IllegalStateException("admin port cannot listen on " + host + ":" + port + ": "
+                    + (e.getCause() == null ? e : e.getCause()), e);
+        }
+        return new AdminServer(vertx, server);
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (final Exception ignored) {
+            // closing anyway
+        }
+    }
+}

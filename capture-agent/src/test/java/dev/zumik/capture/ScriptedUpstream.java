@@ -1,0 +1,106 @@
+package dev.zumik.capture;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP upstream on loopback for proxy tests: records every request it receives exactly
+ * (method, URI, headers, body bytes) and answers by path: {@code /v1/chat/completions} with a JSON
+ * completion or, when the body asks to stream, SSE chunks 100 ms apart; {@code /slow-stream} with a
+ * stream that only stops when the client goes; anything else echoes the body back with headers.
+ */
+final class ScriptedUpstream implements AutoCloseable {
+    record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) { }
+
+    static final String CANARY_COMPLETION = "CANARY-COMPLETION-7f3e";
+    static final List<String> SSE_CHUNKS = List.of(
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}],\"usage\":null}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + CANARY_COMPLETION + "\"}}],\"usage\":null}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" more\"}}],\"usage\":null}\n\n",
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":1500,\"completion_tokens\":2,\"total_tokens\":1502,\"prompt_tokens_details\":{\"cached_tokens\":1024}}}\n\n",
+            "data: [DONE]\n\n");
+    static final String JSON_COMPLETION = "{\"id\":\"c2\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+            + "{\"role\":\"assistant\",\"content\":\"" + CANARY_COMPLETION + "\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":300,\"total_tokens\":2306,\"prompt_tokens_details\":{\"cached_tokens\":1920}},"
+            + "\"service_tier\":\"default\"}";
+
+    final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    final AtomicInteger disconnects = new AtomicInteger();
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpServer server;
+
+    ScriptedUpstream() throws Exception {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+                .requestHandler(request -> request.body().onSuccess(body -> answer(request, body)));
+        server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    private void answer(final HttpServerRequest request, final Buffer body) {
+        final Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).add(h.getValue()));
+        received.add(new Received(request.method().name(), request.uri(), headers, body.getBytes()));
+        final String path = request.path();
+        if (path.endsWith("/v1/chat/completions")) {
+            if (body.toString().contains("\"stream\":true")) {
+                stream(request, 0, SSE_CHUNKS);
+            } else {
+                request.response().putHeader("content-type", "application/json").putHeader("x-request-id", "req-1")
+                        .end(JSON_COMPLETION);
+            }
+        } else if (path.equals("/slow-stream")) {
+            request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+            final long timer = vertx.setPeriodic(50, id -> {
+                if (!request.response().closed()) {
+                    request.response().write("data: tick\n\n");
+                }
+            });
+            request.response().closeHandler(v -> {
+                vertx.cancelTimer(timer);
+                disconnects.incrementAndGet();
+            });
+        } else if (path.equals("/error")) {
+            request.response().setStatusCode(429).putHeader("retry-after", "3").putHeader("content-type", "application/json")
+                    .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
+        } else {
+            final var response = request.response().setStatusCode(201).putHeader("x-echo", "yes");
+            final String type = request.getHeader("content-type");
+            if (type != null) {
+                response.putHeader("content-type", type);
+            }
+            response.end(body);
+        }
+    }
+
+    private void stream(final HttpServerRequest request, final int index, final List<String> chunks) {
+        if (index == 0) {
+            request.response().setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+        }
+        if (request.response().closed()) {
+            return;
+        }
+        request.response().write(chunks.get(index));
+        if (index + 1 == chunks.size()) {
+            request.response().end();
+        } else {
+            vertx.setTimer(100, id -> stream(request, index + 1, chunks));
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+}
