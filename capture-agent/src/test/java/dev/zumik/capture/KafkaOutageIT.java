@@ -1,0 +1,130 @@
+package dev.zumik.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.zumik.capture.proxy.CaptureSettings;
+import dev.zumik.capture.proxy.Upstream;
+import dev.zumik.localstack.kafka.EmbeddedKafka;
+import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
+import io.micrometer.core.instrument.Counter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka stops mid-run under the proxy: no client request fails, shapes wait in the bounded queue
+ * (and beyond the bound are dropped and counted), and after recovery every queued shape is
+ * published exactly once: published + dropped = captured, no duplicate event ids.
+ */
+class KafkaOutageIT {
+
+    @Test
+    void shouldKeepServingThroughAKafkaOutageAndAccountForEveryShape(@TempDir final Path dir) throws Exception {
+        // given: a broker of this test's own, so it can be stopped
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).build().start(Duration.ofSeconds(60));
+             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+             ScriptedUpstream upstream = new ScriptedUpstream()) {
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("shapes", Optional.of(2), Optional.empty()))).all().get();
+            }
+            final CaptureSettings base = CaptureProxyIT.settings(upstream.url(), dir.resolve("keys"));
+            // room for about 40 shapes of this size while Kafka is away
+            final CaptureSettings settings = new CaptureSettings(base.listenHost(), 0, base.upstreams(), base.adminHost(), -1,
+                    base.tenantHeader(), base.keyDir(), 16 * 1024, base.parseLimitBytes(), 64, Optional.empty());
+            final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
+            final int failed;
+            final Counter published;
+            try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    registryClient, "shapes")) {
+                final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
+                int errors = send(http, uri, 20);
+                published = agent.meters().get("zumik_capture_shapes_published").counter();
+                await().atMost(Duration.ofSeconds(30)).until(() -> published.count() >= 20);
+
+                // when: Kafka goes away while traffic continues
+                kafka.stopNode(1);
+                errors += send(http, uri, 80);
+                agent.awaitShaped(Duration.ofSeconds(10));
+                final double droppedDuringOutage = dropped(agent);
+                kafka.startNode(1);
+                await().atMost(Duration.ofSeconds(90)).until(() -> agent.publisher().pendingShapes() == 0);
+                failed = errors;
+
+                // then
+                final double captured = agent.meters().get("zumik_capture_shapes_captured").counter().count();
+                assertThat(captured).isEqualTo(100);
+                assertThat(droppedDuringOutage).as("the queue bound must have been hit").isPositive();
+                assertThat(published.count() + dropped(agent)).isEqualTo(captured);
+                assertThat(failed).isZero();
+                final List<String> ids = eventIds(kafka.bootstrapServers(), registryClient, (int) published.count());
+                assertThat(ids).hasSize((int) published.count());
+                assertThat(new HashSet<>(ids)).hasSize(ids.size());
+            }
+        }
+    }
+
+    private static double dropped(final CaptureAgent agent) {
+        return agent.meters().find("zumik_capture_shapes_dropped").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static int send(final HttpClient http, final URI uri, final int count) throws Exception {
+        int errors = 0;
+        for (int i = 0; i < count; i++) {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CaptureProxyIT.chatBody(i % 2 == 0, "q" + i))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                errors++;
+            }
+        }
+        return errors;
+    }
+
+    private static List<String> eventIds(final String bootstrap, final SchemaRegistryClient registry, final int expected) {
+        final Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final List<String> ids = new ArrayList<>();
+        try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ConfluentAvroDeserializer<>(registry, RequestShape.class))) {
+            consumer.subscribe(Set.of("shapes"));
+            final long deadline = System.currentTimeMillis() + 30_000;
+            // read past the expected count for a while: a duplicate would show up as one record too many
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (final ConsumerRecord<String, RequestShape> r : consumer.poll(Duration.ofMillis(200))) {
+                    ids.add(r.value().getEventId());
+                }
+                if (ids.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.currentTimeMillis() + 2000;
+                }
+            }
+        }
+        return ids;
+    }
+}
