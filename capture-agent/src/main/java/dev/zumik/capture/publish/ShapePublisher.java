@@ -1,6 +1,7 @@
 package dev.zumik.capture.publish;
 
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.serde.ConfluentAvroSerializer;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.Counter;
@@ -151,9 +152,10 @@ public final class ShapePublisher implements AutoCloseable {
             dropped("encode_error");
             return true;
         }
-        final String key = shape.getLane().getProvider() + "/" + shape.getLane().getModel() + "/" + shape.getLane().getRoute();
+        final String key = Lanes.key(shape.getLane());
         try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+            // The record timestamp is the arrival time, so windows can be found with offsetsForTimes.
+            producer.send(new ProducerRecord<>(topic, null, shape.getArrivalTime().toEpochMilli(), key, value), (metadata, error) -> {
                 release(shape);
                 if (error == null) {
                     kafkaHealthy = true;

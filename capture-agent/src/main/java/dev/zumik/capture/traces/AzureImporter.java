@@ -1,0 +1,90 @@
+package dev.zumik.capture.traces;
+
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The Azure LLM inference trace CSV ({@code TIMESTAMP,ContextTokens,GeneratedTokens}, UTC
+ * timestamps with up to 7 fractional digits). It has no hashes: its shapes carry lengths and
+ * arrivals only. Arrivals keep their spacing, shifted so the first line lands at the target start.
+ */
+final class AzureImporter extends TraceImporter {
+    private static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .toFormatter();
+
+    private Instant first;
+
+    AzureImporter(final Target target) {
+        super(target);
+    }
+
+    @Override
+    protected boolean skipHeader(final long number, final String line) {
+        return number == 1 && line.startsWith("TIMESTAMP");
+    }
+
+    @Override
+    protected RequestShape shape(final long number, final String line) {
+        final String[] cells = line.split(",");
+        if (cells.length != 3) {
+            throw new IllegalArgumentException("expected 3 columns TIMESTAMP,ContextTokens,GeneratedTokens, got " + cells.length);
+        }
+        final Instant at;
+        try {
+            at = LocalDateTime.parse(cells[0].trim(), TIMESTAMP).toInstant(ZoneOffset.UTC);
+        } catch (final DateTimeParseException e) {
+            throw new IllegalArgumentException("TIMESTAMP '" + cells[0].trim() + "' is not yyyy-MM-dd HH:mm:ss[.fffffff]");
+        }
+        final int context = nonNegative(cells[1], "ContextTokens");
+        final int generated = nonNegative(cells[2], "GeneratedTokens");
+        if (first == null) {
+            first = at;
+        }
+        return RequestShape.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes((target.lane() + "|" + number + "|" + line).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
+                .setTenant(target.tenant())
+                .setLane(target.lane())
+                .setArrivalTime(target.start().plus(java.time.Duration.between(first, at)))
+                .setPromptTokens(context)
+                .setCompletionTokens(generated)
+                .setCachedTokens(null)
+                .setCacheWriteTokens(null)
+                .setBlockSize(dev.zumik.capture.shape.ShapeBuilder.DEFAULT_BLOCK_SIZE)
+                .setTokenizer("none")
+                .setHashedTokens(0)
+                .setBlockHashes(List.of())
+                .setHashKeyId("none")
+                .setTtftMs(null)
+                .setE2eMs(null)
+                .setHttpStatus(200)
+                .setStream(false)
+                .setMaxTokens(null)
+                .setServiceTier(null)
+                .setSource(ShapeSource.IMPORT)
+                .setParsed(true)
+                .build();
+    }
+
+    private static int nonNegative(final String cell, final String column) {
+        try {
+            final int value = Integer.parseInt(cell.trim());
+            if (value < 0) {
+                throw new IllegalArgumentException(column + " is negative (" + value + ")");
+            }
+            return value;
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException(column + " '" + cell.trim() + "' is not a whole number");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.zumik.capture.traces;
+
+import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.capture.shape.ShapeBuilder;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.RequestShape;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Turns a trace file into shapes, line by line: a line that cannot be read is reported with its
+ * number and skipped. Formats: Mooncake JSONL, the Azure LLM inference CSV, and OpenAI request logs.
+ */
+public abstract class TraceImporter {
+    /** Where imported shapes go and whose they are. */
+    public record Target(Lane lane, String tenant, Instant start, TenantKeyStore keys) { }
+
+    protected final Target target;
+
+    protected TraceImporter(final Target target) {
+        this.target = target;
+    }
+
+    /** The importer for a format name: mooncake, azure or openai-log. */
+    public static TraceImporter forFormat(final String format, final Target target, final int blockSize,
+                                          final Optional<String> tokenizer) {
+        return switch (format) {
+            case "mooncake" -> new MooncakeImporter(target);
+            case "azure" -> new AzureImporter(target);
+            case "openai-log" -> new OpenAiLogImporter(target, new ShapeBuilder(target.keys(), blockSize, tokenizer));
+            default -> throw new IllegalArgumentException("unknown trace format '" + format + "' (known: mooncake, azure, openai-log)");
+        };
+    }
+
+    /** Reads {@code file} and hands each shape to {@code sink}. */
+    public ImportReport importFile(final Path file, final Consumer<RequestShape> sink) {
+        final ImportReport report = new ImportReport();
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank() || skipHeader(number, line)) {
+                    continue;
+                }
+                try {
+                    sink.accept(shape(number, line));
+                    report.imported();
+                } catch (final IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                    report.skipped(number, reason(e));
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return report;
+    }
+
+    private static String reason(final Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            return "not valid JSON (" + json.getOriginalMessage() + ")";
+        }
+        return e.getMessage();
+    }
+
+    protected boolean skipHeader(final long number, final String line) {
+        return false;
+    }
+
+    /** One shape from one line; IllegalArgumentException says what is wrong with the line. */
+    protected abstract RequestShape shape(long number, String line) throws com.fasterxml.jackson.core.JsonProcessingException;
+}

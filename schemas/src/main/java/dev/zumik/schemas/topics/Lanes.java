@@ -1,0 +1,25 @@
+package dev.zumik.schemas.topics;
+
+import dev.zumik.schemas.avro.Lane;
+
+/** A lane's key form, {@code provider/model/route}: the record key of lane-keyed topics. */
+public final class Lanes {
+    private Lanes() { }
+
+    public static String key(final Lane lane) {
+        return lane.getProvider() + "/" + lane.getModel() + "/" + lane.getRoute();
+    }
+
+    /**
+     * Parses {@code provider/model/route}; the route may itself contain slashes (e.g. a path), and
+     * a model may not. Throws with a clear message when the text has fewer than three parts.
+     */
+    public static Lane parse(final String text) {
+        final int first = text.indexOf('/');
+        final int second = first < 0 ? -1 : text.indexOf('/', first + 1);
+        if (first <= 0 || second <= first + 1 || second == text.length() - 1) {
+            throw new IllegalArgumentException("lane must be provider/model/route (e.g. openai/gpt-4o-mini/chat), got '" + text + "'");
+        }
+        return new Lane(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
+    }
+}
