@@ -51,6 +51,21 @@ final class TopicsCommand {
         }
     }
 
+    /** Fails with one line when Kafka is unreachable or {@code topic} does not exist. */
+    static void requireTopic(final ClientSettings settings, final String topic) {
+        try (Admin admin = admin(settings)) {
+            requireReachable(admin, settings);
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                throw ZumikException.failure("topic " + topic + " does not exist; create it first (zumik topics create)");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZumikException.failure("interrupted");
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ZumikException.failure("cannot list topics at " + settings.bootstrapServers() + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Creates every topic that does not exist yet and, with a registry, registers each value schema.
      * Returns one line per topic.

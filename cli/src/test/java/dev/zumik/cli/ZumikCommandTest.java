@@ -51,6 +51,19 @@ class ZumikCommandTest {
         "topics create --config /nonexistent.prop | --config /nonexistent.prop: no such readable file",
         "topics create --registry ftp://x         | must be http:// or https://",
         "topics list --kafka                      | Missing required parameter for option '--kafka'",
+        "capture                                  | Missing required option: '--upstream",
+        "capture --upstream ftp://x               | --upstream ftp://x: upstream must be http:// or https://",
+        "capture --upstream http://x --listen 80  | --listen must be HOST:PORT, got '80'",
+        "capture --upstream http://x --queue-bytes lots | --queue-bytes 'lots' is not a size",
+        "capture --upstream http://x --tokenizer p50k | unknown tokenizer 'p50k'",
+        "capture --upstream http://x --block-size 0 | --block-size must be >= 1, got 0",
+        "import mooncake /nonexistent.jsonl --lane a/b/c | /nonexistent.jsonl: no such readable file",
+        "import mooncake pom.xml --lane nolane    | lane must be provider/model/route",
+        "import parquet pom.xml --lane a/b/c      | unknown trace format 'parquet'",
+        "import mooncake pom.xml --lane a/b/c --start yesterday | --start 'yesterday' is neither an ISO-8601 instant",
+        "export mooncake --lane a/b/c --from 10 --to 5 | --to must be after --from",
+        "export csv --lane a/b/c --from 1 --to 5  | unknown export format 'csv'",
+        "export mooncake --lane a/b/c --from 1    | Missing required option: '--to=TIME'",
     })
     void shouldRejectBadArgumentsWithOneClearLine(final String args, final String expected) {
         // when

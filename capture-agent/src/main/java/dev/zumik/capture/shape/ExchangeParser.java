@@ -114,7 +114,6 @@ public final class ExchangeParser {
     /** Walks SSE events; returns the byte offset at the end of the first event with content, or -1. */
     private static long readSse(final Dialect dialect, final byte[] body, final Usage usage) {
         long firstContentEnd = -1;
-        int eventStart = 0;
         final StringBuilder data = new StringBuilder();
         int lineStart = 0;
         for (int i = 0; i <= body.length; i++) {
@@ -137,7 +136,6 @@ public final class ExchangeParser {
                     }
                     data.setLength(0);
                 }
-                eventStart = i + 1;
             } else if (line.startsWith("data:")) {
                 if (data.length() > 0) {
                     data.append('\n');
@@ -146,7 +144,7 @@ public final class ExchangeParser {
             }
             lineStart = i + 1;
         }
-        return eventStart < 0 ? -1 : firstContentEnd;
+        return firstContentEnd;
     }
 
     /** Reads one SSE data payload; true when it carries generated content. */

@@ -1,0 +1,120 @@
+package dev.zumik.cli;
+
+import dev.zumik.capture.CaptureAgent;
+import dev.zumik.capture.proxy.CaptureSettings;
+import dev.zumik.capture.proxy.Upstream;
+import dev.zumik.schemas.config.ClientSettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code zumik capture}: the pass-through proxy that publishes request shapes. */
+@Command(name = "capture", description = {
+        "Run the OpenAI-compatible pass-through proxy that publishes content-free request shapes.",
+        "%nEvery request and response passes through unchanged (streams chunk by chunk); shapes are built off the "
+            + "request path and published fail-open: if Kafka is down, traffic flows and shapes queue up to a bound."})
+final class CaptureCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+    @Mixin ForegroundOptions foreground;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Where clients connect (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=NAME]", required = true,
+            description = {"Upstream API, repeatable: https://api.openai.com, or a path prefix routed to its own upstream,",
+                "e.g. /anthropic=https://api.anthropic.com (the prefix is stripped). Provider defaults from the host."})
+    List<String> upstreams = new ArrayList<>();
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",
+            description = "Admin port for /metrics and /healthz (default ${DEFAULT-VALUE}).")
+    String admin;
+
+    @Option(names = "--tenant-header", paramLabel = "NAME", defaultValue = CaptureSettings.DEFAULT_TENANT_HEADER,
+            description = "Header naming the tenant (default ${DEFAULT-VALUE}); else a keyed hash of the API key.")
+    String tenantHeader;
+
+    @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
+            description = "Tenant hash keys, created on first run (default ${DEFAULT-VALUE}).")
+    Path keyDir;
+
+    @Option(names = "--queue-bytes", paramLabel = "SIZE", defaultValue = "64m",
+            description = "Bound of the shape queue while Kafka is slow or down (default ${DEFAULT-VALUE}).")
+    String queueBytes;
+
+    @Option(names = "--parse-limit", paramLabel = "SIZE", defaultValue = "32m",
+            description = "Bodies larger than this pass through unparsed (default ${DEFAULT-VALUE}).")
+    String parseLimit;
+
+    @Option(names = "--block-size", paramLabel = "TOKENS", defaultValue = "64", description = "Tokens per hashed block (default ${DEFAULT-VALUE}).")
+    int blockSize;
+
+    @Option(names = "--tokenizer", paramLabel = "NAME", description = "Tokenizer for every lane: o200k_base or cl100k_base (default: by model).")
+    String tokenizer;
+
+    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.SHAPES, description = "Shape topic (default ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Override
+    public Integer call() {
+        final CaptureSettings settings = settings();
+        final ClientSettings client = connection.settings();
+        final PrintWriter out = spec.commandLine().getOut();
+        final CaptureAgent agent;
+        try {
+            agent = CaptureAgent.start(settings, client.kafkaProperties(), new SchemaRegistryClient(client.registrySettings()), topic);
+        } catch (final RuntimeException e) {
+            throw ZumikException.failure(DevCommand.rootMessage(e));
+        }
+        out.println("Capture proxy listening on " + settings.listenHost() + ":" + agent.port() + " -> "
+                + String.join(", ", settings.upstreams().stream().map(u -> (u.prefix().isEmpty() ? "" : u.prefix() + " ") + u.base()
+                        + " (" + u.provider() + ")").toList()));
+        agent.adminPort().ifPresent(p -> out.println("Admin: http://" + settings.adminHost() + ":" + p + "/metrics and /healthz"));
+        out.println("Shapes to " + topic + " on " + client.bootstrapServers() + " (fail-open, queue " + settings.queueBytes() + " bytes)");
+        out.flush();
+        Running.untilStopped(foreground.runFor, out, agent::close);
+        out.println("Stopped.");
+        return 0;
+    }
+
+    CaptureSettings settings() {
+        final String[] listenAt = Values.hostPort("--listen", listen);
+        final String[] adminAt = "off".equals(admin) ? new String[] {"127.0.0.1", "-1"} : Values.hostPort("--admin", admin);
+        if (blockSize < 1) {
+            throw ZumikException.usage("--block-size must be >= 1, got " + blockSize);
+        }
+        final long queue = Values.bytes("--queue-bytes", queueBytes);
+        final long limit = Values.bytes("--parse-limit", parseLimit);
+        if (limit > Integer.MAX_VALUE) {
+            throw ZumikException.usage("--parse-limit must be below 2g");
+        }
+        final List<Upstream> routes = new ArrayList<>();
+        for (final String spec : upstreams) {
+            try {
+                routes.add(Upstream.parse(spec));
+            } catch (final IllegalArgumentException e) {
+                throw ZumikException.usage("--upstream " + spec + ": " + e.getMessage());
+            }
+        }
+        try {
+            if (tokenizer != null) {
+                dev.zumik.core.tokens.Tokenizers.byName(tokenizer);
+            }
+            return new CaptureSettings(listenAt[0], Integer.parseInt(listenAt[1]), routes, adminAt[0], Integer.parseInt(adminAt[1]),
+                    tenantHeader, keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer));
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.zumik.cli;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/** Parsers for flag values that picocli has no converter for; each failure names the flag. */
+final class Values {
+    private Values() { }
+
+    /** {@code 65536}, {@code 64k}, {@code 64m}, {@code 1g} (binary units). */
+    static long bytes(final String flag, final String value) {
+        final String v = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
+        long unit = 1;
+        String digits = v;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : 1L << 30;
+            digits = v.substring(0, v.length() - 1);
+        }
+        try {
+            final long n = Long.parseLong(digits);
+            if (n < 0) {
+                throw ZumikException.usage(flag + " must not be negative, got " + value);
+            }
+            return n * unit;
+        } catch (final NumberFormatException e) {
+            throw ZumikException.usage(flag + " '" + value + "' is not a size (e.g. 65536, 64k, 64m, 1g)");
+        }
+    }
+
+    /** {@code host:port}. */
+    static String[] hostPort(final String flag, final String value) {
+        final int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw ZumikException.usage(flag + " must be HOST:PORT, got '" + value + "'");
+        }
+        final String port = value.substring(colon + 1);
+        try {
+            final int p = Integer.parseInt(port);
+            if (p < 0 || p > 65535) {
+                throw ZumikException.usage(flag + " port must be 0..65535, got " + p);
+            }
+        } catch (final NumberFormatException e) {
+            throw ZumikException.usage(flag + " port '" + port + "' is not a number");
+        }
+        return new String[] {value.substring(0, colon), port};
+    }
+
+    /** An ISO-8601 instant (2026-01-01T00:00:00Z) or epoch milliseconds. */
+    static Instant instant(final String flag, final String value) {
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value.trim()));
+        } catch (final NumberFormatException notMillis) {
+            try {
+                return Instant.parse(value.trim());
+            } catch (final DateTimeParseException e) {
+                throw ZumikException.usage(flag + " '" + value + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor epoch ms");
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.zumik.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zumik.cli.ZumikCommandTest.Run;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.LocalStackExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LocalStackExtension.class)
+class TraceCommandsIT {
+
+    @Test
+    void shouldImportATraceReportBadLinesAndExportTheWindow(final LocalStack stack, @TempDir final Path dir) throws Exception {
+        // given: three good Mooncake lines and two bad ones
+        final Path trace = dir.resolve("trace.jsonl");
+        Files.writeString(trace, String.join("\n",
+                "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, \"hash_ids\": [0, 1]}",
+                "{\"timestamp\": 10, \"input_length\": 600, \"output_length\": 7, \"hash_ids\": [0, 2]}",
+                "not json",
+                "{\"timestamp\": 20, \"input_length\": 600, \"output_length\": 7, \"hash_ids\": [0]}",
+                "{\"timestamp\": 30, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [3]}"), StandardCharsets.UTF_8);
+        final String topic = LocalStack.uniqueTopic("cli-shapes");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1))).all().get();
+        }
+        final String[] connection = {"--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic", topic};
+
+        // when
+        final Run missing = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
+                "--key-dir", dir.resolve("keys").toString(), "--kafka", stack.bootstrapServers(), "--topic", "no-such-topic"}, new String[0]));
+        final Run imported = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
+                "--start", "2026-01-01T00:00:00Z", "--key-dir", dir.resolve("keys").toString()}, connection));
+        final Run exported = ZumikCommandTest.run(concat(new String[] {"export", "mooncake", "--lane", "test/m/chat",
+                "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:01:00Z"}, connection));
+
+        // then
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).isEqualTo("zumik import: topic no-such-topic does not exist; create it first (zumik topics create)");
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("imported 3 shapes, skipped 2 bad lines");
+        assertThat(imported.err()).contains("skipped line 3: not valid JSON").contains("skipped line 4: hash_ids has 1 ids but input_length 600");
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        assertThat(exported.out().strip().lines()).containsExactly(
+                "{\"timestamp\":0,\"input_length\":1000,\"output_length\":5,\"hash_ids\":[0,1]}",
+                "{\"timestamp\":10,\"input_length\":600,\"output_length\":7,\"hash_ids\":[0,2]}",
+                "{\"timestamp\":30,\"input_length\":512,\"output_length\":1,\"hash_ids\":[3]}");
+        assertThat(exported.err()).contains("exported 3 shapes");
+    }
+
+    private static String[] concat(final String[] a, final String[] b) {
+        final String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
