@@ -87,6 +87,52 @@ class KafkaOutageIT {
         }
     }
 
+    @Test
+    void shouldQueueWhileKafkaAndTheRegistryAreNotUpYetAndDrainOnceTheyAre(@TempDir final Path dir) throws Exception {
+        // given: ports reserved for a Kafka and a registry that are not running yet
+        final int kafkaPort = freePort();
+        final int registryPort = freePort();
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (ScriptedUpstream upstream = new ScriptedUpstream()) {
+            final CaptureSettings settings = CaptureProxyIT.settings(upstream.url(), dir.resolve("keys"));
+            final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(
+                    RegistrySettings.URL, "http://127.0.0.1:" + registryPort, RegistrySettings.MAX_RETRIES, "0")));
+            try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort),
+                    registryClient, "shapes")) {
+                final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
+
+                // when: traffic before Kafka exists
+                final int errors = send(http, uri, 30);
+                agent.awaitShaped(Duration.ofSeconds(10));
+                assertThat(agent.publisher().pendingShapes()).isEqualTo(30);
+                assertThat(agent.publisher().kafkaHealthy()).isFalse();
+
+                // then Kafka and the registry come up
+                try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(kafkaPort).build()
+                        .start(Duration.ofSeconds(60));
+                     EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort)) {
+                    try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                        admin.createTopics(List.of(new NewTopic("shapes", Optional.of(1), Optional.empty()))).all().get();
+                    }
+                    await().atMost(Duration.ofSeconds(90)).until(() -> agent.publisher().pendingShapes() == 0);
+
+                    // then
+                    assertThat(errors).isZero();
+                    assertThat(agent.meters().get("zumik_capture_shapes_published").counter().count()).isEqualTo(30);
+                    assertThat(dropped(agent)).isZero();
+                    final List<String> ids = eventIds(kafka.bootstrapServers(), registryClient, 30);
+                    assertThat(ids).hasSize(30).doesNotHaveDuplicates();
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static double dropped(final CaptureAgent agent) {
         return agent.meters().find("zumik_capture_shapes_dropped").counters().stream().mapToDouble(Counter::count).sum();
     }

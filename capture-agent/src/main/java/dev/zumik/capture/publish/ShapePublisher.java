@@ -132,6 +132,8 @@ public final class ShapePublisher implements AutoCloseable {
             if (!send(shape)) {
                 queue.offerFirst(shape);
                 pause();
+            } else if (!kafkaHealthy) {
+                pause();
             }
         }
     }
@@ -156,11 +158,19 @@ public final class ShapePublisher implements AutoCloseable {
         try {
             // The record timestamp is the arrival time, so windows can be found with offsetsForTimes.
             producer.send(new ProducerRecord<>(topic, null, shape.getArrivalTime().toEpochMilli(), key, value), (metadata, error) -> {
-                release(shape);
                 if (error == null) {
+                    release(shape);
                     kafkaHealthy = true;
                     published.increment();
+                } else if (error instanceof org.apache.kafka.common.errors.RetriableException) {
+                    // e.g. no metadata yet because Kafka is down: the shape waits for the next try
+                    if (kafkaHealthy) {
+                        LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", maxBytes, error.getMessage());
+                    }
+                    kafkaHealthy = false;
+                    queue.offerFirst(shape);
                 } else {
+                    release(shape);
                     LOG.warn("Kafka rejected a shape: {}", error.toString());
                     dropped("kafka_error");
                 }

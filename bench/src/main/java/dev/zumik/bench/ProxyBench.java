@@ -1,0 +1,191 @@
+package dev.zumik.bench;
+
+import dev.zumik.capture.CaptureAgent;
+import dev.zumik.capture.proxy.CaptureSettings;
+import dev.zumik.capture.proxy.Upstream;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Latency the capture proxy adds, measured against calling the same upstream directly in the same
+ * run: open-loop at a fixed rate (latency from each request's intended send time, so a stall is not
+ * hidden), streaming and not, with Kafka up and with Kafka unreachable; and closed-loop throughput
+ * through the proxy against direct. The upstream answers at once, so the figures are the proxy's
+ * cost, not a model's. Arguments: rate (default 1000/s), seconds per phase (default 10).
+ * Usage: {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.ProxyBench 1000 10}
+ */
+public final class ProxyBench {
+    private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\""
+            + "You answer billing questions. ".repeat(40) + "\"},{\"role\":\"user\",\"content\":\"Where is my invoice?\"}]}";
+    private static final String JSON_ANSWER = "{\"id\":\"c\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+            + "{\"role\":\"assistant\",\"content\":\"Here.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":260,"
+            + "\"completion_tokens\":2,\"total_tokens\":262,\"prompt_tokens_details\":{\"cached_tokens\":0}}}";
+    private static final String SSE_ANSWER = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Here\"}}]}\n\n"
+            + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\".\"}}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":260,\"completion_tokens\":2,\"total_tokens\":262}}\n\ndata: [DONE]\n\n";
+
+    private ProxyBench() { }
+
+    public static void main(final String[] args) throws Exception {
+        final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        final Vertx upstreamVertx = Vertx.vertx();
+        final HttpServer upstream = upstreamVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    if (body.toString().contains("\"stream\":true")) {
+                        request.response().putHeader("content-type", "text/event-stream").setChunked(true);
+                        request.response().write(SSE_ANSWER.substring(0, 60));
+                        request.response().end(SSE_ANSWER.substring(60));
+                    } else {
+                        request.response().putHeader("content-type", "application/json").end(JSON_ANSWER);
+                    }
+                }));
+        upstream.listen().toCompletionStage().toCompletableFuture().get();
+        final String upstreamUrl = "http://127.0.0.1:" + upstream.actualPort();
+        final Path keys = Files.createTempDirectory("zumik-bench-keys");
+        final Vertx clientVertx = Vertx.vertx();
+        final HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+        System.out.printf("open loop %d req/s, %d s per phase; upstream answers at once; one JVM, 2 cores shared by all%n", rate, seconds);
+        try (LocalStack stack = LocalStack.startEphemeral()) {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+                admin.createTopics(List.of(Topics.create(null).shapes().newTopic(Optional.empty()))).all().get();
+            }
+            final CaptureSettings settings = new CaptureSettings("127.0.0.1", 0, List.of(Upstream.parse(upstreamUrl)), "127.0.0.1", -1,
+                    CaptureSettings.DEFAULT_TENANT_HEADER, keys, 64L << 20, CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty());
+            try (CaptureAgent up = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
+                         stack.registryClient(), Topics.SHAPES);
+                 CaptureAgent down = CaptureAgent.start(settings, Map.of("bootstrap.servers", "127.0.0.1:1"),
+                         new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(RegistrySettings.URL, stack.registryUrl()))), Topics.SHAPES)) {
+                // warm-up of every path
+                for (final int port : new int[] {upstream.actualPort(), up.port(), down.port()}) {
+                    openLoop(client, port, false, rate, 3);
+                    openLoop(client, port, true, rate, 2);
+                }
+                System.out.println();
+                System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms |");
+                System.out.println("|---|---|---|---|---|---|---|---|");
+                for (final boolean stream : new boolean[] {false, true}) {
+                    final Histogram direct = openLoop(client, upstream.actualPort(), stream, rate, seconds);
+                    final Histogram viaUp = openLoop(client, up.port(), stream, rate, seconds);
+                    final Histogram viaDown = openLoop(client, down.port(), stream, rate, seconds);
+                    final String kind = stream ? "streaming" : "JSON";
+                    row("direct, " + kind + " (baseline)", direct, direct);
+                    row("proxy, Kafka up, " + kind, viaUp, direct);
+                    row("proxy, Kafka unreachable, " + kind, viaDown, direct);
+                }
+                System.out.println();
+                final double directRate = closedLoop(client, upstream.actualPort(), 64, seconds);
+                final double proxyRate = closedLoop(client, up.port(), 64, seconds);
+                System.out.printf("| closed loop, 64 in flight | direct %,.0f req/s | via proxy %,.0f req/s | ratio %.2f |%n",
+                        directRate, proxyRate, proxyRate / directRate);
+                System.out.printf("shapes published (Kafka up): %.0f; dropped (Kafka unreachable): %.0f%n",
+                        up.meters().get("zumik_capture_shapes_published").counter().count(),
+                        down.meters().find("zumik_capture_shapes_dropped").counters().stream().mapToDouble(c -> c.count()).sum());
+            }
+        } finally {
+            clientVertx.close();
+            upstreamVertx.close();
+        }
+    }
+
+    private static void row(final String name, final Histogram h, final Histogram base) {
+        System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %d | %+.3f | %+.3f |%n", name, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
+                h.getTag() == null ? 0 : Long.parseLong(h.getTag()), ms(h, 50) - ms(base, 50), ms(h, 99) - ms(base, 99));
+    }
+
+    private static double ms(final Histogram h, final double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    /** Fires at fixed intended times; records each latency in µs from its intended send time. */
+    private static Histogram openLoop(final HttpClientAgent client, final int port, final boolean stream, final int rate,
+                                      final int seconds) throws InterruptedException {
+        final Histogram histogram = new Histogram(60_000_000L, 3);
+        final int total = rate * seconds;
+        final CountDownLatch done = new CountDownLatch(total);
+        final AtomicLong errors = new AtomicLong();
+        final Buffer body = Buffer.buffer(stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT);
+        final long start = System.nanoTime() + 50_000_000L;
+        final long intervalNanos = 1_000_000_000L / rate;
+        for (int i = 0; i < total; i++) {
+            final long intended = start + i * intervalNanos;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) {
+                if (wait > 200_000) {
+                    TimeUnit.NANOSECONDS.sleep(wait - 100_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                            .setURI("/v1/chat/completions").addHeader("content-type", "application/json"))
+                    .compose(request -> request.send(body))
+                    .compose(response -> response.body().map(b -> response.statusCode()))
+                    .onComplete(ar -> {
+                        if (ar.failed() || ar.result() != 200) {
+                            errors.incrementAndGet();
+                        }
+                        synchronized (histogram) {
+                            histogram.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+                        }
+                        done.countDown();
+                    });
+        }
+        done.await(120, TimeUnit.SECONDS);
+        histogram.setTag(Long.toString(errors.get()));
+        return histogram;
+    }
+
+    /** Requests per second with {@code inFlight} requests always outstanding. */
+    private static double closedLoop(final HttpClientAgent client, final int port, final int inFlight, final int seconds)
+            throws InterruptedException {
+        final AtomicLong completed = new AtomicLong();
+        final long end = System.nanoTime() + seconds * 1_000_000_000L;
+        final CountDownLatch finished = new CountDownLatch(inFlight);
+        final Buffer body = Buffer.buffer(CHAT);
+        for (int i = 0; i < inFlight; i++) {
+            loop(client, port, body, end, completed, finished);
+        }
+        finished.await(seconds + 30L, TimeUnit.SECONDS);
+        return completed.get() / (double) seconds;
+    }
+
+    private static void loop(final HttpClientAgent client, final int port, final Buffer body, final long end, final AtomicLong completed,
+                             final CountDownLatch finished) {
+        if (System.nanoTime() >= end) {
+            finished.countDown();
+            return;
+        }
+        client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port).setURI("/v1/chat/completions"))
+                .compose(request -> request.send(body))
+                .compose(response -> response.body())
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        completed.incrementAndGet();
+                    }
+                    loop(client, port, body, end, completed, finished);
+                });
+    }
+}
