@@ -32,7 +32,7 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Where clients connect (default ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=NAME]", required = true,
+    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=NAME]", split = ";",
             description = {"Upstream API, repeatable: https://api.openai.com, or a path prefix routed to its own upstream,",
                 "e.g. /anthropic=https://api.anthropic.com (the prefix is stripped). Provider defaults from the host."})
     List<String> upstreams = new ArrayList<>();
@@ -89,6 +89,9 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     CaptureSettings settings() {
+        if (upstreams == null || upstreams.isEmpty()) {
+            throw ZumikException.usage("an upstream is required: --upstream URL (or ZUMIK_CAPTURE_UPSTREAM)");
+        }
         final String[] listenAt = Values.hostPort("--listen", listen);
         final String[] adminAt = "off".equals(admin) ? new String[] {"127.0.0.1", "-1"} : Values.hostPort("--admin", admin);
         if (blockSize < 1) {

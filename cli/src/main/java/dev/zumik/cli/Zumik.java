@@ -28,6 +28,7 @@ public final class Zumik implements Runnable {
     /** Runs the command line and returns the exit code; user mistakes print one line on {@code err}. */
     public static int execute(final PrintWriter out, final PrintWriter err, final String... args) {
         final CommandLine cli = new CommandLine(new Zumik());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {

@@ -51,7 +51,7 @@ class ZumikCommandTest {
         "topics create --config /nonexistent.prop | --config /nonexistent.prop: no such readable file",
         "topics create --registry ftp://x         | must be http:// or https://",
         "topics list --kafka                      | Missing required parameter for option '--kafka'",
-        "capture                                  | Missing required option: '--upstream",
+        "capture                                  | an upstream is required: --upstream URL (or ZUMIK_CAPTURE_UPSTREAM)",
         "capture --upstream ftp://x               | --upstream ftp://x: upstream must be http:// or https://",
         "capture --upstream http://x --listen 80  | --listen must be HOST:PORT, got '80'",
         "capture --upstream http://x --queue-bytes lots | --queue-bytes 'lots' is not a size",

@@ -51,6 +51,7 @@ public final class CaptureProxy implements AutoCloseable {
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
+    private final java.util.Map<String, io.micrometer.core.instrument.Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
                          final ThreadPoolExecutor workers, final ShapeTask.Factory shapes, final MeterRegistry meters) {
@@ -253,8 +254,9 @@ public final class CaptureProxy implements AutoCloseable {
             return;
         }
         exchange.finished = true;
-        meters.counter("zumik_capture_requests", "dialect", exchange.dialect.map(Enum::name).orElse("OTHER"),
-                "status", statusClass(exchange.status)).increment();
+        requestCounters.computeIfAbsent(exchange.dialect.map(Enum::name).orElse("OTHER") + "|" + statusClass(exchange.status),
+                key -> meters.counter("zumik_capture_requests", "dialect", key.substring(0, key.indexOf('|')),
+                        "status", key.substring(key.indexOf('|') + 1))).increment();
         if (exchange.dialect.isPresent() && !exchange.clientGone) {
             workers.execute(shapes.task(exchange));
         }
