@@ -52,7 +52,10 @@ public final class ProxyBench {
         final Vertx upstreamVertx = Vertx.vertx();
         final HttpServer upstream = upstreamVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
                 .requestHandler(request -> request.body().onSuccess(body -> {
-                    if (body.toString().contains("\"stream\":true")) {
+                    if (request.path().equals("/v1/models/slow")) {
+                        // an upstream that takes 20 ms, like a short LLM answer
+                        upstreamVertx.setTimer(20, id -> request.response().putHeader("content-type", "application/json").end(JSON_ANSWER));
+                    } else if (body.toString().contains("\"stream\":true")) {
                         request.response().putHeader("content-type", "text/event-stream").setChunked(true);
                         request.response().write(SSE_ANSWER.substring(0, 60));
                         request.response().end(SSE_ANSWER.substring(60));
@@ -98,11 +101,13 @@ public final class ProxyBench {
                 System.out.println();
                 System.out.println("| closed loop, 64 in flight | direct req/s | via proxy req/s | ratio |");
                 System.out.println("|---|---|---|---|");
-                for (final String path : new String[] {"/v1/models", "/v1/chat/completions"}) {
+                for (final String path : new String[] {"/v1/models", "/v1/chat/completions", "/v1/models/slow"}) {
                     final double directRate = closedLoop(clientVertx, client, upstream.actualPort(), path, 64, seconds);
                     final double proxyRate = closedLoop(clientVertx, client, up.port(), path, 64, seconds);
                     System.out.printf("| %s (%s) | %,.0f | %,.0f | %.2f |%n", path,
-                            path.equals("/v1/models") ? "passed through, not shaped" : "shaped: tokenized, hashed, published",
+                            path.equals("/v1/models") ? "instant upstream, passed through, not shaped"
+                                    : path.equals("/v1/models/slow") ? "upstream answers in 20 ms, passed through"
+                                    : "instant upstream, shaped: tokenized, hashed, published",
                             directRate, proxyRate, proxyRate / directRate);
                 }
                 System.out.printf("shapes published (Kafka up): %.0f; dropped (Kafka unreachable): %.0f%n",
@@ -188,7 +193,7 @@ public final class ProxyBench {
             finished.countDown();
             return;
         }
-        final boolean get = path.equals("/v1/models");
+        final boolean get = path.startsWith("/v1/models");
         client.request(new RequestOptions().setMethod(get ? HttpMethod.GET : HttpMethod.POST).setHost("127.0.0.1").setPort(port)
                         .setURI(path).setIdleTimeout(10_000))
                 .compose(request -> get ? request.send() : request.send(Buffer.buffer(body)))
