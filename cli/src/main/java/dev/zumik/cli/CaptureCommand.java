@@ -32,9 +32,10 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Where clients connect (default ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=NAME]", split = ";",
+    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=P][,name=N]", split = ";",
             description = {"Upstream API, repeatable: https://api.openai.com, or a path prefix routed to its own upstream,",
-                "e.g. /anthropic=https://api.anthropic.com (the prefix is stripped). Provider defaults from the host."})
+                "e.g. /anthropic=https://api.anthropic.com (the prefix is stripped). Provider defaults from the host.",
+                "A named upstream is chosen by the request header X-Zumik-Upstream: N."})
     List<String> upstreams = new ArrayList<>();
 
     @Option(names = "--admin", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",

@@ -110,10 +110,12 @@ public final class CaptureProxy implements AutoCloseable {
         final Instant arrival = Instant.now();
         final String uri = request.uri();
         final String path = request.path() == null ? "/" : request.path();
-        final Optional<Upstream> route = settings.route(path);
+        final String selected = request.getHeader(Upstream.SELECT_HEADER);
+        final Optional<Upstream> route = settings.route(path, selected);
         if (route.isEmpty()) {
             request.response().setStatusCode(404).putHeader("content-type", "application/json")
-                    .end(error("no upstream is configured for path " + path, "invalid_request_error", "no_route"));
+                    .end(error(selected != null ? "no upstream is named " + selected : "no upstream is configured for path " + path,
+                            "invalid_request_error", "no_route"));
             return;
         }
         final Upstream upstream = route.get();

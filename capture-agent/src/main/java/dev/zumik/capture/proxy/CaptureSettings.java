@@ -33,6 +33,18 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
         upstreams = List.copyOf(upstreams);
     }
 
+    /**
+     * The route for a request: the upstream named by the {@code X-Zumik-Upstream} header (its path
+     * kept whole), else the longest matching path prefix, else the default.
+     */
+    Optional<Upstream> route(final String path, final String selected) {
+        if (selected != null && !selected.isBlank()) {
+            return upstreams.stream().filter(u -> u.name().equals(selected.trim()))
+                    .map(u -> new Upstream("", u.base(), u.provider(), u.name())).findFirst();
+        }
+        return route(path);
+    }
+
     /** The route for a path: the longest matching prefix, else the default. */
     Optional<Upstream> route(final String path) {
         Upstream best = null;

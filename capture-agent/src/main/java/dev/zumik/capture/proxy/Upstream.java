@@ -9,8 +9,12 @@ import java.util.Locale;
  * @param prefix   request path prefix this upstream serves ("" for the default), stripped before forwarding
  * @param base     upstream base URI, e.g. https://api.openai.com (a path part is kept and prefixed)
  * @param provider provider name recorded in the lanes, e.g. openai, anthropic, vllm
+ * @param name     name a client may select with the {@code X-Zumik-Upstream} header ("" for none)
  */
-public record Upstream(String prefix, URI base, String provider) {
+public record Upstream(String prefix, URI base, String provider, String name) {
+    /** Request header that selects a named upstream, overriding path prefixes. */
+    public static final String SELECT_HEADER = "X-Zumik-Upstream";
+
 
     public Upstream {
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
@@ -24,14 +28,22 @@ public record Upstream(String prefix, URI base, String provider) {
         }
     }
 
-    /** Parses {@code URL} or {@code PREFIX=URL} with an optional {@code ,provider=NAME}. */
+    /** Parses {@code [PREFIX=]URL} with optional {@code ,provider=NAME} and {@code ,name=NAME}. */
     public static Upstream parse(final String spec) {
         String rest = spec.trim();
         String provider = null;
-        final int comma = rest.indexOf(",provider=");
-        if (comma >= 0) {
-            provider = rest.substring(comma + ",provider=".length()).trim();
-            rest = rest.substring(0, comma);
+        String name = "";
+        final String[] parts = rest.split(",");
+        rest = parts[0].trim();
+        for (int i = 1; i < parts.length; i++) {
+            final String part = parts[i].trim();
+            if (part.startsWith("provider=")) {
+                provider = part.substring("provider=".length()).trim();
+            } else if (part.startsWith("name=")) {
+                name = part.substring("name=".length()).trim();
+            } else {
+                throw new IllegalArgumentException("unknown upstream attribute '" + part + "' (known: provider=, name=)");
+            }
         }
         String prefix = "";
         final int eq = rest.indexOf('=');
@@ -46,7 +58,7 @@ public record Upstream(String prefix, URI base, String provider) {
             throw new IllegalArgumentException("not a URL: '" + rest + "'");
         }
         return new Upstream(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, base,
-                provider == null || provider.isEmpty() ? providerOf(base) : provider);
+                provider == null || provider.isEmpty() ? providerOf(base) : provider, name);
     }
 
     /** The provider a well-known API host belongs to; anything else is an OpenAI-compatible server. */

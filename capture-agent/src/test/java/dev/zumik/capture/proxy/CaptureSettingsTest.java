@@ -1,0 +1,42 @@
+package dev.zumik.capture.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CaptureSettingsTest {
+    private final CaptureSettings settings = new CaptureSettings("127.0.0.1", 0, List.of(
+            Upstream.parse("https://api.openai.com"),
+            Upstream.parse("/anthropic=https://api.anthropic.com"),
+            Upstream.parse("/anthropic/eu=https://eu.example.com/base,provider=anthropic-eu"),
+            Upstream.parse("http://gpu-pool:8000,provider=sglang,name=byoc")),
+            "127.0.0.1", 0, "X-Zumik-Tenant", Path.of("k"), 1 << 20, 1 << 20, 64, Optional.empty());
+
+    @Test
+    void shouldRouteByLongestPrefixThenDefault() {
+        assertThat(settings.route("/v1/chat/completions").orElseThrow().provider()).isEqualTo("openai");
+        assertThat(settings.route("/anthropic/v1/messages").orElseThrow().provider()).isEqualTo("anthropic");
+        assertThat(settings.route("/anthropic/eu/v1/messages").orElseThrow().provider()).isEqualTo("anthropic-eu");
+        assertThat(settings.route("/anthropicx/v1").orElseThrow().provider()).isEqualTo("openai");
+        assertThat(settings.route("/anthropic/eu/v1/messages").orElseThrow().basePath()).isEqualTo("/base");
+    }
+
+    @Test
+    void shouldLetAHeaderSelectANamedUpstream() {
+        final Upstream chosen = settings.route("/v1/chat/completions", "byoc").orElseThrow();
+        assertThat(chosen.provider()).isEqualTo("sglang");
+        assertThat(chosen.prefix()).isEmpty();
+        assertThat(settings.route("/v1/chat/completions", "nope")).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheProblemWithABadUpstream() {
+        assertThatThrownBy(() -> Upstream.parse("ftp://x")).hasMessageContaining("must be http:// or https://");
+        assertThatThrownBy(() -> Upstream.parse("https://x,colour=red")).hasMessageContaining("unknown upstream attribute 'colour=red'");
+        assertThatThrownBy(() -> Upstream.parse("anthropic=https://x")).hasMessageContaining("not a URL");
+    }
+}
