@@ -26,6 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CaptureCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConnectionOptions connection;
+    @Mixin ShapeOptions shapes;
     @Mixin ForegroundOptions foreground;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
@@ -46,9 +47,6 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Header naming the tenant (default ${DEFAULT-VALUE}); else a keyed hash of the API key.")
     String tenantHeader;
 
-    @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
-            description = "Tenant hash keys, created on first run (default ${DEFAULT-VALUE}).")
-    Path keyDir;
 
     @Option(names = "--queue-bytes", paramLabel = "SIZE", defaultValue = "64m",
             description = "Bound of the shape queue while Kafka is slow or down (default ${DEFAULT-VALUE}).")
@@ -64,8 +62,6 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "NAME", description = "Tokenizer for every lane: o200k_base or cl100k_base (default: by model).")
     String tokenizer;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.SHAPES, description = "Shape topic (default ${DEFAULT-VALUE}).")
-    String topic;
 
     @Override
     public Integer call() {
@@ -74,7 +70,7 @@ final class CaptureCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final CaptureAgent agent;
         try {
-            agent = CaptureAgent.start(settings, client.kafkaProperties(), new SchemaRegistryClient(client.registrySettings()), topic);
+            agent = CaptureAgent.start(settings, client.kafkaProperties(), new SchemaRegistryClient(client.registrySettings()), shapes.topic);
         } catch (final RuntimeException e) {
             throw ZumikException.failure(DevCommand.rootMessage(e));
         }
@@ -82,7 +78,7 @@ final class CaptureCommand implements Callable<Integer> {
                 + String.join(", ", settings.upstreams().stream().map(u -> (u.prefix().isEmpty() ? "" : u.prefix() + " ") + u.base()
                         + " (" + u.provider() + ")").toList()));
         agent.adminPort().ifPresent(p -> out.println("Admin: http://" + settings.adminHost() + ":" + p + "/metrics and /healthz"));
-        out.println("Shapes to " + topic + " on " + client.bootstrapServers() + " (fail-open, queue " + settings.queueBytes() + " bytes)");
+        out.println("Shapes to " + shapes.topic + " on " + client.bootstrapServers() + " (fail-open, queue " + settings.queueBytes() + " bytes)");
         out.flush();
         Running.untilStopped(foreground.runFor, out, agent::close);
         out.println("Stopped.");
@@ -116,7 +112,7 @@ final class CaptureCommand implements Callable<Integer> {
                 dev.zumik.core.tokens.Tokenizers.byName(tokenizer);
             }
             return new CaptureSettings(listenAt[0], Integer.parseInt(listenAt[1]), routes, adminAt[0], Integer.parseInt(adminAt[1]),
-                    tenantHeader, keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer));
+                    tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer));
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ExportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConnectionOptions connection;
+    @Mixin ShapeOptions shapes;
 
     @Parameters(index = "0", paramLabel = "FORMAT", description = "mooncake")
     String format;
@@ -37,8 +38,6 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "TIME", required = true, description = "Window end, exclusive (ISO-8601 or epoch ms).")
     String to;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.SHAPES, description = "Shape topic (default ${DEFAULT-VALUE}).")
-    String topic;
 
     @Override
     public Integer call() {
@@ -57,14 +56,14 @@ final class ExportCommand implements Callable<Integer> {
             throw ZumikException.usage(e.getMessage());
         }
         final ClientSettings settings = connection.settings();
-        TopicsCommand.requireTopic(settings, topic);
+        TopicsCommand.requireTopic(settings, shapes.topic);
         final ShapeWindowReader.Window window;
         try {
-            window = ShapeWindowReader.read(settings.kafkaProperties(), topic,
+            window = ShapeWindowReader.read(settings.kafkaProperties(), shapes.topic,
                     new ConfluentAvroDeserializer<RequestShape>(new SchemaRegistryClient(settings.registrySettings()), RequestShape.class),
                     parsedLane, start, end);
         } catch (final RuntimeException e) {
-            throw ZumikException.failure("cannot read " + topic + ": " + DevCommand.rootMessage(e));
+            throw ZumikException.failure("cannot read " + shapes.topic + ": " + DevCommand.rootMessage(e));
         }
         final int written = MooncakeExporter.write(window.shapes(), spec.commandLine().getOut());
         spec.commandLine().getErr().println("exported " + written + " shapes of " + lane

@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImportCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConnectionOptions connection;
+    @Mixin ShapeOptions shapes;
 
     @Parameters(index = "0", paramLabel = "FORMAT", description = "mooncake, azure or openai-log.")
     String format;
@@ -47,11 +48,7 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "TIME", description = "Arrival time of the trace's first request (ISO-8601 or epoch ms; default: now).")
     String start;
 
-    @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys", description = "Tenant hash keys (default ${DEFAULT-VALUE}).")
-    Path keyDir;
 
-    @Option(names = "--topic", paramLabel = "NAME", defaultValue = Topics.SHAPES, description = "Shape topic (default ${DEFAULT-VALUE}).")
-    String topic;
 
     @Override
     public Integer call() {
@@ -61,7 +58,7 @@ final class ImportCommand implements Callable<Integer> {
         final TraceImporter importer;
         try {
             importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), tenant,
-                    start == null ? Instant.now() : Values.instant("--start", start), new TenantKeyStore(keyDir)),
+                    start == null ? Instant.now() : Values.instant("--start", start), new TenantKeyStore(shapes.keyDir)),
                     ShapeBuilder.DEFAULT_BLOCK_SIZE, Optional.empty());
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
@@ -69,15 +66,15 @@ final class ImportCommand implements Callable<Integer> {
         final ClientSettings settings = connection.settings();
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        TopicsCommand.requireTopic(settings, topic);
+        TopicsCommand.requireTopic(settings, shapes.topic);
         final ImportReport report;
-        try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(), new SchemaRegistryClient(settings.registrySettings()), topic)) {
+        try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(), new SchemaRegistryClient(settings.registrySettings()), shapes.topic)) {
             report = importer.importFile(file, writer::write);
         } catch (final RuntimeException e) {
             throw ZumikException.failure("import failed: " + DevCommand.rootMessage(e));
         }
         report.problems().forEach(p -> err.println("skipped " + p));
-        out.println(report.summary() + " into " + topic);
+        out.println(report.summary() + " into " + shapes.topic);
         return 0;
     }
 }
