@@ -33,6 +33,18 @@ final class ScriptedUpstream implements AutoCloseable {
             + "\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":300,\"total_tokens\":2306,\"prompt_tokens_details\":{\"cached_tokens\":1920}},"
             + "\"service_tier\":\"default\"}";
 
+    static final String ANTHROPIC_JSON = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+            + "\"content\":[{\"type\":\"text\",\"text\":\"Hi\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"
+            + "\"usage\":{\"input_tokens\":21,\"output_tokens\":393,\"cache_creation_input_tokens\":188086,\"cache_read_input_tokens\":0}}";
+    static final List<String> ANTHROPIC_SSE = List.of(
+            "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":21,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":188086,\"output_tokens\":1}}}\n\n",
+            "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+            "event: ping\ndata: {\"type\":\"ping\"}\n\n",
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n",
+            "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":393}}\n\n",
+            "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final AtomicInteger disconnects = new AtomicInteger();
     private final Vertx vertx = Vertx.vertx();
@@ -53,7 +65,16 @@ final class ScriptedUpstream implements AutoCloseable {
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).add(h.getValue()));
         received.add(new Received(request.method().name(), request.uri(), headers, body.getBytes()));
         final String path = request.path();
-        if (path.endsWith("/v1/chat/completions")) {
+        if (path.endsWith("/v1/messages")) {
+            if (body.toString().contains("\"stream\":true")) {
+                stream(request, 0, ANTHROPIC_SSE);
+            } else {
+                request.response().putHeader("content-type", "application/json").end(ANTHROPIC_JSON);
+            }
+        } else if (path.endsWith("/v1/chat/completions") && body.toString().contains("rate-limit-me")) {
+            request.response().setStatusCode(429).putHeader("content-type", "application/json")
+                    .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+        } else if (path.endsWith("/v1/chat/completions")) {
             if (body.toString().contains("\"stream\":true")) {
                 stream(request, 0, SSE_CHUNKS);
             } else {
