@@ -1,0 +1,40 @@
+package dev.zumik.core.cache;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * TTL(T): infinite capacity; a block expires T after its last access. A block is present at a
+ * request's arrival when it was last accessed less than T before it.
+ */
+public final class TtlCache implements PrefixCache {
+    private final long ttlMillis;
+    private final Map<Long, Long> lastAccess = new HashMap<>();
+    private long accesses;
+
+    public TtlCache(final long ttlMillis) {
+        if (ttlMillis < 1) {
+            throw new IllegalArgumentException("TTL must be >= 1 ms, got " + ttlMillis);
+        }
+        this.ttlMillis = ttlMillis;
+    }
+
+    @Override
+    public PrefixHit access(final long[] blockHashes, final long nowMillis) {
+        int hit = 0;
+        for (final long hash : blockHashes) {
+            final Long last = lastAccess.get(hash);
+            if (last == null || nowMillis - last >= ttlMillis) {
+                break;
+            }
+            hit++;
+        }
+        for (final long hash : blockHashes) {
+            lastAccess.put(hash, nowMillis);
+        }
+        if (++accesses % 4096 == 0) {
+            lastAccess.values().removeIf(t -> nowMillis - t >= ttlMillis);
+        }
+        return new PrefixHit(new int[] {hit});
+    }
+}
