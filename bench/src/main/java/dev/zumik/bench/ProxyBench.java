@@ -1,12 +1,5 @@
 package dev.zumik.bench;
 
-import dev.zumik.capture.CaptureAgent;
-import dev.zumik.capture.proxy.CaptureSettings;
-import dev.zumik.capture.proxy.Upstream;
-import dev.zumik.localstack.LocalStack;
-import dev.zumik.schemas.registry.RegistrySettings;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
-import dev.zumik.schemas.topics.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -19,8 +12,6 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +19,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Latency the capture proxy adds, measured against calling the same upstream directly in the same
- * run: open-loop at a fixed rate (latency from each request's intended send time, so a stall is not
+ * run, with every component in its own process as deployed (the proxy via {@code zumik capture},
+ * Kafka and the registry via {@code zumik dev}): open-loop at a fixed rate (latency from each request's intended send time, so a stall is not
  * hidden), streaming and not, with Kafka up and with Kafka unreachable; and closed-loop throughput
  * through the proxy against direct. The upstream answers at once, so the figures are the proxy's
  * cost, not a model's. Arguments: rate (default 1000/s), seconds per phase (default 10).
- * Usage: {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.ProxyBench 1000 10}
+ * Usage, from the project root after {@code mvn -q package -DskipTests}:
+ * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.ProxyBench 1000 10}
  */
 public final class ProxyBench {
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\""
@@ -69,55 +62,95 @@ public final class ProxyBench {
         final Vertx clientVertx = Vertx.vertx();
         final HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
-        System.out.printf("open loop %d req/s, %d s per phase; upstream answers at once; one JVM, 2 cores shared by all%n", rate, seconds);
-        try (LocalStack stack = LocalStack.startEphemeral()) {
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
-                admin.createTopics(List.of(Topics.create(null).shapes().newTopic(Optional.empty()))).all().get();
+        System.out.printf("open loop %d req/s, %d s per phase; upstream answers at once; processes as deployed: this JVM"
+                + " (load generator + upstream), a broker + registry JVM, and one JVM per capture agent; 2 cores shared by all%n",
+                rate, seconds);
+        final int kafkaPort = freePort();
+        final int registryPort = freePort();
+        final int upPort = freePort();
+        final int downPort = freePort();
+        final Path work = Files.createTempDirectory("zumik-proxy-bench");
+        final List<Process> children = new java.util.ArrayList<>();
+        try {
+            children.add(zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(),
+                    "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort)));
+            awaitPort(registryPort, 120);
+            children.add(zumik(work.resolve("capture-up.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + upPort,
+                    "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:" + kafkaPort,
+                    "--registry", "http://127.0.0.1:" + registryPort));
+            children.add(zumik(work.resolve("capture-down.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + downPort,
+                    "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:1", "--registry", "http://127.0.0.1:1"));
+            awaitPort(upPort, 60);
+            awaitPort(downPort, 60);
+            // warm-up of every path
+            for (final int port : new int[] {upstream.actualPort(), upPort, downPort}) {
+                openLoop(clientVertx, client, port, false, rate, 5);
+                openLoop(clientVertx, client, port, true, rate, 3);
             }
-            final CaptureSettings settings = new CaptureSettings("127.0.0.1", 0, List.of(Upstream.parse(upstreamUrl)), "127.0.0.1", -1,
-                    CaptureSettings.DEFAULT_TENANT_HEADER, keys, 64L << 20, CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty());
-            try (CaptureAgent up = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
-                         stack.registryClient(), Topics.SHAPES);
-                 CaptureAgent down = CaptureAgent.start(settings, Map.of("bootstrap.servers", "127.0.0.1:1"),
-                         new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(RegistrySettings.URL, stack.registryUrl()))), Topics.SHAPES)) {
-                // warm-up of every path
-                for (final int port : new int[] {upstream.actualPort(), up.port(), down.port()}) {
-                    openLoop(clientVertx, client, port, false, rate, 3);
-                    openLoop(clientVertx, client, port, true, rate, 2);
-                }
-                System.out.println();
-                System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms |");
-                System.out.println("|---|---|---|---|---|---|---|---|");
-                for (final boolean stream : new boolean[] {false, true}) {
-                    final Histogram direct = openLoop(clientVertx, client, upstream.actualPort(), stream, rate, seconds);
-                    final Histogram viaUp = openLoop(clientVertx, client, up.port(), stream, rate, seconds);
-                    final Histogram viaDown = openLoop(clientVertx, client, down.port(), stream, rate, seconds);
-                    final String kind = stream ? "streaming" : "JSON";
-                    row("direct, " + kind + " (baseline)", direct, direct);
-                    row("proxy, Kafka up, " + kind, viaUp, direct);
-                    row("proxy, Kafka unreachable, " + kind, viaDown, direct);
-                }
-                System.out.println();
-                System.out.println("| closed loop, 64 in flight | direct req/s | via proxy req/s | ratio |");
-                System.out.println("|---|---|---|---|");
-                for (final String path : new String[] {"/v1/models", "/v1/chat/completions", "/v1/models/slow"}) {
-                    final double directRate = closedLoop(clientVertx, client, upstream.actualPort(), path, 64, seconds);
-                    final double proxyRate = closedLoop(clientVertx, client, up.port(), path, 64, seconds);
-                    System.out.printf("| %s (%s) | %,.0f | %,.0f | %.2f |%n", path,
-                            path.equals("/v1/models") ? "instant upstream, passed through, not shaped"
-                                    : path.equals("/v1/models/slow") ? "upstream answers in 20 ms, passed through"
-                                    : "instant upstream, shaped: tokenized, hashed, published",
-                            directRate, proxyRate, proxyRate / directRate);
-                }
-                System.out.printf("shapes published (Kafka up): %.0f; dropped (Kafka unreachable): %.0f%n",
-                        up.meters().get("zumik_capture_shapes_published").counter().count(),
-                        down.meters().find("zumik_capture_shapes_dropped").counters().stream().mapToDouble(c -> c.count()).sum());
+            System.out.println();
+            System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            for (final boolean stream : new boolean[] {false, true}) {
+                final Histogram direct = openLoop(clientVertx, client, upstream.actualPort(), stream, rate, seconds);
+                final Histogram viaUp = openLoop(clientVertx, client, upPort, stream, rate, seconds);
+                final Histogram viaDown = openLoop(clientVertx, client, downPort, stream, rate, seconds);
+                final String kind = stream ? "streaming" : "JSON";
+                row("direct, " + kind + " (baseline)", direct, direct);
+                row("proxy, Kafka up, " + kind, viaUp, direct);
+                row("proxy, Kafka unreachable, " + kind, viaDown, direct);
+            }
+            System.out.println();
+            System.out.println("| closed loop, 64 in flight | direct req/s | via proxy req/s | ratio |");
+            System.out.println("|---|---|---|---|");
+            for (final String path : new String[] {"/v1/models", "/v1/chat/completions", "/v1/models/slow"}) {
+                final double directRate = closedLoop(clientVertx, client, upstream.actualPort(), path, 64, seconds);
+                final double proxyRate = closedLoop(clientVertx, client, upPort, path, 64, seconds);
+                System.out.printf("| %s (%s) | %,.0f | %,.0f | %.2f |%n", path,
+                        path.equals("/v1/models") ? "instant upstream, passed through, not shaped"
+                                : path.equals("/v1/models/slow") ? "upstream answers in 20 ms, passed through"
+                                : "instant upstream, shaped: tokenized, hashed, published",
+                        directRate, proxyRate, proxyRate / directRate);
             }
         } finally {
+            for (final Process child : children) {
+                child.destroy();
+            }
+            for (final Process child : children) {
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
             clientVertx.close();
             upstreamVertx.close();
         }
+    }
+
+    /** Runs a zumik command as its own JVM from the built CLI (cli/target), output to {@code log}. */
+    private static Process zumik(final Path log, final String... args) throws java.io.IOException {
+        final Path jar = Path.of("cli/target/zumik.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
+        }
+        final List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void awaitPort(final int port, final int seconds) throws InterruptedException {
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (final java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
     }
 
     private static void row(final String name, final Histogram h, final Histogram base) {

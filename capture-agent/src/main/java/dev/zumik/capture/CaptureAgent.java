@@ -75,7 +75,10 @@ public final class CaptureAgent implements AutoCloseable {
         return publisher;
     }
 
-    /** Waits until every finished exchange has been shaped and handed to the publisher. */
+    /**
+     * Waits until the shaping pool is idle. An exchange whose response has just ended may not have
+     * reached the pool yet: tests that need an exact count wait for the publisher's counters.
+     */
     public void awaitShaped(final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (proxy.shapingBacklog() > 0 && System.nanoTime() < deadline) {
