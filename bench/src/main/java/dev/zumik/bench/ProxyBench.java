@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * Kafka and the registry via {@code zumik dev}): open-loop at a fixed rate (latency from each request's intended send time, so a stall is not
  * hidden), streaming and not, with Kafka up and with Kafka unreachable; and closed-loop throughput
  * through the proxy against direct. The upstream answers at once, so the figures are the proxy's
- * cost, not a model's. Arguments: rate (default 1000/s), seconds per phase (default 10).
+ * cost, not a model's. Arguments: rate (default 1000/s), seconds per phase (default 10), and
+ * {@code in-process} (default: everything in this JVM) or {@code processes} (as deployed).
  * Usage, from the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.ProxyBench 1000 10}
  */
@@ -62,28 +63,14 @@ public final class ProxyBench {
         final Vertx clientVertx = Vertx.vertx();
         final HttpClientAgent client = clientVertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
-        System.out.printf("open loop %d req/s, %d s per phase; upstream answers at once; processes as deployed: this JVM"
-                + " (load generator + upstream), a broker + registry JVM, and one JVM per capture agent; 2 cores shared by all%n",
-                rate, seconds);
-        final int kafkaPort = freePort();
-        final int registryPort = freePort();
-        final int upPort = freePort();
-        final int downPort = freePort();
-        final Path work = Files.createTempDirectory("zumik-proxy-bench");
-        final List<Process> children = new java.util.ArrayList<>();
-        try {
-            children.add(zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(),
-                    "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort)));
-            awaitPort(registryPort, 120);
-            children.add(zumik(work.resolve("capture-up.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + upPort,
-                    "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:" + kafkaPort,
-                    "--registry", "http://127.0.0.1:" + registryPort));
-            children.add(zumik(work.resolve("capture-down.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + downPort,
-                    "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:1", "--registry", "http://127.0.0.1:1"));
-            awaitPort(upPort, 60);
-            awaitPort(downPort, 60);
+        final String mode = args.length > 2 ? args[2] : "in-process";
+        System.out.printf("open loop %d req/s, %d s per phase, %s; upstream answers at once; 2 cores shared by all%n",
+                rate, seconds, mode.equals("processes")
+                        ? "processes as deployed (this JVM: load generator + upstream; zumik dev; one zumik capture per agent)"
+                        : "one JVM (load generator, upstream, embedded broker + registry, two capture agents)");
+        try (Targets targets = mode.equals("processes") ? Targets.processes(upstreamUrl, keys) : Targets.inProcess(upstreamUrl, keys)) {
             // warm-up of every path
-            for (final int port : new int[] {upstream.actualPort(), upPort, downPort}) {
+            for (final int port : new int[] {upstream.actualPort(), targets.upPort(), targets.downPort()}) {
                 openLoop(clientVertx, client, port, false, rate, 5);
                 openLoop(clientVertx, client, port, true, rate, 3);
             }
@@ -92,8 +79,8 @@ public final class ProxyBench {
             System.out.println("|---|---|---|---|---|---|---|---|");
             for (final boolean stream : new boolean[] {false, true}) {
                 final Histogram direct = openLoop(clientVertx, client, upstream.actualPort(), stream, rate, seconds);
-                final Histogram viaUp = openLoop(clientVertx, client, upPort, stream, rate, seconds);
-                final Histogram viaDown = openLoop(clientVertx, client, downPort, stream, rate, seconds);
+                final Histogram viaUp = openLoop(clientVertx, client, targets.upPort(), stream, rate, seconds);
+                final Histogram viaDown = openLoop(clientVertx, client, targets.downPort(), stream, rate, seconds);
                 final String kind = stream ? "streaming" : "JSON";
                 row("direct, " + kind + " (baseline)", direct, direct);
                 row("proxy, Kafka up, " + kind, viaUp, direct);
@@ -104,7 +91,7 @@ public final class ProxyBench {
             System.out.println("|---|---|---|---|");
             for (final String path : new String[] {"/v1/models", "/v1/chat/completions", "/v1/models/slow"}) {
                 final double directRate = closedLoop(clientVertx, client, upstream.actualPort(), path, 64, seconds);
-                final double proxyRate = closedLoop(clientVertx, client, upPort, path, 64, seconds);
+                final double proxyRate = closedLoop(clientVertx, client, targets.upPort(), path, 64, seconds);
                 System.out.printf("| %s (%s) | %,.0f | %,.0f | %.2f |%n", path,
                         path.equals("/v1/models") ? "instant upstream, passed through, not shaped"
                                 : path.equals("/v1/models/slow") ? "upstream answers in 20 ms, passed through"
@@ -112,14 +99,99 @@ public final class ProxyBench {
                         directRate, proxyRate, proxyRate / directRate);
             }
         } finally {
-            for (final Process child : children) {
-                child.destroy();
-            }
-            for (final Process child : children) {
-                child.waitFor(30, TimeUnit.SECONDS);
-            }
             clientVertx.close();
             upstreamVertx.close();
+        }
+    }
+
+    /** The two proxies under test: one whose Kafka is up, one whose Kafka is unreachable. */
+    private interface Targets extends AutoCloseable {
+        int upPort();
+
+        int downPort();
+
+        @Override
+        void close() throws Exception;
+
+        static Targets inProcess(final String upstreamUrl, final Path keys) throws Exception {
+            final dev.zumik.localstack.LocalStack stack = dev.zumik.localstack.LocalStack.startEphemeral();
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+                admin.createTopics(List.of(dev.zumik.schemas.topics.Topics.create(null).shapes().newTopic(java.util.Optional.empty())))
+                        .all().get();
+            }
+            final dev.zumik.capture.proxy.CaptureSettings settings = new dev.zumik.capture.proxy.CaptureSettings("127.0.0.1", 0,
+                    List.of(dev.zumik.capture.proxy.Upstream.parse(upstreamUrl)), "127.0.0.1", -1,
+                    dev.zumik.capture.proxy.CaptureSettings.DEFAULT_TENANT_HEADER, keys, 64L << 20,
+                    dev.zumik.capture.proxy.CaptureSettings.DEFAULT_PARSE_LIMIT, 64, java.util.Optional.empty());
+            final dev.zumik.capture.CaptureAgent up = dev.zumik.capture.CaptureAgent.start(settings,
+                    java.util.Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), dev.zumik.schemas.topics.Topics.SHAPES);
+            final dev.zumik.capture.CaptureAgent down = dev.zumik.capture.CaptureAgent.start(settings,
+                    java.util.Map.of("bootstrap.servers", "127.0.0.1:1"),
+                    new dev.zumik.schemas.registry.SchemaRegistryClient(dev.zumik.schemas.registry.RegistrySettings.of("http://127.0.0.1:1")),
+                    dev.zumik.schemas.topics.Topics.SHAPES);
+            return new Targets() {
+                @Override
+                public int upPort() {
+                    return up.port();
+                }
+
+                @Override
+                public int downPort() {
+                    return down.port();
+                }
+
+                @Override
+                public void close() {
+                    up.close();
+                    down.close();
+                    stack.close();
+                }
+            };
+        }
+
+        static Targets processes(final String upstreamUrl, final Path keys) throws Exception {
+            final int kafkaPort = freePort();
+            final int registryPort = freePort();
+            final int upPort = freePort();
+            final int downPort = freePort();
+            final Path work = Files.createTempDirectory("zumik-proxy-bench");
+            final List<Process> children = new java.util.ArrayList<>();
+            final Targets targets = new Targets() {
+                @Override
+                public int upPort() {
+                    return upPort;
+                }
+
+                @Override
+                public int downPort() {
+                    return downPort;
+                }
+
+                @Override
+                public void close() throws InterruptedException {
+                    children.forEach(Process::destroy);
+                    for (final Process child : children) {
+                        child.waitFor(30, TimeUnit.SECONDS);
+                    }
+                }
+            };
+            try {
+                children.add(zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(),
+                        "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort)));
+                awaitPort(registryPort, 120);
+                children.add(zumik(work.resolve("capture-up.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + upPort,
+                        "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:" + kafkaPort,
+                        "--registry", "http://127.0.0.1:" + registryPort));
+                children.add(zumik(work.resolve("capture-down.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + downPort,
+                        "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:1", "--registry", "http://127.0.0.1:1"));
+                awaitPort(upPort, 60);
+                awaitPort(downPort, 60);
+                return targets;
+            } catch (final Exception e) {
+                targets.close();
+                throw e;
+            }
         }
     }
 
