@@ -200,6 +200,23 @@ class CaptureProxyIT {
     }
 
     @Test
+    void shouldAnswerExpectContinueAtOnce() throws Exception {
+        // given: a client that waits for 100 Continue before it sends its body
+        final String body = chatBody(false, "expect");
+        final long start = System.nanoTime();
+
+        // when
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .expectContinue(true).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        // then: no stall waiting for a 100 that never comes, and the body arrived whole
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(700);
+        assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void shouldForwardMalformedBodiesAndMarkTheirShapesUnparsed(final LocalStack stack) throws Exception {
         // when
         final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))

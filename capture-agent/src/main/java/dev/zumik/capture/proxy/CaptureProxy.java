@@ -39,9 +39,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaptureProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureProxy.class);
-    /** RFC 9110 §7.6.1 connection-specific headers, plus Host which names the upstream. */
+    /**
+     * RFC 9110 §7.6.1 connection-specific headers, Host (it names the upstream) and Expect: the proxy
+     * answers "100-continue" itself at once, so a client that waits for it (curl, some SDKs) never
+     * stalls for its one-second fallback.
+     */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
-            "transfer-encoding", "upgrade", "host");
+            "transfer-encoding", "upgrade", "host", "expect");
 
     private final CaptureSettings settings;
     private final Vertx vertx;
@@ -86,7 +90,7 @@ public final class CaptureProxy implements AutoCloseable {
                 new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
         final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
-                .setCompressionSupported(false).setDecompressionSupported(false)
+                .setCompressionSupported(false).setDecompressionSupported(false).setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setIdleTimeout(0));
         final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, workers, shapes, meters);
         server.requestHandler(proxy::handle);
