@@ -265,15 +265,23 @@ class CaptureProxyIT {
 
     @Test
     void shouldNeverLetPromptCompletionOrKeyTextLeaveTheAgent(final LocalStack stack) throws Exception {
-        // given: canaries in prompt, completion and credentials, streamed and not
-        for (final boolean stream : new boolean[] {false, true}) {
-            http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
-                    .header("Authorization", "Bearer " + CANARY_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(chatBody(stream, CANARY_PROMPT))).build(), HttpResponse.BodyHandlers.ofString());
-        }
+        // given: canaries in prompt, completion and credentials, streamed and not, with every log line recorded at DEBUG
+        final List<String> logLines;
+        final List<byte[]> raw;
+        try (LogCapture logs = LogCapture.install()) {
+            for (final boolean stream : new boolean[] {false, true}) {
+                http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                        .header("Authorization", "Bearer " + CANARY_KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(chatBody(stream, CANARY_PROMPT))).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            // a malformed body holding a canary, and an unreachable route, must not be quoted in any log either
+            http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions"))).header("Authorization", "Bearer " + CANARY_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\": [" + CANARY_PROMPT)).build(), HttpResponse.BodyHandlers.ofString());
 
-        // when
-        final List<byte[]> raw = rawValues(stack, 2);
+            // when
+            raw = rawValues(stack, 3);
+            logLines = logs.lines();
+        }
 
         // then
         for (final byte[] value : raw) {
@@ -286,10 +294,12 @@ class CaptureProxyIT {
                 assertThat(Files.readString(file, StandardCharsets.ISO_8859_1)).doesNotContain(CANARY_KEY).doesNotContain(CANARY_PROMPT);
             }
         }
+        assertThat(logLines).isNotEmpty().allSatisfy(line -> assertThat(line).doesNotContain(CANARY_PROMPT)
+                .doesNotContain(ScriptedUpstream.CANARY_COMPLETION).doesNotContain(CANARY_KEY));
         final String scrape = agent.meters().scrape();
-        assertThat(scrape).doesNotContain(CANARY_KEY).contains("zumik_capture_shapes_published_total 2.0");
+        assertThat(scrape).doesNotContain(CANARY_KEY).doesNotContain(CANARY_PROMPT).contains("zumik_capture_shapes_published_total 3.0");
         // tenant derived from the key is a keyed hash, not the key
-        assertThat(shapes(stack, 2)).allSatisfy(s -> assertThat(s.getTenant()).startsWith("key-").doesNotContain("CANARY"));
+        assertThat(shapes(stack, 3)).allSatisfy(s -> assertThat(s.getTenant()).startsWith("key-").doesNotContain("CANARY"));
     }
 
     private List<RequestShape> shapes(final LocalStack stack, final int expected) {
