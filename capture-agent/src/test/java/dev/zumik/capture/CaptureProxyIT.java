@@ -9,7 +9,6 @@ import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
-import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +34,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -304,17 +302,7 @@ class CaptureProxyIT {
 
     private List<RequestShape> shapes(final LocalStack stack, final int expected) {
         agent.awaitShaped(Duration.ofSeconds(10));
-        final List<RequestShape> out = new ArrayList<>();
-        try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(consumerProps(stack), new StringDeserializer(),
-                new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class))) {
-            consumer.subscribe(Set.of(topic));
-            final long deadline = System.currentTimeMillis() + 20_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                for (final ConsumerRecord<String, RequestShape> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
+        final List<RequestShape> out = TopicShapes.read(stack.bootstrapServers(), stack.registryClient(), topic, expected);
         assertThat(out).hasSize(expected);
         return out;
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.zumik.capture.proxy.CaptureSettings;
-import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
 import dev.zumik.schemas.avro.RequestShape;

@@ -9,7 +9,6 @@ import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,7 +86,7 @@ class OfficialSdkIT {
                 assertThat(requests).anySatisfy(r -> assertThat(r.headers().get("Authorization")).containsExactly("Bearer sk-sdk-test"));
 
                 agent.awaitShaped(Duration.ofSeconds(10));
-                final List<RequestShape> shapes = shapes(stack, topic, 5);
+                final List<RequestShape> shapes = TopicShapes.read(stack.bootstrapServers(), stack.registryClient(), topic, 5);
                 assertThat(shapes).filteredOn(s -> s.getLane().getProvider().equals("anthropic")).hasSize(2)
                         .allSatisfy(s -> {
                             assertThat(s.getLane().getRoute()).isEqualTo("/v1/messages");
@@ -106,24 +99,5 @@ class OfficialSdkIT {
                         .anySatisfy(s -> assertThat(s.getHttpStatus()).isEqualTo(429));
             }
         }
-    }
-
-    private static List<RequestShape> shapes(final LocalStack stack, final String topic, final int expected) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        final List<RequestShape> out = new ArrayList<>();
-        try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class))) {
-            consumer.subscribe(Set.of(topic));
-            final long deadline = System.currentTimeMillis() + 20_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                for (final ConsumerRecord<String, RequestShape> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
     }
 }

@@ -7,7 +7,6 @@ import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
-import dev.zumik.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -8,7 +8,6 @@ import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
-import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
