@@ -21,9 +21,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads one lane's shapes with arrival in {@code [from, to)} from the shape topic, by record
- * timestamp (capture and import set it to the arrival time): each partition is sought to its first
- * offset at or after {@code from} and read until its records pass {@code to} or its end. Records of
- * other lanes are skipped. Used by export and by replays.
+ * timestamp (capture and import set it to the arrival time). A proxy appends a shape when its
+ * response ends, so timestamps in a partition run out of order by up to the longest request: each
+ * partition is sought to its first offset at or after {@code from} and read until a record stamped at
+ * or after {@code to + lateness} (nothing earlier can follow it) or its end, keeping the records inside
+ * the window. Records of other lanes are skipped. Used by export and by replays.
  */
 public final class ShapeWindowReader {
     /** The window's shapes in arrival order, and whether any partition had already lost data before {@code from}. */
@@ -31,9 +33,18 @@ public final class ShapeWindowReader {
 
     private ShapeWindowReader() { }
 
+    /** How long after its arrival a shape may be appended: longer than any request takes. */
+    public static final Duration DEFAULT_LATENESS = Duration.ofMinutes(15);
+
     public static Window read(final Map<String, Object> kafkaProperties, final String topic,
                               final Deserializer<RequestShape> deserializer, final Lane lane,
                               final Instant from, final Instant to) {
+        return read(kafkaProperties, topic, deserializer, lane, from, to, DEFAULT_LATENESS);
+    }
+
+    public static Window read(final Map<String, Object> kafkaProperties, final String topic,
+                              final Deserializer<RequestShape> deserializer, final Lane lane,
+                              final Instant from, final Instant to, final Duration lateness) {
         final Properties props = new Properties();
         props.putAll(kafkaProperties);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -72,12 +83,13 @@ public final class ShapeWindowReader {
             while (!open.isEmpty() && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<String, RequestShape> record : consumer.poll(Duration.ofMillis(200))) {
                     final TopicPartition p = new TopicPartition(record.topic(), record.partition());
-                    if (record.timestamp() >= to.toEpochMilli()) {
+                    if (record.timestamp() >= to.toEpochMilli() + lateness.toMillis()) {
                         open.remove(p);
                         consumer.pause(List.of(p));
                         continue;
                     }
-                    if (open.contains(p) && laneKey.equals(record.key()) && record.value() != null) {
+                    final boolean inWindow = record.timestamp() >= from.toEpochMilli() && record.timestamp() < to.toEpochMilli();
+                    if (inWindow && open.contains(p) && laneKey.equals(record.key()) && record.value() != null) {
                         shapes.add(record.value());
                     }
                 }
