@@ -201,8 +201,13 @@ public final class ProxyBench {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
         }
-        final List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString()));
+        final List<String> command = new java.util.ArrayList<>();
+        // ZUMIK_BENCH_CHILD_CPUS=1 pins the child JVMs to those CPUs (taskset), e.g. apart from this JVM
+        final String cpus = System.getenv("ZUMIK_BENCH_CHILD_CPUS");
+        if (cpus != null && !cpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", cpus));
+        }
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
