@@ -21,6 +21,9 @@ import java.util.UUID;
 public final class ShapeBuilder {
     public static final int DEFAULT_BLOCK_SIZE = 64;
 
+    /** A hasher per worker thread and key: {@code Mac.getInstance} is too slow to pay per shape. */
+    private static final ThreadLocal<java.util.Map<String, BlockHasher>> HASHERS = ThreadLocal.withInitial(java.util.HashMap::new);
+
     private final TenantKeyStore keys;
     private final int blockSize;
     private final Optional<String> tokenizerOverride;
@@ -53,7 +56,12 @@ public final class ShapeBuilder {
             tokenizer = Tokenizers.nameForModel(exchange.model(), tokenizerOverride);
             tokens = Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText());
         }
-        final long[] hashes = new BlockHasher(key.secret()).hashTokens(tokens, tokens.length, blockSize);
+        final java.util.Map<String, BlockHasher> hashers = HASHERS.get();
+        if (hashers.size() > 1024) {
+            hashers.clear();
+        }
+        final long[] hashes = hashers.computeIfAbsent(key.tenant() + "/" + key.keyId(), k -> new BlockHasher(key.secret()))
+                .hashTokens(tokens, tokens.length, blockSize);
         final List<Long> hashList = new ArrayList<>(hashes.length);
         for (final long h : hashes) {
             hashList.add(h);
