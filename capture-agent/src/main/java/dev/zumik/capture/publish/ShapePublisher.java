@@ -4,6 +4,7 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.serde.ConfluentAvroSerializer;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.registry.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -144,7 +145,7 @@ public final class ShapePublisher implements AutoCloseable {
         try {
             value = serializer.serialize(topic, shape);
         } catch (final SerializationException e) {
-            if (e.getMessage() != null && e.getMessage().contains("Cannot get a schema id")) {
+            if (e.getCause() instanceof SchemaRegistryException registry && registry.isTransient()) {
                 LOG.warn("Schema registry unavailable, shapes wait in the queue: {}", e.getMessage());
                 kafkaHealthy = false;
                 return false;

@@ -167,7 +167,7 @@ public final class SchemaRegistryClient {
                     return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
                 }
                 final SchemaRegistryException error = errorFrom(method, path, status, response.body());
-                if (status < 500 && status != 429 && status != 408) {
+                if (!error.isTransient()) {
                     throw error;
                 }
                 last = error;

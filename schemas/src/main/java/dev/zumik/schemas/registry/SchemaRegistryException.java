@@ -37,6 +37,11 @@ public final class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
+    /** Unreachable, overloaded or failing on its side: the same call may succeed later. */
+    public boolean isTransient() {
+        return status < 0 || status >= 500 || status == 429 || status == 408;
+    }
+
     public boolean isNotFound() {
         return status == 404;
     }
