@@ -4,10 +4,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link SerdeBenchmark} and prints each Zumik operation as a ratio of its plain-Avro baseline
@@ -17,14 +13,7 @@ public final class SerdeBench {
     private SerdeBench() { }
 
     public static void main(final String[] args) throws Exception {
-        final Options options = new OptionsBuilder()
-                .include(SerdeBenchmark.class.getName())
-                .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
-                .jvmArgsAppend("-Xmx1g")
-                .build();
-        final Collection<RunResult> results = new Runner(options).run();
+        final Collection<RunResult> results = JmhRuns.run(SerdeBenchmark.class, "-Xmx1g");
         final Map<String, RunResult> byName = new HashMap<>();
         for (final RunResult result : results) {
             final String label = result.getParams().getBenchmark();

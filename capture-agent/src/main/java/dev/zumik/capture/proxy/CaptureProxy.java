@@ -1,5 +1,7 @@
 package dev.zumik.capture.proxy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.publish.ShapePublisher;
 import dev.zumik.capture.shape.Dialect;
@@ -8,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -273,7 +274,7 @@ public final class CaptureProxy implements AutoCloseable {
     }
 
     static String error(final String message, final String type, final String code) {
-        final com.fasterxml.jackson.databind.node.ObjectNode error = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        final ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
         return error.toString();
     }
@@ -301,9 +302,5 @@ public final class CaptureProxy implements AutoCloseable {
     /** Pending shaping work, for tests and shutdown. */
     public int shapingBacklog() {
         return workers.getQueue().size() + workers.getActiveCount();
-    }
-
-    static Buffer empty() {
-        return Buffer.buffer();
     }
 }

@@ -4,6 +4,7 @@ import dev.zumik.capture.shape.Dialect;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -21,8 +22,7 @@ final class Exchange {
     final MultiMap requestHeaders;
     final BoundedBody requestBody;
     final BoundedBody responseBody;
-    private final long[] chunkEnds = new long[64];
-    private long[] ends = chunkEnds;
+    private long[] ends = new long[64];
     private long[] times = new long[64];
     private int chunks;
     long firstByteNanos;
@@ -53,8 +53,8 @@ final class Exchange {
         responseBody.add(chunk);
         if (dialect.isPresent() && chunks < MAX_CHUNK_TIMES) {
             if (chunks == ends.length) {
-                ends = java.util.Arrays.copyOf(ends, chunks * 2);
-                times = java.util.Arrays.copyOf(times, chunks * 2);
+                ends = Arrays.copyOf(ends, chunks * 2);
+                times = Arrays.copyOf(times, chunks * 2);
             }
             ends[chunks] = responseBody.size();
             times[chunks] = nanos;

@@ -1,7 +1,6 @@
 package dev.zumik.capture.traces;
 
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.avro.ShapeSource;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -10,7 +9,6 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The Azure LLM inference trace CSV ({@code TIMESTAMP,ContextTokens,GeneratedTokens}, UTC
@@ -51,28 +49,14 @@ final class AzureImporter extends TraceImporter {
         if (first == null) {
             first = at;
         }
-        return RequestShape.newBuilder()
-                .setEventId(UUID.nameUUIDFromBytes((target.lane() + "|" + number + "|" + line).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
-                .setTenant(target.tenant())
-                .setLane(target.lane())
-                .setArrivalTime(target.start().plus(java.time.Duration.between(first, at)))
-                .setPromptTokens(context)
-                .setCompletionTokens(generated)
-                .setCachedTokens(null)
-                .setCacheWriteTokens(null)
+        return importedShape(number, line, target.start().plus(java.time.Duration.between(first, at)), context, generated)
                 .setBlockSize(dev.zumik.capture.shape.ShapeBuilder.DEFAULT_BLOCK_SIZE)
                 .setTokenizer("none")
                 .setHashedTokens(0)
                 .setBlockHashes(List.of())
                 .setHashKeyId("none")
-                .setTtftMs(null)
-                .setE2eMs(null)
-                .setHttpStatus(200)
                 .setStream(false)
                 .setMaxTokens(null)
-                .setServiceTier(null)
-                .setSource(ShapeSource.IMPORT)
-                .setParsed(true)
                 .build();
     }
 

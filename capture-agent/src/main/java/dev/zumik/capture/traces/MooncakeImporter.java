@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.core.hashing.BlockHasher;
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.avro.ShapeSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Mooncake trace JSONL ({@code timestamp} ms from trace start, {@code input_length},
@@ -54,28 +52,14 @@ final class MooncakeImporter extends TraceImporter {
         for (final long h : new BlockHasher(key.secret()).hashIds(raw)) {
             hashes.add(h);
         }
-        return RequestShape.newBuilder()
-                .setEventId(UUID.nameUUIDFromBytes((target.lane() + "|" + number + "|" + line).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString())
-                .setTenant(target.tenant())
-                .setLane(target.lane())
-                .setArrivalTime(target.start().plusMillis(timestamp))
-                .setPromptTokens((int) input)
-                .setCompletionTokens((int) output)
-                .setCachedTokens(null)
-                .setCacheWriteTokens(null)
+        return importedShape(number, line, target.start().plusMillis(timestamp), (int) input, (int) output)
                 .setBlockSize(BLOCK_SIZE)
                 .setTokenizer("source:mooncake")
                 .setHashedTokens((int) input)
                 .setBlockHashes(hashes)
                 .setHashKeyId(key.keyId())
-                .setTtftMs(null)
-                .setE2eMs(null)
-                .setHttpStatus(200)
                 .setStream(true)
                 .setMaxTokens((int) output)
-                .setServiceTier(null)
-                .setSource(ShapeSource.IMPORT)
-                .setParsed(true)
                 .build();
     }
 

@@ -4,6 +4,7 @@ import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +70,30 @@ public abstract class TraceImporter {
             return "not valid JSON (" + json.getOriginalMessage() + ")";
         }
         return e.getMessage();
+    }
+
+    /**
+     * A shape of this import with what every trace line gives: a stable event id (re-importing the
+     * same file gives the same ids), tenant, lane, arrival and token counts; no provider report, no
+     * timings, status 200. The caller sets blocks, tokenizer, stream flag and output limit.
+     */
+    protected RequestShape.Builder importedShape(final long number, final String line, final Instant arrival,
+                                                 final int promptTokens, final int completionTokens) {
+        return RequestShape.newBuilder()
+                .setEventId(UUID.nameUUIDFromBytes((target.lane() + "|" + number + "|" + line).getBytes(StandardCharsets.UTF_8)).toString())
+                .setTenant(target.tenant())
+                .setLane(target.lane())
+                .setArrivalTime(arrival)
+                .setPromptTokens(promptTokens)
+                .setCompletionTokens(completionTokens)
+                .setCachedTokens(null)
+                .setCacheWriteTokens(null)
+                .setTtftMs(null)
+                .setE2eMs(null)
+                .setHttpStatus(200)
+                .setServiceTier(null)
+                .setSource(ShapeSource.IMPORT)
+                .setParsed(true);
     }
 
     protected boolean skipHeader(final long number, final String line) {
