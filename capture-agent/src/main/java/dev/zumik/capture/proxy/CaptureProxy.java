@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.publish.ShapePublisher;
-import dev.zumik.capture.shape.Dialect;
+import dev.zumik.core.prompt.Dialect;
 import dev.zumik.capture.shape.ShapeBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

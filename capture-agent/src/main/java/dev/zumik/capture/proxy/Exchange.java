@@ -1,6 +1,6 @@
 package dev.zumik.capture.proxy;
 
-import dev.zumik.capture.shape.Dialect;
+import dev.zumik.core.prompt.Dialect;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;

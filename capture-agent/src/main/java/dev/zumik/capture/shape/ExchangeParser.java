@@ -3,6 +3,8 @@ package dev.zumik.capture.shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zumik.core.prompt.Dialect;
+import dev.zumik.core.prompt.PromptRenderer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,8 +42,7 @@ public final class ExchangeParser {
                 }
             }
             String promptText = null;
-            int[] promptIds = tokenIds(dialect == Dialect.OPENAI_COMPLETIONS ? request.path("prompt")
-                    : dialect == Dialect.OPENAI_EMBEDDINGS ? request.path("input") : null);
+            final int[] promptIds = PromptRenderer.tokenIds(dialect, request);
             if (promptIds == null) {
                 promptText = PromptRenderer.render(dialect, request);
             }
@@ -58,24 +59,6 @@ public final class ExchangeParser {
             if (request.path(field).canConvertToInt()) {
                 return request.path(field).asInt();
             }
-        }
-        return null;
-    }
-
-    /** Token ids when a completions/embeddings request sent integers instead of text. */
-    private static int[] tokenIds(final JsonNode node) {
-        if (node == null || !node.isArray() || node.isEmpty()) {
-            return null;
-        }
-        if (node.get(0).isInt()) {
-            final int[] ids = new int[node.size()];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = node.get(i).asInt();
-            }
-            return ids;
-        }
-        if (node.get(0).isArray() && !node.get(0).isEmpty() && node.get(0).get(0).isInt()) {
-            return tokenIds(node.get(0));
         }
         return null;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zumik.capture.shape.Dialect;
+import dev.zumik.core.prompt.Dialect;
 import dev.zumik.capture.shape.ExchangeParser;
 import dev.zumik.capture.shape.ParsedExchange;
 import dev.zumik.capture.shape.ShapeBuilder;

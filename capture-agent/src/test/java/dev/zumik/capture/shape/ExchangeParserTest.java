@@ -1,5 +1,6 @@
 package dev.zumik.capture.shape;
 
+import dev.zumik.core.prompt.Dialect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

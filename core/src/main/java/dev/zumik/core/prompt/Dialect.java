@@ -1,4 +1,4 @@
-package dev.zumik.capture.shape;
+package dev.zumik.core.prompt;
 
 import java.util.Optional;
 

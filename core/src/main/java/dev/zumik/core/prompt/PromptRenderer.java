@@ -1,4 +1,4 @@
-package dev.zumik.capture.shape;
+package dev.zumik.core.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * leading text, so their leading token blocks hash alike. Non-text parts (images, tool calls) are
  * rendered as their JSON, which is deterministic for the same input.
  */
-final class PromptRenderer {
+public final class PromptRenderer {
     private static final char SECTION = '\u0001';
     private static final char ROLE = '\u0002';
 
     private PromptRenderer() { }
 
-    static String render(final Dialect dialect, final JsonNode request) {
+    public static String render(final Dialect dialect, final JsonNode request) {
         final StringBuilder out = new StringBuilder(4096);
         switch (dialect) {
             case OPENAI_CHAT -> {
@@ -104,5 +104,34 @@ final class PromptRenderer {
                 first = false;
             }
         }
+    }
+
+    /**
+     * The prompt's token ids when a completions or embeddings request sent integers instead of text
+     * (one array, or the first of an array of arrays), else null.
+     */
+    public static int[] tokenIds(final Dialect dialect, final JsonNode request) {
+        return switch (dialect) {
+            case OPENAI_COMPLETIONS -> ids(request.path("prompt"));
+            case OPENAI_EMBEDDINGS -> ids(request.path("input"));
+            default -> null;
+        };
+    }
+
+    private static int[] ids(final JsonNode node) {
+        if (!node.isArray() || node.isEmpty()) {
+            return null;
+        }
+        if (node.get(0).isInt()) {
+            final int[] ids = new int[node.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = node.get(i).asInt();
+            }
+            return ids;
+        }
+        if (node.get(0).isArray() && !node.get(0).isEmpty() && node.get(0).get(0).isInt()) {
+            return ids(node.get(0));
+        }
+        return null;
     }
 }

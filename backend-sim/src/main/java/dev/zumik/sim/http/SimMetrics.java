@@ -1,0 +1,69 @@
+package dev.zumik.sim.http;
+
+import dev.zumik.sim.model.CacheLookup;
+import dev.zumik.sim.model.SimEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The simulator's Prometheus metrics: requests, tokens, cache hits by tier, concurrency, queue depth, TTFT. */
+final class SimMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> faults = new ConcurrentHashMap<>();
+    private final Counter promptTokens;
+    private final Counter completionTokens;
+    private final Counter cachedTokens;
+    private final Counter[] hitTokensByTier;
+    private final DistributionSummary ttftMillis;
+    final AtomicInteger open = new AtomicInteger();
+
+    SimMetrics(final MeterRegistry registry, final SimEngine engine) {
+        this.registry = registry;
+        promptTokens = Counter.builder("zumik_sim_prompt_tokens").description("Prompt tokens of planned requests").register(registry);
+        completionTokens = Counter.builder("zumik_sim_completion_tokens").description("Output tokens sent").register(registry);
+        cachedTokens = Counter.builder("zumik_sim_cached_tokens").description("Cached tokens reported to clients").register(registry);
+        final String[] tiers = engine.tierNames();
+        hitTokensByTier = new Counter[tiers.length];
+        for (int i = 0; i < tiers.length; i++) {
+            hitTokensByTier[i] = Counter.builder("zumik_sim_cache_hit_tokens").tag("tier", tiers[i])
+                    .description("Prompt tokens reused from the KV cache, by the tier that held them").register(registry);
+        }
+        ttftMillis = DistributionSummary.builder("zumik_sim_ttft_ms").description("Time to first token as the simulator produced it")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        Gauge.builder("zumik_sim_concurrency", open, AtomicInteger::get).description("Requests in flight over HTTP").register(registry);
+        Gauge.builder("zumik_sim_queue_depth", engine, SimEngine::waiting).description("Requests waiting for a batch slot").register(registry);
+        Gauge.builder("zumik_sim_running", engine, SimEngine::running).description("Requests holding a batch slot").register(registry);
+        Gauge.builder("zumik_sim_batch_size", engine, SimEngine::decoding).description("Requests decoding together").register(registry);
+    }
+
+    void request(final String endpoint, final int status) {
+        requests.computeIfAbsent(endpoint + ' ' + status, k -> Counter.builder("zumik_sim_requests").tag("endpoint", endpoint)
+                .tag("status", Integer.toString(status)).description("Requests answered, by endpoint and status").register(registry)).increment();
+    }
+
+    void fault(final String kind) {
+        faults.computeIfAbsent(kind, k -> Counter.builder("zumik_sim_faults").tag("kind", k).description("Injected faults")
+                .register(registry)).increment();
+    }
+
+    void planned(final long prompt, final CacheLookup cache) {
+        promptTokens.increment(prompt);
+        cachedTokens.increment(cache.reportedCachedTokens());
+        for (int i = 0; i < hitTokensByTier.length && i < cache.hitTokensByTier().length; i++) {
+            hitTokensByTier[i].increment(cache.hitTokensByTier()[i]);
+        }
+    }
+
+    void completed(final long tokens) {
+        completionTokens.increment(tokens);
+    }
+
+    void ttft(final double millis) {
+        ttftMillis.record(millis);
+    }
+}

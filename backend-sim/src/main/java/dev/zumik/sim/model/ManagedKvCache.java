@@ -1,0 +1,36 @@
+package dev.zumik.sim.model;
+
+import dev.zumik.core.cache.ManagedProviderCache;
+
+/**
+ * A managed provider's prompt cache: the {@link ManagedProviderCache} rules (minimum prompt, increment,
+ * idle TTL). With {@code explicitOnly} (Anthropic) only requests that ask for caching
+ * ({@code cache_control}) read or write it; then the prompt up to the last full increment is written.
+ */
+public final class ManagedKvCache implements KvCache {
+    private final ManagedProviderCache cache;
+    private final int minTokens;
+    private final boolean explicitOnly;
+
+    public ManagedKvCache(final long ttlMillis, final int minTokens, final int incrementTokens, final boolean explicitOnly) {
+        this.cache = new ManagedProviderCache(ttlMillis, minTokens, incrementTokens);
+        this.minTokens = minTokens;
+        this.explicitOnly = explicitOnly;
+    }
+
+    @Override
+    public CacheLookup access(final long[] blockHashes, final int blockSize, final long promptTokens, final long nowMillis,
+                              final boolean cacheRequested) {
+        if (explicitOnly && !cacheRequested) {
+            return CacheLookup.miss(1, 0);
+        }
+        final long cached = cache.cachedTokens(blockHashes, blockSize, promptTokens, nowMillis);
+        final long written = promptTokens >= minTokens ? promptTokens - cached : 0;
+        return new CacheLookup(new long[] {cached}, cached, written);
+    }
+
+    @Override
+    public String[] tierNames() {
+        return new String[] {"managed"};
+    }
+}

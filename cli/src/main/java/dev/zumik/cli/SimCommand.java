@@ -1,0 +1,84 @@
+package dev.zumik.cli;
+
+import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.profile.Profiles;
+import dev.zumik.sim.profile.SimProfile;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code zumik sim}: a simulated LLM backend that answers like a managed API or a GPU runtime. */
+@Command(name = "sim", description = {
+        "Serve a simulated OpenAI-compatible LLM backend: a managed API or a GPU runtime, with its KV cache, latency and cached-token reports.",
+        "%nEndpoints: /v1/chat/completions, /v1/completions, /v1/messages, /v1/models, /metrics, /health. "
+            + "Profiles: managed-openai, managed-anthropic, vllm, sglang, dynamo (see docs/SIMULATOR.md); --config overrides any field. "
+            + "A request header X-Zumik-Sim-Fault: 429|500|503|drop|slow|spike forces a fault."})
+final class SimCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ForegroundOptions foreground;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8000",
+            description = "Where clients connect (default ${DEFAULT-VALUE}; port 0 picks a free one).")
+    String listen;
+
+    @Option(names = "--profile", paramLabel = "NAME", defaultValue = "vllm",
+            description = "managed-openai, managed-anthropic, vllm, sglang or dynamo (default ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON file whose fields override the profile's.")
+    Path config;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random draw (default: the profile's).")
+    Long seed;
+
+    @Option(names = "--print-profile", description = "Print the resolved profile as YAML and exit.")
+    boolean printProfile;
+
+    @Override
+    public Integer call() {
+        final SimProfile resolved = resolve();
+        final PrintWriter out = spec.commandLine().getOut();
+        if (printProfile) {
+            out.print(Profiles.toYaml(resolved));
+            out.flush();
+            return 0;
+        }
+        final String[] at = Values.hostPort("--listen", listen);
+        if (!"0".equals(at[1])) {
+            Ports.requireFree(at[0], Integer.parseInt(at[1]), "--listen");
+        }
+        final SimServer server;
+        try {
+            server = SimServer.start(resolved, at[0], Integer.parseInt(at[1]));
+        } catch (final RuntimeException e) {
+            throw ZumikException.failure("the simulator did not start: " + DevCommand.rootMessage(e));
+        }
+        out.println("Simulated " + resolved.name() + " (" + resolved.description() + ") at http://" + at[0] + ":" + server.port()
+                + " serving " + String.join(", ", resolved.models()) + " (seed " + resolved.seed() + ")");
+        out.println("Metrics: http://" + at[0] + ":" + server.port() + "/metrics");
+        out.flush();
+        Running.untilStopped(foreground.runFor, out, server::close);
+        out.println("Stopped.");
+        return 0;
+    }
+
+    SimProfile resolve() {
+        if (config != null && !Files.isReadable(config)) {
+            throw ZumikException.usage("--config " + config + ": no such readable file");
+        }
+        try {
+            final SimProfile base = Profiles.load(profile, Optional.ofNullable(config));
+            return seed == null ? base : new SimProfile(base.name(), base.description(), base.wire(), base.models(), base.tokenizer(),
+                    base.blockSize(), base.cache(), base.latency(), base.output(), base.faults(), seed).validate();
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage((config != null && e.getMessage().contains(config.toString()) ? "" : "--profile/--config: ") + e.getMessage());
+        }
+    }
+}
