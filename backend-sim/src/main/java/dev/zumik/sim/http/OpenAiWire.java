@@ -49,7 +49,7 @@ final class OpenAiWire implements Wire {
             choice.putNull("stop_reason");
         }
         body.set("usage", usage(usage, false));
-        if (flavor == WireDialect.OPENAI) {
+        if (flavor == WireDialect.OPENAI && reply.api() == Dialect.OPENAI_CHAT) {
             body.put("service_tier", "default").putNull("system_fingerprint");
         }
         return body.toString();
