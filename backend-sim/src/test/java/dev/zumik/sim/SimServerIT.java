@@ -1,0 +1,203 @@
+package dev.zumik.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.zumik.core.prompt.Dialect;
+import dev.zumik.core.prompt.PromptRenderer;
+import dev.zumik.core.tokens.Tokenizers;
+import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.profile.SimProfile;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The simulator over real HTTP on loopback: latency, accounting, limits, faults, disconnects, metrics. */
+class SimServerIT {
+
+    private static String ids(final int n, final int offset) {
+        return IntStream.range(0, n).mapToObj(i -> Integer.toString(offset + i)).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String completion(final String model, final String prompt, final String extra) {
+        return "{\"model\":\"" + model + "\",\"prompt\":" + prompt + extra + "}";
+    }
+
+    private static long usage(final SimClient.Reply reply, final String pointer) {
+        return reply.json().at(pointer).asLong();
+    }
+
+    @Test
+    void shouldAnswerAWarmPrefixMuchFasterThanAColdOne() throws Exception {
+        // given vLLM on 2x H100 as shipped: 6,000 uncached tokens take ~0.5 s to prefill
+        try (SimServer sim = SimServer.start(TestProfiles.shipped("vllm"), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String model = sim.profile().defaultModel();
+            // when the same 6,000-token prompt is sent twice, streaming
+            final String body = completion(model, ids(6000, 1000), ",\"max_tokens\":2,\"stream\":true");
+            final SimClient.Reply cold = client.post("/v1/completions", body);
+            final SimClient.Reply warm = client.post("/v1/completions", body);
+            // then: the first token of the warm one comes at least 5x sooner
+            final double coldTtft = cold.events().get(0).atMillis();
+            final double warmTtft = warm.events().get(0).atMillis();
+            assertThat(coldTtft).isGreaterThan(400);
+            assertThat(warmTtft).isLessThan(coldTtft / 5);
+        }
+    }
+
+    @Test
+    void shouldCountPromptTokensExactlyForIdsAndWithTheTokenizerForText() throws Exception {
+        try (SimServer sim = SimServer.start(TestProfiles.fast("vllm"), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String model = sim.profile().defaultModel();
+            final String chat = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"How many tokens is this sentence?\"}],"
+                    + "\"max_tokens\":3}";
+            // when
+            final SimClient.Reply byIds = client.post("/v1/completions", completion(model, ids(777, 5), ",\"max_tokens\":1"));
+            final SimClient.Reply byText = client.post("/v1/chat/completions", chat);
+            // then
+            assertThat(usage(byIds, "/usage/prompt_tokens")).isEqualTo(777);
+            final int expected = Tokenizers.encode(Tokenizers.O200K,
+                    PromptRenderer.render(Dialect.OPENAI_CHAT, SimClient.JSON.readTree(chat))).length;
+            assertThat(usage(byText, "/usage/prompt_tokens")).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldStreamExactlyTheOutputTokensAskedForWithIgnoreEos() throws Exception {
+        try (SimServer sim = SimServer.start(TestProfiles.fast("sglang"), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String model = sim.profile().defaultModel();
+            // when
+            final SimClient.Reply stream = client.post("/v1/completions", completion(model, ids(50, 0),
+                    ",\"max_tokens\":120,\"ignore_eos\":true,\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+            final SimClient.Reply whole = client.post("/v1/chat/completions", "{\"model\":\"" + model
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":64,\"min_tokens\":64}");
+            // then: 120 text events, usage says 120, finish_reason length; min_tokens = max_tokens gives 64
+            final long texts = stream.events().stream().filter(e -> e.data().startsWith("{") && !e.json().path("choices").isEmpty()
+                    && e.json().at("/choices/0/finish_reason").isNull()).count();
+            assertThat(texts).isEqualTo(120);
+            final SimClient.Event usageChunk = stream.events().get(stream.events().size() - 2);
+            assertThat(usageChunk.json().at("/usage/completion_tokens").asInt()).isEqualTo(120);
+            assertThat(stream.events().get(stream.events().size() - 3).json().at("/choices/0/finish_reason").asText()).isEqualTo("length");
+            assertThat(usage(whole, "/usage/completion_tokens")).isEqualTo(64);
+            final String text = whole.json().at("/choices/0/message/content").asText();
+            assertThat(Tokenizers.encode(Tokenizers.O200K, text)).hasSize(64);
+        }
+    }
+
+    @Test
+    void shouldRefuseBadRequestsAsTheRuntimeWould() throws Exception {
+        try (SimServer sim = SimServer.start(TestProfiles.fast("vllm"), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String model = sim.profile().defaultModel();
+            // when / then
+            assertThat(client.post("/v1/chat/completions", "{not json").status()).isEqualTo(400);
+            assertThat(client.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"messages\":[]}").status()).isEqualTo(400);
+            assertThat(client.post("/v1/completions", completion(model, ids(10, 0), ",\"max_tokens\":0")).status()).isEqualTo(400);
+            final SimClient.Reply tooLong = client.post("/v1/completions", completion(model, ids(131_000, 0), ",\"max_tokens\":500"));
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.json().at("/error/message").asText()).contains("maximum context length is 131072 tokens");
+            assertThat(client.post("/v1/embeddings", "{}").status()).isEqualTo(404);
+            assertThat(client.get("/v1/chat/completions").status()).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void shouldInjectFaultsOnRequest() throws Exception {
+        // given a slow first byte of 300 ms and spikes of 400 ms
+        final SimProfile base = TestProfiles.fast("vllm");
+        try (SimServer sim = SimServer.start(TestProfiles.with(base, base.latency(), TestProfiles.faults(300, 400)), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String body = completion(base.defaultModel(), ids(20, 0), ",\"max_tokens\":50,\"ignore_eos\":true,\"stream\":true");
+            // when
+            final SimClient.Reply dropped = client.post("/v1/completions", body, "X-Zumik-Sim-Fault", "drop");
+            final SimClient.Reply slow = client.post("/v1/completions", body, "X-Zumik-Sim-Fault", "slow");
+            final SimClient.Reply spiked = client.post("/v1/completions", body, "X-Zumik-Sim-Fault", "spike");
+            final SimClient.Reply failed = client.post("/v1/completions", body, "X-Zumik-Sim-Fault", "503");
+            final SimClient.Reply normal = client.post("/v1/completions", body);
+            // then
+            assertThat(dropped.cut()).isTrue();
+            assertThat(dropped.events()).noneMatch(e -> e.data().equals("[DONE]"));
+            assertThat(slow.firstByteMillis()).isGreaterThanOrEqualTo(300);
+            assertThat(spiked.firstByteMillis()).isLessThan(200);
+            assertThat(spiked.events().get(0).atMillis()).isGreaterThanOrEqualTo(400);
+            assertThat(failed.status()).isEqualTo(503);
+            assertThat(failed.json().at("/error/type").asText()).isEqualTo("ServiceUnavailableError");
+            assertThat(normal.events().get(normal.events().size() - 1).data()).isEqualTo("[DONE]");
+            assertThat(sim.scrape()).contains("zumik_sim_faults_total{kind=\"drop\"} 1.0", "zumik_sim_faults_total{kind=\"error_503\"} 1.0");
+        }
+    }
+
+    @Test
+    void shouldFreeTheBatchSlotOfAClientThatGoesAway() throws Exception {
+        // given a batch of one, 20 ms per token
+        final SimProfile base = TestProfiles.shipped("vllm");
+        final SimProfile one = TestProfiles.with(base, new SimProfile.Latency(12_000, 1, 20, 0, 1, 1, 0), base.faults());
+        try (SimServer sim = SimServer.start(one, "127.0.0.1", 0)) {
+            final HttpClient http = HttpClient.newHttpClient();
+            final HttpRequest hog = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sim.port() + "/v1/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString(completion(one.defaultModel(), ids(10, 0),
+                            ",\"max_tokens\":10000,\"ignore_eos\":true,\"stream\":true"))).build();
+            // when the first client reads a little of a 200-second stream and leaves
+            final HttpResponse<InputStream> response = http.send(hog, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                in.readNBytes(200);
+            }
+            // then a second request gets the slot at once
+            final long start = System.nanoTime();
+            final SimClient.Reply next = new SimClient(sim.port()).post("/v1/completions",
+                    completion(one.defaultModel(), ids(10, 0), ",\"max_tokens\":3"));
+            assertThat(next.status()).isEqualTo(200);
+            assertThat((System.nanoTime() - start) / 1e6).isLessThan(5_000);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(sim.scrape()).contains("zumik_sim_running 0.0", "zumik_sim_concurrency 0.0"));
+        }
+    }
+
+    @Test
+    void shouldQueueBeyondTheBatchAndReportItInMetrics() throws Exception {
+        // given at most 4 requests in the batch, 50 ms per token
+        final SimProfile base = TestProfiles.shipped("dynamo");
+        final SimProfile four = TestProfiles.with(base, new SimProfile.Latency(12_000, 1, 50, 0.05, 4, 1, 0), base.faults());
+        try (SimServer sim = SimServer.start(four, "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            // when 12 streams of 10 tokens arrive together
+            final List<CompletableFuture<SimClient.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                final int offset = i * 100;
+                replies.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.post("/v1/completions", completion(four.defaultModel(), ids(32, offset),
+                                ",\"max_tokens\":10,\"ignore_eos\":true,\"stream\":true"));
+                    } catch (final Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            // then some wait for a slot while others decode, and all complete
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(sim.scrape()).containsPattern("zumik_sim_queue_depth [1-9]"));
+            final List<Double> ttfts = new ArrayList<>();
+            for (final CompletableFuture<SimClient.Reply> reply : replies) {
+                final SimClient.Reply r = reply.get();
+                assertThat(r.events().get(r.events().size() - 1).data()).isEqualTo("[DONE]");
+                ttfts.add(r.events().get(0).atMillis());
+            }
+            ttfts.sort(Double::compare);
+            // the last wave waited two whole batches of ~10 tokens x 50 ms
+            assertThat(ttfts.get(11)).isGreaterThan(ttfts.get(0) + 800);
+            final String metrics = sim.scrape();
+            assertThat(metrics).contains("zumik_sim_requests_total{endpoint=\"/v1/completions\",status=\"200\"} 12.0",
+                    "zumik_sim_completion_tokens_total 120.0", "zumik_sim_cache_hit_tokens_total{tier=\"nvme\"}", "zumik_sim_batch_size");
+        }
+    }
+}
