@@ -64,6 +64,11 @@ class ZumikCommandTest {
         "export mooncake --lane a/b/c --from 10 --to 5 | --to must be after --from",
         "export csv --lane a/b/c --from 1 --to 5  | unknown export format 'csv'",
         "export mooncake --lane a/b/c --from 1    | Missing required option: '--to=TIME'",
+        "sim --profile tgi                        | unknown profile 'tgi' (known: managed-openai, managed-anthropic, vllm, sglang, dynamo)",
+        "sim --config /nonexistent.yaml           | --config /nonexistent.yaml: no such readable file",
+        "sim --config pom.xml                     | pom.xml: expected a mapping of profile fields",
+        "sim --listen 8000                        | --listen must be HOST:PORT, got '8000'",
+        "sim --seed x                             | Invalid value for option '--seed'",
     })
     void shouldRejectBadArgumentsWithOneClearLine(final String args, final String expected) {
         // when
@@ -73,6 +78,15 @@ class ZumikCommandTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ZumikException.USAGE);
         assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
         assertThat(run.err()).contains(expected);
+    }
+
+    @Test
+    void shouldPrintTheResolvedSimulatorProfile() {
+        // when
+        final Run run = run("sim", "--profile", "dynamo", "--seed", "5", "--print-profile");
+        // then
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("name: \"dynamo\"", "seed: 5", "name: \"nvme\"");
     }
 
     @Test
