@@ -151,10 +151,10 @@ public final class ProxyBench {
         }
 
         static Targets processes(final String upstreamUrl, final Path keys) throws Exception {
-            final int kafkaPort = freePort();
-            final int registryPort = freePort();
-            final int upPort = freePort();
-            final int downPort = freePort();
+            final int kafkaPort = ChildProcesses.freePort();
+            final int registryPort = ChildProcesses.freePort();
+            final int upPort = ChildProcesses.freePort();
+            final int downPort = ChildProcesses.freePort();
             final Path work = Files.createTempDirectory("zumik-proxy-bench");
             final List<Process> children = new java.util.ArrayList<>();
             final Targets targets = new Targets() {
@@ -177,57 +177,22 @@ public final class ProxyBench {
                 }
             };
             try {
-                children.add(zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(),
+                children.add(ChildProcesses.zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(),
                         "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort)));
-                awaitPort(registryPort, 120);
-                children.add(zumik(work.resolve("capture-up.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + upPort,
+                ChildProcesses.awaitPort(registryPort, 120);
+                children.add(ChildProcesses.zumik(work.resolve("capture-up.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + upPort,
                         "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:" + kafkaPort,
                         "--registry", "http://127.0.0.1:" + registryPort));
-                children.add(zumik(work.resolve("capture-down.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + downPort,
+                children.add(ChildProcesses.zumik(work.resolve("capture-down.log"), "capture", "--upstream", upstreamUrl, "--listen", "127.0.0.1:" + downPort,
                         "--admin", "off", "--key-dir", keys.toString(), "--kafka", "127.0.0.1:1", "--registry", "http://127.0.0.1:1"));
-                awaitPort(upPort, 60);
-                awaitPort(downPort, 60);
+                ChildProcesses.awaitPort(upPort, 60);
+                ChildProcesses.awaitPort(downPort, 60);
                 return targets;
             } catch (final Exception e) {
                 targets.close();
                 throw e;
             }
         }
-    }
-
-    /** Runs a zumik command as its own JVM from the built CLI (cli/target), output to {@code log}. */
-    private static Process zumik(final Path log, final String... args) throws java.io.IOException {
-        final Path jar = Path.of("cli/target/zumik.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
-        }
-        final List<String> command = new java.util.ArrayList<>();
-        // ZUMIK_BENCH_CHILD_CPUS=1 pins the child JVMs to those CPUs (taskset), e.g. apart from this JVM
-        final String cpus = System.getenv("ZUMIK_BENCH_CHILD_CPUS");
-        if (cpus != null && !cpus.isBlank()) {
-            command.addAll(List.of("taskset", "-c", cpus));
-        }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(final int port, final int seconds) throws InterruptedException {
-        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                return;
-            } catch (final java.io.IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
     }
 
     private static void row(final String name, final Histogram h, final Histogram base) {

@@ -1,0 +1,66 @@
+package dev.zumik.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whole-process benchmarks' children: zumik commands from the built CLI, or a class of this module,
+ * each a JVM of its own with output to a log. {@code ZUMIK_BENCH_CHILD_CPUS=1} pins them to those
+ * CPUs (taskset), e.g. apart from the load generator.
+ */
+final class ChildProcesses {
+    private ChildProcesses() { }
+
+    /** Runs {@code zumik ARGS} from cli/target/zumik.jar. */
+    static Process zumik(final Path log, final String... args) throws IOException {
+        final Path jar = Path.of("cli/target/zumik.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
+        }
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return start(log, command);
+    }
+
+    /** Runs {@code main} of a class on this JVM's class path. */
+    static Process java(final Path log, final Class<?> main, final String... args) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return start(log, command);
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void awaitPort(final int port, final int seconds) throws InterruptedException {
+        final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (final IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static Process start(final Path log, final List<String> command) throws IOException {
+        final List<String> full = new ArrayList<>();
+        final String cpus = System.getenv("ZUMIK_BENCH_CHILD_CPUS");
+        if (cpus != null && !cpus.isBlank()) {
+            full.addAll(List.of("taskset", "-c", cpus));
+        }
+        full.addAll(command);
+        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
