@@ -28,21 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official OpenAI and Anthropic SDKs (npm: openai, @anthropic-ai/sdk, versions pinned in
- * src/test/node/package-lock.json) talk to an upstream through the proxy: their own parsers must read
+ * sdk-clients/package-lock.json) talk to an upstream through the proxy: their own parsers must read
  * the passed-through JSON, SSE streams and errors exactly as the upstream sent them, and the proxy
  * must shape both dialects. Skipped, with the reason, where node or the packages are missing
- * ({@code npm ci --prefix capture-agent/src/test/node} installs them; .ci/run does).
+ * ({@code npm ci --prefix sdk-clients} installs them; .ci/run does).
  */
 @ExtendWith(LocalStackExtension.class)
 class OfficialSdkIT {
-    private static final Path NODE_DIR = Path.of("src/test/node");
+    private static final Path NODE_DIR = Path.of("../sdk-clients");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void shouldServeTheOfficialSdksUnchangedAndShapeBothDialects(final LocalStack stack, @TempDir final Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/openai"))
                         && Files.isDirectory(NODE_DIR.resolve("node_modules/@anthropic-ai/sdk")),
-                "skipped: run npm ci --prefix capture-agent/src/test/node to install the official SDKs");
+                "skipped: run npm ci --prefix sdk-clients to install the official SDKs");
         // given
         final String topic = LocalStack.uniqueTopic("sdk-shapes");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
@@ -56,7 +56,7 @@ class OfficialSdkIT {
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
                     stack.registryClient(), topic)) {
                 // when
-                final Process node = new ProcessBuilder("node", "sdk_check.mjs", "http://127.0.0.1:" + agent.port())
+                final Process node = new ProcessBuilder("node", "proxy_check.mjs", "http://127.0.0.1:" + agent.port())
                         .directory(NODE_DIR.toFile()).start();
                 final String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 final String err = new String(node.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
