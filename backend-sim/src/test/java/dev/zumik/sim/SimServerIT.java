@@ -200,4 +200,32 @@ class SimServerIT {
                     "zumik_sim_completion_tokens_total 120.0", "zumik_sim_cache_hit_tokens_total{tier=\"nvme\"}", "zumik_sim_batch_size");
         }
     }
+
+    @Test
+    void shouldReplayTheSameRunFromTheSameSeed() throws Exception {
+        // when the same ten requests go, one after another, to three fresh simulators: seeds 42, 42 and 43
+        final List<String> first = run(42);
+        final List<String> second = run(42);
+        final List<String> other = run(43);
+        // then texts, lengths, finish reasons and cached tokens repeat with the seed, and differ without it
+        assertThat(second).isEqualTo(first);
+        assertThat(other).isNotEqualTo(first);
+    }
+
+    private static List<String> run(final long seed) throws Exception {
+        final SimProfile base = TestProfiles.fast("sglang");
+        final SimProfile seeded = new SimProfile(base.name(), base.description(), base.wire(), base.models(), base.tokenizer(), base.blockSize(),
+                base.cache(), base.latency(), base.output(), base.faults(), seed);
+        final List<String> answers = new ArrayList<>();
+        try (SimServer sim = SimServer.start(seeded, "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            for (int i = 0; i < 10; i++) {
+                final SimClient.Reply reply = client.post("/v1/completions", completion(seeded.defaultModel(), ids(100 + i, i % 3 * 1000),
+                        ",\"max_tokens\":200"));
+                answers.add(reply.json().at("/choices/0/text").asText() + "|" + reply.json().at("/choices/0/finish_reason").asText() + "|"
+                        + reply.json().path("usage"));
+            }
+        }
+        return answers;
+    }
 }
