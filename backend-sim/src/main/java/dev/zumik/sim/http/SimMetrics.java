@@ -1,6 +1,6 @@
 package dev.zumik.sim.http;
 
-import dev.zumik.sim.model.CacheLookup;
+import dev.zumik.core.cache.CacheLookup;
 import dev.zumik.sim.model.SimEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

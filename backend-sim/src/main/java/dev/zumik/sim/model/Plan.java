@@ -1,5 +1,7 @@
 package dev.zumik.sim.model;
 
+import dev.zumik.core.cache.CacheLookup;
+
 /**
  * The engine's decisions for one request, made on its thread in arrival order so that a seed
  * reproduces them: the cache lookup, the output length and why it stops, and the injected faults.

@@ -1,5 +1,7 @@
 package dev.zumik.sim.model;
 
+import dev.zumik.core.cache.CacheLookup;
+import dev.zumik.core.cache.KvCache;
 import dev.zumik.sim.profile.SimProfile;
 import java.util.Locale;
 import java.util.Map;

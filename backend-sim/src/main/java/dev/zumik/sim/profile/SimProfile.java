@@ -2,10 +2,10 @@ package dev.zumik.sim.profile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.zumik.core.tokens.Tokenizers;
-import dev.zumik.sim.model.GpuKvCache;
-import dev.zumik.sim.model.KvCache;
+import dev.zumik.core.cache.BlockKvCache;
+import dev.zumik.core.cache.KvCache;
 import dev.zumik.sim.model.LatencyModel;
-import dev.zumik.sim.model.ManagedKvCache;
+import dev.zumik.core.cache.ManagedKvCache;
 import java.util.List;
 import java.util.Map;
 
@@ -88,7 +88,7 @@ public record SimProfile(String name, String description, WireDialect wire, List
                     names[i] = tier.name() == null ? "tier" + i : tier.name();
                     capacities[i] = tier.capacityTokens();
                 }
-                return new GpuKvCache(names, capacities, blockSize);
+                return BlockKvCache.tiered(names, capacities, blockSize);
             }
             case "managed" -> {
                 require(cache.ttlSeconds() > 0, "cache.ttlSeconds must be > 0");

@@ -1,6 +1,5 @@
-package dev.zumik.sim.model;
+package dev.zumik.core.cache;
 
-import dev.zumik.core.cache.ManagedProviderCache;
 
 /**
  * A managed provider's prompt cache: the {@link ManagedProviderCache} rules (minimum prompt, increment,
@@ -26,7 +25,8 @@ public final class ManagedKvCache implements KvCache {
         }
         final long cached = cache.cachedTokens(blockHashes, blockSize, promptTokens, nowMillis);
         final long written = promptTokens >= minTokens ? promptTokens - cached : 0;
-        return new CacheLookup(new long[] {cached}, cached, written);
+        // blocks behind the reported tokens (the increment may end inside a block)
+        return new CacheLookup((int) ((cached + blockSize - 1) / blockSize), new long[] {cached}, cached, written);
     }
 
     @Override
