@@ -1,0 +1,39 @@
+package dev.zumik.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalyzeCommandTest {
+    private static final Path MOONCAKE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    private static final Path AZURE = Path.of("../../shared/data/azure2023_code.csv");
+
+    @Test
+    void shouldAnalyzeTheMooncakeTraceWithKeyedHashesAsWithItsRawIds(@TempDir final Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.exists(MOONCAKE), "skipped: the shared data is not beside the checkout");
+        // when
+        final ZumikCommandTest.Run run = ZumikCommandTest.run("analyze", MOONCAKE.toString(), "--format", "mooncake",
+                "--cache", "infinite,lru:1e7,ttl:5m", "--json", dir.resolve("report.json").toString());
+        // then: HMAC-chaining the block ids keeps the reuse structure, so the figures are the raw trace's
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("3,993 requests", "infinite", "lru:10000000", "ttl:300s");
+        final JsonNode policies = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).at("/lanes/0/policies");
+        assertThat(policies.get(0).path("hit_tokens").asLong()).isEqualTo(39_852_661L);
+        assertThat(policies.get(1).path("token_hit_ratio").asDouble()).isBetween(0.57, 0.61);
+        assertThat(policies.get(2).path("policy").asText()).isEqualTo("ttl:300s");
+    }
+
+    @Test
+    void shouldSayWhenATraceHasNoHashes() {
+        Assumptions.assumeTrue(Files.exists(AZURE), "skipped: the shared data is not beside the checkout");
+        final ZumikCommandTest.Run run = ZumikCommandTest.run("analyze", AZURE.toString(), "--format", "azure");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("8,819 requests", "no block hashes in this trace");
+    }
+}
