@@ -54,4 +54,14 @@ public final class BlockKvCache implements KvCache {
     public PrefixCache prefixCache() {
         return cache;
     }
+
+    @Override
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        cache.save(out);
+    }
+
+    @Override
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        cache.load(in);
+    }
 }

@@ -19,6 +19,23 @@ public final class InfiniteCache implements PrefixCache {
         return new PrefixHit(new int[] {hit});
     }
 
+    @Override
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(seen.size());
+        for (final long hash : seen) {
+            out.writeLong(hash);
+        }
+    }
+
+    @Override
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        seen.clear();
+        final int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+            seen.add(in.readLong());
+        }
+    }
+
     /** Distinct blocks held. */
     public int size() {
         return seen.size();

@@ -17,4 +17,10 @@ public interface KvCache {
 
     /** Tier names, fastest first ("hbm", "host", ...). */
     String[] tierNames();
+
+    /** Writes the whole state (see {@link PrefixCache#save}). */
+    void save(java.io.DataOutput out) throws java.io.IOException;
+
+    /** Replaces the state with one written by {@link #save}. */
+    void load(java.io.DataInput in) throws java.io.IOException;
 }

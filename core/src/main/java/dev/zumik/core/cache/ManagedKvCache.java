@@ -33,4 +33,14 @@ public final class ManagedKvCache implements KvCache {
     public String[] tierNames() {
         return new String[] {"managed"};
     }
+
+    @Override
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        cache.save(out);
+    }
+
+    @Override
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        cache.load(in);
+    }
 }

@@ -34,4 +34,14 @@ public final class ManagedProviderCache {
         final long rounded = hit / incrementTokens * incrementTokens;
         return rounded >= minTokens ? rounded : 0;
     }
+
+    /** See {@link PrefixCache#save}. */
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        blocks.save(out);
+    }
+
+    /** See {@link PrefixCache#load}. */
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        blocks.load(in);
+    }
 }

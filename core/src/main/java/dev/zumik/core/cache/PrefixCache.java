@@ -13,4 +13,10 @@ public interface PrefixCache {
      * @return the prefix hit, attributed per tier
      */
     PrefixHit access(long[] blockHashes, long nowMillis);
+
+    /** Writes the whole state, so that {@link #load} on an empty cache of the same model continues exactly as this one. */
+    void save(java.io.DataOutput out) throws java.io.IOException;
+
+    /** Replaces the state with one written by {@link #save}. */
+    void load(java.io.DataInput in) throws java.io.IOException;
 }

@@ -85,6 +85,32 @@ public final class TieredLruCache implements PrefixCache {
         }
     }
 
+    @Override
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(tiers.size());
+        for (final LinkedHashMap<Long, Boolean> tier : tiers) {
+            out.writeInt(tier.size());
+            for (final long hash : tier.keySet()) {
+                out.writeLong(hash);
+            }
+        }
+    }
+
+    @Override
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        final int count = in.readInt();
+        if (count != tiers.size()) {
+            throw new java.io.IOException("saved state has " + count + " tiers, this cache " + tiers.size());
+        }
+        for (final LinkedHashMap<Long, Boolean> tier : tiers) {
+            tier.clear();
+            final int size = in.readInt();
+            for (int i = 0; i < size; i++) {
+                tier.put(in.readLong(), Boolean.TRUE);
+            }
+        }
+    }
+
     /** Blocks held per tier, for tests and metrics. */
     public long[] occupancy() {
         final long[] out = new long[tiers.size()];

@@ -37,4 +37,24 @@ public final class TtlCache implements PrefixCache {
         }
         return new PrefixHit(new int[] {hit});
     }
+
+    @Override
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(accesses);
+        out.writeInt(lastAccess.size());
+        for (final Map.Entry<Long, Long> e : lastAccess.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue());
+        }
+    }
+
+    @Override
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        lastAccess.clear();
+        accesses = in.readLong();
+        final int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+            lastAccess.put(in.readLong(), in.readLong());
+        }
+    }
 }

@@ -45,6 +45,36 @@ public final class ReuseSimulator {
         return lookups;
     }
 
+    /**
+     * Writes the caches' state (not the totals): a simulator that {@link #load}s it continues exactly
+     * as this one would, which is how the streams app survives restarts and rebalances.
+     */
+    public void save(final java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(blockSize);
+        out.writeInt(caches.size());
+        for (final KvCache cache : caches) {
+            cache.save(out);
+        }
+    }
+
+    /** Replaces the caches' state with one written by {@link #save} for the same policies. */
+    public void load(final java.io.DataInput in) throws java.io.IOException {
+        blockSize = in.readInt();
+        final int count = in.readInt();
+        caches.clear();
+        if (count == 0) {
+            return;
+        }
+        if (count != policies.size()) {
+            throw new java.io.IOException("saved state has " + count + " caches, this simulator " + policies.size() + " policies");
+        }
+        for (final CachePolicy policy : policies) {
+            final KvCache cache = policy.newCache(blockSize);
+            cache.load(in);
+            caches.add(cache);
+        }
+    }
+
     public List<CachePolicy> policies() {
         return policies;
     }

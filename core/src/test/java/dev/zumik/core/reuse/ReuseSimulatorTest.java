@@ -1,0 +1,79 @@
+package dev.zumik.core.reuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zumik.core.cache.CacheLookup;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class ReuseSimulatorTest {
+    private static final List<CachePolicy> POLICIES = CachePolicy.parseList("infinite,lru:4k,ttl:30s,managed:60s");
+
+    /** Requests drawn from a few shared prefixes, so that every policy sees hits, evictions and expiries. */
+    private static List<long[]> requests(final long seed, final int count) {
+        final Random random = new Random(seed);
+        final List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            final int family = random.nextInt(5);
+            final long[] blocks = new long[1 + random.nextInt(40)];
+            for (int b = 0; b < blocks.length; b++) {
+                blocks[b] = b < 25 ? family * 1000L + b : random.nextLong();
+            }
+            out.add(blocks);
+        }
+        return out;
+    }
+
+    private static String describe(final List<CacheLookup> lookups) {
+        final StringBuilder s = new StringBuilder();
+        for (final CacheLookup l : lookups) {
+            s.append(l.hitBlocks()).append('/').append(java.util.Arrays.toString(l.hitTokensByTier())).append('/')
+                    .append(l.reportedCachedTokens()).append(' ');
+        }
+        return s.toString();
+    }
+
+    @Property(tries = 30)
+    void shouldContinueExactlyAfterSaveAndLoad(@ForAll final long seed, @ForAll @IntRange(min = 1, max = 299) final int cut) throws Exception {
+        // given one simulator that runs through, and one that is saved at the cut and loaded into a fresh one
+        final List<long[]> requests = requests(seed, 300);
+        final ReuseSimulator through = new ReuseSimulator(POLICIES);
+        ReuseSimulator interrupted = new ReuseSimulator(POLICIES);
+        final List<String> expected = new ArrayList<>();
+        final List<String> actual = new ArrayList<>();
+        // when
+        for (int i = 0; i < requests.size(); i++) {
+            if (i == cut) {
+                final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                interrupted.save(new DataOutputStream(bytes));
+                interrupted = new ReuseSimulator(POLICIES);
+                interrupted.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            }
+            final long now = i * 1000L;
+            final long prompt = requests.get(i).length * 64L - 10;
+            expected.add(describe(through.observe(requests.get(i), 64, prompt, now)));
+            actual.add(describe(interrupted.observe(requests.get(i), 64, prompt, now)));
+        }
+        // then
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldParsePoliciesAndNameMistakes() {
+        assertThat(CachePolicy.parseList("infinite, lru:1e6, lru:500k, ttl:5m, managed, managed:1h").stream().map(CachePolicy::name))
+                .containsExactly("infinite", "lru:1000000", "lru:500000", "ttl:300s", "managed", "managed:3600s");
+        assertThatThrownBy(() -> CachePolicy.parse("lru:lots")).hasMessageContaining("'lots' is not a token count");
+        assertThatThrownBy(() -> CachePolicy.parse("ttl:soon")).hasMessageContaining("'soon' is not a duration");
+        assertThatThrownBy(() -> CachePolicy.parse("arc:5")).hasMessageContaining("unknown cache policy 'arc:5'");
+    }
+}
