@@ -22,4 +22,13 @@ public final class Lanes {
         }
         return new Lane(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
     }
+
+    /** Throws with a clear message unless the lane round-trips through its key: provider and model without slashes, none empty. */
+    public static void requireValid(final Lane lane) {
+        if (lane.getProvider().isEmpty() || lane.getModel().isEmpty() || lane.getRoute().isEmpty()
+                || lane.getProvider().contains("/") || lane.getModel().contains("/")) {
+            throw new IllegalArgumentException("lane must be provider/model/route with no slash in provider or model and none empty, got '"
+                    + key(lane) + "'");
+        }
+    }
 }

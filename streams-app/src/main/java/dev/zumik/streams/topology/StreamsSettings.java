@@ -1,0 +1,71 @@
+package dev.zumik.streams.topology;
+
+import dev.zumik.core.reuse.CachePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Settings of the streams app: the application id and clients, the window and its grace, the cache
+ * policies simulated per lane, and how often a lane's reuse state is snapshotted.
+ *
+ * @param kafka          client properties passed through (bootstrap.servers, security, ...)
+ * @param snapshotEvery  events per lane between snapshots of its reuse state; the journal replays at most this many
+ */
+public record StreamsSettings(String applicationId, Map<String, Object> kafka, Duration window, Duration grace,
+                              List<CachePolicy> policies, int snapshotEvery, Path stateDir) {
+    public static final String DEFAULT_APPLICATION_ID = "zumik-streams";
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    public static final String DEFAULT_POLICIES = "infinite,managed";
+    public static final int DEFAULT_SNAPSHOT_EVERY = 5000;
+
+    public StreamsSettings {
+        if (window.isZero() || window.isNegative() || grace.isNegative()) {
+            throw new IllegalArgumentException("the window must be > 0 and the grace >= 0");
+        }
+        if (policies.isEmpty() || snapshotEvery < 1) {
+            throw new IllegalArgumentException("at least one cache policy, and a snapshot interval >= 1, are required");
+        }
+        kafka = Map.copyOf(kafka);
+        policies = List.copyOf(policies);
+    }
+
+    public static StreamsSettings defaults(final Map<String, Object> kafka, final Path stateDir) {
+        return new StreamsSettings(DEFAULT_APPLICATION_ID, kafka, DEFAULT_WINDOW, DEFAULT_GRACE, CachePolicy.parseList(DEFAULT_POLICIES),
+                DEFAULT_SNAPSHOT_EVERY, stateDir);
+    }
+
+    public StreamsSettings withApplicationId(final String id) {
+        return new StreamsSettings(id, kafka, window, grace, policies, snapshotEvery, stateDir);
+    }
+
+    public StreamsSettings withPolicies(final List<CachePolicy> newPolicies) {
+        return new StreamsSettings(applicationId, kafka, window, grace, newPolicies, snapshotEvery, stateDir);
+    }
+
+    public StreamsSettings withWindow(final Duration newWindow, final Duration newGrace) {
+        return new StreamsSettings(applicationId, kafka, newWindow, newGrace, policies, snapshotEvery, stateDir);
+    }
+
+    public StreamsSettings withSnapshotEvery(final int events) {
+        return new StreamsSettings(applicationId, kafka, window, grace, policies, events, stateDir);
+    }
+
+    /** Kafka Streams properties: exactly_once_v2 unless the pass-through says otherwise. */
+    public Properties streamsProperties() {
+        final Map<String, Object> p = new HashMap<>(kafka);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        final Properties props = new Properties();
+        props.putAll(p);
+        return props;
+    }
+}
