@@ -40,25 +40,25 @@ public final class Topics {
     private final Topic<String, Verdict> verdicts;
     private final Topic<Bytes, DeadLetter> deadLetters;
 
-    private Topics(final SchemaRegistryClient registry, final int shapePartitions) {
+    private Topics(final SchemaRegistryClient registry, final int shapePartitions, final String prefix) {
         final Serde<String> keys = Serdes.String();
         // Replays load windows from the shape topic, so its retention bounds how far back a replay can go.
-        shapes = new Topic<>(SHAPES, shapePartitions, retention(Duration.ofDays(7)), keys,
+        shapes = new Topic<>(prefix + SHAPES, shapePartitions, retention(Duration.ofDays(7)), keys,
                 avro(registry, RequestShape.class));
-        laneStats = new Topic<>(LANE_STATS, 3, retention(Duration.ofDays(30)), keys,
+        laneStats = new Topic<>(prefix + LANE_STATS, 3, retention(Duration.ofDays(30)), keys,
                 avro(registry, LaneWindowStats.class));
         // Latest diagnosis per lane is what matters; compaction keeps it, deletion bounds the history.
-        diagnoses = new Topic<>(DIAGNOSES, 3, Map.of(
+        diagnoses = new Topic<>(prefix + DIAGNOSES, 3, Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(30).toMillis())), keys,
                 avro(registry, LaneDiagnosis.class));
-        replayRequests = new Topic<>(REPLAY_REQUESTS, 3, retention(Duration.ofDays(7)), keys,
+        replayRequests = new Topic<>(prefix + REPLAY_REQUESTS, 3, retention(Duration.ofDays(7)), keys,
                 avro(registry, ReplayRequest.class));
         // Verdicts are evidence: kept until deleted on purpose, one per request id.
-        verdicts = new Topic<>(VERDICTS, 3, Map.of(
+        verdicts = new Topic<>(prefix + VERDICTS, 3, Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT), keys,
                 avro(registry, Verdict.class));
-        deadLetters = new Topic<>(DEAD_LETTERS, 1, retention(Duration.ofDays(30)), Serdes.Bytes(),
+        deadLetters = new Topic<>(prefix + DEAD_LETTERS, 1, retention(Duration.ofDays(30)), Serdes.Bytes(),
                 avro(registry, DeadLetter.class));
     }
 
@@ -67,22 +67,30 @@ public final class Topics {
      * admin work; its serdes then fail with a clear message if used.
      */
     public static Topics create(final SchemaRegistryClient registry) {
-        return new Topics(registry, DEFAULT_SHAPE_PARTITIONS);
+        return new Topics(registry, DEFAULT_SHAPE_PARTITIONS, "");
     }
 
     public static Topics create(final SchemaRegistryClient registry, final int shapePartitions) {
-        return new Topics(registry, shapePartitions);
+        return new Topics(registry, shapePartitions, "");
+    }
+
+    /**
+     * Topics whose names start with {@code prefix} (e.g. {@code staging.}), for several Zumik
+     * deployments on one cluster, or isolated tests.
+     */
+    public static Topics create(final SchemaRegistryClient registry, final int shapePartitions, final String prefix) {
+        return new Topics(registry, shapePartitions, prefix);
     }
 
     /** Value schemas by topic name, to register ahead of producers that run with auto.register.schemas=false. */
     public Map<String, org.apache.avro.Schema> valueSchemas() {
         final Map<String, org.apache.avro.Schema> out = new java.util.LinkedHashMap<>();
-        out.put(SHAPES, RequestShape.getClassSchema());
-        out.put(LANE_STATS, LaneWindowStats.getClassSchema());
-        out.put(DIAGNOSES, LaneDiagnosis.getClassSchema());
-        out.put(REPLAY_REQUESTS, ReplayRequest.getClassSchema());
-        out.put(VERDICTS, Verdict.getClassSchema());
-        out.put(DEAD_LETTERS, DeadLetter.getClassSchema());
+        out.put(shapes.name(), RequestShape.getClassSchema());
+        out.put(laneStats.name(), LaneWindowStats.getClassSchema());
+        out.put(diagnoses.name(), LaneDiagnosis.getClassSchema());
+        out.put(replayRequests.name(), ReplayRequest.getClassSchema());
+        out.put(verdicts.name(), Verdict.getClassSchema());
+        out.put(deadLetters.name(), DeadLetter.getClassSchema());
         return out;
     }
 

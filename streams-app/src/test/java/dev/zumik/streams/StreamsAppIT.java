@@ -1,0 +1,139 @@
+package dev.zumik.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.zumik.core.reuse.CachePolicy;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topic;
+import dev.zumik.schemas.topics.Topics;
+import dev.zumik.streams.analyze.AnalysisReport;
+import dev.zumik.streams.analyze.Analyzer;
+import dev.zumik.streams.topology.StreamsSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The streams app on the embedded broker under exactly_once_v2, stopped mid-stream and restarted on an empty state directory. */
+@ExtendWith(LocalStackExtension.class)
+class StreamsAppIT {
+    private static final Lane LANE = new Lane("mooncake", "trace", "synthetic");
+    private static final String POLICIES = "infinite,lru:1e6,ttl:60s,managed";
+
+    @Test
+    void shouldGiveTheOfflineAnswerAfterARestartThatRestoresStateFromTheChangelogs(final LocalStack stack, @TempDir final Path dir)
+            throws Exception {
+        Assumptions.assumeTrue(MooncakeTrace.present(), "skipped: the shared data is not beside the checkout");
+        // given isolated topics and the trace in two halves
+        final Topics topics = Topics.create(stack.registryClient(), 3, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+        }
+        final List<RequestShape> trace = MooncakeTrace.shapes(LANE);
+        final int half = trace.size() / 2;
+        final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), dir.resolve("first"))
+                .withApplicationId("zumik-it-" + UUID.randomUUID()).withPolicies(CachePolicy.parseList(POLICIES)).withSnapshotEvery(300);
+
+        // when the first half is processed, the app stops, and a new instance on an empty state directory takes the rest
+        produce(stack, topics.shapes(), trace.subList(0, half));
+        try (StreamsApp first = StreamsApp.start(settings, topics)) {
+            assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
+        }
+        final List<RequestShape> rest = new ArrayList<>(trace.subList(half, trace.size()));
+        final Instant later = trace.get(trace.size() - 1).getArrivalTime().plus(Duration.ofHours(1));
+        rest.add(MooncakeTrace.shape(LANE, later, 10, 1, List.of(1L), 512));
+        produce(stack, topics.shapes(), rest);
+        try (StreamsApp second = StreamsApp.start(new StreamsSettings(settings.applicationId(), settings.kafka(), settings.window(),
+                settings.grace(), settings.policies(), settings.snapshotEvery(), dir.resolve("second")), topics)) {
+            assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
+        }
+
+        // then the committed lane statistics are exactly what analyze computes offline, once per window
+        final List<LaneWindowStats> stats = readCommitted(stack, topics.laneStats());
+        final Analyzer offline = new Analyzer(CachePolicy.parseList(POLICIES));
+        trace.forEach(offline::accept);
+        final AnalysisReport.LaneReport expected = offline.report().lanes().get(0);
+        assertThat(stats).hasSize(18);
+        assertThat(stats.stream().map(s -> s.getWindowStart().toEpochMilli()).distinct().count()).isEqualTo(18);
+        assertThat(stats.stream().mapToLong(LaneWindowStats::getRequests).sum()).isEqualTo(trace.size());
+        final Map<String, Long> hits = new HashMap<>();
+        stats.forEach(s -> s.getSimulatedHitTokens().forEach((policy, tokens) -> hits.merge(policy, tokens, Long::sum)));
+        for (final AnalysisReport.PolicyReport policy : expected.policies()) {
+            assertThat(hits.get(policy.policy())).as(policy.policy()).isEqualTo(policy.hitTokens());
+        }
+    }
+
+    private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final List<RequestShape> shapes) {
+        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            for (final RequestShape shape : shapes) {
+                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Waits until the application's committed offsets reach the end of every partition of {@code topic}. */
+    private static void awaitCaughtUp(final LocalStack stack, final String group, final String topic) {
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                final Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                final var ends = admin.listOffsets(latest).all().get();
+                // a partition that never had a record has no committed offset
+                return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+                        || committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue().offset());
+            });
+        }
+    }
+
+    private static List<LaneWindowStats> readCommitted(final LocalStack stack, final Topic<String, LaneWindowStats> topic) {
+        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        final List<LaneWindowStats> out = new ArrayList<>();
+        try (KafkaConsumer<String, LaneWindowStats> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int quiet = 0;
+            while (System.nanoTime() < deadline && quiet < 8) {
+                final var records = consumer.poll(Duration.ofMillis(250));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                for (final ConsumerRecord<String, LaneWindowStats> r : records) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+}
