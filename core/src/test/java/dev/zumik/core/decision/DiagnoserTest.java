@@ -1,0 +1,158 @@
+package dev.zumik.core.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.CostModel;
+import dev.zumik.core.cost.PriceTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiagnoserTest {
+    private static final long MINUTE = 60_000;
+    private static final PriceTable PRICES = PriceTable.defaults();
+    private static final List<ByocProfile> PROFILES = List.of(ByocProfile.shipped("dynamo"), ByocProfile.shipped("k8s-portable"));
+
+    /** A 15-minute period of a gpt-4.1 lane with these totals (the busiest minute carries 1/15 of them). */
+    private static LaneEvidence lane(final long prompt, final long completion, final Long reportedCached, final Map<String, Long> hits,
+                                     final double share, final int rank, final int hotWindows, final long promptP50) {
+        return new LaneEvidence("openai", "gpt-4.1", "chat", 15 * MINUTE, MINUTE, prompt / 10_000, prompt, completion, reportedCached, 0, 0, 0,
+                900.0, 4000.0, promptP50, hits, share, rank, hotWindows, prompt / 15, completion / 15);
+    }
+
+    private static Diagnosis diagnose(final LaneEvidence e, final LanePolicies policies) {
+        return new Diagnoser(PRICES, PROFILES, policies, DecisionSettings.defaults()).diagnose(e);
+    }
+
+    @Test
+    void shouldStayManagedOnLowVolume() {
+        // 100k prompt tokens per 15 minutes on gpt-4.1: about 590 USD a month
+        final Diagnosis d = diagnose(lane(100_000, 1_000, 0L, Map.of("infinite", 0L, "managed", 0L), 1, 1, 15, 500), LanePolicies.none());
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
+        assertThat(d.reasons()).containsExactly("LOW_VOLUME");
+    }
+
+    @Test
+    void shouldMakeAConcentratedHotLaneWithWarmCachesAReplayCandidate() {
+        // given 100M prompt tokens per 15 min, half reported cached, 80% reusable on a BYOC tier chain
+        final long prompt = 100_000_000;
+        final LaneEvidence hot = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
+                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.7, 1, 15, 9000);
+        // when
+        final Diagnosis d = diagnose(hot, LanePolicies.none());
+        // then
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
+        assertThat(d.reasons()).containsExactly("CONCENTRATED_HOT_VOLUME");
+        assertThat(d.profile()).isEqualTo("dynamo");
+        assertThat(d.estimatedGainPct()).isGreaterThan(15);
+        assertThat(d.figures()).containsKeys("managed_monthly_usd", "byoc_monthly_usd.dynamo", "gain_pct.k8s-portable", "hit_ratio.dynamo");
+    }
+
+    @Test
+    void shouldNotCallABriefSpikeSustained() {
+        final long prompt = 100_000_000;
+        final LaneEvidence spike = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
+                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.7, 1, 2, 9000);
+        assertThat(diagnose(spike, LanePolicies.none()).decision()).isNotEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
+    }
+
+    @Test
+    void shouldSayStayPutWhenTheProviderAlreadyCapturesTheReuse() {
+        // given a busy lane whose reuse the provider captures (95% of what its rules allow, little left beyond them)
+        final long prompt = 30_000_000;
+        final LaneEvidence e = lane(prompt, 500_000, 19_000_000L, Map.of("infinite", 21_000_000L, "managed", 20_000_000L,
+                "dynamo", 21_000_000L, "k8s-portable", 20_500_000L), 0.2, 3, 0, 3000);
+        // when
+        final Diagnosis d = diagnose(e, LanePolicies.none());
+        // then
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
+        assertThat(d.reasons()).contains("NO_BYOC_REASON", "MANAGED_ALREADY_CAPTURES");
+        assertThat(d.levers()).isEmpty();
+    }
+
+    @Test
+    void shouldNeverLetLongPromptsAloneJustifyByoc() {
+        final long prompt = 60_000_000;
+        final LaneEvidence e = lane(prompt, 200_000, 0L, Map.of("infinite", 0L, "managed", 0L, "dynamo", 0L, "k8s-portable", 0L),
+                0.25, 3, 0, 40_000);
+        final Diagnosis d = diagnose(e, LanePolicies.none());
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
+        assertThat(d.reasons()).containsExactly("LONG_PROMPTS_ALONE");
+    }
+
+    @Test
+    void shouldAdviseManagedLeversBeforeAnyReplay(@TempDir final Path dir) throws Exception {
+        // given a lane that captures 40% of the cacheable tokens, declared batch-friendly and routable to a cheaper model
+        final Path policies = dir.resolve("lanes.yaml");
+        Files.writeString(policies, """
+                defaults: {interactive: true}
+                lanes:
+                  - match: "openai/gpt-4.1/*"
+                    interactive: false
+                    aliasTo: gpt-4o-mini
+                """);
+        final long prompt = 30_000_000;
+        final LaneEvidence e = lane(prompt, 500_000, 8_000_000L, Map.of("infinite", 21_000_000L, "managed", 20_000_000L,
+                "dynamo", 21_000_000L, "k8s-portable", 20_500_000L), 0.2, 3, 0, 3000);
+        // when
+        final Diagnosis d = diagnose(e, LanePolicies.read(policies));
+        // then
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.USE_MANAGED_LEVERS);
+        assertThat(d.levers()).extracting(Diagnosis.Lever::lever).containsExactly("PROMPT_CACHING", "BATCH_TIER", "ALIAS_ROUTING");
+        final double managed = d.figures().get("managed_monthly_usd");
+        // 12M missed cached tokens per period x (2.00 - 0.50) $/M x 2,880 periods a month
+        assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2880, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.levers().get(1).estimatedMonthlySavingsUsd()).isCloseTo(managed * 0.5, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.levers()).allSatisfy(l -> assertThat(l.estimatedSavingsPct()).isBetween(0.0, 100.0));
+    }
+
+    @Test
+    void shouldTakeIsolationAndSloReasonsFromTheLanePolicy(@TempDir final Path dir) throws Exception {
+        final Path policies = dir.resolve("lanes.yaml");
+        Files.writeString(policies, """
+                lanes:
+                  - {match: "openai/**", ttftP99SloMs: 500, isolation: [private-networking]}
+                """);
+        final long prompt = 100_000_000;
+        final LaneEvidence e = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
+                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.1, 3, 0, 9000);
+        final Diagnosis d = diagnose(e, LanePolicies.read(policies));
+        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
+        assertThat(d.reasons()).containsExactly("LATENCY_SLO", "ISOLATION_REQUIRED");
+    }
+
+    @Test
+    void shouldSizeByocForThePeakWithHeadroom() {
+        // given a peak minute of 60M prompt tokens (1M/s), 80% served from cache, and 300k output tokens (5k/s)
+        final LaneEvidence e = new LaneEvidence("openai", "gpt-4.1", "chat", 15 * MINUTE, MINUTE, 1, 60_000_000, 300_000, null, 0, 0, 0,
+                null, null, 0, Map.of("dynamo", 48_000_000L), 1, 1, 15, 60_000_000, 300_000);
+        // when
+        final CostModel.ByocCost cost = CostModel.byocMonthly(ByocProfile.shipped("dynamo"), e, PRICES);
+        // then: 200k/12k + 5k/4,205 = 17.86 replica-loads, x1.3 = 23.2 -> 24 replicas of 2 GPUs at 6.88 $/h
+        assertThat(cost.replicas()).isEqualTo(24);
+        assertThat(cost.gpus()).isEqualTo(48);
+        assertThat(cost.monthlyUsd()).isCloseTo(48 * 6.88 * 730 + 6000, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    @Test
+    void shouldValidateProfilesAndRejectTwoSchedulerOwners(@TempDir final Path dir) throws Exception {
+        for (final String name : ByocProfile.SHIPPED) {
+            assertThat(ByocProfile.shipped(name).cachePolicy().tiers()).isNotEmpty();
+        }
+        assertThat(ByocProfile.shipped("dynamo").cachePolicy().tiers()).containsExactly("hbm", "host", "nvme");
+        final Path both = dir.resolve("both.yaml");
+        Files.writeString(both, Files.readString(Path.of("src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml"))
+                .replace("replicaSelection: [dynamo-kv-router]", "replicaSelection: [dynamo-kv-router, gateway-api-inference-extension]"));
+        assertThatThrownBy(() -> ByocProfile.read(both)).hasMessageContaining("both.yaml: replicaSelection: one scheduler must own replica "
+                + "selection per profile, but dynamo-kv-router and gateway-api-inference-extension would both pick replicas in one path");
+        final Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, Files.readString(Path.of("src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml"))
+                .replace("headroom: 1.3", "headrom: 1.3"));
+        assertThatThrownBy(() -> ByocProfile.read(typo)).hasMessageContaining("typo.yaml: headroom: is required");
+    }
+}
