@@ -1,7 +1,7 @@
 package dev.zumik.streams;
 
 import dev.zumik.schemas.topics.Topics;
-import dev.zumik.streams.topology.LaneStatsTopology;
+import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.StreamsSettings;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,7 +24,7 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     public static StreamsApp start(final StreamsSettings settings, final Topics topics) {
-        final KafkaStreams streams = new KafkaStreams(LaneStatsTopology.build(settings, topics), settings.streamsProperties());
+        final KafkaStreams streams = new KafkaStreams(LaneAnalysisTopology.build(settings, topics), settings.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

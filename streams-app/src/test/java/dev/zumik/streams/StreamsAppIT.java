@@ -68,8 +68,7 @@ class StreamsAppIT {
         final Instant later = trace.get(trace.size() - 1).getArrivalTime().plus(Duration.ofHours(1));
         rest.add(MooncakeTrace.shape(LANE, later, 10, 1, List.of(1L), 512));
         produce(stack, topics.shapes(), rest);
-        try (StreamsApp second = StreamsApp.start(new StreamsSettings(settings.applicationId(), settings.kafka(), settings.window(),
-                settings.grace(), settings.policies(), settings.snapshotEvery(), dir.resolve("second")), topics)) {
+        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics)) {
             assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
         }

@@ -11,13 +11,14 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Settings of the streams app: the application id and clients, the window and its grace, the cache
- * policies simulated per lane, and how often a lane's reuse state is snapshotted.
+ * policies simulated per lane (by default the ideal cache, the managed model and each BYOC profile's
+ * tier chain), how often a lane's reuse state is snapshotted, and how lanes are diagnosed.
  *
  * @param kafka          client properties passed through (bootstrap.servers, security, ...)
  * @param snapshotEvery  events per lane between snapshots of its reuse state; the journal replays at most this many
  */
 public record StreamsSettings(String applicationId, Map<String, Object> kafka, Duration window, Duration grace,
-                              List<CachePolicy> policies, int snapshotEvery, Path stateDir) {
+                              List<CachePolicy> policies, int snapshotEvery, Path stateDir, DiagnosisSettings diagnosis) {
     public static final String DEFAULT_APPLICATION_ID = "zumik-streams";
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
@@ -36,24 +37,40 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
     }
 
     public static StreamsSettings defaults(final Map<String, Object> kafka, final Path stateDir) {
-        return new StreamsSettings(DEFAULT_APPLICATION_ID, kafka, DEFAULT_WINDOW, DEFAULT_GRACE, CachePolicy.parseList(DEFAULT_POLICIES),
-                DEFAULT_SNAPSHOT_EVERY, stateDir);
+        final DiagnosisSettings diagnosis = DiagnosisSettings.defaults();
+        return new StreamsSettings(DEFAULT_APPLICATION_ID, kafka, DEFAULT_WINDOW, DEFAULT_GRACE, policiesFor(diagnosis),
+                DEFAULT_SNAPSHOT_EVERY, stateDir, diagnosis);
+    }
+
+    /** The ideal cache, the managed model, and each profile's tier chain under the profile's name. */
+    public static List<CachePolicy> policiesFor(final DiagnosisSettings diagnosis) {
+        final List<CachePolicy> out = new java.util.ArrayList<>(CachePolicy.parseList(DEFAULT_POLICIES));
+        diagnosis.profiles().forEach(p -> out.add(p.cachePolicy()));
+        return out;
     }
 
     public StreamsSettings withApplicationId(final String id) {
-        return new StreamsSettings(id, kafka, window, grace, policies, snapshotEvery, stateDir);
+        return new StreamsSettings(id, kafka, window, grace, policies, snapshotEvery, stateDir, diagnosis);
     }
 
     public StreamsSettings withPolicies(final List<CachePolicy> newPolicies) {
-        return new StreamsSettings(applicationId, kafka, window, grace, newPolicies, snapshotEvery, stateDir);
+        return new StreamsSettings(applicationId, kafka, window, grace, newPolicies, snapshotEvery, stateDir, diagnosis);
     }
 
     public StreamsSettings withWindow(final Duration newWindow, final Duration newGrace) {
-        return new StreamsSettings(applicationId, kafka, newWindow, newGrace, policies, snapshotEvery, stateDir);
+        return new StreamsSettings(applicationId, kafka, newWindow, newGrace, policies, snapshotEvery, stateDir, diagnosis);
     }
 
     public StreamsSettings withSnapshotEvery(final int events) {
-        return new StreamsSettings(applicationId, kafka, window, grace, policies, events, stateDir);
+        return new StreamsSettings(applicationId, kafka, window, grace, policies, events, stateDir, diagnosis);
+    }
+
+    public StreamsSettings withDiagnosis(final DiagnosisSettings newDiagnosis) {
+        return new StreamsSettings(applicationId, kafka, window, grace, policies, snapshotEvery, stateDir, newDiagnosis);
+    }
+
+    public StreamsSettings withStateDir(final Path dir) {
+        return new StreamsSettings(applicationId, kafka, window, grace, policies, snapshotEvery, dir, diagnosis);
     }
 
     /** Kafka Streams properties: exactly_once_v2 unless the pass-through says otherwise. */

@@ -35,6 +35,7 @@ public final class WindowAccumulator {
     long completionTokens;
     long reportedCached;
     long reportedCacheWrite;
+    long cacheReporting;
     long batchTier;
     final TreeMap<String, Long> errors = new TreeMap<>();
     final TreeMap<Long, Long> perSecond = new TreeMap<>();
@@ -49,6 +50,7 @@ public final class WindowAccumulator {
         promptTokens += s.getPromptTokens();
         completionTokens += s.getCompletionTokens();
         reportedCached += s.getCachedTokens() == null ? 0 : s.getCachedTokens();
+        cacheReporting += s.getCachedTokens() == null ? 0 : 1;
         reportedCacheWrite += s.getCacheWriteTokens() == null ? 0 : s.getCacheWriteTokens();
         final String tier = s.getServiceTier() == null ? "" : s.getServiceTier().toLowerCase(Locale.ROOT);
         if (tier.equals("batch") || tier.equals("flex")) {
@@ -96,7 +98,7 @@ public final class WindowAccumulator {
         final long peak = perSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
         return LaneWindowStats.newBuilder().setLane(lane).setWindowStart(Instant.ofEpochMilli(windowStart))
                 .setWindowEnd(Instant.ofEpochMilli(windowEnd)).setRequests(requests).setPromptTokens(promptTokens)
-                .setCompletionTokens(completionTokens).setReportedCachedTokens(reportedCached).setReportedCacheWriteTokens(reportedCacheWrite)
+                .setCompletionTokens(completionTokens).setReportedCachedTokens(reportedCached).setReportedCacheWriteTokens(reportedCacheWrite).setCacheReportingRequests(cacheReporting)
                 .setErrorsByClass(new TreeMap<>(errors)).setBatchTierRequests(batchTier)
                 .setPeakToMeanArrivals(requests == 0 ? null : peak / (requests / seconds))
                 .setTtftSketch(ttft.isEmpty() ? null : ByteBuffer.wrap(ttft.toByteArray()))
@@ -126,7 +128,7 @@ public final class WindowAccumulator {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(1);
-            for (final long v : new long[] {requests, promptTokens, completionTokens, reportedCached, reportedCacheWrite, batchTier}) {
+            for (final long v : new long[] {requests, promptTokens, completionTokens, reportedCached, reportedCacheWrite, cacheReporting, batchTier}) {
                 out.writeLong(v);
             }
             writeMap(out, errors);
@@ -159,6 +161,7 @@ public final class WindowAccumulator {
             acc.completionTokens = in.readLong();
             acc.reportedCached = in.readLong();
             acc.reportedCacheWrite = in.readLong();
+            acc.cacheReporting = in.readLong();
             acc.batchTier = in.readLong();
             readMap(in, acc.errors);
             final int seconds = in.readInt();

@@ -1,6 +1,8 @@
 package dev.zumik.streams.topology;
 
+import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -16,20 +18,22 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Per-lane window statistics with simulated prefix reuse. In: SHAPES (keyed by lane). Out: LANE_STATS
- * (one final record per lane and window, after the grace), DEAD_LETTERS (undeserializable or invalid
- * shapes, with the reason).
+ * Per-lane window statistics with simulated prefix reuse, and the diagnosis of every lane per
+ * evaluation period. In: SHAPES (keyed by lane). Out: LANE_STATS (one final record per lane and
+ * window, after the grace), DIAGNOSES (per lane and period), REPLAY_REQUESTS (event-triggered, with a
+ * cooldown), DEAD_LETTERS (undeserializable or invalid shapes, with the reason).
  */
-public final class LaneStatsTopology {
+public final class LaneAnalysisTopology {
     static final String WINDOW_STORE = "lane-window-store";
 
-    private LaneStatsTopology() { }
+    private LaneAnalysisTopology() { }
 
     public static Topology build(final StreamsSettings settings, final Topics topics) {
         final StreamsBuilder builder = new StreamsBuilder();
@@ -37,6 +41,10 @@ public final class LaneStatsTopology {
                 Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ReuseProcessor.JOURNAL), Serdes.String(),
                 Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.WINDOWS), Serdes.String(),
+                Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.MARKS), Serdes.String(),
+                Serdes.Long()));
 
         final KStream<Bytes, Intake> intake = builder.stream(topics.shapes().name(),
                         Consumed.with(Serdes.Bytes(), Serdes.ByteArray()).withName("shapes-source"))
@@ -51,7 +59,7 @@ public final class LaneStatsTopology {
                 .to(topics.deadLetters().name(), Produced.with(topics.deadLetters().keySerde(), topics.deadLetters().valueSerde())
                         .withName("dead-letters-sink"));
 
-        branches.get("intake-valid")
+        final KStream<String, LaneWindowStats> laneStats = branches.get("intake-valid")
                 .processValues(() -> new ReuseProcessor(settings.policies(), settings.snapshotEvery()), Named.as("reuse-simulation"),
                         ReuseProcessor.SNAPSHOTS, ReuseProcessor.JOURNAL)
                 .groupByKey(Grouped.<Bytes, SimulatedShape>as("lane-shapes").withKeySerde(Serdes.Bytes()))
@@ -64,9 +72,25 @@ public final class LaneStatsTopology {
                 .map((window, acc) -> {
                     final String lane = new String(window.key().get(), StandardCharsets.UTF_8);
                     return KeyValue.pair(lane, acc.toStats(Lanes.parse(lane), window.window().start(), window.window().end()));
-                }, Named.as("to-lane-stats"))
-                .to(topics.laneStats().name(), Produced.<String, LaneWindowStats>with(topics.laneStats().keySerde(),
-                        topics.laneStats().valueSerde()).withName("lane-stats-sink"));
+                }, Named.as("to-lane-stats"));
+        laneStats.to(topics.laneStats().name(), Produced.<String, LaneWindowStats>with(topics.laneStats().keySerde(),
+                topics.laneStats().valueSerde()).withName("lane-stats-sink"));
+
+        // diagnosis needs every lane at once (concentration is across lanes): one partition, one task
+        final var outcomes = laneStats
+                .repartition(Repartitioned.<String, LaneWindowStats>as("lane-stats-all").withKeySerde(Serdes.String())
+                        .withValueSerde(topics.laneStats().valueSerde()).withNumberOfPartitions(1))
+                .process(() -> new DiagnosisProcessor(settings.diagnosis(), settings.window().toMillis()), Named.as("diagnosis"),
+                        DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS)
+                .split(Named.as("outcome-"))
+                .branch((key, value) -> value instanceof LaneDiagnosis, Branched.as("diagnosis"))
+                .defaultBranch(Branched.as("replay"));
+        outcomes.get("outcome-diagnosis").mapValues(v -> (LaneDiagnosis) v, Named.as("as-diagnosis"))
+                .to(topics.diagnoses().name(), Produced.with(topics.diagnoses().keySerde(), topics.diagnoses().valueSerde())
+                        .withName("diagnoses-sink"));
+        outcomes.get("outcome-replay").mapValues(v -> (ReplayRequest) v, Named.as("as-replay-request"))
+                .to(topics.replayRequests().name(), Produced.with(topics.replayRequests().keySerde(), topics.replayRequests().valueSerde())
+                        .withName("replay-requests-sink"));
         return builder.build();
     }
 }

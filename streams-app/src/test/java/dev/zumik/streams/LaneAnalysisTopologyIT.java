@@ -13,7 +13,7 @@ import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
-import dev.zumik.streams.topology.LaneStatsTopology;
+import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.StreamsSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,12 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The production topology under TopologyTestDriver, with real serdes against the embedded registry. */
 @ExtendWith(LocalStackExtension.class)
-class LaneStatsTopologyIT {
+class LaneAnalysisTopologyIT {
     private static final Lane LANE = new Lane("mooncake", "trace", "synthetic");
     private static final Lane OTHER = new Lane("openai", "gpt-4o", "chat");
 
     private static TopologyTestDriver driver(final LocalStack stack, final Path dir, final StreamsSettings settings) {
-        return new TopologyTestDriver(LaneStatsTopology.build(settings, Topics.create(stack.registryClient())), settings.streamsProperties());
+        return new TopologyTestDriver(LaneAnalysisTopology.build(settings, Topics.create(stack.registryClient())), settings.streamsProperties());
     }
 
     private static StreamsSettings settings(final Path dir, final String policies) {
@@ -138,6 +138,80 @@ class LaneStatsTopologyIT {
             });
             assertThat(new String(letters.get(0).getKey().array(), StandardCharsets.UTF_8)).isEqualTo(lane);
             assertThat(stats.readValuesToList().stream().mapToLong(LaneWindowStats::getRequests).sum()).isEqualTo(valid);
+        }
+    }
+
+    /** A request with a shared prefix of {@code sharedBlocks} (one of {@code families}) and 20 blocks of its own. */
+    private static RequestShape request(final Lane lane, final Instant at, final int family, final int sharedBlocks, final int seq, final Long cached) {
+        final List<Long> hashes = new java.util.ArrayList<>();
+        for (int b = 0; b < sharedBlocks; b++) {
+            hashes.add(family * 1_000_000L + b);
+        }
+        for (int b = 0; b < 20; b++) {
+            hashes.add(-(seq * 100L + b) - 1);
+        }
+        final RequestShape shape = MooncakeTrace.shape(lane, at, hashes.size() * 64, 200, hashes, 64);
+        shape.setCachedTokens(cached == null ? null : (int) Math.min(cached, shape.getPromptTokens()));
+        shape.setTtftMs(400.0 + seq % 50);
+        return shape;
+    }
+
+    @Test
+    void shouldDiagnoseEveryLaneEachPeriodAndTriggerOneReplayForAHotLane(final LocalStack stack, @TempDir final Path dir) {
+        // given 5-minute evaluation periods of 1-minute windows
+        final Topics topics = Topics.create(stack.registryClient());
+        final StreamsSettings base = settings(dir, "infinite");
+        final StreamsSettings settings = base.withDiagnosis(base.diagnosis().withEvaluationWindows(5))
+                .withPolicies(StreamsSettings.policiesFor(base.diagnosis()));
+        final Lane hot = new Lane("openai", "gpt-4.1", "support-bot");
+        final Lane small = new Lane("openai", "gpt-4o", "internal-tool");
+        final Instant t0 = Instant.parse("2026-11-24T12:00:00Z");
+        try (TopologyTestDriver driver = driver(stack, dir, settings)) {
+            final TestInputTopic<String, RequestShape> in = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
+                    topics.shapes().valueSerde().serializer());
+            final TestOutputTopic<String, dev.zumik.schemas.avro.LaneDiagnosis> diagnoses = driver.createOutputTopic(Topics.DIAGNOSES,
+                    Serdes.String().deserializer(), topics.diagnoses().valueSerde().deserializer());
+            final TestOutputTopic<String, dev.zumik.schemas.avro.ReplayRequest> replays = driver.createOutputTopic(Topics.REPLAY_REQUESTS,
+                    Serdes.String().deserializer(), topics.replayRequests().valueSerde().deserializer());
+            // when: 12 minutes of a hot lane (300 requests a minute, 170-block prompts, 150 of them shared by one of 4
+            // system prompts, the provider reporting none cached) beside a small lane
+            int seq = 0;
+            for (int second = 0; second < 12 * 60; second++) {
+                final Instant at = t0.plusSeconds(second);
+                for (int r = 0; r < 5; r++) {
+                    in.pipeInput(Lanes.key(hot), request(hot, at, seq % 4, 150, seq, 0L), at);
+                    seq++;
+                }
+                if (second % 30 == 0) {
+                    in.pipeInput(Lanes.key(small), request(small, at, 9, 2, seq++, null), at);
+                }
+            }
+            final Instant later = t0.plus(Duration.ofHours(1));
+            in.pipeInput(Lanes.key(small), request(small, later, 9, 2, seq, null), later);
+            // then: both lanes diagnosed for both complete periods; the hot lane is a candidate, once requested
+            final List<org.apache.kafka.streams.test.TestRecord<String, dev.zumik.schemas.avro.LaneDiagnosis>> out = diagnoses.readRecordsToList();
+            assertThat(out).hasSize(4);
+            final var hotOnes = out.stream().filter(r -> r.key().equals(Lanes.key(hot))).map(r -> r.value()).toList();
+            final var smallOnes = out.stream().filter(r -> r.key().equals(Lanes.key(small))).map(r -> r.value()).toList();
+            assertThat(hotOnes).allSatisfy(d -> {
+                assertThat(d.getDecision()).isEqualTo(dev.zumik.schemas.avro.DiagnosisDecision.REPLAY_CANDIDATE);
+                assertThat(d.getReasons()).contains("CONCENTRATED_HOT_VOLUME");
+                assertThat(d.getEstimatedGainPct()).isGreaterThan(15);
+                assertThat(d.getFigures()).containsKeys("managed_monthly_usd", "hit_ratio.dynamo", "concentration.hhi", "managed_capture_ratio");
+                assertThat(d.getLevers()).extracting(dev.zumik.schemas.avro.ManagedLever::getLever).contains("PROMPT_CACHING");
+            });
+            assertThat(smallOnes).allSatisfy(d -> {
+                assertThat(d.getDecision()).isEqualTo(dev.zumik.schemas.avro.DiagnosisDecision.STAY_MANAGED);
+                assertThat(d.getReasons()).containsExactly("LOW_VOLUME");
+            });
+            final List<dev.zumik.schemas.avro.ReplayRequest> requests = replays.readValuesToList();
+            assertThat(requests).hasSize(1);
+            final dev.zumik.schemas.avro.ReplayRequest request = requests.get(0);
+            assertThat(Lanes.key(request.getLane())).isEqualTo(Lanes.key(hot));
+            assertThat(request.getFromTime()).isEqualTo(t0);
+            assertThat(request.getToTime()).isEqualTo(t0.plus(Duration.ofMinutes(5)));
+            assertThat(request.getTrigger()).isEqualTo(dev.zumik.schemas.avro.ReplayTrigger.DIAGNOSIS);
+            assertThat(request.getProfile()).isIn("dynamo", "k8s-portable");
         }
     }
 }

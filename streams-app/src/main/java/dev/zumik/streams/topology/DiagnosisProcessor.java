@@ -1,0 +1,138 @@
+package dev.zumik.streams.topology;
+
+import dev.zumik.core.decision.Diagnoser;
+import dev.zumik.core.decision.Diagnosis;
+import dev.zumik.core.decision.LaneEvidence;
+import dev.zumik.schemas.avro.DiagnosisDecision;
+import dev.zumik.schemas.avro.LaneDiagnosis;
+import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.ManagedLever;
+import dev.zumik.schemas.avro.ReplayRequest;
+import dev.zumik.schemas.avro.ReplayTrigger;
+import dev.zumik.schemas.topics.Lanes;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Diagnoses every lane once per evaluation period from the closed windows of all lanes (one task sees
+ * every lane: concentration is across lanes). A period [E − P, E) is evaluated when a window starting
+ * at or after E + one window arrives, leaving one window of slack for lanes whose windows close a
+ * little later on other partitions. Emits a LaneDiagnosis per lane, and a ReplayRequest for a
+ * REPLAY_CANDIDATE unless the lane had one within the cooldown. Everything is in event time, so a
+ * replay of the input gives the same diagnoses and request ids.
+ */
+final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
+    static final String WINDOWS = "diagnosis-windows";
+    static final String MARKS = "diagnosis-marks";
+    private static final String NEXT_END = "#next-period-end";
+
+    private final DiagnosisSettings settings;
+    private final long windowMillis;
+    private final Diagnoser diagnoser;
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, byte[]> windows;
+    private KeyValueStore<String, Long> marks;
+
+    DiagnosisProcessor(final DiagnosisSettings settings, final long windowMillis) {
+        this.settings = settings;
+        this.windowMillis = windowMillis;
+        this.diagnoser = new Diagnoser(settings.prices(), settings.profiles(), settings.lanePolicies(), settings.decision());
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.windows = context.getStateStore(WINDOWS);
+        this.marks = context.getStateStore(MARKS);
+    }
+
+    private long periodMillis() {
+        return settings.evaluationWindows() * windowMillis;
+    }
+
+    @Override
+    public void process(final Record<String, LaneWindowStats> record) {
+        final LaneWindowStats stats = record.value();
+        final long start = stats.getWindowStart().toEpochMilli();
+        Long nextEnd = marks.get(NEXT_END);
+        if (nextEnd == null) {
+            nextEnd = Math.floorDiv(start, periodMillis()) * periodMillis() + periodMillis();
+        }
+        if (start < nextEnd - periodMillis()) {
+            return; // a window of a period already evaluated: too late to count
+        }
+        windows.put(windowKey(start, Lanes.key(stats.getLane())), StatsBytes.write(stats));
+        while (start >= nextEnd + windowMillis) {
+            evaluate(nextEnd);
+            nextEnd += periodMillis();
+        }
+        marks.put(NEXT_END, nextEnd);
+    }
+
+    private void evaluate(final long end) {
+        final long from = end - periodMillis();
+        final PeriodEvidence period = new PeriodEvidence(from, end, windowMillis, settings.decision().hotShare());
+        final List<String> used = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = windows.range(windowKey(0, ""), windowKey(end - 1, "\uffff"))) {
+            while (it.hasNext()) {
+                final KeyValue<String, byte[]> entry = it.next();
+                used.add(entry.key);
+                final LaneWindowStats stats = StatsBytes.read(entry.value);
+                if (stats.getWindowStart().toEpochMilli() >= from) {
+                    period.add(stats);
+                }
+            }
+        }
+        used.forEach(windows::delete);
+        if (period.isEmpty()) {
+            return;
+        }
+        final Map<String, Double> concentration = period.concentration();
+        for (final String laneKey : period.laneKeys()) {
+            final LaneEvidence evidence = period.evidence(laneKey);
+            final Diagnosis diagnosis = diagnoser.diagnose(evidence);
+            final Map<String, Double> figures = new LinkedHashMap<>(diagnosis.figures());
+            figures.putAll(concentration);
+            figures.values().removeIf(v -> v == null || v.isNaN() || v.isInfinite());
+            final LaneDiagnosis out = LaneDiagnosis.newBuilder().setLane(period.lane(laneKey)).setPeriodStart(Instant.ofEpochMilli(from))
+                    .setPeriodEnd(Instant.ofEpochMilli(end)).setDecision(DiagnosisDecision.valueOf(diagnosis.decision().name()))
+                    .setReasons(diagnosis.reasons()).setFigures(figures)
+                    .setLevers(diagnosis.levers().stream().map(l -> new ManagedLever(l.lever(), l.advice(), l.estimatedMonthlySavingsUsd(),
+                            l.estimatedSavingsPct())).toList())
+                    .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setProfile(diagnosis.profile()).build();
+            context.forward(new Record<>(laneKey, out, end));
+            if (diagnosis.decision() == Diagnosis.Decision.REPLAY_CANDIDATE) {
+                final Long last = marks.get("replay|" + laneKey);
+                if (last == null || end - last >= settings.replayCooldown().toMillis()) {
+                    marks.put("replay|" + laneKey, end);
+                    final String id = UUID.nameUUIDFromBytes(("replay|" + laneKey + "|" + end).getBytes(StandardCharsets.UTF_8)).toString();
+                    context.forward(new Record<>(id, ReplayRequest.newBuilder().setRequestId(id).setLane(period.lane(laneKey))
+                            .setFromTime(Instant.ofEpochMilli(from)).setToTime(Instant.ofEpochMilli(end)).setProfile(diagnosis.profile())
+                            .setTrigger(ReplayTrigger.DIAGNOSIS).setReasons(diagnosis.reasons())
+                            .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setTimeScale(settings.replayTimeScale())
+                            .setRequestedAt(Instant.ofEpochMilli(end)).build(), end));
+                }
+            }
+        }
+    }
+
+    private static Double finite(final Double value) {
+        return value == null || value.isNaN() || value.isInfinite() ? null : value;
+    }
+
+    /** Window start zero-padded, so that the store's order is time order, then the lane. */
+    private static String windowKey(final long start, final String lane) {
+        return String.format("%019d|%s", Math.max(0, start), lane);
+    }
+}
