@@ -1,6 +1,7 @@
 package dev.zumik.streams;
 
 import dev.zumik.schemas.topics.Topics;
+import dev.zumik.streams.api.QueryApi;
 import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.StreamsSettings;
 import java.time.Duration;
@@ -18,19 +19,46 @@ import org.slf4j.LoggerFactory;
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     private final KafkaStreams streams;
+    private QueryApi api;
 
     private StreamsApp(final KafkaStreams streams) {
         this.streams = streams;
     }
 
     public static StreamsApp start(final StreamsSettings settings, final Topics topics) {
-        final KafkaStreams streams = new KafkaStreams(LaneAnalysisTopology.build(settings, topics), settings.streamsProperties());
+        return start(settings, topics, null, -1);
+    }
+
+    /**
+     * Starts the app and, unless {@code apiPort} is negative, its query API on {@code apiHost:apiPort}
+     * (a fixed port: other instances forward to it under this address).
+     */
+    public static StreamsApp start(final StreamsSettings settings, final Topics topics, final String apiHost, final int apiPort) {
+        final java.util.Properties props = settings.streamsProperties();
+        if (apiPort >= 0) {
+            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, apiHost + ":" + apiPort);
+        }
+        final KafkaStreams streams = new KafkaStreams(LaneAnalysisTopology.build(settings, topics), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        return new StreamsApp(streams);
+        final StreamsApp app = new StreamsApp(streams);
+        if (apiPort >= 0) {
+            try {
+                app.api = QueryApi.start(streams, apiHost, apiPort);
+            } catch (final RuntimeException e) {
+                app.close();
+                throw e;
+            }
+        }
+        return app;
+    }
+
+    /** The query API's port, or -1 without one. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
     }
 
     /** Waits until the instance is RUNNING; false when the time runs out or it failed. */
@@ -49,8 +77,9 @@ public final class StreamsApp implements AutoCloseable {
         return false;
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
+    /** The Kafka Streams state name: CREATED, REBALANCING, RUNNING, PENDING_SHUTDOWN, NOT_RUNNING or ERROR. */
+    public String state() {
+        return streams.state().name();
     }
 
     public KafkaStreams streams() {
@@ -59,6 +88,9 @@ public final class StreamsApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) {
+            api.close();
+        }
         streams.close(Duration.ofSeconds(30));
     }
 }

@@ -68,10 +68,29 @@ class StreamsAppIT {
         final Instant later = trace.get(trace.size() - 1).getArrivalTime().plus(Duration.ofHours(1));
         rest.add(MooncakeTrace.shape(LANE, later, 10, 1, List.of(1L), 512));
         produce(stack, topics.shapes(), rest);
-        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics)) {
+        final int apiPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            apiPort = socket.getLocalPort();
+        }
+        final com.fasterxml.jackson.databind.JsonNode lanes;
+        final com.fasterxml.jackson.databind.JsonNode windows;
+        final com.fasterxml.jackson.databind.JsonNode concentration;
+        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics, "127.0.0.1", apiPort)) {
             assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
+            // and the query API answers from the restored state
+            await().atMost(Duration.ofSeconds(30)).until(() -> get(apiPort, "/lanes").size() > 0);
+            lanes = get(apiPort, "/lanes");
+            windows = get(apiPort, "/lanes/" + java.net.URLEncoder.encode(Lanes.key(LANE), java.nio.charset.StandardCharsets.UTF_8)
+                    + "/stats?from=" + MooncakeTrace.START + "&to=" + MooncakeTrace.START.plus(Duration.ofMinutes(5)));
+            concentration = get(apiPort, "/concentration");
         }
+        assertThat(lanes.get(0).path("lane").asText()).isEqualTo(Lanes.key(LANE));
+        assertThat(lanes.get(0).path("decision").asText()).isIn("STAY_MANAGED", "USE_MANAGED_LEVERS", "REPLAY_CANDIDATE");
+        assertThat(lanes.get(0).path("figures").path("hit_ratio.infinite").asDouble()).isPositive();
+        assertThat(windows).hasSize(5);
+        assertThat(windows.get(0).path("requests").asLong()).isPositive();
+        assertThat(concentration.path("top1_share").asDouble()).isEqualTo(1.0);
 
         // then the committed lane statistics are exactly what analyze computes offline, once per window
         final List<LaneWindowStats> stats = readCommitted(stack, topics.laneStats());
@@ -86,6 +105,13 @@ class StreamsAppIT {
         for (final AnalysisReport.PolicyReport policy : expected.policies()) {
             assertThat(hits.get(policy.policy())).as(policy.policy()).isEqualTo(policy.hitTokens());
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode get(final int port, final String path) throws Exception {
+        final var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        final var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+        return response.statusCode() == 200 ? json : new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
     }
 
     private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final List<RequestShape> shapes) {

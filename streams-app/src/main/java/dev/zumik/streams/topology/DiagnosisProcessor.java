@@ -35,6 +35,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
     static final String WINDOWS = "diagnosis-windows";
     static final String MARKS = "diagnosis-marks";
+    /** The latest diagnosis of each lane (Avro binary), for the query API. */
+    public static final String LATEST = "latest-diagnoses";
     private static final String NEXT_END = "#next-period-end";
 
     private final DiagnosisSettings settings;
@@ -43,6 +45,7 @@ final class DiagnosisProcessor implements Processor<String, LaneWindowStats, Str
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, byte[]> windows;
     private KeyValueStore<String, Long> marks;
+    private KeyValueStore<String, byte[]> latest;
 
     DiagnosisProcessor(final DiagnosisSettings settings, final long windowMillis) {
         this.settings = settings;
@@ -55,6 +58,7 @@ final class DiagnosisProcessor implements Processor<String, LaneWindowStats, Str
         this.context = context;
         this.windows = context.getStateStore(WINDOWS);
         this.marks = context.getStateStore(MARKS);
+        this.latest = context.getStateStore(LATEST);
     }
 
     private long periodMillis() {
@@ -72,7 +76,7 @@ final class DiagnosisProcessor implements Processor<String, LaneWindowStats, Str
         if (start < nextEnd - periodMillis()) {
             return; // a window of a period already evaluated: too late to count
         }
-        windows.put(windowKey(start, Lanes.key(stats.getLane())), StatsBytes.write(stats));
+        windows.put(windowKey(start, Lanes.key(stats.getLane())), AvroBytes.write(stats));
         while (start >= nextEnd + windowMillis) {
             evaluate(nextEnd);
             nextEnd += periodMillis();
@@ -88,7 +92,7 @@ final class DiagnosisProcessor implements Processor<String, LaneWindowStats, Str
             while (it.hasNext()) {
                 final KeyValue<String, byte[]> entry = it.next();
                 used.add(entry.key);
-                final LaneWindowStats stats = StatsBytes.read(entry.value);
+                final LaneWindowStats stats = AvroBytes.read(entry.value, LaneWindowStats.class);
                 if (stats.getWindowStart().toEpochMilli() >= from) {
                     period.add(stats);
                 }
@@ -111,6 +115,7 @@ final class DiagnosisProcessor implements Processor<String, LaneWindowStats, Str
                     .setLevers(diagnosis.levers().stream().map(l -> new ManagedLever(l.lever(), l.advice(), l.estimatedMonthlySavingsUsd(),
                             l.estimatedSavingsPct())).toList())
                     .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setProfile(diagnosis.profile()).build();
+            latest.put(laneKey, AvroBytes.write(out));
             context.forward(new Record<>(laneKey, out, end));
             if (diagnosis.decision() == Diagnosis.Decision.REPLAY_CANDIDATE) {
                 final Long last = marks.get("replay|" + laneKey);

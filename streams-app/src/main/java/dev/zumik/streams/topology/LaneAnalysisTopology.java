@@ -31,7 +31,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * cooldown), DEAD_LETTERS (undeserializable or invalid shapes, with the reason).
  */
 public final class LaneAnalysisTopology {
-    static final String WINDOW_STORE = "lane-window-store";
+    public static final String WINDOW_STORE = "lane-window-store";
+    /** How long windows stay queryable through the API (GET /lanes/{lane}/stats). */
+    static final java.time.Duration QUERYABLE_RETENTION = java.time.Duration.ofHours(24);
 
     private LaneAnalysisTopology() { }
 
@@ -45,6 +47,8 @@ public final class LaneAnalysisTopology {
                 Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.MARKS), Serdes.String(),
                 Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.LATEST), Serdes.String(),
+                Serdes.ByteArray()));
 
         final KStream<Bytes, Intake> intake = builder.stream(topics.shapes().name(),
                         Consumed.with(Serdes.Bytes(), Serdes.ByteArray()).withName("shapes-source"))
@@ -66,7 +70,8 @@ public final class LaneAnalysisTopology {
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))
                 .aggregate(WindowAccumulator::new, (key, shape, acc) -> acc.add(shape), Named.as("lane-window-aggregate"),
                         Materialized.<Bytes, WindowAccumulator, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                                .withKeySerde(Serdes.Bytes()).withValueSerde(WindowAccumulator.serde()))
+                                .withKeySerde(Serdes.Bytes()).withValueSerde(WindowAccumulator.serde())
+                                .withRetention(max(QUERYABLE_RETENTION, settings.window().plus(settings.grace()))))
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("lane-window-final"))
                 .toStream(Named.as("lane-window-closed"))
                 .map((window, acc) -> {
@@ -81,7 +86,7 @@ public final class LaneAnalysisTopology {
                 .repartition(Repartitioned.<String, LaneWindowStats>as("lane-stats-all").withKeySerde(Serdes.String())
                         .withValueSerde(topics.laneStats().valueSerde()).withNumberOfPartitions(1))
                 .process(() -> new DiagnosisProcessor(settings.diagnosis(), settings.window().toMillis()), Named.as("diagnosis"),
-                        DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS)
+                        DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS, DiagnosisProcessor.LATEST)
                 .split(Named.as("outcome-"))
                 .branch((key, value) -> value instanceof LaneDiagnosis, Branched.as("diagnosis"))
                 .defaultBranch(Branched.as("replay"));
@@ -92,5 +97,9 @@ public final class LaneAnalysisTopology {
                 .to(topics.replayRequests().name(), Produced.with(topics.replayRequests().keySerde(), topics.replayRequests().valueSerde())
                         .withName("replay-requests-sink"));
         return builder.build();
+    }
+
+    private static java.time.Duration max(final java.time.Duration a, final java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -1,6 +1,5 @@
 package dev.zumik.streams.topology;
 
-import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.serde.AvroTrust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,23 +9,22 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 
-/** Window statistics as plain Avro binary for the diagnosis store (internal state: no registry, schema of this build). */
-final class StatsBytes {
-    private static final SpecificDatumWriter<LaneWindowStats> WRITER = new SpecificDatumWriter<>(LaneWindowStats.class);
-    private static final SpecificDatumReader<LaneWindowStats> READER = new SpecificDatumReader<>(LaneWindowStats.class);
-
+/** Records as plain Avro binary in internal stores (state of this build: no registry, the schema of the code). */
+public final class AvroBytes {
     static {
         AvroTrust.ensureInstalled();
     }
 
-    private StatsBytes() { }
+    private AvroBytes() { }
 
-    static byte[] write(final LaneWindowStats stats) {
+    @SuppressWarnings("unchecked")
+    public static <T extends SpecificRecord> byte[] write(final T record) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
-            WRITER.write(stats, encoder);
+            new SpecificDatumWriter<>((Class<T>) record.getClass()).write(record, encoder);
             encoder.flush();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
@@ -34,9 +32,9 @@ final class StatsBytes {
         return out.toByteArray();
     }
 
-    static LaneWindowStats read(final byte[] bytes) {
+    public static <T extends SpecificRecord> T read(final byte[] bytes, final Class<T> type) {
         try {
-            return READER.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+            return new SpecificDatumReader<>(type).read(null, DecoderFactory.get().binaryDecoder(bytes, null));
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

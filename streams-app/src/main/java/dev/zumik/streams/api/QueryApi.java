@@ -1,0 +1,242 @@
+package dev.zumik.streams.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.schemas.avro.LaneDiagnosis;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.streams.topology.AvroBytes;
+import dev.zumik.streams.topology.LaneAnalysisTopology;
+import dev.zumik.streams.topology.WindowAccumulator;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+
+/**
+ * The streams app's query API (interactive queries), answering from any instance: a request for
+ * state another instance owns is forwarded to it (each instance sets {@code application.server} to
+ * its API address). {@code GET /lanes}, {@code /lanes/{lane}/diagnosis},
+ * {@code /lanes/{lane}/stats?from=&to=} (ISO-8601 or epoch ms; lane URL-encoded), {@code /concentration}.
+ */
+public final class QueryApi implements AutoCloseable {
+    private static final String DIAGNOSES = "latest-diagnoses";
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final HttpClient forwarder;
+
+    private QueryApi(final KafkaStreams streams, final HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+        this.vertx = Vertx.vertx();
+        this.forwarder = vertx.createHttpClient();
+        this.server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true))
+                .requestHandler(this::handle);
+    }
+
+    /** Serves on {@code host:port}, which must be the instance's {@code application.server}. */
+    public static QueryApi start(final KafkaStreams streams, final String host, final int port) {
+        final QueryApi api = new QueryApi(streams, new HostInfo(host, port));
+        try {
+            api.server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            api.close();
+            throw new IllegalStateException("the query API cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return api;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void handle(final HttpServerRequest request) {
+        if (request.method() != HttpMethod.GET) {
+            send(request, 405, error("only GET is served"));
+            return;
+        }
+        vertx.<Answer>executeBlocking(() -> answer(request.path(), request.getParam("from"), request.getParam("to")), false)
+                .onSuccess(answer -> {
+                    if (answer.forwardTo() != null) {
+                        forward(request, answer.forwardTo());
+                    } else {
+                        send(request, answer.status(), answer.body());
+                    }
+                })
+                .onFailure(e -> send(request, 500, error(String.valueOf(e.getMessage()))));
+    }
+
+    /** A response, or the instance to ask instead. */
+    private record Answer(int status, String body, HostInfo forwardTo) {
+        static Answer of(final int status, final String body) {
+            return new Answer(status, body, null);
+        }
+    }
+
+    private Answer answer(final String path, final String from, final String to) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Answer.of(503, error("the streams app is " + streams.state() + "; ask again shortly"));
+        }
+        if (path.equals("/lanes") || path.equals("/concentration")) {
+            final HostInfo owner = ownerOf(DIAGNOSES, "lanes");
+            if (owner == null) {
+                return Answer.of(503, error("no instance owns the diagnoses yet"));
+            }
+            if (!owner.equals(self)) {
+                return new Answer(0, null, owner);
+            }
+            return path.equals("/lanes") ? Answer.of(200, lanes().toString()) : Answer.of(200, concentration().toString());
+        }
+        if (path.startsWith("/lanes/") && path.endsWith("/diagnosis")) {
+            final String lane = lane(path, "/diagnosis");
+            final HostInfo owner = ownerOf(DIAGNOSES, "lanes");
+            if (owner != null && !owner.equals(self)) {
+                return new Answer(0, null, owner);
+            }
+            final byte[] bytes = diagnoses().get(lane);
+            return bytes == null ? Answer.of(404, error("no diagnosis yet for lane " + lane))
+                    : Answer.of(200, Renderings.diagnosis(AvroBytes.read(bytes, LaneDiagnosis.class)).toString());
+        }
+        if (path.startsWith("/lanes/") && path.endsWith("/stats")) {
+            final String lane = lane(path, "/stats");
+            final Instant start;
+            final Instant end;
+            try {
+                start = from == null ? Instant.EPOCH : instant(from);
+                end = to == null ? Instant.now().plusSeconds(86_400) : instant(to);
+            } catch (final IllegalArgumentException e) {
+                return Answer.of(400, error(e.getMessage()));
+            }
+            final KeyQueryMetadata meta = streams.queryMetadataForKey(LaneAnalysisTopology.WINDOW_STORE, Bytes.wrap(lane.getBytes(StandardCharsets.UTF_8)),
+                    Serdes.Bytes().serializer());
+            if (meta != null && meta.activeHost() != null && !meta.activeHost().equals(self) && meta.activeHost().port() > 0) {
+                return new Answer(0, null, meta.activeHost());
+            }
+            final ReadOnlyWindowStore<Bytes, WindowAccumulator> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    LaneAnalysisTopology.WINDOW_STORE, QueryableStoreTypes.windowStore()));
+            final ArrayNode out = Renderings.JSON.createArrayNode();
+            // windows that start in [from, to)
+            try (var windows = store.fetch(Bytes.wrap(lane.getBytes(StandardCharsets.UTF_8)), start, end.minusMillis(1))) {
+                while (windows.hasNext()) {
+                    final KeyValue<Long, WindowAccumulator> w = windows.next();
+                    final long windowEnd = w.key + windowSize();
+                    out.add(Renderings.stats(w.value.toStats(Lanes.parse(lane), w.key, windowEnd)));
+                }
+            }
+            return Answer.of(200, out.toString());
+        }
+        return Answer.of(404, error("no such resource: GET /lanes, /lanes/{lane}/diagnosis, /lanes/{lane}/stats?from=&to=, /concentration"));
+    }
+
+    private long windowSize() {
+        final ReadOnlyWindowStore<Bytes, WindowAccumulator> store = streams.store(StoreQueryParameters.fromNameAndType(
+                LaneAnalysisTopology.WINDOW_STORE, QueryableStoreTypes.windowStore()));
+        try (var all = store.all()) {
+            if (all.hasNext()) {
+                final Windowed<Bytes> w = all.next().key;
+                return w.window().end() - w.window().start();
+            }
+        }
+        return 60_000;
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> diagnoses() {
+        return streams.store(StoreQueryParameters.fromNameAndType(DIAGNOSES, QueryableStoreTypes.keyValueStore()));
+    }
+
+    private ArrayNode lanes() {
+        final ArrayNode out = Renderings.JSON.createArrayNode();
+        try (KeyValueIterator<String, byte[]> all = diagnoses().all()) {
+            all.forEachRemaining(e -> out.add(Renderings.diagnosis(AvroBytes.read(e.value, LaneDiagnosis.class))));
+        }
+        return out;
+    }
+
+    private ObjectNode concentration() {
+        final ObjectNode out = Renderings.JSON.createObjectNode();
+        try (KeyValueIterator<String, byte[]> all = diagnoses().all()) {
+            LaneDiagnosis latest = null;
+            while (all.hasNext()) {
+                final LaneDiagnosis d = AvroBytes.read(all.next().value, LaneDiagnosis.class);
+                if (latest == null || d.getPeriodEnd().isAfter(latest.getPeriodEnd())) {
+                    latest = d;
+                }
+            }
+            if (latest != null) {
+                out.put("period_start", latest.getPeriodStart().toString()).put("period_end", latest.getPeriodEnd().toString());
+                for (final String k : new String[] {"top1_share", "top2_share", "hhi"}) {
+                    final Double v = latest.getFigures().get("concentration." + k);
+                    if (v != null) {
+                        out.put(k, v);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The instance that owns {@code store}'s partition for {@code key}; null while unknown. */
+    private HostInfo ownerOf(final String store, final String key) {
+        final KeyQueryMetadata meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (meta == null || meta.activeHost() == null || meta.activeHost().port() < 0) {
+            return null;
+        }
+        return meta.activeHost().port() == 0 ? self : meta.activeHost();
+    }
+
+    private void forward(final HttpServerRequest request, final HostInfo owner) {
+        forwarder.request(new RequestOptions().setHost(owner.host()).setPort(owner.port()).setURI(request.uri()).setMethod(HttpMethod.GET))
+                .compose(r -> r.send().compose(response -> response.body().map(body -> new Object[] {response.statusCode(), body.toString()})))
+                .onSuccess(result -> send(request, (Integer) result[0], (String) result[1]))
+                .onFailure(e -> send(request, 502, error("the owning instance " + owner + " did not answer: " + e.getMessage())));
+    }
+
+    private static String lane(final String path, final String suffix) {
+        return URLDecoder.decode(path.substring("/lanes/".length(), path.length() - suffix.length()), StandardCharsets.UTF_8);
+    }
+
+    private static Instant instant(final String value) {
+        try {
+            return value.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(value)) : Instant.parse(value);
+        } catch (final RuntimeException e) {
+            throw new IllegalArgumentException("'" + value + "' is neither an ISO-8601 instant nor epoch milliseconds");
+        }
+    }
+
+    private static String error(final String message) {
+        return Renderings.JSON.createObjectNode().put("error", message).toString();
+    }
+
+    private static void send(final HttpServerRequest request, final int status, final String body) {
+        request.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (final Exception ignored) {
+            // closing anyway
+        }
+    }
+}
