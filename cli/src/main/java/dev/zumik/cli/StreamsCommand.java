@@ -77,9 +77,20 @@ final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prefix of every Zumik topic name (default none).")
     String topicPrefix;
 
+    @Option(names = "--api", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:8090",
+            description = "Query API (GET /lanes ...), also this instance's address for the others (default ${DEFAULT-VALUE}).")
+    String api;
+
     @Override
     public Integer call() throws InterruptedException {
         final StreamsSettings settings = settings();
+        final String[] apiAt = "off".equals(api) ? null : Values.hostPort("--api", api);
+        if (apiAt != null) {
+            if ("0".equals(apiAt[1])) {
+                throw ZumikException.usage("--api needs a fixed port: other instances forward queries to it");
+            }
+            Ports.requireFree(apiAt[0], Integer.parseInt(apiAt[1]), "--api");
+        }
         final ClientSettings client = connection.settings();
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);
         TopicsCommand.requireTopic(client, topics.shapes().name());
@@ -87,7 +98,8 @@ final class StreamsCommand implements Callable<Integer> {
         final StreamsApp app;
         try {
             app = StreamsApp.start(new StreamsSettings(settings.applicationId(), client.kafkaProperties(), settings.window(), settings.grace(),
-                    settings.policies(), settings.snapshotEvery(), settings.stateDir(), settings.diagnosis()), topics);
+                    settings.policies(), settings.snapshotEvery(), settings.stateDir(), settings.diagnosis()), topics,
+                    apiAt == null ? null : apiAt[0], apiAt == null ? -1 : Integer.parseInt(apiAt[1]));
         } catch (final RuntimeException e) {
             throw ZumikException.failure("the streams app did not start: " + DevCommand.rootMessage(e));
         }
@@ -97,6 +109,10 @@ final class StreamsCommand implements Callable<Integer> {
         }
         out.println("Streams app " + settings.applicationId() + " running: " + topics.shapes().name() + " -> " + topics.laneStats().name() + ", "
                 + topics.diagnoses().name() + ", " + topics.replayRequests().name() + " (dead letters: " + topics.deadLetters().name() + ")");
+        if (apiAt != null) {
+            out.println("Query API: http://" + apiAt[0] + ":" + app.apiPort() + "/lanes  (zumik lanes --api http://" + apiAt[0] + ":"
+                    + app.apiPort() + ")");
+        }
         out.println("Simulating " + String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()) + "; windows of "
                 + settings.window() + ", diagnosis every " + settings.diagnosis().evaluationWindows() + " windows");
         out.flush();

@@ -70,6 +70,19 @@ class ZumikCommandTest {
         "analyze pom.xml --format mooncake --cache lru | lru: a capacity in tokens is required",
         "analyze pom.xml --format mooncake --cache fifo:3 | unknown cache policy 'fifo:3'",
         "analyze pom.xml --format mooncake --block-tokens 0 | --block-tokens must be >= 1, got 0",
+        "streams --evaluation-windows 0           | --evaluation-windows must be >= 1, got 0",
+        "streams --window soon                    | 'soon' is not a duration",
+        "streams --cache lru                      | lru: a capacity in tokens is required",
+        "streams --prices /nonexistent.yaml       | --prices /nonexistent.yaml: no such readable file",
+        "streams --profile tpu-pod                | --profile tpu-pod: no such readable file",
+        "streams --lanes pom.xml                  | pom.xml",
+        "streams --api 8090                       | --api must be HOST:PORT, got '8090'",
+        "streams --api 127.0.0.1:0                | --api needs a fixed port",
+        "lanes --api ftp://x                      | --api must be http(s)://HOST:PORT, got 'ftp://x'",
+        "replay request --lane a/b/c --from 10 --to 5 | --to must be after --from",
+        "replay request --lane nolane --from 1 --to 5 | lane must be provider/model/route",
+        "replay request --lane a/b/c --from 1     | Missing required option: '--to=TIME'",
+        "replay request --lane a/b/c --from 1 --to 5 --profile Big | --profile must be a profile name",
         "sim --profile tgi                        | unknown profile 'tgi' (known: managed-openai, managed-anthropic, vllm, sglang, dynamo)",
         "sim --config /nonexistent.yaml           | --config /nonexistent.yaml: no such readable file",
         "sim --config pom.xml                     | pom.xml: expected a mapping of profile fields",
@@ -93,6 +106,25 @@ class ZumikCommandTest {
         // then
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("name: \"dynamo\"", "seed: 5", "name: \"nvme\"");
+    }
+
+    @Test
+    void shouldValidateTheShippedProfilesAndRefuseTwoSchedulerOwners(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+            throws Exception {
+        // given
+        final java.nio.file.Path shipped = java.nio.file.Path.of("../core/src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml");
+        final java.nio.file.Path both = dir.resolve("both.yaml");
+        java.nio.file.Files.writeString(both, java.nio.file.Files.readString(shipped)
+                .replace("replicaSelection: [dynamo-kv-router]", "replicaSelection: [dynamo-kv-router, gateway-api-inference-extension]"));
+        // when
+        final Run ok = run("profile", "validate", shipped.toString());
+        final Run bad = run("profile", "validate", both.toString());
+        // then
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("dynamo.yaml: ok (dynamo; replicas picked by dynamo-kv-router; 2 GPUs per replica; tiers hbm 480000 tokens");
+        assertThat(bad.exitCode()).isEqualTo(ZumikException.FAILURE);
+        assertThat(bad.err().strip().lines()).hasSize(1);
+        assertThat(bad.err()).contains("one scheduler must own replica selection");
     }
 
     @Test

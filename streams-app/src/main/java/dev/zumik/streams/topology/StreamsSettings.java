@@ -81,6 +81,7 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
         p.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        p.putIfAbsent("processing.exception.handler.global.enabled", true);
         final Properties props = new Properties();
         props.putAll(p);
         return props;
