@@ -1,0 +1,258 @@
+package dev.zumik.bench;
+
+import dev.zumik.core.cache.InfiniteCache;
+import dev.zumik.core.cache.TieredLruCache;
+import dev.zumik.core.reuse.CachePolicy;
+import dev.zumik.core.reuse.ReuseSimulator;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topic;
+import dev.zumik.schemas.topics.Topics;
+import dev.zumik.streams.StreamsApp;
+import dev.zumik.streams.topology.StreamsSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The streams app end to end on the embedded broker under exactly_once_v2 with one stream thread,
+ * against a pass-through topology in the same run (consume, deserialize the shape, serialize it,
+ * produce, under the same guarantee); then the simulation core alone against a naive reference, and
+ * the memory of 100,000 simulated blocks. Events are Mooncake-like: 30 blocks of 512 tokens, shared
+ * prefixes from a few system prompts. Argument: events (default 200000).
+ * Usage, from the project root after {@code mvn -q package -DskipTests}:
+ * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.StreamsBench 200000}
+ */
+public final class StreamsBench {
+    private static final int LANES = 8;
+
+    private StreamsBench() { }
+
+    public static void main(final String[] args) throws Exception {
+        final int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        final Path work = Files.createTempDirectory("zumik-streamsbench");
+        try (LocalStack stack = LocalStack.startEphemeral()) {
+            final Topics topics = Topics.create(stack.registryClient(), Topics.DEFAULT_SHAPE_PARTITIONS, "bench.");
+            try (Admin admin = Admin.create(stack.clientProperties())) {
+                admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.passthrough", 6, (short) 1))).all().get();
+            }
+            final long produceStart = System.nanoTime();
+            produce(stack, topics.shapes(), events);
+            System.out.printf("produced %,d shapes (30 blocks each, %d lanes, 6 partitions) in %.1f s%n", events, LANES,
+                    (System.nanoTime() - produceStart) / 1e9);
+
+            final double pass = passThrough(stack, topics, work.resolve("pass"), events);
+            final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), work.resolve("zumik"))
+                    .withApplicationId("bench-zumik-" + UUID.randomUUID());
+            final double zumik;
+            try (StreamsApp app = StreamsApp.start(settings, topics)) {
+                zumik = timeToCatchUp(stack, settings.applicationId(), topics.shapes().name(), events, () -> app.awaitRunning(Duration.ofSeconds(120)));
+            }
+            System.out.printf("pass-through topology (EOS, 1 thread): %,.0f shapes/s%n", events / pass);
+            System.out.printf("zumik topology (EOS, 1 thread; policies %s): %,.0f shapes/s = %.2f of pass-through%n",
+                    String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
+        }
+        core(events);
+        memory();
+    }
+
+    /** Shapes of LANES lanes; each prompt is a shared prefix of 20 blocks (one of 16 system prompts per lane) and 10 blocks of its own. */
+    static List<RequestShape> shapes(final int count, final long seed) {
+        final Random random = new Random(seed);
+        final List<RequestShape> out = new ArrayList<>(count);
+        final Instant t0 = Instant.parse("2026-11-24T00:00:00Z");
+        for (int i = 0; i < count; i++) {
+            final int lane = random.nextInt(LANES);
+            final int family = random.nextInt(16);
+            final List<Long> hashes = new ArrayList<>(30);
+            for (int b = 0; b < 20; b++) {
+                hashes.add(lane * 1_000_000L + family * 1000L + b);
+            }
+            for (int b = 0; b < 10; b++) {
+                hashes.add(random.nextLong());
+            }
+            out.add(RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("bench")
+                    .setLane(new Lane("openai", "gpt-4.1", "lane-" + lane)).setArrivalTime(t0.plusMillis(i * 5L)).setPromptTokens(15_000)
+                    .setCompletionTokens(150).setCachedTokens(null).setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:bench")
+                    .setHashedTokens(15_360).setBlockHashes(hashes).setHashKeyId("k").setTtftMs(400.0).setE2eMs(2000.0).setHttpStatus(200)
+                    .setStream(true).setMaxTokens(null).setServiceTier(null).setSource(ShapeSource.IMPORT).setParsed(true).build());
+        }
+        return out;
+    }
+
+    private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final int count) {
+        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
+        props.put("linger.ms", 20);
+        props.put("batch.size", 512 * 1024);
+        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (final RequestShape shape : shapes(count, 1)) {
+                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
+            }
+            producer.flush();
+        }
+    }
+
+    private static double passThrough(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
+        final StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(topics.shapes().name(), Consumed.with(Serdes.String(), topics.shapes().valueSerde()))
+                .to("bench.passthrough", Produced.with(Serdes.String(), topics.shapes().valueSerde()));
+        final Properties props = new Properties();
+        props.putAll(stack.clientProperties());
+        final String id = "bench-pass-" + UUID.randomUUID();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, id);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+            return timeToCatchUp(stack, id, topics.shapes().name(), events, () -> {
+                while (streams.state() != KafkaStreams.State.RUNNING) {
+                    Thread.sleep(20);
+                }
+                return true;
+            });
+        }
+    }
+
+    interface Ready {
+        boolean await() throws Exception;
+    }
+
+    /** Seconds from RUNNING until the group's committed offsets reach the end of {@code topic}. */
+    private static double timeToCatchUp(final LocalStack stack, final String group, final String topic, final int events, final Ready ready)
+            throws Exception {
+        if (!ready.await()) {
+            throw new IllegalStateException(group + " did not reach RUNNING");
+        }
+        final long start = System.nanoTime();
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            final var ends = admin.listOffsets(latest).all().get();
+            while (true) {
+                final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                final boolean done = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
+                        || committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue().offset());
+                if (done) {
+                    return (System.nanoTime() - start) / 1e9;
+                }
+                if (System.nanoTime() - start > Duration.ofMinutes(20).toNanos()) {
+                    throw new IllegalStateException(group + " did not catch up on " + events + " events in 20 minutes");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** The simulation core (ReuseSimulator: infinite, LRU, TTL) against a naive reference on the same events. */
+    private static void core(final int events) {
+        final int n = Math.min(events, 3_000);
+        final List<RequestShape> shapes = shapes(n, 2);
+        final List<long[]> blocks = new ArrayList<>(n);
+        for (final RequestShape s : shapes) {
+            blocks.add(s.getBlockHashes().stream().mapToLong(Long::longValue).toArray());
+        }
+        final long capacityBlocks = 20_000;
+        for (int round = 0; round < 3; round++) {
+            final long t0 = System.nanoTime();
+            final ReuseSimulator simulator = new ReuseSimulator(CachePolicy.parseList("infinite,lru:" + capacityBlocks * 512 + ",ttl:60s"));
+            for (int i = 0; i < n; i++) {
+                simulator.observe(blocks.get(i), 512, 15_000, i * 5L);
+            }
+            final long t1 = System.nanoTime();
+            final long referenceHits = reference(blocks, capacityBlocks);
+            final long t2 = System.nanoTime();
+            if (round == 2) {
+                System.out.printf("simulation core: %,.0f events/s (3 policies) against the naive reference's %,.0f (%.0fx); LRU hit tokens %d vs %d%n",
+                        n / ((t1 - t0) / 1e9), n / ((t2 - t1) / 1e9), (double) (t2 - t1) / (t1 - t0),
+                        simulator.totals().get(1).hitTokens(), referenceHits);
+            }
+        }
+    }
+
+    /** The straightforward version: lists and linear scans, as in the tests' reference; infinite, LRU and TTL. */
+    private static long reference(final List<long[]> blocks, final long capacityBlocks) {
+        final java.util.Set<Long> infinite = new java.util.HashSet<>();
+        final java.util.LinkedList<Long> lru = new java.util.LinkedList<>();
+        final Map<Long, Long> ttl = new HashMap<>();
+        long lruHitTokens = 0;
+        long sink = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            final long now = i * 5L;
+            int lruHit = 0;
+            while (lruHit < blocks.get(i).length && lru.contains(blocks.get(i)[lruHit])) {
+                lruHit++;
+            }
+            int infiniteHit = 0;
+            while (infiniteHit < blocks.get(i).length && infinite.contains(blocks.get(i)[infiniteHit])) {
+                infiniteHit++;
+            }
+            int ttlHit = 0;
+            while (ttlHit < blocks.get(i).length && ttl.containsKey(blocks.get(i)[ttlHit]) && now - ttl.get(blocks.get(i)[ttlHit]) < 60_000) {
+                ttlHit++;
+            }
+            sink += infiniteHit + ttlHit;
+            for (final long h : blocks.get(i)) {
+                infinite.add(h);
+                lru.remove(h);
+                lru.addLast(h);
+                ttl.put(h, now);
+            }
+            while (lru.size() > capacityBlocks) {
+                lru.removeFirst();
+            }
+            lruHitTokens += Math.min(lruHit * 512L, 15_000);
+        }
+        return sink < 0 ? -1 : lruHitTokens;
+    }
+
+    /** Heap held by 100,000 blocks in the ideal cache and in an LRU tier. */
+    private static void memory() {
+        final long[] hashes = new Random(3).longs(100_000).toArray();
+        final long before = usedHeap();
+        final InfiniteCache infinite = new InfiniteCache();
+        infinite.access(hashes, 0);
+        final long afterInfinite = usedHeap();
+        final TieredLruCache lru = new TieredLruCache(200_000);
+        lru.access(hashes, 0);
+        final long afterLru = usedHeap();
+        System.out.printf("memory per 100,000 simulated blocks: ideal cache %.1f MB (%d B/block), LRU tier %.1f MB (%d B/block)%n",
+                (afterInfinite - before) / 1e6, (afterInfinite - before) / 100_000, (afterLru - afterInfinite) / 1e6, (afterLru - afterInfinite) / 100_000);
+        if (infinite.size() + lru.occupancy()[0] < 0) {
+            System.out.println();
+        }
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        final Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+}
