@@ -55,6 +55,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the report as JSON to OUT.")
     Path json;
 
+    @Option(names = "--profile", paramLabel = "NAME|FILE", split = ",",
+            description = "Also simulate BYOC profiles' tier chains (shipped: dynamo, k8s-portable; or profile files).")
+    List<String> profiles = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         if (!Files.isReadable(file)) {
@@ -65,7 +69,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         final List<CachePolicy> policies;
         try {
-            policies = CachePolicy.parseList(caches);
+            policies = new java.util.ArrayList<>(CachePolicy.parseList(caches));
+            for (final String p : profiles) {
+                policies.add((dev.zumik.core.cost.ByocProfile.SHIPPED.contains(p) ? dev.zumik.core.cost.ByocProfile.shipped(p)
+                        : dev.zumik.core.cost.ByocProfile.read(StreamsCommand.requireFile("--profile", Path.of(p)))).cachePolicy());
+            }
             Lanes.parse(lane);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
