@@ -23,7 +23,7 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(1);
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
     public static final String DEFAULT_POLICIES = "infinite,managed";
-    public static final int DEFAULT_SNAPSHOT_EVERY = 5000;
+    public static final int DEFAULT_SNAPSHOT_EVERY = 50_000;
 
     public StreamsSettings {
         if (window.isZero() || window.isNegative() || grace.isNegative()) {
