@@ -57,6 +57,25 @@ public record CachePolicy(String name, List<String> tiers, IntFunction<KvCache> 
         return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
+    /**
+     * The policies for one lane: the {@code managed} policy takes the caching rules of the lane's model
+     * in the price table (minimum, increment, TTL; e.g. Anthropic's 1,024 or 4,096-token minimums), when
+     * the table has them; everything else is unchanged.
+     */
+    public static List<CachePolicy> forModel(final List<CachePolicy> policies, final dev.zumik.core.cost.PriceTable prices,
+                                             final String provider, final String model) {
+        final java.util.Optional<dev.zumik.core.cost.PriceTable.ManagedPrice> price = prices == null ? java.util.Optional.empty()
+                : prices.forModel(provider, model);
+        if (price.isEmpty()) {
+            return policies;
+        }
+        final dev.zumik.core.cost.PriceTable.ManagedPrice p = price.get();
+        final long ttl = Math.round(p.cacheTtlSeconds() * 1000);
+        return policies.stream().map(policy -> !policy.name().equals("managed") ? policy
+                : new CachePolicy("managed", List.of("managed"), b -> new ManagedKvCache(ttl, p.minCacheTokens(), p.cacheIncrementTokens(), false)))
+                .toList();
+    }
+
     /** A BYOC profile's tier chain: LRU tiers in series, capacities in tokens. */
     public static CachePolicy tiered(final String name, final List<String> tierNames, final long[] capacityTokens) {
         final String[] names = tierNames.toArray(String[]::new);

@@ -69,6 +69,25 @@ class ReuseSimulatorTest {
     }
 
     @Test
+    void shouldTakeTheManagedRulesOfTheLanesModelFromThePriceTable() {
+        // given a 3,000-token prompt sent twice: over OpenAI's 1,024-token minimum, under Haiku 4.5's 4,096
+        final dev.zumik.core.cost.PriceTable prices = dev.zumik.core.cost.PriceTable.defaults();
+        final List<CachePolicy> policies = CachePolicy.parseList("managed");
+        final long[] blocks = java.util.stream.LongStream.range(0, 47).toArray();
+        // when
+        final ReuseSimulator openai = new ReuseSimulator(CachePolicy.forModel(policies, prices, "openai", "gpt-4.1"));
+        final ReuseSimulator haiku = new ReuseSimulator(CachePolicy.forModel(policies, prices, "anthropic", "claude-haiku-4-5"));
+        for (final ReuseSimulator s : List.of(openai, haiku)) {
+            s.observe(blocks, 64, 3000, 0);
+            s.observe(blocks, 64, 3000, 1000);
+        }
+        // then
+        assertThat(openai.totals().get(0).hitTokens()).isEqualTo(2944);
+        assertThat(haiku.totals().get(0).hitTokens()).isZero();
+        assertThat(CachePolicy.forModel(policies, prices, "acme", "unknown")).isSameAs(policies);
+    }
+
+    @Test
     void shouldParsePoliciesAndNameMistakes() {
         assertThat(CachePolicy.parseList("infinite, lru:1e6, lru:500k, ttl:5m, managed, managed:1h").stream().map(CachePolicy::name))
                 .containsExactly("infinite", "lru:1000000", "lru:500000", "ttl:300s", "managed", "managed:3600s");

@@ -1,5 +1,6 @@
 package dev.zumik.streams.topology;
 
+import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.ReplayRequest;
@@ -64,7 +65,8 @@ public final class LaneAnalysisTopology {
                         .withName("dead-letters-sink"));
 
         final KStream<String, LaneWindowStats> laneStats = branches.get("intake-valid")
-                .processValues(() -> new ReuseProcessor(settings.policies(), settings.snapshotEvery()), Named.as("reuse-simulation"),
+                .processValues(() -> new ReuseProcessor(shape -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
+                        shape.getLane().getProvider(), shape.getLane().getModel()), settings.snapshotEvery()), Named.as("reuse-simulation"),
                         ReuseProcessor.SNAPSHOTS, ReuseProcessor.JOURNAL)
                 .groupByKey(Grouped.<Bytes, SimulatedShape>as("lane-shapes").withKeySerde(Serdes.Bytes()))
                 .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))

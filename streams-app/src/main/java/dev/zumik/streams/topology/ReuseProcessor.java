@@ -39,7 +39,7 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
     /** Snapshot chunks stay well under the default 1 MB record limit of the changelog topic. */
     private static final int CHUNK_BYTES = 512 * 1024;
 
-    private final List<CachePolicy> policies;
+    private final java.util.function.Function<RequestShape, List<CachePolicy>> policiesFor;
     private final int snapshotEvery;
     private final Map<String, Lane> lanes = new HashMap<>();
     private FixedKeyProcessorContext<Bytes, SimulatedShape> context;
@@ -49,16 +49,19 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
     /** One lane in memory: its simulator, the next journal sequence and where its snapshot stands. */
     private static final class Lane {
         final ReuseSimulator simulator;
+        final List<CachePolicy> policies;
         long next;
         long snapshotAt;
 
-        Lane(final ReuseSimulator simulator) {
-            this.simulator = simulator;
+        Lane(final List<CachePolicy> policies) {
+            this.policies = policies;
+            this.simulator = new ReuseSimulator(policies);
         }
     }
 
-    ReuseProcessor(final List<CachePolicy> policies, final int snapshotEvery) {
-        this.policies = policies;
+    /** @param policiesFor the cache policies of a shape's lane (the managed rules depend on its model) */
+    ReuseProcessor(final java.util.function.Function<RequestShape, List<CachePolicy>> policiesFor, final int snapshotEvery) {
+        this.policiesFor = policiesFor;
         this.snapshotEvery = snapshotEvery;
     }
 
@@ -75,7 +78,7 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
         final RequestShape shape = record.value().shape();
         // intake checked that the key is the shape's lane
         final String laneKey = dev.zumik.schemas.topics.Lanes.key(shape.getLane());
-        final Lane lane = lanes.computeIfAbsent(laneKey, this::restore);
+        final Lane lane = lanes.computeIfAbsent(laneKey, key -> restore(key, policiesFor.apply(shape)));
         final long[] hashes = hashes(shape);
         final List<CacheLookup> lookups = lane.simulator.observe(hashes, shape.getBlockSize(), shape.getPromptTokens(),
                 shape.getArrivalTime().toEpochMilli());
@@ -84,10 +87,10 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
         if (lane.next - lane.snapshotAt >= snapshotEvery) {
             snapshot(laneKey, lane);
         }
-        context.forward(record.withValue(new SimulatedShape(shape, hitTokens(lookups))));
+        context.forward(record.withValue(new SimulatedShape(shape, hitTokens(lane.policies, lookups))));
     }
 
-    private Map<String, Long> hitTokens(final List<CacheLookup> lookups) {
+    private static Map<String, Long> hitTokens(final List<CachePolicy> policies, final List<CacheLookup> lookups) {
         final Map<String, Long> out = new LinkedHashMap<>();
         for (int i = 0; i < policies.size(); i++) {
             final CachePolicy policy = policies.get(i);
@@ -103,8 +106,8 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
     }
 
     /** The lane as the stores hold it: the snapshot's caches, then the journal's events replayed in order. */
-    private Lane restore(final String laneKey) {
-        final Lane lane = new Lane(new ReuseSimulator(policies));
+    private Lane restore(final String laneKey, final List<CachePolicy> policies) {
+        final Lane lane = new Lane(policies);
         final byte[] meta = snapshots.get(prefix(laneKey) + "#meta");
         if (meta != null) {
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(meta))) {
