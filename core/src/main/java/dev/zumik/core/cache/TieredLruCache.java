@@ -1,9 +1,9 @@
 package dev.zumik.core.cache;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * LRU tiers in series (HBM → host RAM → NVMe → remote), capacities in blocks. A request's prefix hit
@@ -11,10 +11,30 @@ import java.util.Map;
  * block no tier holds. Then every block of the request is touched in order: it moves to (or is
  * inserted at) the most-recent end of the first tier; a block evicted from a tier drops into the most-
  * recent end of the next; one evicted from the last tier is gone. With one tier this is LRU(N).
+ *
+ * <p>Built for the streams app's hot path: one open-addressing hash index from block hash to slot
+ * (no boxing), and per-tier doubly linked lists over slot arrays.
  */
 public final class TieredLruCache implements PrefixCache {
+    private static final int NONE = -1;
+
     private final long[] capacities;
-    private final List<LinkedHashMap<Long, Boolean>> tiers;
+    private final int[] heads;   // least recently used slot of each tier
+    private final int[] tails;   // most recently used slot of each tier
+    private final long[] sizes;
+
+    // slots
+    private long[] hashOf = new long[16];
+    private int[] tierOf = new int[16];
+    private int[] prev = new int[16];
+    private int[] next = new int[16];
+    private int slotsUsed;
+    private int freeList = NONE;
+
+    // index: open addressing, linear probing, backward-shift deletion; keys[i] valid when values[i] != NONE
+    private long[] keys = new long[32];
+    private int[] values = filled(32);
+    private int indexed;
 
     /** @param capacityBlocks capacity of each tier in blocks, fastest first; each must be > 0 */
     public TieredLruCache(final long... capacityBlocks) {
@@ -27,21 +47,20 @@ public final class TieredLruCache implements PrefixCache {
             }
         }
         this.capacities = capacityBlocks.clone();
-        this.tiers = new java.util.ArrayList<>();
-        for (int i = 0; i < capacityBlocks.length; i++) {
-            tiers.add(new LinkedHashMap<>(16, 0.75f, true));
-        }
+        this.heads = filled(capacities.length);
+        this.tails = filled(capacities.length);
+        this.sizes = new long[capacities.length];
     }
 
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
-        final int[] byTier = new int[tiers.size()];
+        final int[] byTier = new int[capacities.length];
         for (final long hash : blockHashes) {
-            final int tier = tierOf(hash);
-            if (tier < 0) {
+            final int slot = find(hash);
+            if (slot == NONE) {
                 break;
             }
-            byTier[tier]++;
+            byTier[tierOf[slot]]++;
         }
         for (final long hash : blockHashes) {
             touch(hash);
@@ -49,74 +68,205 @@ public final class TieredLruCache implements PrefixCache {
         return new PrefixHit(byTier);
     }
 
-    private int tierOf(final long hash) {
-        for (int i = 0; i < tiers.size(); i++) {
-            if (tiers.get(i).containsKey(hash)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private void touch(final long hash) {
-        for (int i = 1; i < tiers.size(); i++) {
-            if (tiers.get(i).remove(hash) != null) {
-                break;
+        int slot = find(hash);
+        if (slot == NONE) {
+            slot = allocate(hash);
+            put(hash, slot);
+        } else {
+            if (tierOf[slot] == 0 && tails[0] == slot) {
+                return;
             }
+            unlink(slot);
         }
-        final LinkedHashMap<Long, Boolean> first = tiers.get(0);
-        if (first.get(hash) == null) {
-            first.put(hash, Boolean.TRUE);
-            spill(0);
+        linkMostRecent(0, slot);
+        spill(0);
+    }
+
+    /** Moves least-recently-used blocks of tier {@code i} over capacity into tier {@code i + 1}, or out. */
+    private void spill(final int first) {
+        for (int i = first; i < capacities.length; i++) {
+            if (sizes[i] <= capacities[i]) {
+                return;
+            }
+            while (sizes[i] > capacities[i]) {
+                final int victim = heads[i];
+                unlink(victim);
+                if (i + 1 < capacities.length) {
+                    linkMostRecent(i + 1, victim);
+                } else {
+                    remove(hashOf[victim]);
+                    release(victim);
+                }
+            }
         }
     }
 
-    /** Moves least-recently-used blocks of tier {@code i} over capacity into tier {@code i + 1}. */
-    private void spill(final int i) {
-        final LinkedHashMap<Long, Boolean> tier = tiers.get(i);
-        while (tier.size() > capacities[i]) {
-            final Iterator<Map.Entry<Long, Boolean>> oldest = tier.entrySet().iterator();
-            final long evicted = oldest.next().getKey();
-            oldest.remove();
-            if (i + 1 < tiers.size()) {
-                tiers.get(i + 1).put(evicted, Boolean.TRUE);
-                spill(i + 1);
+    private void linkMostRecent(final int tier, final int slot) {
+        tierOf[slot] = tier;
+        prev[slot] = tails[tier];
+        next[slot] = NONE;
+        if (tails[tier] != NONE) {
+            next[tails[tier]] = slot;
+        } else {
+            heads[tier] = slot;
+        }
+        tails[tier] = slot;
+        sizes[tier]++;
+    }
+
+    private void unlink(final int slot) {
+        final int tier = tierOf[slot];
+        if (prev[slot] != NONE) {
+            next[prev[slot]] = next[slot];
+        } else {
+            heads[tier] = next[slot];
+        }
+        if (next[slot] != NONE) {
+            prev[next[slot]] = prev[slot];
+        } else {
+            tails[tier] = prev[slot];
+        }
+        sizes[tier]--;
+    }
+
+    private int allocate(final long hash) {
+        final int slot;
+        if (freeList != NONE) {
+            slot = freeList;
+            freeList = next[slot];
+        } else {
+            if (slotsUsed == hashOf.length) {
+                final int grown = hashOf.length * 2;
+                hashOf = Arrays.copyOf(hashOf, grown);
+                tierOf = Arrays.copyOf(tierOf, grown);
+                prev = Arrays.copyOf(prev, grown);
+                next = Arrays.copyOf(next, grown);
+            }
+            slot = slotsUsed++;
+        }
+        hashOf[slot] = hash;
+        return slot;
+    }
+
+    private void release(final int slot) {
+        next[slot] = freeList;
+        freeList = slot;
+    }
+
+    // --- the index ---
+
+    private static int[] filled(final int n) {
+        final int[] a = new int[n];
+        Arrays.fill(a, NONE);
+        return a;
+    }
+
+    private int home(final long hash, final int mask) {
+        final long h = hash * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    private int find(final long hash) {
+        final int mask = keys.length - 1;
+        for (int i = home(hash, mask); ; i = (i + 1) & mask) {
+            if (values[i] == NONE) {
+                return NONE;
+            }
+            if (keys[i] == hash) {
+                return values[i];
+            }
+        }
+    }
+
+    private void put(final long hash, final int slot) {
+        if ((indexed + 1) * 2 > keys.length) {
+            rehash(keys.length * 2);
+        }
+        final int mask = keys.length - 1;
+        int i = home(hash, mask);
+        while (values[i] != NONE) {
+            i = (i + 1) & mask;
+        }
+        keys[i] = hash;
+        values[i] = slot;
+        indexed++;
+    }
+
+    private void remove(final long hash) {
+        final int mask = keys.length - 1;
+        int i = home(hash, mask);
+        while (keys[i] != hash || values[i] == NONE) {
+            i = (i + 1) & mask;
+        }
+        // backward-shift deletion keeps every probe chain unbroken
+        int hole = i;
+        for (int j = (hole + 1) & mask; values[j] != NONE; j = (j + 1) & mask) {
+            final int want = home(keys[j], mask);
+            final boolean movable = hole <= j ? (want <= hole || want > j) : (want <= hole && want > j);
+            if (movable) {
+                keys[hole] = keys[j];
+                values[hole] = values[j];
+                hole = j;
+            }
+        }
+        values[hole] = NONE;
+        indexed--;
+    }
+
+    private void rehash(final int capacity) {
+        final long[] oldKeys = keys;
+        final int[] oldValues = values;
+        keys = new long[capacity];
+        values = filled(capacity);
+        indexed = 0;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldValues[i] != NONE) {
+                put(oldKeys[i], oldValues[i]);
+            }
+        }
+    }
+
+    // --- state ---
+
+    @Override
+    public void save(final DataOutput out) throws IOException {
+        out.writeInt(capacities.length);
+        for (int tier = 0; tier < capacities.length; tier++) {
+            out.writeInt((int) sizes[tier]);
+            for (int slot = heads[tier]; slot != NONE; slot = next[slot]) {
+                out.writeLong(hashOf[slot]);
             }
         }
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
-        out.writeInt(tiers.size());
-        for (final LinkedHashMap<Long, Boolean> tier : tiers) {
-            out.writeInt(tier.size());
-            for (final long hash : tier.keySet()) {
-                out.writeLong(hash);
-            }
-        }
-    }
-
-    @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
+    public void load(final DataInput in) throws IOException {
         final int count = in.readInt();
-        if (count != tiers.size()) {
-            throw new java.io.IOException("saved state has " + count + " tiers, this cache " + tiers.size());
+        if (count != capacities.length) {
+            throw new IOException("saved state has " + count + " tiers, this cache " + capacities.length);
         }
-        for (final LinkedHashMap<Long, Boolean> tier : tiers) {
-            tier.clear();
+        Arrays.fill(heads, NONE);
+        Arrays.fill(tails, NONE);
+        Arrays.fill(sizes, 0);
+        slotsUsed = 0;
+        freeList = NONE;
+        keys = new long[32];
+        values = filled(32);
+        indexed = 0;
+        for (int tier = 0; tier < capacities.length; tier++) {
             final int size = in.readInt();
             for (int i = 0; i < size; i++) {
-                tier.put(in.readLong(), Boolean.TRUE);
+                final long hash = in.readLong();
+                final int slot = allocate(hash);
+                put(hash, slot);
+                linkMostRecent(tier, slot);
             }
         }
     }
 
     /** Blocks held per tier, for tests and metrics. */
     public long[] occupancy() {
-        final long[] out = new long[tiers.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = tiers.get(i).size();
-        }
-        return out;
+        return sizes.clone();
     }
 }
