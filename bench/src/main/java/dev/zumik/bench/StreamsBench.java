@@ -66,7 +66,14 @@ public final class StreamsBench {
                     (System.nanoTime() - produceStart) / 1e9);
 
             final double pass = passThrough(stack, topics, work.resolve("pass"), events);
-            final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), work.resolve("zumik"))
+            final Map<String, Object> zumikProps = new HashMap<>(stack.clientProperties());
+            // ZUMIK_BENCH_STREAMS_<PROPERTY>=value passes a Kafka Streams property, e.g. ZUMIK_BENCH_STREAMS_COMMIT_INTERVAL_MS=1000
+            System.getenv().forEach((k, v) -> {
+                if (k.startsWith("ZUMIK_BENCH_STREAMS_")) {
+                    zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+                }
+            });
+            final StreamsSettings settings = StreamsSettings.defaults(zumikProps, work.resolve("zumik"))
                     .withApplicationId("bench-zumik-" + UUID.randomUUID());
             final double zumik;
             try (StreamsApp app = StreamsApp.start(settings, topics)) {
@@ -127,6 +134,8 @@ public final class StreamsBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // the same commit interval as the streams app's default
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
             return timeToCatchUp(stack, id, topics.shapes().name(), events, () -> {

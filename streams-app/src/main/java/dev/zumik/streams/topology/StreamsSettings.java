@@ -78,6 +78,8 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
         final Map<String, Object> p = new HashMap<>(kafka);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // outputs are per window and per period: a transaction a second instead of EOS's default ten
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         p.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
