@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik profile validate FILE...}: checks BYOC profiles, including the one-scheduler-owner rule. */
-@Command(name = "profile", description = "BYOC profiles.", subcommands = ProfileCommand.Validate.class)
+@Command(name = "profile", description = "Check BYOC profiles: profile validate FILE...", subcommands = ProfileCommand.Validate.class)
 final class ProfileCommand {
 
     @Command(name = "validate", description = {"Check BYOC profile files: every field, tier capacities, and that exactly one "

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik replay request}: publishes a manual replay request for a lane's window. */
-@Command(name = "replay", description = "Replays.", subcommands = ReplayCommand.Request.class)
+@Command(name = "replay", description = "Ask the replay workers for a replay: replay request --lane L --from T1 --to T2.", subcommands = ReplayCommand.Request.class)
 final class ReplayCommand {
 
     @Command(name = "request", description = "Ask the replay workers to replay one lane's window against the managed baseline and a BYOC profile.")
