@@ -1,20 +1,17 @@
 package dev.zumik.core.cache;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /** The ideal cache: infinite capacity, nothing ever evicted or expired. Its hit ratio bounds every other model's. */
 public final class InfiniteCache implements PrefixCache {
-    private final Set<Long> seen = new HashSet<>();
+    private final LongLongMap seen = new LongLongMap();
 
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
         int hit = 0;
-        while (hit < blockHashes.length && seen.contains(blockHashes[hit])) {
+        while (hit < blockHashes.length && seen.containsKey(blockHashes[hit])) {
             hit++;
         }
         for (final long hash : blockHashes) {
-            seen.add(hash);
+            seen.put(hash, 0);
         }
         return new PrefixHit(new int[] {hit});
     }
@@ -22,9 +19,7 @@ public final class InfiniteCache implements PrefixCache {
     @Override
     public void save(final java.io.DataOutput out) throws java.io.IOException {
         out.writeInt(seen.size());
-        for (final long hash : seen) {
-            out.writeLong(hash);
-        }
+        seen.writeTo(out, false);
     }
 
     @Override
@@ -32,7 +27,7 @@ public final class InfiniteCache implements PrefixCache {
         seen.clear();
         final int size = in.readInt();
         for (int i = 0; i < size; i++) {
-            seen.add(in.readLong());
+            seen.put(in.readLong(), 0);
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Arrays;
  * inserted at) the most-recent end of the first tier; a block evicted from a tier drops into the most-
  * recent end of the next; one evicted from the last tier is gone. With one tier this is LRU(N).
  *
- * <p>Built for the streams app's hot path: one open-addressing hash index from block hash to slot
- * (no boxing), and per-tier doubly linked lists over slot arrays.
+ * <p>Built for the streams app's hot path: one primitive hash index from block hash to slot (no
+ * boxing), and per-tier doubly linked lists over slot arrays.
  */
 public final class TieredLruCache implements PrefixCache {
     private static final int NONE = -1;
@@ -31,10 +31,7 @@ public final class TieredLruCache implements PrefixCache {
     private int slotsUsed;
     private int freeList = NONE;
 
-    // index: open addressing, linear probing, backward-shift deletion; keys[i] valid when values[i] != NONE
-    private long[] keys = new long[32];
-    private int[] values = filled(32);
-    private int indexed;
+    private LongLongMap index = new LongLongMap();
 
     /** @param capacityBlocks capacity of each tier in blocks, fastest first; each must be > 0 */
     public TieredLruCache(final long... capacityBlocks) {
@@ -154,77 +151,22 @@ public final class TieredLruCache implements PrefixCache {
         freeList = slot;
     }
 
-    // --- the index ---
-
     private static int[] filled(final int n) {
         final int[] a = new int[n];
         Arrays.fill(a, NONE);
         return a;
     }
 
-    private int home(final long hash, final int mask) {
-        final long h = hash * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32)) & mask;
-    }
-
     private int find(final long hash) {
-        final int mask = keys.length - 1;
-        for (int i = home(hash, mask); ; i = (i + 1) & mask) {
-            if (values[i] == NONE) {
-                return NONE;
-            }
-            if (keys[i] == hash) {
-                return values[i];
-            }
-        }
+        return (int) index.get(hash, NONE);
     }
 
     private void put(final long hash, final int slot) {
-        if ((indexed + 1) * 2 > keys.length) {
-            rehash(keys.length * 2);
-        }
-        final int mask = keys.length - 1;
-        int i = home(hash, mask);
-        while (values[i] != NONE) {
-            i = (i + 1) & mask;
-        }
-        keys[i] = hash;
-        values[i] = slot;
-        indexed++;
+        index.put(hash, slot);
     }
 
     private void remove(final long hash) {
-        final int mask = keys.length - 1;
-        int i = home(hash, mask);
-        while (keys[i] != hash || values[i] == NONE) {
-            i = (i + 1) & mask;
-        }
-        // backward-shift deletion keeps every probe chain unbroken
-        int hole = i;
-        for (int j = (hole + 1) & mask; values[j] != NONE; j = (j + 1) & mask) {
-            final int want = home(keys[j], mask);
-            final boolean movable = hole <= j ? (want <= hole || want > j) : (want <= hole && want > j);
-            if (movable) {
-                keys[hole] = keys[j];
-                values[hole] = values[j];
-                hole = j;
-            }
-        }
-        values[hole] = NONE;
-        indexed--;
-    }
-
-    private void rehash(final int capacity) {
-        final long[] oldKeys = keys;
-        final int[] oldValues = values;
-        keys = new long[capacity];
-        values = filled(capacity);
-        indexed = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldValues[i] != NONE) {
-                put(oldKeys[i], oldValues[i]);
-            }
-        }
+        index.remove(hash);
     }
 
     // --- state ---
@@ -251,9 +193,7 @@ public final class TieredLruCache implements PrefixCache {
         Arrays.fill(sizes, 0);
         slotsUsed = 0;
         freeList = NONE;
-        keys = new long[32];
-        values = filled(32);
-        indexed = 0;
+        index = new LongLongMap();
         for (int tier = 0; tier < capacities.length; tier++) {
             final int size = in.readInt();
             for (int i = 0; i < size; i++) {

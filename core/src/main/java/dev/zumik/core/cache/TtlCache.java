@@ -1,7 +1,5 @@
 package dev.zumik.core.cache;
 
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * TTL(T): infinite capacity; a block expires T after its last access. A block is present at a
@@ -9,7 +7,7 @@ import java.util.Map;
  */
 public final class TtlCache implements PrefixCache {
     private final long ttlMillis;
-    private final Map<Long, Long> lastAccess = new HashMap<>();
+    private final LongLongMap lastAccess = new LongLongMap();
     private long accesses;
 
     public TtlCache(final long ttlMillis) {
@@ -23,8 +21,8 @@ public final class TtlCache implements PrefixCache {
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
         int hit = 0;
         for (final long hash : blockHashes) {
-            final Long last = lastAccess.get(hash);
-            if (last == null || nowMillis - last >= ttlMillis) {
+            final long last = lastAccess.get(hash, Long.MIN_VALUE);
+            if (last == Long.MIN_VALUE || nowMillis - last >= ttlMillis) {
                 break;
             }
             hit++;
@@ -33,7 +31,7 @@ public final class TtlCache implements PrefixCache {
             lastAccess.put(hash, nowMillis);
         }
         if (++accesses % 4096 == 0) {
-            lastAccess.values().removeIf(t -> nowMillis - t >= ttlMillis);
+            lastAccess.removeIf((hash, t) -> nowMillis - t >= ttlMillis);
         }
         return new PrefixHit(new int[] {hit});
     }
@@ -42,10 +40,7 @@ public final class TtlCache implements PrefixCache {
     public void save(final java.io.DataOutput out) throws java.io.IOException {
         out.writeLong(accesses);
         out.writeInt(lastAccess.size());
-        for (final Map.Entry<Long, Long> e : lastAccess.entrySet()) {
-            out.writeLong(e.getKey());
-            out.writeLong(e.getValue());
-        }
+        lastAccess.writeTo(out, true);
     }
 
     @Override
