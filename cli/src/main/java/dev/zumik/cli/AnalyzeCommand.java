@@ -61,9 +61,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isReadable(file)) {
-            throw ZumikException.usage(file + ": no such readable file");
-        }
+        Values.readableFile(null, file);
         if (blockTokens < 1) {
             throw ZumikException.usage("--block-tokens must be >= 1, got " + blockTokens);
         }
@@ -71,8 +69,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             policies = new java.util.ArrayList<>(CachePolicy.parseList(caches));
             for (final String p : profiles) {
-                policies.add((dev.zumik.core.cost.ByocProfile.SHIPPED.contains(p) ? dev.zumik.core.cost.ByocProfile.shipped(p)
-                        : dev.zumik.core.cost.ByocProfile.read(StreamsCommand.requireFile("--profile", Path.of(p)))).cachePolicy());
+                policies.add(Values.byocProfile("--profile", p).cachePolicy());
             }
             Lanes.parse(lane);
         } catch (final IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package dev.zumik.cli;
 
 import dev.zumik.schemas.config.ClientSettings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,8 +22,8 @@ final class ConnectionOptions {
     Path config;
 
     ClientSettings settings() {
-        if (config != null && !Files.isReadable(config)) {
-            throw ZumikException.usage("--config " + config + ": no such readable file");
+        if (config != null) {
+            Values.readableFile("--config", config);
         }
         final Map<String, String> flags = new HashMap<>();
         flags.put(ClientSettings.BOOTSTRAP, kafka);

@@ -9,7 +9,6 @@ import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -51,9 +50,7 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isReadable(file)) {
-            throw ZumikException.usage(file + ": no such readable file");
-        }
+        Values.readableFile(null, file);
         final TraceImporter importer;
         try {
             importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), tenant,

@@ -30,7 +30,7 @@ final class ProfileCommand {
             for (final Path file : files) {
                 final ByocProfile profile;
                 try {
-                    profile = ByocProfile.read(StreamsCommand.requireFile("profile", file));
+                    profile = ByocProfile.read(Values.readableFile("profile", file));
                     profile.gpuUsdPerHour(prices);
                 } catch (final IllegalArgumentException e) {
                     throw ZumikException.failure(e.getMessage());

@@ -4,7 +4,6 @@ import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.profile.Profiles;
 import dev.zumik.sim.profile.SimProfile;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -70,8 +69,8 @@ final class SimCommand implements Callable<Integer> {
     }
 
     SimProfile resolve() {
-        if (config != null && !Files.isReadable(config)) {
-            throw ZumikException.usage("--config " + config + ": no such readable file");
+        if (config != null) {
+            Values.readableFile("--config", config);
         }
         try {
             final SimProfile base = Profiles.load(profile, Optional.ofNullable(config));

@@ -83,7 +83,8 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        final StreamsSettings settings = settings();
+        final ClientSettings client = connection.settings();
+        final StreamsSettings settings = settings(client.kafkaProperties());
         final String[] apiAt = "off".equals(api) ? null : Values.hostPort("--api", api);
         if (apiAt != null) {
             if ("0".equals(apiAt[1])) {
@@ -91,14 +92,12 @@ final class StreamsCommand implements Callable<Integer> {
             }
             Ports.requireFree(apiAt[0], Integer.parseInt(apiAt[1]), "--api");
         }
-        final ClientSettings client = connection.settings();
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);
         TopicsCommand.requireTopic(client, topics.shapes().name());
         final PrintWriter out = spec.commandLine().getOut();
         final StreamsApp app;
         try {
-            app = StreamsApp.start(new StreamsSettings(settings.applicationId(), client.kafkaProperties(), settings.window(), settings.grace(),
-                    settings.policies(), settings.snapshotEvery(), settings.stateDir(), settings.diagnosis()), topics,
+            app = StreamsApp.start(settings, topics,
                     apiAt == null ? null : apiAt[0], apiAt == null ? -1 : Integer.parseInt(apiAt[1]));
         } catch (final RuntimeException e) {
             throw ZumikException.failure("the streams app did not start: " + DevCommand.rootMessage(e));
@@ -121,7 +120,7 @@ final class StreamsCommand implements Callable<Integer> {
         return 0;
     }
 
-    StreamsSettings settings() {
+    StreamsSettings settings(final java.util.Map<String, Object> kafka) {
         if (evaluationWindows < 1) {
             throw ZumikException.usage("--evaluation-windows must be >= 1, got " + evaluationWindows);
         }
@@ -132,32 +131,25 @@ final class StreamsCommand implements Callable<Integer> {
             throw ZumikException.usage("--window must be > 0");
         }
         try {
-            final PriceTable table = prices == null ? PriceTable.defaults() : PriceTable.read(requireFile("--prices", prices));
+            final PriceTable table = prices == null ? PriceTable.defaults() : PriceTable.read(Values.readableFile("--prices", prices));
             final List<ByocProfile> byoc = new ArrayList<>();
             for (final String p : profiles.isEmpty() ? ByocProfile.SHIPPED : profiles) {
-                byoc.add(ByocProfile.SHIPPED.contains(p) ? ByocProfile.shipped(p) : ByocProfile.read(requireFile("--profile", Path.of(p))));
+                byoc.add(Values.byocProfile("--profile", p));
             }
             for (final ByocProfile p : byoc) {
                 p.gpuUsdPerHour(table);
             }
-            final LanePolicies policies = lanes == null ? LanePolicies.none() : LanePolicies.read(requireFile("--lanes", lanes));
+            final LanePolicies policies = lanes == null ? LanePolicies.none() : LanePolicies.read(Values.readableFile("--lanes", lanes));
             final DiagnosisSettings diagnosis = new DiagnosisSettings(table, byoc, policies, DecisionSettings.defaults(), evaluationWindows,
                     cooldown, timeScale);
             final List<CachePolicy> caches = new ArrayList<>(StreamsSettings.policiesFor(diagnosis));
             if (extraCaches != null) {
                 caches.addAll(CachePolicy.parseList(extraCaches));
             }
-            return new StreamsSettings(applicationId, java.util.Map.of(), window, grace, caches, StreamsSettings.DEFAULT_SNAPSHOT_EVERY,
+            return new StreamsSettings(applicationId, kafka, window, grace, caches, StreamsSettings.DEFAULT_SNAPSHOT_EVERY,
                     stateDir, diagnosis);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }
-    }
-
-    static Path requireFile(final String flag, final Path file) {
-        if (!java.nio.file.Files.isReadable(file)) {
-            throw ZumikException.usage(flag + " " + file + ": no such readable file");
-        }
-        return file;
     }
 }

@@ -8,6 +8,20 @@ import java.util.Locale;
 final class Values {
     private Values() { }
 
+    /** {@code file} when it can be read; else a usage error "[FLAG ]FILE: no such readable file". */
+    static java.nio.file.Path readableFile(final String flag, final java.nio.file.Path file) {
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw ZumikException.usage((flag == null ? "" : flag + " ") + file + ": no such readable file");
+        }
+        return file;
+    }
+
+    /** A BYOC profile given as a shipped name (dynamo, k8s-portable) or a file. */
+    static dev.zumik.core.cost.ByocProfile byocProfile(final String flag, final String nameOrFile) {
+        return dev.zumik.core.cost.ByocProfile.SHIPPED.contains(nameOrFile) ? dev.zumik.core.cost.ByocProfile.shipped(nameOrFile)
+                : dev.zumik.core.cost.ByocProfile.read(readableFile(flag, java.nio.file.Path.of(nameOrFile)));
+    }
+
     /** {@code 65536}, {@code 64k}, {@code 64m}, {@code 1g} (binary units). */
     static long bytes(final String flag, final String value) {
         final String v = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
