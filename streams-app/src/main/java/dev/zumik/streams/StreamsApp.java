@@ -47,7 +47,7 @@ public final class StreamsApp implements AutoCloseable {
         final StreamsApp app = new StreamsApp(streams);
         if (apiPort >= 0) {
             try {
-                app.api = QueryApi.start(streams, apiHost, apiPort);
+                app.api = QueryApi.start(streams, apiHost, apiPort, settings.window().toMillis());
             } catch (final RuntimeException e) {
                 app.close();
                 throw e;

@@ -5,10 +5,12 @@ import dev.zumik.core.cache.InfiniteCache;
 import dev.zumik.core.cache.KvCache;
 import dev.zumik.core.cache.ManagedKvCache;
 import dev.zumik.core.cache.TtlCache;
+import dev.zumik.core.cost.PriceTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -62,14 +64,14 @@ public record CachePolicy(String name, List<String> tiers, IntFunction<KvCache> 
      * in the price table (minimum, increment, TTL; e.g. Anthropic's 1,024 or 4,096-token minimums), when
      * the table has them; everything else is unchanged.
      */
-    public static List<CachePolicy> forModel(final List<CachePolicy> policies, final dev.zumik.core.cost.PriceTable prices,
+    public static List<CachePolicy> forModel(final List<CachePolicy> policies, final PriceTable prices,
                                              final String provider, final String model) {
-        final java.util.Optional<dev.zumik.core.cost.PriceTable.ManagedPrice> price = prices == null ? java.util.Optional.empty()
+        final Optional<PriceTable.ManagedPrice> price = prices == null ? Optional.empty()
                 : prices.forModel(provider, model);
         if (price.isEmpty()) {
             return policies;
         }
-        final dev.zumik.core.cost.PriceTable.ManagedPrice p = price.get();
+        final PriceTable.ManagedPrice p = price.get();
         final long ttl = Math.round(p.cacheTtlSeconds() * 1000);
         return policies.stream().map(policy -> !policy.name().equals("managed") ? policy
                 : new CachePolicy("managed", List.of("managed"), b -> new ManagedKvCache(ttl, p.minCacheTokens(), p.cacheIncrementTokens(), false)))

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.streams.topology.AvroBytes;
+import dev.zumik.streams.topology.DiagnosisProcessor;
 import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.WindowAccumulator;
 import io.vertx.core.Vertx;
@@ -24,7 +25,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -38,15 +38,17 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * {@code /lanes/{lane}/stats?from=&to=} (ISO-8601 or epoch ms; lane URL-encoded), {@code /concentration}.
  */
 public final class QueryApi implements AutoCloseable {
-    private static final String DIAGNOSES = "latest-diagnoses";
+    private static final String DIAGNOSES = DiagnosisProcessor.LATEST;
     private final KafkaStreams streams;
+    private final long windowMillis;
     private final HostInfo self;
     private final Vertx vertx;
     private final HttpServer server;
     private final HttpClient forwarder;
 
-    private QueryApi(final KafkaStreams streams, final HostInfo self) {
+    private QueryApi(final KafkaStreams streams, final HostInfo self, final long windowMillis) {
         this.streams = streams;
+        this.windowMillis = windowMillis;
         this.self = self;
         this.vertx = Vertx.vertx();
         this.forwarder = vertx.createHttpClient();
@@ -54,9 +56,9 @@ public final class QueryApi implements AutoCloseable {
                 .requestHandler(this::handle);
     }
 
-    /** Serves on {@code host:port}, which must be the instance's {@code application.server}. */
-    public static QueryApi start(final KafkaStreams streams, final String host, final int port) {
-        final QueryApi api = new QueryApi(streams, new HostInfo(host, port));
+    /** Serves on {@code host:port}, which must be the instance's {@code application.server}; windows are {@code windowMillis} long. */
+    public static QueryApi start(final KafkaStreams streams, final String host, final int port, final long windowMillis) {
+        final QueryApi api = new QueryApi(streams, new HostInfo(host, port), windowMillis);
         try {
             api.server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (final Exception e) {
@@ -139,25 +141,13 @@ public final class QueryApi implements AutoCloseable {
             try (var windows = store.fetch(Bytes.wrap(lane.getBytes(StandardCharsets.UTF_8)), start, end.minusMillis(1))) {
                 while (windows.hasNext()) {
                     final KeyValue<Long, WindowAccumulator> w = windows.next();
-                    final long windowEnd = w.key + windowSize();
+                    final long windowEnd = w.key + windowMillis;
                     out.add(Renderings.stats(w.value.toStats(Lanes.parse(lane), w.key, windowEnd)));
                 }
             }
             return Answer.of(200, out.toString());
         }
         return Answer.of(404, error("no such resource: GET /lanes, /lanes/{lane}/diagnosis, /lanes/{lane}/stats?from=&to=, /concentration"));
-    }
-
-    private long windowSize() {
-        final ReadOnlyWindowStore<Bytes, WindowAccumulator> store = streams.store(StoreQueryParameters.fromNameAndType(
-                LaneAnalysisTopology.WINDOW_STORE, QueryableStoreTypes.windowStore()));
-        try (var all = store.all()) {
-            if (all.hasNext()) {
-                final Windowed<Bytes> w = all.next().key;
-                return w.window().end() - w.window().start();
-            }
-        }
-        return 60_000;
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> diagnoses() {

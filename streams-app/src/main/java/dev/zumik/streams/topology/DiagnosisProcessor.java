@@ -32,7 +32,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * REPLAY_CANDIDATE unless the lane had one within the cooldown. Everything is in event time, so a
  * replay of the input gives the same diagnoses and request ids.
  */
-final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
+public final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
     static final String WINDOWS = "diagnosis-windows";
     static final String MARKS = "diagnosis-marks";
     /** The latest diagnosis of each lane (Avro binary), for the query API. */

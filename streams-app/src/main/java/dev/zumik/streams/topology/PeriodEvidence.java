@@ -27,6 +27,8 @@ final class PeriodEvidence {
     private final double hotShare;
     /** lane → its windows in the period, by window start. */
     private final Map<String, TreeMap<Long, LaneWindowStats>> lanes = new LinkedHashMap<>();
+    /** Token shares, computed once all windows are in. */
+    private Map<String, Double> shares;
 
     PeriodEvidence(final long from, final long to, final long windowMillis, final double hotShare) {
         this.from = from;
@@ -36,6 +38,7 @@ final class PeriodEvidence {
     }
 
     void add(final LaneWindowStats stats) {
+        shares = null;
         lanes.computeIfAbsent(Lanes.key(stats.getLane()), l -> new TreeMap<>()).put(stats.getWindowStart().toEpochMilli(), stats);
     }
 
@@ -61,6 +64,13 @@ final class PeriodEvidence {
 
     /** Token shares of the period, largest first. */
     Map<String, Double> shares() {
+        if (shares == null) {
+            shares = computeShares();
+        }
+        return shares;
+    }
+
+    private Map<String, Double> computeShares() {
         final long total = lanes.keySet().stream().mapToLong(this::laneTokens).sum();
         final Map<String, Double> out = new LinkedHashMap<>();
         lanes.keySet().stream().sorted(Comparator.comparingLong(this::laneTokens).reversed().thenComparing(Comparator.naturalOrder()))

@@ -49,13 +49,23 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
     /** One lane in memory: its simulator, the next journal sequence and where its snapshot stands. */
     private static final class Lane {
         final ReuseSimulator simulator;
-        final List<CachePolicy> policies;
+        /** Per policy, the names its hits go under: the policy's, then {@code policy.tier} when it has several tiers. */
+        final String[][] hitKeys;
         long next;
         long snapshotAt;
 
         Lane(final List<CachePolicy> policies) {
-            this.policies = policies;
             this.simulator = new ReuseSimulator(policies);
+            this.hitKeys = new String[policies.size()][];
+            for (int i = 0; i < hitKeys.length; i++) {
+                final CachePolicy policy = policies.get(i);
+                final List<String> tiers = policy.tiers().size() > 1 ? policy.tiers() : List.of();
+                hitKeys[i] = new String[1 + tiers.size()];
+                hitKeys[i][0] = policy.name();
+                for (int t = 0; t < tiers.size(); t++) {
+                    hitKeys[i][1 + t] = policy.name() + "." + tiers.get(t);
+                }
+            }
         }
     }
 
@@ -87,19 +97,16 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
         if (lane.next - lane.snapshotAt >= snapshotEvery) {
             snapshot(laneKey, lane);
         }
-        context.forward(record.withValue(new SimulatedShape(shape, hitTokens(lane.policies, lookups))));
+        context.forward(record.withValue(new SimulatedShape(shape, hitTokens(lane, lookups))));
     }
 
-    private static Map<String, Long> hitTokens(final List<CachePolicy> policies, final List<CacheLookup> lookups) {
+    private static Map<String, Long> hitTokens(final Lane lane, final List<CacheLookup> lookups) {
         final Map<String, Long> out = new LinkedHashMap<>();
-        for (int i = 0; i < policies.size(); i++) {
-            final CachePolicy policy = policies.get(i);
+        for (int i = 0; i < lane.hitKeys.length; i++) {
             final CacheLookup lookup = lookups.get(i);
-            out.put(policy.name(), lookup.hitTokens());
-            if (policy.tiers().size() > 1) {
-                for (int t = 0; t < policy.tiers().size(); t++) {
-                    out.put(policy.name() + "." + policy.tiers().get(t), lookup.hitTokensByTier()[t]);
-                }
+            out.put(lane.hitKeys[i][0], lookup.hitTokens());
+            for (int t = 1; t < lane.hitKeys[i].length; t++) {
+                out.put(lane.hitKeys[i][t], lookup.hitTokensByTier()[t - 1]);
             }
         }
         return out;
