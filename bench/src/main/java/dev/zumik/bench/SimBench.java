@@ -74,32 +74,27 @@ public final class SimBench {
         System.out.printf("%d concurrent streams of %d tokens, one every %d ms (about %d tokens/s in all)%n", streams, tokens, itl,
                 (long) streams * 1000 / itl);
         final int barePort = ChildProcesses.freePort();
-        final Process bare = ChildProcesses.java(work.resolve("bare.log"), BareSseServer.class, Integer.toString(barePort),
-                Integer.toString(tokens), Integer.toString(itl));
-        final Result baseline;
-        try {
-            ChildProcesses.awaitPort(barePort, 60);
-            baseline = load(bare.pid(), barePort, "/v1/chat/completions", streams, tokens, itl);
-        } finally {
-            bare.destroy();
-            bare.waitFor(10, TimeUnit.SECONDS);
-        }
+        final Result baseline = measure(ChildProcesses.java(work.resolve("bare.log"), BareSseServer.class, Integer.toString(barePort),
+                Integer.toString(tokens), Integer.toString(itl)), barePort, streams, tokens, itl);
         print("bare SSE server (baseline)", baseline, streams, tokens);
 
         final int simPort = ChildProcesses.freePort();
-        final Process sim = ChildProcesses.zumik(work.resolve("sim.log"), "sim", "--profile", "vllm", "--config", config.toString(),
-                "--listen", "127.0.0.1:" + simPort);
-        final Result simulated;
-        try {
-            ChildProcesses.awaitPort(simPort, 60);
-            simulated = load(sim.pid(), simPort, "/v1/chat/completions", streams, tokens, itl);
-        } finally {
-            sim.destroy();
-            sim.waitFor(10, TimeUnit.SECONDS);
-        }
+        final Result simulated = measure(ChildProcesses.zumik(work.resolve("sim.log"), "sim", "--profile", "vllm", "--config",
+                config.toString(), "--listen", "127.0.0.1:" + simPort), simPort, streams, tokens, itl);
         print("zumik sim --profile vllm", simulated, streams, tokens);
         System.out.printf("simulator CPU per streamed token: %.2f us, %.2fx the bare SSE server's %.2f us%n",
                 simulated.cpuMicrosPerToken(), simulated.cpuMicrosPerToken() / baseline.cpuMicrosPerToken(), baseline.cpuMicrosPerToken());
+    }
+
+    /** Loads the server once it listens, then stops it. */
+    private static Result measure(final Process server, final int port, final int streams, final int tokens, final int itl) throws Exception {
+        try {
+            ChildProcesses.awaitPort(port, 60);
+            return load(server.pid(), port, "/v1/chat/completions", streams, tokens, itl);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     record Result(int completed, int failed, long tokens, int peakOpen, int serverThreads, double cpuSeconds, double wallSeconds, Histogram ttft) {

@@ -4,6 +4,7 @@ import dev.zumik.core.cache.InfiniteCache;
 import dev.zumik.core.cache.TieredLruCache;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
+import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
@@ -26,10 +27,8 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -159,15 +158,8 @@ public final class StreamsBench {
         }
         final long start = System.nanoTime();
         try (Admin admin = Admin.create(stack.clientProperties())) {
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            final var ends = admin.listOffsets(latest).all().get();
             while (true) {
-                final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                final boolean done = ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                        || committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue().offset());
-                if (done) {
+                if (ConsumerGroups.caughtUp(admin, group, topic)) {
                     return (System.nanoTime() - start) / 1e9;
                 }
                 if (System.nanoTime() - start > Duration.ofMinutes(20).toNanos()) {
