@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.core.prompt.Dialect;
 import io.vertx.core.MultiMap;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -17,7 +16,7 @@ final class AnthropicWire implements Wire {
 
     @Override
     public String id(final Dialect api, final long sequence, final long created) {
-        return "msg_" + HexFormat.of().toHexDigits((sequence + 1) * 0x9E3779B97F4A7C15L) + HexFormat.of().toHexDigits(created);
+        return "msg_" + Wire.idSuffix(sequence, created);
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.zumik.core.prompt.Dialect;
 import dev.zumik.sim.profile.WireDialect;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.MultiMap;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -28,7 +27,7 @@ final class OpenAiWire implements Wire {
     @Override
     public String id(final Dialect api, final long sequence, final long created) {
         final String prefix = api == Dialect.OPENAI_CHAT ? "chatcmpl-" : "cmpl-";
-        return prefix + HexFormat.of().toHexDigits((sequence + 1) * 0x9E3779B97F4A7C15L) + HexFormat.of().toHexDigits(created);
+        return prefix + Wire.idSuffix(sequence, created);
     }
 
     @Override

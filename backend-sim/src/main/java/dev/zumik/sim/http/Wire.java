@@ -30,4 +30,9 @@ interface Wire {
 
     /** A request id in the runtime's style. */
     String id(Dialect api, long sequence, long created);
+
+    /** The unique part of an id: the arrival number, spread, then the creation second. */
+    static String idSuffix(final long sequence, final long created) {
+        return java.util.HexFormat.of().toHexDigits((sequence + 1) * 0x9E3779B97F4A7C15L) + java.util.HexFormat.of().toHexDigits(created);
+    }
 }
