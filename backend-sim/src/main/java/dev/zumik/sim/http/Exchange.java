@@ -2,7 +2,7 @@ package dev.zumik.sim.http;
 
 import dev.zumik.sim.model.Plan;
 import dev.zumik.sim.model.SimEngine;
-import dev.zumik.sim.model.TokenText;
+import dev.zumik.core.tokens.TokenText;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 

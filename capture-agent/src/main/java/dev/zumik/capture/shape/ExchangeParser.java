@@ -1,10 +1,10 @@
 package dev.zumik.capture.shape;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.prompt.PromptRenderer;
+import dev.zumik.core.prompt.ReportedUsage;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,7 +31,7 @@ public final class ExchangeParser {
             return ParsedExchange.unparsed();
         }
         try {
-            final Usage usage = new Usage();
+            final ReportedUsage usage = new ReportedUsage();
             final boolean stream = request.path("stream").asBoolean(false);
             long firstContentEnd = -1;
             if (responseBody != null && responseBody.length > 0) {
@@ -47,8 +47,8 @@ public final class ExchangeParser {
                 promptText = PromptRenderer.render(dialect, request);
             }
             return new ParsedExchange(true, request.path("model").asText("unknown"), stream, maxTokens(request),
-                    usage.serviceTier != null ? usage.serviceTier : textOrNull(request.path("service_tier")),
-                    promptText, promptIds, usage.prompt, usage.completion, usage.cached, usage.cacheWrite, firstContentEnd);
+                    usage.serviceTier() != null ? usage.serviceTier() : textOrNull(request.path("service_tier")),
+                    promptText, promptIds, usage.prompt(), usage.completion(), usage.cached(), usage.cacheWrite(), firstContentEnd);
         } catch (final RuntimeException e) {
             return ParsedExchange.unparsed();
         }
@@ -83,7 +83,7 @@ public final class ExchangeParser {
         return true;
     }
 
-    private static void readJson(final Dialect dialect, final byte[] body, final Usage usage) {
+    private static void readJson(final Dialect dialect, final byte[] body, final ReportedUsage usage) {
         try {
             final JsonNode response = JSON.readTree(body);
             if (response != null) {
@@ -95,7 +95,7 @@ public final class ExchangeParser {
     }
 
     /** Walks SSE events; returns the byte offset at the end of the first event with content, or -1. */
-    private static long readSse(final Dialect dialect, final byte[] body, final Usage usage) {
+    private static long readSse(final Dialect dialect, final byte[] body, final ReportedUsage usage) {
         long firstContentEnd = -1;
         final StringBuilder data = new StringBuilder();
         int lineStart = 0;
@@ -113,7 +113,7 @@ public final class ExchangeParser {
                     data.append(line.substring(5).stripLeading());
                 }
                 if (data.length() > 0) {
-                    final boolean content = event(dialect, data.toString(), usage);
+                    final boolean content = usage.readEvent(dialect, data.toString());
                     if (content && firstContentEnd < 0) {
                         firstContentEnd = Math.min(body.length, i + 1L);
                     }
@@ -130,154 +130,7 @@ public final class ExchangeParser {
         return firstContentEnd;
     }
 
-    /** Reads one SSE data payload; true when it carries generated content. */
-    private static boolean event(final Dialect dialect, final String data, final Usage usage) {
-        if (data.equals("[DONE]")) {
-            return false;
-        }
-        final JsonNode event;
-        try {
-            event = JSON.readTree(data);
-        } catch (final JsonProcessingException e) {
-            return false;
-        }
-        if (event == null) {
-            return false;
-        }
-        switch (dialect) {
-            case ANTHROPIC_MESSAGES -> {
-                final String type = event.path("type").asText();
-                if ("message_start".equals(type)) {
-                    usage.read(dialect, event.path("message"));
-                } else if ("message_delta".equals(type)) {
-                    usage.readAnthropicDelta(event.path("usage"));
-                }
-                return "content_block_delta".equals(type);
-            }
-            case OPENAI_RESPONSES -> {
-                final String type = event.path("type").asText();
-                if ("response.completed".equals(type) || "response.incomplete".equals(type)) {
-                    usage.read(dialect, event.path("response"));
-                }
-                return type.endsWith(".delta") && (type.startsWith("response.output_text") || type.startsWith("response.function_call")
-                        || type.startsWith("response.reasoning") || type.startsWith("response.refusal"));
-            }
-            default -> {
-                if (event.has("usage") && !event.path("usage").isNull()) {
-                    usage.read(dialect, event);
-                }
-                if (event.has("meta_info")) {
-                    usage.read(dialect, event);
-                }
-                for (final JsonNode choice : event.path("choices")) {
-                    final JsonNode delta = choice.path("delta");
-                    if (nonEmpty(delta.path("content")) || nonEmpty(delta.path("tool_calls"))
-                            || nonEmpty(delta.path("reasoning_content")) || nonEmpty(delta.path("refusal"))
-                            || nonEmpty(choice.path("text"))) {
-                        return true;
-                    }
-                }
-                return false;
-            }
-        }
-    }
-
-    private static boolean nonEmpty(final JsonNode node) {
-        return (node.isTextual() && !node.asText().isEmpty()) || (node.isArray() && !node.isEmpty());
-    }
-
     private static String textOrNull(final JsonNode node) {
         return node.isTextual() ? node.asText() : null;
-    }
-
-    /** Usage as reported, merged across the events of a stream. */
-    private static final class Usage {
-        Integer prompt;
-        Integer completion;
-        Integer cached;
-        Integer cacheWrite;
-        String serviceTier;
-
-        void read(final Dialect dialect, final JsonNode response) {
-            if (response.path("service_tier").isTextual()) {
-                serviceTier = response.path("service_tier").asText();
-            }
-            final JsonNode u = response.path("usage");
-            if (dialect == Dialect.ANTHROPIC_MESSAGES) {
-                if (u.isObject()) {
-                    final int read = u.path("cache_read_input_tokens").asInt(0);
-                    final int write = u.path("cache_creation_input_tokens").asInt(0);
-                    if (u.has("input_tokens")) {
-                        prompt = u.path("input_tokens").asInt() + read + write;
-                    }
-                    if (u.has("cache_read_input_tokens")) {
-                        cached = read;
-                    }
-                    if (u.has("cache_creation_input_tokens")) {
-                        cacheWrite = write;
-                    }
-                    if (u.has("output_tokens")) {
-                        completion = u.path("output_tokens").asInt();
-                    }
-                    if (u.path("service_tier").isTextual()) {
-                        serviceTier = u.path("service_tier").asText();
-                    }
-                }
-                return;
-            }
-            if (u.isObject()) {
-                if (u.has("prompt_tokens")) {
-                    prompt = u.path("prompt_tokens").asInt();
-                } else if (u.has("input_tokens")) {
-                    prompt = u.path("input_tokens").asInt();
-                }
-                if (u.has("completion_tokens")) {
-                    completion = u.path("completion_tokens").asInt();
-                } else if (u.has("output_tokens")) {
-                    completion = u.path("output_tokens").asInt();
-                } else if (dialect == Dialect.OPENAI_EMBEDDINGS) {
-                    completion = 0;
-                }
-                final JsonNode details = u.has("prompt_tokens_details") ? u.path("prompt_tokens_details") : u.path("input_tokens_details");
-                if (details.isObject()) {
-                    if (details.path("cached_tokens").canConvertToInt()) {
-                        cached = details.path("cached_tokens").asInt();
-                    }
-                    if (details.path("cache_write_tokens").canConvertToInt()) {
-                        cacheWrite = details.path("cache_write_tokens").asInt();
-                    }
-                }
-            }
-            final JsonNode meta = response.path("meta_info");
-            if (meta.isObject()) {
-                if (meta.path("prompt_tokens").canConvertToInt()) {
-                    prompt = meta.path("prompt_tokens").asInt();
-                }
-                if (meta.path("completion_tokens").canConvertToInt()) {
-                    completion = meta.path("completion_tokens").asInt();
-                }
-                if (meta.path("cached_tokens").canConvertToInt()) {
-                    cached = meta.path("cached_tokens").asInt();
-                }
-            }
-        }
-
-        /** message_delta usage is cumulative: output replaces, input and cache fields only when present. */
-        void readAnthropicDelta(final JsonNode u) {
-            if (!u.isObject()) {
-                return;
-            }
-            if (u.has("output_tokens")) {
-                completion = u.path("output_tokens").asInt();
-            }
-            if (u.has("input_tokens")) {
-                final int read = u.has("cache_read_input_tokens") ? u.path("cache_read_input_tokens").asInt() : (cached == null ? 0 : cached);
-                final int write = u.has("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asInt()
-                        : (cacheWrite == null ? 0 : cacheWrite);
-                prompt = u.path("input_tokens").asInt() + read + write;
-                cached = read;
-                cacheWrite = write;
-            }
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.zumik.sim.model;
+package dev.zumik.core.tokens;
 
 import java.util.SplittableRandom;
 
@@ -25,9 +25,5 @@ public final class TokenText {
             out.append(token(seed, i));
         }
         return out.toString();
-    }
-
-    static String[] words() {
-        return WORDS.clone();
     }
 }

@@ -1,9 +1,7 @@
-package dev.zumik.sim;
+package dev.zumik.core.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zumik.core.tokens.Tokenizers;
-import dev.zumik.sim.model.TokenText;
 import org.junit.jupiter.api.Test;
 
 class TokenTextTest {

@@ -1,0 +1,180 @@
+package dev.zumik.core.prompt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Usage as a provider reports it, merged across the events of a stream, in each dialect: OpenAI and
+ * vLLM {@code prompt_tokens_details.cached_tokens}, Responses {@code input_tokens_details}, Anthropic
+ * {@code cache_read_input_tokens}/{@code cache_creation_input_tokens} (added back into the prompt),
+ * SGLang's {@code meta_info.cached_tokens}. Null fields were not reported. Read by the capture proxy
+ * and by replay clients, so both count the same way.
+ */
+public final class ReportedUsage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Integer prompt;
+    private Integer completion;
+    private Integer cached;
+    private Integer cacheWrite;
+    private String serviceTier;
+
+    public Integer prompt() {
+        return prompt;
+    }
+
+    public Integer completion() {
+        return completion;
+    }
+
+    public Integer cached() {
+        return cached;
+    }
+
+    public Integer cacheWrite() {
+        return cacheWrite;
+    }
+
+    public String serviceTier() {
+        return serviceTier;
+    }
+
+    public void read(final Dialect dialect, final JsonNode response) {
+        if (response.path("service_tier").isTextual()) {
+            serviceTier = response.path("service_tier").asText();
+        }
+        final JsonNode u = response.path("usage");
+        if (dialect == Dialect.ANTHROPIC_MESSAGES) {
+            if (u.isObject()) {
+                final int read = u.path("cache_read_input_tokens").asInt(0);
+                final int write = u.path("cache_creation_input_tokens").asInt(0);
+                if (u.has("input_tokens")) {
+                    prompt = u.path("input_tokens").asInt() + read + write;
+                }
+                if (u.has("cache_read_input_tokens")) {
+                    cached = read;
+                }
+                if (u.has("cache_creation_input_tokens")) {
+                    cacheWrite = write;
+                }
+                if (u.has("output_tokens")) {
+                    completion = u.path("output_tokens").asInt();
+                }
+                if (u.path("service_tier").isTextual()) {
+                    serviceTier = u.path("service_tier").asText();
+                }
+            }
+            return;
+        }
+        if (u.isObject()) {
+            if (u.has("prompt_tokens")) {
+                prompt = u.path("prompt_tokens").asInt();
+            } else if (u.has("input_tokens")) {
+                prompt = u.path("input_tokens").asInt();
+            }
+            if (u.has("completion_tokens")) {
+                completion = u.path("completion_tokens").asInt();
+            } else if (u.has("output_tokens")) {
+                completion = u.path("output_tokens").asInt();
+            } else if (dialect == Dialect.OPENAI_EMBEDDINGS) {
+                completion = 0;
+            }
+            final JsonNode details = u.has("prompt_tokens_details") ? u.path("prompt_tokens_details") : u.path("input_tokens_details");
+            if (details.isObject()) {
+                if (details.path("cached_tokens").canConvertToInt()) {
+                    cached = details.path("cached_tokens").asInt();
+                }
+                if (details.path("cache_write_tokens").canConvertToInt()) {
+                    cacheWrite = details.path("cache_write_tokens").asInt();
+                }
+            }
+        }
+        final JsonNode meta = response.path("meta_info");
+        if (meta.isObject()) {
+            if (meta.path("prompt_tokens").canConvertToInt()) {
+                prompt = meta.path("prompt_tokens").asInt();
+            }
+            if (meta.path("completion_tokens").canConvertToInt()) {
+                completion = meta.path("completion_tokens").asInt();
+            }
+            if (meta.path("cached_tokens").canConvertToInt()) {
+                cached = meta.path("cached_tokens").asInt();
+            }
+        }
+    }
+
+    /** message_delta usage is cumulative: output replaces, input and cache fields only when present. */
+    public void readAnthropicDelta(final JsonNode u) {
+        if (!u.isObject()) {
+            return;
+        }
+        if (u.has("output_tokens")) {
+            completion = u.path("output_tokens").asInt();
+        }
+        if (u.has("input_tokens")) {
+            final int read = u.has("cache_read_input_tokens") ? u.path("cache_read_input_tokens").asInt() : (cached == null ? 0 : cached);
+            final int write = u.has("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asInt()
+                    : (cacheWrite == null ? 0 : cacheWrite);
+            prompt = u.path("input_tokens").asInt() + read + write;
+            cached = read;
+            cacheWrite = write;
+        }
+    }
+
+    /** Reads one SSE data payload into this usage; true when the event carries generated content. */
+    public boolean readEvent(final Dialect dialect, final String data) {
+        if (data.equals("[DONE]")) {
+            return false;
+        }
+        final JsonNode event;
+        try {
+            event = JSON.readTree(data);
+        } catch (final JsonProcessingException e) {
+            return false;
+        }
+        if (event == null) {
+            return false;
+        }
+        switch (dialect) {
+            case ANTHROPIC_MESSAGES -> {
+                final String type = event.path("type").asText();
+                if ("message_start".equals(type)) {
+                    read(dialect, event.path("message"));
+                } else if ("message_delta".equals(type)) {
+                    readAnthropicDelta(event.path("usage"));
+                }
+                return "content_block_delta".equals(type);
+            }
+            case OPENAI_RESPONSES -> {
+                final String type = event.path("type").asText();
+                if ("response.completed".equals(type) || "response.incomplete".equals(type)) {
+                    read(dialect, event.path("response"));
+                }
+                return type.endsWith(".delta") && (type.startsWith("response.output_text") || type.startsWith("response.function_call")
+                        || type.startsWith("response.reasoning") || type.startsWith("response.refusal"));
+            }
+            default -> {
+                if (event.has("usage") && !event.path("usage").isNull()) {
+                    read(dialect, event);
+                }
+                if (event.has("meta_info")) {
+                    read(dialect, event);
+                }
+                for (final JsonNode choice : event.path("choices")) {
+                    final JsonNode delta = choice.path("delta");
+                    if (nonEmpty(delta.path("content")) || nonEmpty(delta.path("tool_calls"))
+                            || nonEmpty(delta.path("reasoning_content")) || nonEmpty(delta.path("refusal"))
+                            || nonEmpty(choice.path("text"))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
+    }
+
+    private static boolean nonEmpty(final JsonNode node) {
+        return (node.isTextual() && !node.asText().isEmpty()) || (node.isArray() && !node.isEmpty());
+    }
+}
