@@ -1,0 +1,203 @@
+package dev.zumik.replay;
+
+import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.PriceTable;
+import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.core.reuse.CachePolicy;
+import dev.zumik.core.reuse.ReuseSimulator;
+import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.client.Outcome;
+import dev.zumik.replay.client.ReplayClient;
+import dev.zumik.replay.schedule.OpenLoopScheduler;
+import dev.zumik.replay.schedule.Progress;
+import dev.zumik.replay.schedule.ReplaySettings;
+import dev.zumik.replay.sign.SignedVerdict;
+import dev.zumik.replay.sign.WindowDigest;
+import dev.zumik.replay.verdict.Bootstrap;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReplayCosts;
+import dev.zumik.replay.verdict.SideStats;
+import dev.zumik.replay.verdict.VerdictReport;
+import dev.zumik.schemas.avro.RequestShape;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One replay from window to signed verdict, the same for the Kafka worker and {@code zumik replay
+ * --trace}: checks the window (empty, lost to retention, unpriced → INCONCLUSIVE without firing a
+ * request), fires it open-loop at both sides, measures, prices, bootstraps, decides and signs.
+ */
+public final class ReplayJob {
+
+    /** What to replay and against what. */
+    public record Inputs(String requestId, String laneKey, Instant from, Instant to, String trigger, List<RequestShape> shapes,
+                         boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
+                         LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings) { }
+
+    /** The signed verdict, its report, and each side's per-request outcomes (empty when nothing was fired). */
+    public record Result(VerdictReport report, String envelope, List<Outcome> baseline, List<Outcome> candidate) { }
+
+    /** Receives the two sides' live counters once the replay starts. */
+    public interface Listener {
+        void started(Progress baseline, Progress candidate);
+    }
+
+    private ReplayJob() { }
+
+    public static Result run(final Inputs in, final PrivateKey key, final Listener listener) throws InterruptedException {
+        final List<RequestShape> shapes = in.shapes().stream()
+                .sorted(java.util.Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId)).toList();
+        final VerdictReport.Window window = new VerdictReport.Window(WindowDigest.name(in.laneKey(), in.from(), in.to()),
+                in.from().toString(), in.to().toString(), shapes.size(), WindowDigest.sha256(shapes), in.truncatedByRetention());
+        final String[] lane = in.laneKey().split("/", 3);
+        final Optional<PriceTable.ManagedPrice> price = in.prices().forModel(lane[0], lane[1]);
+        final List<String> early = new ArrayList<>();
+        if (shapes.isEmpty()) {
+            early.add("EMPTY_WINDOW");
+        }
+        if (in.truncatedByRetention()) {
+            early.add("WINDOW_TRUNCATED_BY_RETENTION");
+        }
+        if (price.isEmpty()) {
+            early.add("NO_PRICE");
+        }
+        final ReplaySettings settings = in.settings();
+        if (!early.isEmpty()) {
+            final List<String> notes = new ArrayList<>();
+            if (shapes.isEmpty()) {
+                notes.add("no shapes of this lane arrived in the window");
+            }
+            if (in.truncatedByRetention()) {
+                notes.add("the shape topic had already deleted records from before the window's start: part of it is lost to retention");
+            }
+            if (price.isEmpty()) {
+                notes.add("the price table has no managed price for " + lane[0] + "/" + lane[1]);
+            }
+            final VerdictReport report = report(in, window, null, null, null, null, "INCONCLUSIVE", early, notes, Instant.now());
+            return new Result(report, SignedVerdict.sign(report, key), List.of(), List.of());
+        }
+
+        final long idealHits = idealHitTokens(shapes);
+        final long[] offsets = OpenLoopScheduler.offsets(shapes, settings.timeScale());
+        final Progress baselineProgress = new Progress(shapes.size());
+        final Progress candidateProgress = new Progress(shapes.size());
+        listener.started(baselineProgress, candidateProgress);
+        final Instant startedAt = Instant.now();
+        final long started = System.nanoTime();
+        final List<Outcome> baseline;
+        final List<Outcome> candidate;
+        final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        final ExecutorService schedulers = Executors.newFixedThreadPool(2, r -> {
+            final Thread t = new Thread(r, "replay-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        try (ReplayClient baseClient = client(vertx, in.baseline(), settings);
+             ReplayClient candClient = client(vertx, in.candidate(), settings)) {
+            baseClient.warmUp(java.time.Duration.ofSeconds(5));
+            candClient.warmUp(java.time.Duration.ofSeconds(5));
+            if (settings.sequential()) {
+                final long start = System.nanoTime() + 100_000_000L;
+                baseline = OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress);
+                candidate = OpenLoopScheduler.run(vertx, candClient, shapes, offsets, System.nanoTime() + 100_000_000L,
+                        settings.concurrency(), candidateProgress);
+            } else {
+                final long start = System.nanoTime() + 100_000_000L;
+                final Future<List<Outcome>> b = schedulers.submit(() ->
+                        OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress));
+                final Future<List<Outcome>> c = schedulers.submit(() ->
+                        OpenLoopScheduler.run(vertx, candClient, shapes, offsets, start, settings.concurrency(), candidateProgress));
+                baseline = b.get();
+                candidate = c.get();
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("replay failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            schedulers.shutdownNow();
+            vertx.close().await();
+        }
+        final double seconds = (System.nanoTime() - started) / 1e9 / (settings.sequential() ? 2 : 1);
+
+        final long warmupNanos = settings.warmup().toNanos();
+        final SideStats.Slo slo = new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs());
+        final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
+        final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
+        final ReplayCosts costs = new ReplayCosts(price.get(), in.profile(), in.prices(), in.laneKey(), in.from().toEpochMilli(),
+                in.to().toEpochMilli(), shapes, baseline, candidate);
+        final ReplayCosts.Figures figures = costs.all();
+        final Bootstrap.Result intervals = Bootstrap.run(costs, baseline, candidate, warmupNanos, settings.bootstrapIterations(),
+                settings.confidence(), settings.seed());
+        final Decider.Ruling ruling = Decider.decide(baseStats, candStats, intervals, in.decision().materialGainPct(), settings);
+        final List<String> notes = notes(baseStats, candStats);
+        final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, figures.managedMonthlyUsd(),
+                figures.managedPerMillionUsd(), null);
+        final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, figures.byoc().monthlyUsd(),
+                figures.byocPerMillionUsd(), new VerdictReport.Sizing(figures.byoc().hitRatio(), figures.byoc().utilization(),
+                figures.byoc().replicas(), figures.byoc().gpus()));
+        final VerdictReport.Replay replay = new VerdictReport.Replay(settings.timeScale(), settings.concurrency(),
+                settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
+                warmupPolicy(settings), startedAt.toString(), seconds, settings.seed());
+        final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window, replay,
+                baseSide, candSide, intervals, ruling.decision().name(), ruling.reasons(), notes, thresholds(in), VerdictReport.standardFormulas(),
+                Instant.now().toString());
+        return new Result(report, SignedVerdict.sign(report, key), baseline, candidate);
+    }
+
+    private static ReplayClient client(final Vertx vertx, final Backend backend, final ReplaySettings settings) {
+        return new ReplayClient(vertx, backend, Math.min(settings.concurrency(), 4096), settings.idleTimeout(), settings.maxRetries());
+    }
+
+    /** Prefix hit tokens of an infinite cache over the window: all the reuse there is to capture. */
+    static long idealHitTokens(final List<RequestShape> shapes) {
+        final ReuseSimulator simulator = new ReuseSimulator(List.of(CachePolicy.infinite()));
+        for (final RequestShape shape : shapes) {
+            final long[] hashes = shape.getBlockHashes().stream().mapToLong(Long::longValue).toArray();
+            simulator.observe(hashes, shape.getBlockSize(), shape.getHashedTokens(), shape.getArrivalTime().toEpochMilli());
+        }
+        return simulator.totals().get(0).hitTokens();
+    }
+
+    private static String warmupPolicy(final ReplaySettings settings) {
+        return "caches start as the backends have them (cold for a fresh deployment); "
+                + (settings.warmup().isZero() ? "no warm-up: every request counts"
+                : "requests intended in the first " + settings.warmup().toMillis() + " ms are sent but left out of latency figures");
+    }
+
+    private static List<String> notes(final SideStats baseline, final SideStats candidate) {
+        final List<String> notes = new ArrayList<>();
+        for (final SideStats side : List.of(baseline, candidate)) {
+            if (side.promptTokenMismatch() > 0.02) {
+                notes.add(String.format("%s: reported prompt tokens differ from the synthesized length by %.1f%% (tokenizer or template)",
+                        side.backend(), side.promptTokenMismatch() * 100));
+            }
+            if (side.outputTokenMismatch() > 0.02) {
+                notes.add(String.format("%s: output tokens differ from the captured completion tokens by %.1f%% (the model stopped on its own)",
+                        side.backend(), side.outputTokenMismatch() * 100));
+            }
+        }
+        return notes;
+    }
+
+    private static VerdictReport.Thresholds thresholds(final Inputs in) {
+        return new VerdictReport.Thresholds(in.decision().materialGainPct(), in.settings().maxLagP99Millis(), in.settings().maxErrorRate(),
+                Decider.SLO_TOLERANCE, Decider.CAPTURE_TOLERANCE, in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs());
+    }
+
+    private static VerdictReport report(final Inputs in, final VerdictReport.Window window, final VerdictReport.Replay replay,
+                                        final VerdictReport.Side baseline, final VerdictReport.Side candidate, final Bootstrap.Result intervals,
+                                        final String decision, final List<String> reasons, final List<String> notes,
+                                        final Instant decidedAt) {
+        return new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(), in.trigger(), window,
+                replay, baseline, candidate, intervals, decision, reasons, notes, thresholds(in), VerdictReport.standardFormulas(), decidedAt.toString());
+    }
+}

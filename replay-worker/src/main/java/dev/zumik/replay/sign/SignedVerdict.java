@@ -1,0 +1,105 @@
+package dev.zumik.replay.sign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.replay.verdict.VerdictReport;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A verdict as an in-toto Statement v1 (subject: the replayed window and its sha256; predicate: the
+ * {@link VerdictReport}) in a DSSE envelope signed with Ed25519, and the checks {@code zumik verify}
+ * runs on one.
+ */
+public final class SignedVerdict {
+    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** Recomputes the sha256 of a lane's window from wherever its shape events live (the shape topic). */
+    @FunctionalInterface
+    public interface WindowSource {
+        String sha256(String laneKey, Instant from, Instant to);
+    }
+
+    /** What a verified envelope says. */
+    public record Verified(String keyId, String windowName, String windowSha256, JsonNode predicate) {
+        public String decision() {
+            return predicate.path("decision").asText();
+        }
+    }
+
+    private SignedVerdict() { }
+
+    public static byte[] statement(final VerdictReport report) {
+        final ObjectNode statement = JSON.createObjectNode();
+        statement.put("_type", STATEMENT_TYPE);
+        statement.putArray("subject").addObject().put("name", report.window().name()).putObject("digest")
+                .put("sha256", report.window().sha256());
+        statement.put("predicateType", VerdictReport.PREDICATE_TYPE);
+        statement.set("predicate", JSON.valueToTree(report));
+        try {
+            return JSON.writeValueAsBytes(statement);
+        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the statement: " + e.getMessage(), e);
+        }
+    }
+
+    /** The DSSE envelope JSON of the report's statement. */
+    public static String sign(final VerdictReport report, final PrivateKey key) {
+        return Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement(report), key, SigningKeys.keyId(SigningKeys.publicOf(key)));
+    }
+
+    /**
+     * Checks signature, payload type, statement type, predicate type and subject; with a window source
+     * (lane key, from, to → recomputed sha256) also that the window's events still digest to the subject.
+     */
+    public static Verified verify(final byte[] envelope, final PublicKey key, final Optional<WindowSource> recompute)
+            throws Dsse.VerificationException {
+        final Dsse.Opened opened = Dsse.open(envelope, key);
+        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType())) {
+            throw new Dsse.VerificationException("payload type is " + opened.payloadType() + ", expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
+        }
+        final JsonNode statement;
+        try {
+            statement = JSON.readTree(new String(opened.payload(), StandardCharsets.UTF_8));
+        } catch (final java.io.IOException e) {
+            throw new Dsse.VerificationException("payload is not a JSON statement");
+        }
+        if (!STATEMENT_TYPE.equals(statement.path("_type").asText())) {
+            throw new Dsse.VerificationException("statement _type is not " + STATEMENT_TYPE);
+        }
+        if (!VerdictReport.PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
+            throw new Dsse.VerificationException("predicateType is not " + VerdictReport.PREDICATE_TYPE);
+        }
+        final JsonNode subject = statement.path("subject");
+        if (!subject.isArray() || subject.size() != 1 || !subject.get(0).path("digest").path("sha256").asText().matches("[0-9a-f]{64}")) {
+            throw new Dsse.VerificationException("statement must have one subject with a sha256 digest");
+        }
+        final String name = subject.get(0).path("name").asText();
+        final String sha256 = subject.get(0).path("digest").path("sha256").asText();
+        final JsonNode predicate = statement.path("predicate");
+        if (!sha256.equals(predicate.path("window").path("sha256").asText())) {
+            throw new Dsse.VerificationException("the predicate's window digest differs from the subject's");
+        }
+        if (recompute.isPresent()) {
+            final Instant from;
+            final Instant to;
+            try {
+                from = Instant.parse(predicate.path("window").path("from").asText());
+                to = Instant.parse(predicate.path("window").path("to").asText());
+            } catch (final java.time.format.DateTimeParseException e) {
+                throw new Dsse.VerificationException("the predicate's window bounds are not timestamps");
+            }
+            final String actual = recompute.get().sha256(predicate.path("lane").asText(), from, to);
+            if (!sha256.equals(actual)) {
+                throw new Dsse.VerificationException("the window's shape events now digest to " + actual + ", not " + sha256);
+            }
+        }
+        return new Verified(opened.keyId(), name, sha256, predicate);
+    }
+}

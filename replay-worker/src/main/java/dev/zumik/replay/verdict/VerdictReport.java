@@ -1,0 +1,48 @@
+package dev.zumik.replay.verdict;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a verdict says, as the in-toto predicate and the JSON report: the window, how it was
+ * replayed, each side's figures and cost, the intervals, the decision with its reasons, and the
+ * formulas behind every number. Side, cost and interval fields are null when the replay did not run
+ * (an empty or unpriceable window).
+ */
+public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay,
+                            Side baseline, Side candidate, Bootstrap.Result intervals, String decision, List<String> reasons,
+                            List<String> notes, Thresholds thresholds, Map<String, String> formulas, String decidedAt) {
+
+    public static final String PREDICATE_TYPE = "https://zumik.dev/replay-verdict/v1";
+
+    /** The replayed window: the statement's subject. */
+    public record Window(String name, String from, String to, int shapes, String sha256, boolean truncatedByRetention) { }
+
+    public record Replay(double timeScale, int concurrency, String mode, String warmupPolicy, String startedAt, double durationSeconds,
+                         long bootstrapSeed) { }
+
+    public record Side(String backend, SideStats stats, Double monthlyUsd, Double perMillionTokensUsd, Sizing sizing) { }
+
+    /** BYOC sizing behind the candidate's monthly cost. */
+    public record Sizing(double hitRatio, double utilization, int replicas, int gpus) { }
+
+    public record Thresholds(double materialGainPct, double maxLagP99Ms, double maxErrorRate, double sloTolerance,
+                             double captureTolerance, Double ttftSloMs, Double e2eSloMs) { }
+
+    /** The formulas the figures come from, named as in DESIGN.md. */
+    public static Map<String, String> standardFormulas() {
+        final Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("ttft", "first content token time - intended send time (nearest-rank percentiles)");
+        f.put("tpot", "(e2e - TTFT) / (output tokens - 1)");
+        f.put("itl", "each gap between streamed content events");
+        f.put("goodput", "requests meeting every SLO / replay seconds");
+        f.put("capture", "reported cached tokens / reported prompt tokens; of ideal: reported cached tokens / infinite-cache hit tokens");
+        f.put("managedMonthly", "[(prompt - cached) x input + cached x cachedInput + cacheWrites x cacheWrite + output x output] / 1e6"
+                + " x (1 - batchDiscount x batchShare) x windows per 30-day month, from the baseline's reported usage");
+        f.put("byocMonthly", "replicas x GPUs per replica x GPU $/h x 730 + operations, replicas = max(minReplicas, ceil(headroom x "
+                + "(peak prompt tokens/s x (1 - candidate capture) / prefill rate + peak output tokens/s / decode rate))), peak over 60 s");
+        f.put("costGain", "(managed - BYOC) / managed x 100");
+        f.put("intervals", "paired bootstrap over requests, percentile interval");
+        return f;
+    }
+}

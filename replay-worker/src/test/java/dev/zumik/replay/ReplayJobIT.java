@@ -1,0 +1,143 @@
+package dev.zumik.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.PriceTable;
+import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.backend.Runtime;
+import dev.zumik.replay.client.ErrorClass;
+import dev.zumik.replay.schedule.ReplaySettings;
+import dev.zumik.replay.sign.Dsse;
+import dev.zumik.replay.sign.SignedVerdict;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.profile.Profiles;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Whole replays against two real simulators on loopback: a managed-style baseline and a Dynamo-style candidate. */
+class ReplayJobIT {
+    private static final Lane LANE = Workloads.lane("openai", "gpt-4.1");
+    private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+    private static SimServer managed;
+    private static SimServer dynamo;
+    private static KeyPair keys;
+
+    @BeforeAll
+    static void start() throws Exception {
+        managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
+        dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0);
+        keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
+
+    @AfterAll
+    static void stop() {
+        managed.close();
+        dynamo.close();
+    }
+
+    static Backend baseline() {
+        return new Backend("baseline", URI.create("http://127.0.0.1:" + managed.port() + "/v1"), Runtime.OPENAI, "gpt-4.1", "sk-test");
+    }
+
+    static Backend candidate(final int port) {
+        return new Backend("candidate", URI.create("http://127.0.0.1:" + port), Runtime.DYNAMO, "meta-llama/Llama-3.3-70B-Instruct", null);
+    }
+
+    static ReplayJob.Inputs inputs(final List<RequestShape> shapes, final Instant to, final Backend candidate, final double timeScale) {
+        return new ReplayJob.Inputs("req-1", "openai/gpt-4.1/chat", START, to, "MANUAL", shapes, false, ByocProfile.shipped("dynamo"),
+                baseline(), candidate, PriceTable.defaults(), LanePolicies.none().defaults(), DecisionSettings.defaults(),
+                ReplaySettings.defaults().withTimeScale(timeScale));
+    }
+
+    @Test
+    void shouldSayMoveWhenTheCandidateIsCheaperWithEqualCapture() throws Exception {
+        // given: 10 req/s of 2,560-token prompts sharing a 2,048-token prefix: ~26M requests a month
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 200, 10, 2048, 512, 30, 1);
+        // when
+        final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(20), candidate(dynamo.port()), 4),
+                keys.getPrivate(), (b, c) -> { });
+        // then
+        assertThat(result.report().decision()).as(result.report().reasons().toString()).isEqualTo("MOVE");
+        assertThat(result.report().reasons()).contains("MATERIAL_GAIN", "EQUAL_CAPTURE");
+        assertThat(result.report().baseline().stats().errorRate()).isZero();
+        assertThat(result.report().candidate().stats().capture()).isGreaterThan(0.7);
+        assertThat(result.report().baseline().stats().capture()).isGreaterThan(0.7);
+        assertThat(result.report().intervals().costGainPct().low()).isGreaterThan(0);
+        assertThat(result.report().candidate().stats().promptTokenMismatch()).isZero();
+        assertThat(result.report().candidate().stats().outputTokenMismatch()).isZero();
+        final SignedVerdict.Verified verified = SignedVerdict.verify(result.envelope().getBytes(StandardCharsets.UTF_8), keys.getPublic(),
+                Optional.empty());
+        assertThat(verified.decision()).isEqualTo("MOVE");
+    }
+
+    @Test
+    void shouldSayStayWhenManagedCachingAlreadyCapturesTheReuseAtThisVolume() throws Exception {
+        // given: the same reuse at one request every two seconds: ~1.3M requests a month
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 0.5, 2048, 512, 30, 2);
+        // when
+        final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(60), candidate(dynamo.port()), 20),
+                keys.getPrivate(), (b, c) -> { });
+        // then
+        assertThat(result.report().decision()).as(result.report().reasons() + " " + result.report().baseline().stats() + " "
+                + result.report().candidate().stats()).isEqualTo("STAY");
+        assertThat(result.report().reasons()).contains("NO_MATERIAL_GAIN");
+        assertThat(result.report().baseline().stats().capture()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void shouldBeInconclusiveWhenTheCandidateIsUnreachable() throws Exception {
+        // given: nothing listens on the candidate's port
+        final int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 20, 10, 1024, 256, 10, 3);
+        // when
+        final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(2), candidate(closed), 1), keys.getPrivate(),
+                (b, c) -> { });
+        // then
+        assertThat(result.report().decision()).isEqualTo("INCONCLUSIVE");
+        assertThat(result.report().reasons()).contains("CANDIDATE_UNREACHABLE", "CANDIDATE_ERRORS");
+        assertThat(result.report().candidate().stats().errors(ErrorClass.CONNECT)).isEqualTo(20);
+    }
+
+    @Test
+    void shouldBeInconclusiveWithoutFiringForAnEmptyWindow() throws Exception {
+        // when
+        final ReplayJob.Result result = ReplayJob.run(inputs(List.of(), START.plusSeconds(60), candidate(dynamo.port()), 1),
+                keys.getPrivate(), (b, c) -> { });
+        // then
+        assertThat(result.report().decision()).isEqualTo("INCONCLUSIVE");
+        assertThat(result.report().reasons()).containsExactly("EMPTY_WINDOW");
+        assertThat(result.baseline()).isEmpty();
+    }
+
+    @Test
+    void shouldFailVerificationOnAFlippedBitAndOnAWrongKey() throws Exception {
+        // given
+        final ReplayJob.Result result = ReplayJob.run(inputs(List.of(), START.plusSeconds(60), candidate(dynamo.port()), 1),
+                keys.getPrivate(), (b, c) -> { });
+        final byte[] envelope = result.envelope().getBytes(StandardCharsets.UTF_8);
+        final byte[] flipped = envelope.clone();
+        flipped[envelope.length / 2] ^= 0x04;
+        // then
+        assertThatThrownBy(() -> SignedVerdict.verify(flipped, keys.getPublic(), Optional.empty())).isInstanceOf(Dsse.VerificationException.class);
+        assertThatThrownBy(() -> SignedVerdict.verify(envelope, KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic(),
+                Optional.empty())).isInstanceOf(Dsse.VerificationException.class);
+        assertThat(SignedVerdict.verify(envelope, keys.getPublic(), Optional.empty()).decision()).isEqualTo("INCONCLUSIVE");
+    }
+}
