@@ -1,0 +1,344 @@
+package dev.zumik.replay.worker;
+
+import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.replay.ReplayJob;
+import dev.zumik.replay.report.ReportFiles;
+import dev.zumik.replay.sign.SigningKeys;
+import dev.zumik.replay.verdict.Bootstrap;
+import dev.zumik.replay.verdict.SideStats;
+import dev.zumik.replay.verdict.VerdictReport;
+import dev.zumik.schemas.avro.DeadLetter;
+import dev.zumik.schemas.avro.ReplayRequest;
+import dev.zumik.schemas.avro.Verdict;
+import dev.zumik.schemas.avro.VerdictDecision;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.ShapeWindowReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes replay requests as a member of a consumer group and answers each with exactly one
+ * verdict. A request is replayed off the polling thread (the partitions paused, polls continuing, so
+ * the group keeps the member however long the replay takes); its verdict and the request's offset
+ * commit in one Kafka transaction. A worker that dies mid-replay commits nothing, so another member
+ * takes the request over; request ids already answered (read from the verdict topic at start, and
+ * remembered since) are skipped, so a re-sent request does not get a second verdict. Requests that
+ * cannot be read or make no sense go to the dead-letter topic with the reason.
+ */
+public final class ReplayWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayWorker.class);
+    static final String STAGE = "replay-worker";
+
+    private final WorkerSettings settings;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Set<String> answered = new HashSet<>();
+    private final Set<TopicPartition> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ExecutorService replayer = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "replay-job");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile String state = "STARTING";
+    private volatile Throwable failure;
+
+    private ReplayWorker(final WorkerSettings settings) {
+        this.settings = settings;
+        this.thread = new Thread(this::loop, "replay-worker");
+    }
+
+    public static ReplayWorker start(final WorkerSettings settings) {
+        final ReplayWorker worker = new ReplayWorker(settings);
+        worker.thread.start();
+        return worker;
+    }
+
+    /** STARTING, IDLE, REPLAYING, STOPPED or FAILED. */
+    public String state() {
+        return state;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void loop() {
+        final Properties consumerProps = new Properties();
+        consumerProps.putAll(settings.kafka());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        final Properties producerProps = new Properties();
+        producerProps.putAll(settings.kafka());
+        producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "zumik-replay-worker-" + UUID.randomUUID());
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> verdicts = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer = c;
+            loadAnswered();
+            verdicts.initTransactions();
+            c.subscribe(List.of(settings.topics().replayRequests().name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+                    revoked.addAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+                    revoked.removeAll(partitions);
+                }
+            });
+            state = "IDLE";
+            while (running.get()) {
+                for (final ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
+                    handle(c, verdicts, record);
+                }
+            }
+            state = "STOPPED";
+        } catch (final WakeupException stopping) {
+            state = "STOPPED";
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = "STOPPED";
+        } catch (final RuntimeException e) {
+            failure = e;
+            state = "FAILED";
+            LOG.error("replay worker stopped: {}", e.toString(), e);
+        }
+    }
+
+    private void handle(final KafkaConsumer<String, byte[]> c, final KafkaProducer<byte[], byte[]> producer,
+                        final ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        final ReplayRequest request;
+        final ByocProfile profile;
+        try {
+            request = settings.topics().replayRequests().valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (request == null) {
+                throw new IllegalArgumentException("empty value (tombstone) on the replay request topic");
+            }
+            Lanes.requireValid(request.getLane());
+            if (!request.getToTime().isAfter(request.getFromTime())) {
+                throw new IllegalArgumentException("toTime " + request.getToTime() + " is not after fromTime " + request.getFromTime());
+            }
+            if (!(request.getTimeScale() > 0)) {
+                throw new IllegalArgumentException("timeScale must be > 0, got " + request.getTimeScale());
+            }
+            profile = settings.profiles().apply(request.getProfile());
+        } catch (final RuntimeException e) {
+            LOG.warn("replay request at {}:{} rejected to the dead-letter topic: {}", partition, record.offset(), e.getMessage());
+            commit(producer, c, record, null, deadLetter(record, e));
+            return;
+        }
+        if (answered.contains(request.getRequestId())) {
+            LOG.info("replay request {} already has a verdict; skipped", request.getRequestId());
+            commit(producer, c, record, null, null);
+            return;
+        }
+        state = "REPLAYING";
+        c.pause(c.assignment());
+        final Future<ReplayJob.Result> job = replayer.submit(() -> replay(request, profile));
+        try {
+            while (!job.isDone()) {
+                c.poll(Duration.ofMillis(200));
+                if (revoked.contains(partition)) {
+                    job.cancel(true);
+                    LOG.warn("partition {} was reassigned during replay {}; its new owner replays it", partition, request.getRequestId());
+                    return;
+                }
+                if (!running.get()) {
+                    job.cancel(true);
+                    return;
+                }
+            }
+            final ReplayJob.Result result = job.get();
+            final var dir = settings.outDir().resolve(request.getRequestId());
+            ReportFiles.write(dir, result);
+            commit(producer, c, record, verdict(request, result), null);
+            answered.add(request.getRequestId());
+            LOG.info("verdict {} for replay {} of {}: {} ({})", result.report().decision(), request.getRequestId(),
+                    Lanes.key(request.getLane()), String.join(", ", result.report().reasons()), dir.resolve(ReportFiles.HTML_REPORT));
+        } catch (final ExecutionException e) {
+            LOG.error("replay {} failed: {}", request.getRequestId(), e.getCause().toString(), e.getCause());
+            commit(producer, c, record, null, deadLetter(record, e.getCause()));
+        } finally {
+            c.resume(c.assignment());
+            state = "IDLE";
+        }
+    }
+
+    private ReplayJob.Result replay(final ReplayRequest request, final ByocProfile profile) {
+        final String laneKey = Lanes.key(request.getLane());
+        LOG.info("replay {}: loading {} [{}, {}) from {}", request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
+                settings.topics().shapes().name());
+        final ShapeWindowReader.Window window = ShapeWindowReader.read(settings.kafka(), settings.topics().shapes().name(),
+                settings.topics().shapes().valueSerde().deserializer(), request.getLane(), request.getFromTime(), request.getToTime(),
+                settings.lateness());
+        final ReplayJob.Inputs inputs = new ReplayJob.Inputs(request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
+                request.getTrigger().name(), window.shapes(), window.truncatedByRetention(), profile,
+                settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
+                settings.backends().candidate(profile), settings.prices(), settings.policies().forLane(laneKey), settings.decision(),
+                settings.replay().withTimeScale(request.getTimeScale()));
+        LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
+                inputs.candidate());
+        try {
+            return ReplayJob.run(inputs, settings.signingKey(), (b, c) -> { });
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("replay interrupted");
+        }
+    }
+
+    /** The verdict and the request's offset (or a dead letter and the offset) in one transaction. */
+    private void commit(final KafkaProducer<byte[], byte[]> producer, final KafkaConsumer<String, byte[]> c,
+                        final ConsumerRecord<String, byte[]> record, final Verdict verdict, final DeadLetter letter) {
+        producer.beginTransaction();
+        try {
+            if (verdict != null) {
+                final String topic = settings.topics().verdicts().name();
+                producer.send(new ProducerRecord<>(topic, settings.topics().verdicts().keySerde().serializer().serialize(topic, verdict.getRequestId()),
+                        settings.topics().verdicts().valueSerde().serializer().serialize(topic, verdict)));
+            }
+            if (letter != null) {
+                final String topic = settings.topics().deadLetters().name();
+                producer.send(new ProducerRecord<>(topic, record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                        settings.topics().deadLetters().valueSerde().serializer().serialize(topic, letter)));
+            }
+            producer.sendOffsetsToTransaction(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)), c.groupMetadata());
+            producer.commitTransaction();
+        } catch (final RuntimeException e) {
+            producer.abortTransaction();
+            throw e;
+        }
+    }
+
+    private DeadLetter deadLetter(final ConsumerRecord<String, byte[]> record, final Throwable cause) {
+        return DeadLetter.newBuilder().setTopic(record.topic()).setPartition(record.partition()).setOffset(record.offset())
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+                .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setReason(String.valueOf(cause.getMessage())).setErrorClass(cause.getClass().getName()).setStage(STAGE)
+                .setFailedAt(Instant.now()).build();
+    }
+
+    static Verdict verdict(final ReplayRequest request, final ReplayJob.Result result) {
+        final VerdictReport r = result.report();
+        final Map<String, Double> figures = new HashMap<>();
+        side(figures, "baseline", r.baseline());
+        side(figures, "candidate", r.candidate());
+        final Bootstrap.Result i = r.intervals();
+        if (i != null) {
+            figures.put("ttftP50DeltaMs", i.ttftP50DeltaMs().estimate());
+            figures.put("ttftP99DeltaMs", i.ttftP99DeltaMs().estimate());
+            figures.put("e2eP99DeltaMs", i.e2eP99DeltaMs().estimate());
+        }
+        figures.values().removeIf(v -> v == null || v.isNaN() || v.isInfinite());
+        return Verdict.newBuilder().setRequestId(request.getRequestId()).setLane(request.getLane()).setProfile(request.getProfile())
+                .setDecision(VerdictDecision.valueOf(r.decision())).setReasons(r.reasons())
+                .setCostGainPct(i == null ? null : finite(i.costGainPct().estimate()))
+                .setCostGainCiLowPct(i == null ? null : finite(i.costGainPct().low()))
+                .setCostGainCiHighPct(i == null ? null : finite(i.costGainPct().high()))
+                .setFigures(figures).setWindowName(r.window().name()).setWindowSha256(r.window().sha256())
+                .setDsseEnvelope(result.envelope()).setSigningKeyId(signingKeyId(result.envelope()))
+                .setDecidedAt(Instant.parse(r.decidedAt())).build();
+    }
+
+    private static void side(final Map<String, Double> figures, final String name, final VerdictReport.Side side) {
+        if (side == null) {
+            return;
+        }
+        final SideStats s = side.stats();
+        figures.put(name + ".ttftP50Ms", s.ttftMs().p50());
+        figures.put(name + ".ttftP90Ms", s.ttftMs().p90());
+        figures.put(name + ".ttftP99Ms", s.ttftMs().p99());
+        figures.put(name + ".tpotP50Ms", s.tpotMs().p50());
+        figures.put(name + ".itlP99Ms", s.itlMs().p99());
+        figures.put(name + ".e2eP99Ms", s.e2eMs().p99());
+        figures.put(name + ".lagP99Ms", s.lagMs().p99());
+        figures.put(name + ".errorRate", s.errorRate());
+        figures.put(name + ".sloAttainment", s.sloAttainment());
+        figures.put(name + ".capture", s.capture());
+        figures.put(name + ".monthlyUsd", side.monthlyUsd());
+        figures.put(name + ".perMillionTokensUsd", side.perMillionTokensUsd());
+    }
+
+    private static Double finite(final double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static String signingKeyId(final String envelope) {
+        final int at = envelope.indexOf("\"keyid\":\"");
+        return at < 0 ? "" : envelope.substring(at + 9, envelope.indexOf('"', at + 9));
+    }
+
+    private void loadAnswered() {
+        final Properties props = new Properties();
+        props.putAll(settings.kafka());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = reader.partitionsFor(settings.topics().verdicts().name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> answered.add(r.key()));
+            }
+        }
+        LOG.info("{} replay requests already answered on {}", answered.size(), settings.topics().verdicts().name());
+    }
+
+    /** The signing key's id, for logs. */
+    public String keyId() {
+        return SigningKeys.keyId(SigningKeys.publicOf(settings.signingKey()));
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        final KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        replayer.shutdownNow();
+        try {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

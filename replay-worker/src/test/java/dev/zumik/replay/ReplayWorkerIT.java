@@ -1,0 +1,157 @@
+package dev.zumik.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.PriceTable;
+import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.replay.report.ReportFiles;
+import dev.zumik.replay.schedule.ReplaySettings;
+import dev.zumik.replay.sign.SignedVerdict;
+import dev.zumik.replay.worker.Backends;
+import dev.zumik.replay.worker.KafkaWindows;
+import dev.zumik.replay.worker.ReplayWorker;
+import dev.zumik.replay.worker.WorkerSettings;
+import dev.zumik.schemas.avro.DeadLetter;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.ReplayRequest;
+import dev.zumik.schemas.avro.ReplayTrigger;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.Verdict;
+import dev.zumik.schemas.avro.VerdictDecision;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topic;
+import dev.zumik.schemas.topics.Topics;
+import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.profile.Profiles;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The replay worker on the embedded broker, replaying windows of the shape topic against two simulators. */
+@ExtendWith(LocalStackExtension.class)
+class ReplayWorkerIT {
+    private static final Lane LANE = Workloads.lane("openai", "gpt-4.1");
+    private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+
+    @Test
+    void shouldAnswerEachRequestWithExactlyOneVerifiableVerdictAndDeadLetterMalformedOnes(final LocalStack stack, @TempDir final Path dir)
+            throws Exception {
+        // given isolated topics holding a busy lane's window, and two simulators
+        final Topics topics = Topics.create(stack.registryClient(), 3, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+        }
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 200, 10, 2048, 512, 30, 7);
+        produce(stack, topics.shapes(), shapes);
+        final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+            final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
+                    Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + dynamo.port())));
+            final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
+                    ByocProfile::shipped, PriceTable.defaults(), LanePolicies.none(), DecisionSettings.defaults(), ReplaySettings.defaults(),
+                    keys.getPrivate(), dir, Duration.ofSeconds(30));
+
+            // when a request, the same request again, and a malformed one are published
+            final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
+                    .setFromTime(START).setToTime(START.plusSeconds(20)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
+                    .setTimeScale(4).setRequestedAt(Instant.now()).build();
+            try (ReplayWorker worker = ReplayWorker.start(settings)) {
+                publish(stack, topics.replayRequests(), request);
+                publishRaw(stack, topics.replayRequests().name(), "garbage", new byte[] {0, 0, 0, 0, 42, 1, 2, 3});
+                publish(stack, topics.replayRequests(), request);
+                await().atMost(Duration.ofSeconds(120)).until(() -> readAll(stack, topics.deadLetters()).size() == 1
+                        && readAll(stack, topics.verdicts()).size() == 1);
+                Thread.sleep(3000);
+                assertThat(worker.state()).isIn("IDLE", "REPLAYING");
+            }
+
+            // then exactly one verdict, MOVE, that verifies against the shape topic
+            final List<Verdict> verdicts = readAll(stack, topics.verdicts());
+            assertThat(verdicts).hasSize(1);
+            final Verdict verdict = verdicts.get(0);
+            assertThat(verdict.getRequestId()).isEqualTo(request.getRequestId());
+            assertThat(verdict.getDecision()).as(verdict.getReasons().toString()).isEqualTo(VerdictDecision.MOVE);
+            assertThat(verdict.getCostGainCiLowPct()).isPositive();
+            assertThat(verdict.getFigures()).containsKeys("baseline.ttftP99Ms", "candidate.capture", "candidate.monthlyUsd");
+            final SignedVerdict.Verified verified = SignedVerdict.verify(verdict.getDsseEnvelope().getBytes(), keys.getPublic(),
+                    Optional.of(KafkaWindows.source(stack.clientProperties(), topics, Duration.ofSeconds(30))));
+            assertThat(verified.windowSha256()).isEqualTo(verdict.getWindowSha256());
+            final Path out = dir.resolve(request.getRequestId());
+            assertThat(Files.readString(out.resolve(ReportFiles.ENVELOPE))).isEqualTo(verdict.getDsseEnvelope());
+            assertThat(Files.readString(out.resolve(ReportFiles.HTML_REPORT))).contains("<svg").contains("MOVE").doesNotContain("<script");
+            // and the malformed request is in the dead-letter topic with its reason
+            final DeadLetter letter = readAll(stack, topics.deadLetters()).get(0);
+            assertThat(letter.getStage()).isEqualTo("replay-worker");
+            assertThat(letter.getReason()).isNotBlank();
+        }
+    }
+
+    private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final List<RequestShape> shapes) {
+        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            for (final RequestShape shape : shapes) {
+                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
+            }
+            producer.flush();
+        }
+    }
+
+    private static void publish(final LocalStack stack, final Topic<String, ReplayRequest> topic, final ReplayRequest request)
+            throws Exception {
+        try (KafkaProducer<String, ReplayRequest> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), request.getRequestId(), request)).get();
+        }
+    }
+
+    private static void publishRaw(final LocalStack stack, final String topic, final String key, final byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(stack.clientProperties(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static <V> List<V> readAll(final LocalStack stack, final Topic<?, V> topic) {
+        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        final List<V> out = new ArrayList<>();
+        try (KafkaConsumer<?, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            int quiet = 0;
+            while (quiet < 3) {
+                final var records = consumer.poll(Duration.ofMillis(300));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                records.forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+}
