@@ -1,23 +1,16 @@
 package dev.zumik.cli;
 
-import dev.zumik.capture.keys.TenantKeyStore;
-import dev.zumik.capture.traces.ImportReport;
-import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
-import dev.zumik.streams.analyze.ShapeFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,7 +54,6 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Values.readableFile(null, file);
         if (blockTokens < 1) {
             throw ZumikException.usage("--block-tokens must be >= 1, got " + blockTokens);
         }
@@ -78,31 +70,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final Analyzer analyzer = new Analyzer(policies);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        if (format.equals("shapes")) {
-            try {
-                ShapeFiles.read(file, analyzer::accept);
-            } catch (final IllegalArgumentException e) {
-                throw ZumikException.failure(e.getMessage());
-            }
-        } else {
-            // hashes are keyed with a throwaway key: reuse is measured, nothing is kept
-            final Path keys = Files.createTempDirectory("zumik-analyze-keys");
-            try {
-                final TraceImporter importer;
-                try {
-                    importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), "analyze",
-                            Instant.parse("2026-01-01T00:00:00Z"), new TenantKeyStore(keys)), blockTokens, Optional.empty());
-                } catch (final IllegalArgumentException e) {
-                    throw ZumikException.usage(e.getMessage());
-                }
-                final ImportReport report = importer.importFile(file, analyzer::accept);
-                report.problems().forEach(p -> err.println("skipped " + p));
-            } finally {
-                try (Stream<Path> walk = Files.walk(keys)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
-        }
+        TraceFiles.read(file, format, lane, blockTokens, Instant.parse("2026-01-01T00:00:00Z"), err, analyzer::accept);
         final AnalysisReport report = analyzer.report();
         if (report.lanes().isEmpty()) {
             throw ZumikException.failure(file + ": no requests to analyze");

@@ -14,6 +14,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
+import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.replay.ReplayJob;
+import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.report.ReportFiles;
+import dev.zumik.replay.report.VerdictSummary;
+import dev.zumik.replay.worker.Backends;
+import dev.zumik.schemas.avro.RequestShape;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -22,9 +30,110 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code zumik replay request}: publishes a manual replay request for a lane's window. */
-@Command(name = "replay", description = "Ask the replay workers for a replay: replay request --lane L --from T1 --to T2.", subcommands = ReplayCommand.Request.class)
-final class ReplayCommand {
+/**
+ * {@code zumik replay --trace FILE ...}: a replay of a trace file without Kafka, the replay worker's
+ * code path from synthesis to signed verdict; {@code zumik replay request}: asks the workers for one.
+ */
+@Command(name = "replay", description = {
+        "Replay a trace file against a managed baseline and a BYOC candidate, without Kafka, and write a signed verdict: "
+            + "replay --trace FILE --format F --baseline URL --candidate URL --signing-key KEY --out DIR.",
+        "%nOr ask the replay workers for a replay of a lane's captured window: replay request --lane L --from T1 --to T2."},
+        subcommands = ReplayCommand.Request.class)
+final class ReplayCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ReplayOptions replay;
+
+    @Option(names = "--trace", paramLabel = "FILE", required = true, description = "The trace to replay.")
+    Path trace;
+
+    @Option(names = "--format", paramLabel = "FORMAT", required = true, description = "mooncake, azure, openai-log or shapes (an Avro file of shapes).")
+    String format;
+
+    @Option(names = "--lane", paramLabel = "PROVIDER/MODEL/ROUTE", defaultValue = "openai/gpt-4.1/trace",
+            description = "The lane the trace stands for: its provider and model pick the managed price (default ${DEFAULT-VALUE}).")
+    String lane;
+
+    @Option(names = "--baseline", paramLabel = "URL", required = true, description = "Managed API base URL (key from OPENAI_API_KEY or ANTHROPIC_API_KEY).")
+    String baselineUrl;
+
+    @Option(names = "--baseline-runtime", paramLabel = "RUNTIME", description = "openai or anthropic (default: the lane's provider).")
+    String baselineRuntime;
+
+    @Option(names = "--candidate", paramLabel = "URL", required = true, description = "The BYOC candidate's OpenAI-compatible base URL.")
+    String candidateUrl;
+
+    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "dynamo",
+            description = "BYOC profile: prices, sizing, dialect and model of the candidate (default ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where the envelope and the reports go.")
+    Path outDir;
+
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1", description = "Replay speed-up (default ${DEFAULT-VALUE}: real time).")
+    double timeScale;
+
+    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Replay only the trace's first DURATION (default: all of it).")
+    java.time.Duration window;
+
+    @Option(names = "--block-tokens", paramLabel = "B", defaultValue = "64",
+            description = "Tokens per block when hashing text (openai-log; default ${DEFAULT-VALUE}).")
+    int blockTokens;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (!(timeScale > 0)) {
+            throw ZumikException.usage("--time-scale must be > 0, got " + timeScale);
+        }
+        final ByocProfile byoc;
+        final dev.zumik.schemas.avro.Lane parsedLane;
+        try {
+            byoc = Values.byocProfile("--profile", profile);
+            parsedLane = Lanes.parse(lane);
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage(e.getMessage());
+        }
+        final dev.zumik.replay.backend.Runtime baseRuntime;
+        try {
+            baseRuntime = baselineRuntime != null ? dev.zumik.replay.backend.Runtime.parse(baselineRuntime)
+                    : "anthropic".equals(parsedLane.getProvider()) ? dev.zumik.replay.backend.Runtime.ANTHROPIC : dev.zumik.replay.backend.Runtime.OPENAI;
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage("--baseline-runtime: " + e.getMessage());
+        }
+        final var settings = replay.settings(timeScale);
+        final var key = replay.key();
+        final var prices = replay.priceTable();
+        final var policies = replay.policies();
+        final String apiKey = System.getenv(baseRuntime == dev.zumik.replay.backend.Runtime.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
+        final Backend baseline = new Backend("baseline", Values.httpUrl("--baseline", baselineUrl), baseRuntime, parsedLane.getModel(), apiKey);
+        final Backend candidate = new Backends(java.util.Map.of(), java.util.Map.of(),
+                java.util.Optional.of(Values.httpUrl("--candidate", candidateUrl))).candidate(byoc);
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final List<RequestShape> shapes = new java.util.ArrayList<>();
+        final Instant origin = Instant.parse("2026-01-01T00:00:00Z");
+        TraceFiles.read(trace, format, lane, blockTokens, origin, err, shapes::add);
+        shapes.sort(java.util.Comparator.comparing(RequestShape::getArrivalTime));
+        if (shapes.isEmpty()) {
+            throw ZumikException.failure(trace + ": no requests to replay");
+        }
+        final Instant from = shapes.get(0).getArrivalTime();
+        final Instant to = window != null ? from.plus(window) : shapes.get(shapes.size() - 1).getArrivalTime().plusMillis(1);
+        shapes.removeIf(s -> !s.getArrivalTime().isBefore(to));
+        out.println("Replaying " + shapes.size() + " requests of " + trace.getFileName() + " (" + (to.toEpochMilli() - from.toEpochMilli()) / 1000.0
+                + " s at x" + timeScale + ") against " + baseline + " and " + candidate);
+        out.flush();
+        final ReplayJob.Inputs inputs = new ReplayJob.Inputs("trace-" + UUID.randomUUID(), Lanes.key(parsedLane), from, to, "MANUAL", shapes,
+                false, byoc, baseline, candidate, prices, policies.forLane(Lanes.key(parsedLane)), DecisionSettings.defaults(), settings);
+        final ReplayJob.Result result;
+        try (ProgressLine progress = new ProgressLine(out, System.console() != null)) {
+            result = ReplayJob.run(inputs, key, progress::watch);
+        }
+        final Path html = ReportFiles.write(outDir, result);
+        out.println(VerdictSummary.text(result.report()));
+        out.println("Envelope: " + outDir.resolve(ReportFiles.ENVELOPE) + "  report: " + html);
+        return 0;
+    }
 
     @Command(name = "request", description = "Ask the replay workers to replay one lane's window against the managed baseline and a BYOC profile.")
     static final class Request implements Callable<Integer> {

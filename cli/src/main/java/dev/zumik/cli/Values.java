@@ -22,6 +22,19 @@ final class Values {
                 : dev.zumik.core.cost.ByocProfile.read(readableFile(flag, java.nio.file.Path.of(nameOrFile)));
     }
 
+    /** An http(s) URL with a host. */
+    static java.net.URI httpUrl(final String flag, final String value) {
+        try {
+            final java.net.URI uri = java.net.URI.create(value.trim());
+            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw ZumikException.usage(flag + " must be an http(s)://host[:port][/path] URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage(flag + " '" + value + "' is not a URL");
+        }
+    }
+
     /** {@code 65536}, {@code 64k}, {@code 64m}, {@code 1g} (binary units). */
     static long bytes(final String flag, final String value) {
         final String v = value.trim().toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");

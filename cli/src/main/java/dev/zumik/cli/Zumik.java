@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             ""},
         subcommands = {DevCommand.class, KafkaCommand.class, RegistryCommand.class, TopicsCommand.class,
             CaptureCommand.class, ImportCommand.class, ExportCommand.class, StreamsCommand.class, AnalyzeCommand.class,
-            LanesCommand.class, ReplayCommand.class, ProfileCommand.class, SimCommand.class,
+            LanesCommand.class, ReplayCommand.class, ReplayWorkerCommand.class, KeysCommand.class, VerifyCommand.class, ProfileCommand.class,
+            SimCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Start here: zumik dev  (a real Kafka broker and schema registry on this machine)",
             "Settings: flags, then --config FILE, then ZUMIK_* environment variables; see README.md."})

@@ -52,6 +52,11 @@ public final class ReplayJob {
         void started(Progress baseline, Progress candidate);
     }
 
+    /** Time between the warm-up and the first send, for the first bodies to be built. */
+    private static final long LEAD_NANOS = 250_000_000L;
+    /** A lane without declared SLOs is held to the baseline's p99 times this. */
+    public static final double IMPLICIT_SLO_SLACK = 1.2;
+
     private ReplayJob() { }
 
     public static Result run(final Inputs in, final PrivateKey key, final Listener listener) throws InterruptedException {
@@ -107,12 +112,12 @@ public final class ReplayJob {
             baseClient.warmUp(java.time.Duration.ofSeconds(5));
             candClient.warmUp(java.time.Duration.ofSeconds(5));
             if (settings.sequential()) {
-                final long start = System.nanoTime() + 100_000_000L;
+                final long start = System.nanoTime() + LEAD_NANOS;
                 baseline = OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress);
-                candidate = OpenLoopScheduler.run(vertx, candClient, shapes, offsets, System.nanoTime() + 100_000_000L,
+                candidate = OpenLoopScheduler.run(vertx, candClient, shapes, offsets, System.nanoTime() + LEAD_NANOS,
                         settings.concurrency(), candidateProgress);
             } else {
-                final long start = System.nanoTime() + 100_000_000L;
+                final long start = System.nanoTime() + LEAD_NANOS;
                 final Future<List<Outcome>> b = schedulers.submit(() ->
                         OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress));
                 final Future<List<Outcome>> c = schedulers.submit(() ->
@@ -129,7 +134,8 @@ public final class ReplayJob {
         final double seconds = (System.nanoTime() - started) / 1e9 / (settings.sequential() ? 2 : 1);
 
         final long warmupNanos = settings.warmup().toNanos();
-        final SideStats.Slo slo = new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs());
+        final SideStats.Slo slo = slo(in.policy(), SideStats.of(in.baseline().describe(), baseline, warmupNanos,
+                new SideStats.Slo(null, null), idealHits, seconds));
         final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
         final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
         final ReplayCosts costs = new ReplayCosts(price.get(), in.profile(), in.prices(), in.laneKey(), in.from().toEpochMilli(),
@@ -139,6 +145,10 @@ public final class ReplayJob {
                 settings.confidence(), settings.seed());
         final Decider.Ruling ruling = Decider.decide(baseStats, candStats, intervals, in.decision().materialGainPct(), settings);
         final List<String> notes = notes(baseStats, candStats);
+        if (figures.byoc().replicas() > 1) {
+            notes.add("BYOC is priced at " + figures.byoc().replicas() + " replicas for this lane's peak; the replay ran against one endpoint ("
+                    + in.candidate().baseUrl() + "): its latency is that of the deployment behind it");
+        }
         final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, figures.managedMonthlyUsd(),
                 figures.managedPerMillionUsd(), null);
         final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, figures.byoc().monthlyUsd(),
@@ -148,9 +158,22 @@ public final class ReplayJob {
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
                 warmupPolicy(settings), startedAt.toString(), seconds, settings.seed());
         final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window, replay,
-                baseSide, candSide, intervals, ruling.decision().name(), ruling.reasons(), notes, thresholds(in), VerdictReport.standardFormulas(),
+                baseSide, candSide, intervals, ruling.decision().name(), ruling.reasons(), notes, thresholds(in, slo), VerdictReport.standardFormulas(),
                 Instant.now().toString());
         return new Result(report, SignedVerdict.sign(report, key), baseline, candidate);
+    }
+
+    /**
+     * The lane's declared SLOs; where it declares none, the baseline's replayed p99 with
+     * {@link #IMPLICIT_SLO_SLACK} slack: moving must not make a lane slower than the API it leaves.
+     */
+    static SideStats.Slo slo(final LanePolicies.Policy policy, final SideStats baseline) {
+        if (policy.ttftP99SloMs() != null || policy.e2eP99SloMs() != null) {
+            return new SideStats.Slo(policy.ttftP99SloMs(), policy.e2eP99SloMs());
+        }
+        final double ttft = baseline.ttftMs().p99();
+        final double e2e = baseline.e2eMs().p99();
+        return new SideStats.Slo(Double.isNaN(ttft) ? null : ttft * IMPLICIT_SLO_SLACK, Double.isNaN(e2e) ? null : e2e * IMPLICIT_SLO_SLACK);
     }
 
     private static ReplayClient client(final Vertx vertx, final Backend backend, final ReplaySettings settings) {
@@ -188,9 +211,11 @@ public final class ReplayJob {
         return notes;
     }
 
-    private static VerdictReport.Thresholds thresholds(final Inputs in) {
+    private static VerdictReport.Thresholds thresholds(final Inputs in, final SideStats.Slo slo) {
+        final boolean declared = in.policy().ttftP99SloMs() != null || in.policy().e2eP99SloMs() != null;
         return new VerdictReport.Thresholds(in.decision().materialGainPct(), in.settings().maxLagP99Millis(), in.settings().maxErrorRate(),
-                Decider.SLO_TOLERANCE, Decider.CAPTURE_TOLERANCE, in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs());
+                Decider.SLO_TOLERANCE, Decider.CAPTURE_TOLERANCE, slo.ttftMs(), slo.e2eMs(),
+                declared ? "declared by the lane policy" : "none declared: the baseline's replayed p99 x " + IMPLICIT_SLO_SLACK);
     }
 
     private static VerdictReport report(final Inputs in, final VerdictReport.Window window, final VerdictReport.Replay replay,
@@ -198,6 +223,8 @@ public final class ReplayJob {
                                         final String decision, final List<String> reasons, final List<String> notes,
                                         final Instant decidedAt) {
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(), in.trigger(), window,
-                replay, baseline, candidate, intervals, decision, reasons, notes, thresholds(in), VerdictReport.standardFormulas(), decidedAt.toString());
+                replay, baseline, candidate, intervals, decision, reasons, notes,
+                thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), VerdictReport.standardFormulas(),
+                decidedAt.toString());
     }
 }

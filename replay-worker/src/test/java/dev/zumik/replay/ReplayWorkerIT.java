@@ -66,7 +66,7 @@ class ReplayWorkerIT {
         try (Admin admin = Admin.create(stack.clientProperties())) {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
-        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 200, 10, 2048, 512, 30, 7);
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 2048, 512, 30, 7);
         produce(stack, topics.shapes(), shapes);
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
@@ -74,13 +74,14 @@ class ReplayWorkerIT {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + dynamo.port())));
             final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
-                    ByocProfile::shipped, PriceTable.defaults(), LanePolicies.none(), DecisionSettings.defaults(), ReplaySettings.defaults(),
+                    ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
+                    ReplaySettings.defaults(),
                     keys.getPrivate(), dir, Duration.ofSeconds(30));
 
             // when a request, the same request again, and a malformed one are published
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
-                    .setFromTime(START).setToTime(START.plusSeconds(20)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
-                    .setTimeScale(4).setRequestedAt(Instant.now()).build();
+                    .setFromTime(START).setToTime(START.plusSeconds(10)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
+                    .setTimeScale(1).setRequestedAt(Instant.now()).build();
             try (ReplayWorker worker = ReplayWorker.start(settings)) {
                 publish(stack, topics.replayRequests(), request);
                 publishRaw(stack, topics.replayRequests().name(), "garbage", new byte[] {0, 0, 0, 0, 42, 1, 2, 3});

@@ -42,6 +42,8 @@ public final class HtmlReport {
             h.append("</ul>");
         }
         if (r.baseline() != null && r.candidate() != null) {
+            h.append("<p>SLO: TTFT &le; ").append(num(r.thresholds().ttftSloMs())).append(" ms, end-to-end &le; ")
+                    .append(num(r.thresholds().e2eSloMs())).append(" ms (").append(esc(r.thresholds().sloSource())).append(").</p>");
             sides(h, r);
             intervals(h, r.intervals());
             h.append("<h2>TTFT, cumulative</h2>");

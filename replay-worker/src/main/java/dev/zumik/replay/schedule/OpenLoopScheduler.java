@@ -8,6 +8,8 @@ import dev.zumik.schemas.avro.RequestShape;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -15,11 +17,18 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Fires one side's requests open-loop: each at its intended time, whether or not earlier ones have
- * answered. One thread builds each body ahead of its time, sleeps until just before it and spins the
- * last few tens of microseconds, then hands the send to an event loop. The send time is never moved
+ * answered. A preparer thread builds bodies ahead (bounded look-ahead); the scheduling thread sleeps
+ * until just before each send time, spins the last few tens of microseconds, then hands the send to an
+ * event loop. The send time is never moved
  * to suit the backend: a send held back by the concurrency cap is late, and its lag is recorded.
  */
 public final class OpenLoopScheduler {
+    /** Bodies built ahead of their send time; a few hundred KB each at most for the longest prompts. */
+    private static final int LOOK_AHEAD = 64;
+
+    /** A body built ahead of its send time, with the sizes it was built to. */
+    private record Prepared(byte[] body, int targetPrompt, int targetOutput) { }
+
     /** Below this, sleeping overshoots; spin instead. */
     private static final long SPIN_NANOS = 50_000;
 
@@ -36,21 +45,36 @@ public final class OpenLoopScheduler {
         final CountDownLatch finished = new CountDownLatch(n);
         final Semaphore inFlight = new Semaphore(concurrency);
         final Context loop = vertx.getOrCreateContext();
-        for (int i = 0; i < n; i++) {
-            final RequestShape shape = shapes.get(i);
-            final byte[] body = RequestBodies.body(client.backend(), shape);
-            final int targetPrompt = PromptSynthesizer.targetTokens(shape);
-            final int targetOutput = RequestBodies.outputTokens(shape);
-            waitUntil(runStart + offsets[i]);
-            inFlight.acquire();
-            final int index = i;
-            loop.runOnContext(v -> client.send(index, runStart, offsets[index], body, targetPrompt, targetOutput, outcome -> {
-                outcomes.set(index, outcome);
-                inFlight.release();
-                progress.completed(outcome.ok());
-                finished.countDown();
-            }));
-            progress.sent(Math.max(0, System.nanoTime() - runStart - offsets[i]));
+        final BlockingQueue<Prepared> ready = new ArrayBlockingQueue<>(LOOK_AHEAD);
+        final Thread preparer = new Thread(() -> {
+            try {
+                for (final RequestShape shape : shapes) {
+                    ready.put(new Prepared(RequestBodies.body(client.backend(), shape), PromptSynthesizer.targetTokens(shape),
+                            RequestBodies.outputTokens(shape)));
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "replay-bodies");
+        preparer.setDaemon(true);
+        preparer.start();
+        try {
+            for (int i = 0; i < n; i++) {
+                final Prepared request = ready.take();
+                waitUntil(runStart + offsets[i]);
+                inFlight.acquire();
+                final int index = i;
+                loop.runOnContext(v -> client.send(index, runStart, offsets[index], request.body(), request.targetPrompt(),
+                        request.targetOutput(), outcome -> {
+                            outcomes.set(index, outcome);
+                            inFlight.release();
+                            progress.completed(outcome.ok());
+                            finished.countDown();
+                        }));
+                progress.sent(Math.max(0, System.nanoTime() - runStart - offsets[i]));
+            }
+        } finally {
+            preparer.interrupt();
         }
         finished.await();
         final Outcome[] out = new Outcome[n];

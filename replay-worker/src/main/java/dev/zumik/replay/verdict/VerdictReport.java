@@ -27,7 +27,7 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
     public record Sizing(double hitRatio, double utilization, int replicas, int gpus) { }
 
     public record Thresholds(double materialGainPct, double maxLagP99Ms, double maxErrorRate, double sloTolerance,
-                             double captureTolerance, Double ttftSloMs, Double e2eSloMs) { }
+                             double captureTolerance, Double ttftSloMs, Double e2eSloMs, String sloSource) { }
 
     /** The formulas the figures come from, named as in DESIGN.md. */
     public static Map<String, String> standardFormulas() {
