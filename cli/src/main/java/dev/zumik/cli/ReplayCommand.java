@@ -43,30 +43,30 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ReplayOptions replay;
 
-    @Option(names = "--trace", paramLabel = "FILE", required = true, description = "The trace to replay.")
+    @Option(names = "--trace", paramLabel = "FILE", description = "The trace to replay.")
     Path trace;
 
-    @Option(names = "--format", paramLabel = "FORMAT", required = true, description = "mooncake, azure, openai-log or shapes (an Avro file of shapes).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "mooncake, azure, openai-log or shapes (an Avro file of shapes).")
     String format;
 
     @Option(names = "--lane", paramLabel = "PROVIDER/MODEL/ROUTE", defaultValue = "openai/gpt-4.1/trace",
             description = "The lane the trace stands for: its provider and model pick the managed price (default ${DEFAULT-VALUE}).")
     String lane;
 
-    @Option(names = "--baseline", paramLabel = "URL", required = true, description = "Managed API base URL (key from OPENAI_API_KEY or ANTHROPIC_API_KEY).")
+    @Option(names = "--baseline", paramLabel = "URL", description = "Managed API base URL (key from OPENAI_API_KEY or ANTHROPIC_API_KEY).")
     String baselineUrl;
 
     @Option(names = "--baseline-runtime", paramLabel = "RUNTIME", description = "openai or anthropic (default: the lane's provider).")
     String baselineRuntime;
 
-    @Option(names = "--candidate", paramLabel = "URL", required = true, description = "The BYOC candidate's OpenAI-compatible base URL.")
+    @Option(names = "--candidate", paramLabel = "URL", description = "The BYOC candidate's OpenAI-compatible base URL.")
     String candidateUrl;
 
     @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "dynamo",
             description = "BYOC profile: prices, sizing, dialect and model of the candidate (default ${DEFAULT-VALUE}).")
     String profile;
 
-    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where the envelope and the reports go.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the envelope and the reports go.")
     Path outDir;
 
     @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1", description = "Replay speed-up (default ${DEFAULT-VALUE}: real time).")
@@ -82,8 +82,20 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (trace == null) {
+            throw ZumikException.usage("give --trace FILE (a replay without Kafka), or use 'zumik replay request' to ask the replay workers");
+        }
+        for (final Object[] required : new Object[][] {{"--format FORMAT", format}, {"--baseline URL", baselineUrl},
+            {"--candidate URL", candidateUrl}, {"--out DIR", outDir}}) {
+            if (required[1] == null) {
+                throw ZumikException.usage(required[0] + " is required with --trace");
+            }
+        }
         if (!(timeScale > 0)) {
             throw ZumikException.usage("--time-scale must be > 0, got " + timeScale);
+        }
+        if (window != null && (window.isZero() || window.isNegative())) {
+            throw ZumikException.usage("--window must be > 0");
         }
         final ByocProfile byoc;
         final dev.zumik.schemas.avro.Lane parsedLane;
@@ -100,14 +112,16 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage("--baseline-runtime: " + e.getMessage());
         }
+        final java.net.URI baseUrl = Values.httpUrl("--baseline", baselineUrl);
+        final java.net.URI candUrl = Values.httpUrl("--candidate", candidateUrl);
         final var settings = replay.settings(timeScale);
         final var key = replay.key();
         final var prices = replay.priceTable();
         final var policies = replay.policies();
         final String apiKey = System.getenv(baseRuntime == dev.zumik.replay.backend.Runtime.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
-        final Backend baseline = new Backend("baseline", Values.httpUrl("--baseline", baselineUrl), baseRuntime, parsedLane.getModel(), apiKey);
+        final Backend baseline = new Backend("baseline", baseUrl, baseRuntime, parsedLane.getModel(), apiKey);
         final Backend candidate = new Backends(java.util.Map.of(), java.util.Map.of(),
-                java.util.Optional.of(Values.httpUrl("--candidate", candidateUrl))).candidate(byoc);
+                java.util.Optional.of(candUrl)).candidate(byoc);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final List<RequestShape> shapes = new java.util.ArrayList<>();

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** How replays run, are judged and signed: shared by {@code replay-worker} and {@code replay --trace}. */
 final class ReplayOptions {
-    @Option(names = "--signing-key", paramLabel = "FILE", required = true,
+    @Option(names = "--signing-key", paramLabel = "FILE",
             description = "Ed25519 private key (PEM) that signs verdicts; make one with 'zumik keys generate'.")
     Path signingKey;
 
@@ -54,6 +54,9 @@ final class ReplayOptions {
     }
 
     PrivateKey key() {
+        if (signingKey == null) {
+            throw ZumikException.usage("--signing-key FILE is required (make one with 'zumik keys generate --out DIR')");
+        }
         try {
             return SigningKeys.readPrivate(Values.readableFile("--signing-key", signingKey));
         } catch (final IllegalArgumentException e) {

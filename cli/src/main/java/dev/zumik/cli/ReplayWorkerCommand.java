@@ -85,11 +85,12 @@ final class ReplayWorkerCommand implements Callable<Integer> {
         baselines.forEach((provider, url) -> urls.put(provider, Values.httpUrl("--baseline " + provider, url)));
         final Backends backends = Backends.fromEnvironment(urls, Optional.ofNullable(candidate).map(u -> Values.httpUrl("--candidate", u)),
                 System.getenv());
+        final java.security.PrivateKey key = replay.key();
         final ClientSettings client = connection.settings();
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);
         TopicsCommand.requireTopic(client, topics.replayRequests().name());
         final WorkerSettings settings = new WorkerSettings(client.kafkaProperties(), topics, group, backends, lookup, prices, replay.policies(),
-                DecisionSettings.defaults(), replay.settings(1), replay.key(), out, ShapeWindowReader.DEFAULT_LATENESS);
+                DecisionSettings.defaults(), replay.settings(1), key, out, ShapeWindowReader.DEFAULT_LATENESS);
         final ReplayWorker worker = ReplayWorker.start(settings);
         final PrintWriter printer = spec.commandLine().getOut();
         printer.println("Replay worker in group " + group + ": " + topics.replayRequests().name() + " -> " + topics.verdicts().name()
