@@ -177,7 +177,7 @@ public final class ReplayJob {
     }
 
     private static ReplayClient client(final Vertx vertx, final Backend backend, final ReplaySettings settings) {
-        return new ReplayClient(vertx, backend, Math.min(settings.concurrency(), 4096), settings.idleTimeout(), settings.maxRetries());
+        return new ReplayClient(vertx, backend, settings.concurrency(), settings.idleTimeout(), settings.maxRetries());
     }
 
     /** Prefix hit tokens of an infinite cache over the window: all the reuse there is to capture. */

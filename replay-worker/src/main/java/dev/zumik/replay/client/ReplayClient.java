@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * {@link Outcome}, failures classified. Only connection failures are retried (bounded), since an
  * error status is the backend's answer to this load and belongs in the verdict.
  */
-public final class ReplayClient implements AutoCloseable {
+public final class ReplayClient implements RequestSender, AutoCloseable {
     private final Backend backend;
     private final HttpClientAgent client;
     private final long idleTimeoutMillis;
@@ -40,11 +40,13 @@ public final class ReplayClient implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
     }
 
+    @Override
     public Backend backend() {
         return backend;
     }
 
     /** One request, intended at {@code runStart + intended} (System.nanoTime clock); {@code done} gets its outcome. */
+    @Override
     public void send(final int index, final long runStart, final long intended, final byte[] body, final int targetPrompt,
                      final int targetOutput, final Consumer<Outcome> done) {
         final long lag = Math.max(0, System.nanoTime() - runStart - intended);

@@ -1,7 +1,7 @@
 package dev.zumik.replay.schedule;
 
 import dev.zumik.replay.client.Outcome;
-import dev.zumik.replay.client.ReplayClient;
+import dev.zumik.replay.client.RequestSender;
 import dev.zumik.replay.synth.PromptSynthesizer;
 import dev.zumik.replay.synth.RequestBodies;
 import dev.zumik.schemas.avro.RequestShape;
@@ -38,13 +38,14 @@ public final class OpenLoopScheduler {
      * Sends {@code shapes[i]} at {@code runStart + offsets[i]} (System.nanoTime clock) and waits for
      * every answer; outcomes are in shape order.
      */
-    public static List<Outcome> run(final Vertx vertx, final ReplayClient client, final List<RequestShape> shapes, final long[] offsets,
+    public static List<Outcome> run(final Vertx vertx, final RequestSender client, final List<RequestShape> shapes, final long[] offsets,
                                     final long runStart, final int concurrency, final Progress progress) throws InterruptedException {
         final int n = shapes.size();
         final AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(n);
         final CountDownLatch finished = new CountDownLatch(n);
         final Semaphore inFlight = new Semaphore(concurrency);
-        final Context loop = vertx.getOrCreateContext();
+        // sends alternate between two event-loop contexts, so one busy loop delays only half of them
+        final Context[] loops = {vertx.getOrCreateContext(), vertx.getOrCreateContext()};
         final BlockingQueue<Prepared> ready = new ArrayBlockingQueue<>(LOOK_AHEAD);
         final Thread preparer = new Thread(() -> {
             try {
@@ -64,7 +65,7 @@ public final class OpenLoopScheduler {
                 waitUntil(runStart + offsets[i]);
                 inFlight.acquire();
                 final int index = i;
-                loop.runOnContext(v -> client.send(index, runStart, offsets[index], request.body(), request.targetPrompt(),
+                loops[i & 1].runOnContext(v -> client.send(index, runStart, offsets[index], request.body(), request.targetPrompt(),
                         request.targetOutput(), outcome -> {
                             outcomes.set(index, outcome);
                             inFlight.release();

@@ -10,13 +10,14 @@ public final class Progress {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final LongAccumulator maxLagNanos = new LongAccumulator(Math::max, 0);
+    private final LongAccumulator maxInFlight = new LongAccumulator(Math::max, 0);
 
     public Progress(final long total) {
         this.total = total;
     }
 
     void sent(final long lagNanos) {
-        sent.incrementAndGet();
+        maxInFlight.accumulate(sent.incrementAndGet() - completed.get());
         maxLagNanos.accumulate(lagNanos);
     }
 
@@ -41,6 +42,11 @@ public final class Progress {
 
     public long failed() {
         return failed.get();
+    }
+
+    /** Most requests sent and not yet answered at once. */
+    public long maxInFlight() {
+        return maxInFlight.get();
     }
 
     public double maxLagMillis() {
