@@ -43,7 +43,7 @@ class DsseTest {
             }
         }
         // then
-        assertThat(flips).isGreaterThanOrEqualTo(1000);
+        assertThat(flips).isGreaterThanOrEqualTo(2000);
     }
 
     @Test
