@@ -106,9 +106,11 @@ public final class ReplayWorker implements AutoCloseable {
         producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "zumik-replay-worker-" + UUID.randomUUID());
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> verdicts = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+             KafkaProducer<byte[], byte[]> verdicts = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, byte[]> reader = verdictReader()) {
             consumer = c;
-            loadAnswered();
+            catchUpAnswered(reader);
+            LOG.info("{} replay requests already answered on {}", answered.size(), settings.topics().verdicts().name());
             verdicts.initTransactions();
             c.subscribe(List.of(settings.topics().replayRequests().name()), new ConsumerRebalanceListener() {
                 @Override
@@ -124,6 +126,7 @@ public final class ReplayWorker implements AutoCloseable {
             state = "IDLE";
             while (running.get()) {
                 for (final ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
+                    catchUpAnswered(reader);
                     handle(c, verdicts, record);
                 }
             }
@@ -304,22 +307,28 @@ public final class ReplayWorker implements AutoCloseable {
         return at < 0 ? "" : envelope.substring(at + 9, envelope.indexOf('"', at + 9));
     }
 
-    private void loadAnswered() {
+    /**
+     * Reads the verdict topic up to its end into {@link #answered}: all of it at start, then what other
+     * members published since, before each request, so a request re-sent after a rebalance is still seen as answered.
+     */
+    private void catchUpAnswered(final KafkaConsumer<String, byte[]> reader) {
+        final Map<TopicPartition, Long> ends = reader.endOffsets(reader.assignment());
+        while (reader.assignment().stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
+            reader.poll(Duration.ofMillis(200)).forEach(r -> answered.add(r.key()));
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> verdictReader() {
         final Properties props = new Properties();
         props.putAll(settings.kafka());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = reader.partitionsFor(settings.topics().verdicts().name(), Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            reader.assign(partitions);
-            reader.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> reader.position(p) < ends.get(p))) {
-                reader.poll(Duration.ofMillis(200)).forEach(r -> answered.add(r.key()));
-            }
-        }
-        LOG.info("{} replay requests already answered on {}", answered.size(), settings.topics().verdicts().name());
+        final KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        final List<TopicPartition> partitions = reader.partitionsFor(settings.topics().verdicts().name(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+        return reader;
     }
 
     /** The signing key's id, for logs. */
