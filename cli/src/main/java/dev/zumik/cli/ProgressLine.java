@@ -2,6 +2,8 @@ package dev.zumik.cli;
 
 import dev.zumik.replay.schedule.Progress;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Shows a running replay: on a terminal one line rewritten four times a second, otherwise a plain
@@ -17,7 +19,13 @@ final class ProgressLine implements AutoCloseable {
         this.terminal = terminal;
     }
 
+    /** A replay's two sides. */
     void watch(final Progress baseline, final Progress candidate) {
+        watch(List.of(Map.entry("baseline", baseline), Map.entry("candidate", candidate)));
+    }
+
+    /** Labelled counters, shown side by side. */
+    void watch(final List<Map.Entry<String, Progress>> sides) {
         final Thread t = new Thread(() -> {
             final long every = terminal ? 250 : 5000;
             while (!Thread.currentThread().isInterrupted()) {
@@ -26,7 +34,7 @@ final class ProgressLine implements AutoCloseable {
                 } catch (final InterruptedException e) {
                     return;
                 }
-                print(baseline, candidate);
+                print(sides);
             }
         }, "replay-progress");
         t.setDaemon(true);
@@ -34,8 +42,8 @@ final class ProgressLine implements AutoCloseable {
         t.start();
     }
 
-    private void print(final Progress baseline, final Progress candidate) {
-        final String line = "baseline: " + baseline.line() + " | candidate: " + candidate.line();
+    private void print(final List<Map.Entry<String, Progress>> sides) {
+        final String line = String.join(" | ", sides.stream().map(e -> e.getKey() + ": " + e.getValue().line()).toList());
         if (terminal) {
             out.print("\r" + line);
         } else {

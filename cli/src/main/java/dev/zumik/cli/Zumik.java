@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "it captures the shape of production requests into Kafka, measures reuse and concentration as "
                 + "traffic streams, and replays promising lanes against the managed baseline and a BYOC candidate.",
             ""},
-        subcommands = {DevCommand.class, KafkaCommand.class, RegistryCommand.class, TopicsCommand.class,
+        subcommands = {DemoCommand.class, DevCommand.class, KafkaCommand.class, RegistryCommand.class, TopicsCommand.class,
             CaptureCommand.class, ImportCommand.class, ExportCommand.class, StreamsCommand.class, AnalyzeCommand.class,
             LanesCommand.class, ReplayCommand.class, ReplayWorkerCommand.class, KeysCommand.class, VerifyCommand.class, ProfileCommand.class,
             SimCommand.class,

@@ -1,27 +1,46 @@
 package dev.zumik.replay.report;
 
-import dev.zumik.replay.verdict.Bootstrap;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.replay.verdict.VerdictReport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** A verdict in a few lines: decision and reasons, cost gain with its interval, TTFT p99 and capture on both sides. */
+/**
+ * A verdict in a few lines: decision and reasons, cost gain with its interval, TTFT p99 and capture on
+ * both sides, notes. Reads the report as JSON, so a verified envelope's predicate prints the same way
+ * as a report just made.
+ */
 public final class VerdictSummary {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private VerdictSummary() { }
 
-    public static String text(final VerdictReport r) {
+    public static String text(final VerdictReport report) {
+        return text(JSON.valueToTree(report));
+    }
+
+    /** {@code predicate}: a {@link VerdictReport} as JSON. */
+    public static String text(final JsonNode r) {
+        final List<String> reasons = new ArrayList<>();
+        r.path("reasons").forEach(reason -> reasons.add(reason.asText()));
         final StringBuilder s = new StringBuilder();
-        s.append("Verdict: ").append(r.decision()).append(" (").append(String.join(", ", r.reasons())).append(") for ").append(r.lane())
-                .append(" against ").append(r.profile()).append('\n');
-        if (r.intervals() != null) {
-            final Bootstrap.Interval gain = r.intervals().costGainPct();
+        s.append("Verdict: ").append(r.path("decision").asText()).append(" (").append(String.join(", ", reasons)).append(") for ")
+                .append(r.path("lane").asText()).append(" against ").append(r.path("profile").asText()).append('\n');
+        final JsonNode gain = r.path("intervals").path("costGainPct");
+        if (gain.isObject()) {
             s.append(String.format(Locale.ROOT, "  cost gain %.1f%% (%.0f%% interval %.1f%% to %.1f%%): managed $%,.0f/month, BYOC $%,.0f/month%n",
-                    gain.estimate(), r.intervals().confidence() * 100, gain.low(), gain.high(), r.baseline().monthlyUsd(),
-                    r.candidate().monthlyUsd()));
+                    gain.path("estimate").asDouble(), r.path("intervals").path("confidence").asDouble() * 100, gain.path("low").asDouble(),
+                    gain.path("high").asDouble(), r.path("baseline").path("monthlyUsd").asDouble(),
+                    r.path("candidate").path("monthlyUsd").asDouble()));
             s.append(String.format(Locale.ROOT, "  TTFT p99: baseline %.0f ms, candidate %.0f ms; capture: baseline %.1f%%, candidate %.1f%%%n",
-                    r.baseline().stats().ttftMs().p99(), r.candidate().stats().ttftMs().p99(), r.baseline().stats().capture() * 100,
-                    r.candidate().stats().capture() * 100));
+                    r.path("baseline").path("stats").path("ttftMs").path("p99").asDouble(),
+                    r.path("candidate").path("stats").path("ttftMs").path("p99").asDouble(),
+                    r.path("baseline").path("stats").path("capture").asDouble() * 100,
+                    r.path("candidate").path("stats").path("capture").asDouble() * 100));
         }
-        r.notes().forEach(n -> s.append("  note: ").append(n).append('\n'));
+        r.path("notes").forEach(n -> s.append("  note: ").append(n.asText()).append('\n'));
         return s.toString().stripTrailing();
     }
 }
