@@ -4,13 +4,9 @@ import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.replay.ReplayJob;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.sign.SigningKeys;
-import dev.zumik.replay.verdict.Bootstrap;
-import dev.zumik.replay.verdict.SideStats;
-import dev.zumik.replay.verdict.VerdictReport;
 import dev.zumik.schemas.avro.DeadLetter;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.Verdict;
-import dev.zumik.schemas.avro.VerdictDecision;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
 import java.nio.ByteBuffer;
@@ -18,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -190,7 +185,7 @@ public final class ReplayWorker implements AutoCloseable {
             final ReplayJob.Result result = job.get();
             final var dir = settings.outDir().resolve(request.getRequestId());
             ReportFiles.write(dir, result);
-            commit(producer, c, record, verdict(request, result), null);
+            commit(producer, c, record, VerdictRecords.of(request, result), null);
             answered.add(request.getRequestId());
             LOG.info("verdict {} for replay {} of {}: {} ({})", result.report().decision(), request.getRequestId(),
                     Lanes.key(request.getLane()), String.join(", ", result.report().reasons()), dir.resolve(ReportFiles.HTML_REPORT));
@@ -255,56 +250,6 @@ public final class ReplayWorker implements AutoCloseable {
                 .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
                 .setReason(String.valueOf(cause.getMessage())).setErrorClass(cause.getClass().getName()).setStage(STAGE)
                 .setFailedAt(Instant.now()).build();
-    }
-
-    static Verdict verdict(final ReplayRequest request, final ReplayJob.Result result) {
-        final VerdictReport r = result.report();
-        final Map<String, Double> figures = new HashMap<>();
-        side(figures, "baseline", r.baseline());
-        side(figures, "candidate", r.candidate());
-        final Bootstrap.Result i = r.intervals();
-        if (i != null) {
-            figures.put("ttftP50DeltaMs", i.ttftP50DeltaMs().estimate());
-            figures.put("ttftP99DeltaMs", i.ttftP99DeltaMs().estimate());
-            figures.put("e2eP99DeltaMs", i.e2eP99DeltaMs().estimate());
-        }
-        figures.values().removeIf(v -> v == null || v.isNaN() || v.isInfinite());
-        return Verdict.newBuilder().setRequestId(request.getRequestId()).setLane(request.getLane()).setProfile(request.getProfile())
-                .setDecision(VerdictDecision.valueOf(r.decision())).setReasons(r.reasons())
-                .setCostGainPct(i == null ? null : finite(i.costGainPct().estimate()))
-                .setCostGainCiLowPct(i == null ? null : finite(i.costGainPct().low()))
-                .setCostGainCiHighPct(i == null ? null : finite(i.costGainPct().high()))
-                .setFigures(figures).setWindowName(r.window().name()).setWindowSha256(r.window().sha256())
-                .setDsseEnvelope(result.envelope()).setSigningKeyId(signingKeyId(result.envelope()))
-                .setDecidedAt(Instant.parse(r.decidedAt())).build();
-    }
-
-    private static void side(final Map<String, Double> figures, final String name, final VerdictReport.Side side) {
-        if (side == null) {
-            return;
-        }
-        final SideStats s = side.stats();
-        figures.put(name + ".ttftP50Ms", s.ttftMs().p50());
-        figures.put(name + ".ttftP90Ms", s.ttftMs().p90());
-        figures.put(name + ".ttftP99Ms", s.ttftMs().p99());
-        figures.put(name + ".tpotP50Ms", s.tpotMs().p50());
-        figures.put(name + ".itlP99Ms", s.itlMs().p99());
-        figures.put(name + ".e2eP99Ms", s.e2eMs().p99());
-        figures.put(name + ".lagP99Ms", s.lagMs().p99());
-        figures.put(name + ".errorRate", s.errorRate());
-        figures.put(name + ".sloAttainment", s.sloAttainment());
-        figures.put(name + ".capture", s.capture());
-        figures.put(name + ".monthlyUsd", side.monthlyUsd());
-        figures.put(name + ".perMillionTokensUsd", side.perMillionTokensUsd());
-    }
-
-    private static Double finite(final double v) {
-        return Double.isFinite(v) ? v : null;
-    }
-
-    private static String signingKeyId(final String envelope) {
-        final int at = envelope.indexOf("\"keyid\":\"");
-        return at < 0 ? "" : envelope.substring(at + 9, envelope.indexOf('"', at + 9));
     }
 
     /**
