@@ -45,52 +45,22 @@ public final class ReplayBench {
         final int inFlightRate = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         final int streamSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         final Path work = Files.createTempDirectory("zumik-replaybench");
-        final Path config = work.resolve("sim.yaml");
-        Files.writeString(config, "latency: {prefillTokensPerSecond: 100000000, overheadMillis: 1, itlMillis: 1, batchSlowdown: 0, "
-                + "maxBatch: 100000, prefillLanes: 100000, jitter: 0}\n");
-        final Path slow = work.resolve("slow.yaml");
-        Files.writeString(slow, "latency: {prefillTokensPerSecond: 100000000, overheadMillis: 1, itlMillis: 100, batchSlowdown: 0, "
-                + "maxBatch: 100000, prefillLanes: 100000, jitter: 0}\n");
         final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         try {
-            final int port = ChildProcesses.freePort();
-            final Process sim = ChildProcesses.zumik(work.resolve("sim.log"), "sim", "--profile", "vllm", "--config", config.toString(),
-                    "--listen", "127.0.0.1:" + port);
-            try {
-                ChildProcesses.awaitPort(port, 60);
-                final Backend backend = new Backend("bench", URI.create("http://127.0.0.1:" + port), Runtime.VLLM,
-                        "meta-llama/Llama-3.3-70B-Instruct", null);
-                try (ReplayClient client = new ReplayClient(vertx, backend, 10_000, Duration.ofMinutes(2), 1)) {
-                    client.warmUp(Duration.ofSeconds(10));
-                    run(vertx, client, shapes(500, 3, 4), "warm-up", false);
-                    for (final String rate : rates) {
-                        final List<RequestShape> shapes = shapes(Integer.parseInt(rate.trim()), seconds, 4);
-                        final Run bare = run(vertx, new Immediate(backend), shapes, "no-op sender (baseline)", true);
-                        final Run real = run(vertx, client, shapes, "zumik sim", true);
-                        System.out.printf("  %s req/s: lag p99 %.3f ms = %.2fx the no-op baseline's %.3f ms; rate error %.3f%% (baseline %.3f%%)%n",
-                                rate, real.lag().p99(), real.lag().p99() / bare.lag().p99(), bare.lag().p99(), real.rateError() * 100,
-                                bare.rateError() * 100);
-                    }
+            try (Simulated sim = Simulated.start(vertx, work, "fast", 1)) {
+                run(vertx, sim.client(), shapes(500, 3, 4), "warm-up", false);
+                for (final String rate : rates) {
+                    final List<RequestShape> shapes = shapes(Integer.parseInt(rate.trim()), seconds, 4);
+                    final Run bare = run(vertx, new Immediate(sim.client().backend()), shapes, "no-op sender (baseline)", true);
+                    final Run real = run(vertx, sim.client(), shapes, "zumik sim", true);
+                    System.out.printf("  %s req/s: lag p99 %.3f ms = %.2fx the no-op baseline's %.3f ms; rate error %.3f%% (baseline %.3f%%)%n",
+                            rate, real.lag().p99(), real.lag().p99() / bare.lag().p99(), bare.lag().p99(), real.rateError() * 100,
+                            bare.rateError() * 100);
                 }
-            } finally {
-                sim.destroy();
-                sim.waitFor(10, TimeUnit.SECONDS);
             }
-            final int slowPort = ChildProcesses.freePort();
-            final Process slowSim = ChildProcesses.zumik(work.resolve("slow.log"), "sim", "--profile", "vllm", "--config", slow.toString(),
-                    "--listen", "127.0.0.1:" + slowPort);
-            try {
-                ChildProcesses.awaitPort(slowPort, 60);
-                final Backend backend = new Backend("bench", URI.create("http://127.0.0.1:" + slowPort), Runtime.VLLM,
-                        "meta-llama/Llama-3.3-70B-Instruct", null);
-                try (ReplayClient client = new ReplayClient(vertx, backend, 20_000, Duration.ofMinutes(2), 1)) {
-                    client.warmUp(Duration.ofSeconds(10));
-                    // streams of streamSeconds x 10 tokens at 100 ms each, arriving at inFlightRate for streamSeconds
-                    run(vertx, client, shapes(inFlightRate, streamSeconds, streamSeconds * 10), "streams in flight", true);
-                }
-            } finally {
-                slowSim.destroy();
-                slowSim.waitFor(10, TimeUnit.SECONDS);
+            try (Simulated sim = Simulated.start(vertx, work, "slow", 100)) {
+                // streams of streamSeconds x 10 tokens at 100 ms each, arriving at inFlightRate for streamSeconds
+                run(vertx, sim.client(), shapes(inFlightRate, streamSeconds, streamSeconds * 10), "streams in flight", true);
             }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -98,6 +68,30 @@ public final class ReplayBench {
     }
 
     record Run(Percentiles.Summary lag, double rateError) { }
+
+    /** {@code zumik sim --profile vllm} in its own process (1 ms to the first token, then one token per {@code itlMillis}), and a client for it. */
+    private record Simulated(Process process, ReplayClient client) implements AutoCloseable {
+        static Simulated start(final Vertx vertx, final Path work, final String name, final int itlMillis) throws Exception {
+            final Path config = work.resolve(name + ".yaml");
+            Files.writeString(config, "latency: {prefillTokensPerSecond: 100000000, overheadMillis: 1, itlMillis: " + itlMillis
+                    + ", batchSlowdown: 0, maxBatch: 100000, prefillLanes: 100000, jitter: 0}\n");
+            final int port = ChildProcesses.freePort();
+            final Process process = ChildProcesses.zumik(work.resolve(name + ".log"), "sim", "--profile", "vllm", "--config", config.toString(),
+                    "--listen", "127.0.0.1:" + port);
+            ChildProcesses.awaitPort(port, 60);
+            final ReplayClient client = new ReplayClient(vertx, new Backend("bench", URI.create("http://127.0.0.1:" + port), Runtime.VLLM,
+                    "meta-llama/Llama-3.3-70B-Instruct", null), 20_000, Duration.ofMinutes(2), 1);
+            client.warmUp(Duration.ofSeconds(10));
+            return new Simulated(process, client);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            client.close();
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 
     private static Run run(final Vertx vertx, final RequestSender sender, final List<RequestShape> shapes, final String name,
                            final boolean print) throws InterruptedException {

@@ -3,7 +3,12 @@ package dev.zumik.localstack;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
 import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -74,6 +79,20 @@ public final class LocalStack implements AutoCloseable {
         props.put("bootstrap.servers", bootstrapServers());
         props.put(RegistrySettings.URL, registryUrl());
         return props;
+    }
+
+    /**
+     * Writes shapes as the capture agent and import do: keyed by lane, stamped with their arrival time,
+     * so that window reads by time find them. For tests and benchmarks.
+     */
+    public void produceShapes(final Topic<String, RequestShape> topic, final Iterable<RequestShape> shapes) {
+        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(clientProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            for (final RequestShape shape : shapes) {
+                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
+            }
+            producer.flush();
+        }
     }
 
     /** A topic name no other test in this JVM uses. */

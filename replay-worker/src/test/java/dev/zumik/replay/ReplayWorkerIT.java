@@ -67,7 +67,7 @@ class ReplayWorkerIT {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 2048, 512, 30, 7);
-        produce(stack, topics.shapes(), shapes);
+        stack.produceShapes(topics.shapes(), shapes);
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
              SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
@@ -110,16 +110,6 @@ class ReplayWorkerIT {
             final DeadLetter letter = readAll(stack, topics.deadLetters()).get(0);
             assertThat(letter.getStage()).isEqualTo("replay-worker");
             assertThat(letter.getReason()).isNotBlank();
-        }
-    }
-
-    private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final List<RequestShape> shapes) {
-        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            for (final RequestShape shape : shapes) {
-                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
-            }
-            producer.flush();
         }
     }
 

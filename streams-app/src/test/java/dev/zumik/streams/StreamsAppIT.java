@@ -57,7 +57,7 @@ class StreamsAppIT {
                 .withApplicationId("zumik-it-" + UUID.randomUUID()).withPolicies(CachePolicy.parseList(POLICIES)).withSnapshotEvery(300);
 
         // when the first half is processed, the app stops, and a new instance on an empty state directory takes the rest
-        produce(stack, topics.shapes(), trace.subList(0, half));
+        stack.produceShapes(topics.shapes(), trace.subList(0, half));
         try (StreamsApp first = StreamsApp.start(settings, topics)) {
             assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
@@ -65,7 +65,7 @@ class StreamsAppIT {
         final List<RequestShape> rest = new ArrayList<>(trace.subList(half, trace.size()));
         final Instant later = trace.get(trace.size() - 1).getArrivalTime().plus(Duration.ofHours(1));
         rest.add(MooncakeTrace.shape(LANE, later, 10, 1, List.of(1L), 512));
-        produce(stack, topics.shapes(), rest);
+        stack.produceShapes(topics.shapes(), rest);
         final int apiPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             apiPort = socket.getLocalPort();
@@ -110,16 +110,6 @@ class StreamsAppIT {
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         final var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
         return response.statusCode() == 200 ? json : new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
-    }
-
-    private static void produce(final LocalStack stack, final Topic<String, RequestShape> topic, final List<RequestShape> shapes) {
-        try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            for (final RequestShape shape : shapes) {
-                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
-            }
-            producer.flush();
-        }
     }
 
     /** Waits until the application's committed offsets reach the end of every partition of {@code topic}. */
