@@ -126,7 +126,7 @@ class ZumikCommandTest {
     void shouldValidateTheShippedProfilesAndRefuseTwoSchedulerOwners(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
             throws Exception {
         // given
-        final java.nio.file.Path shipped = java.nio.file.Path.of("../core/src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml");
+        final java.nio.file.Path shipped = java.nio.file.Path.of("../infra/profiles/dynamo.yaml");
         final java.nio.file.Path both = dir.resolve("both.yaml");
         java.nio.file.Files.writeString(both, java.nio.file.Files.readString(shipped)
                 .replace("replicaSelection: [dynamo-kv-router]", "replicaSelection: [dynamo-kv-router, gateway-api-inference-extension]"));

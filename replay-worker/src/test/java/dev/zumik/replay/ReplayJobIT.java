@@ -119,6 +119,50 @@ class ReplayJobIT {
     }
 
     @Test
+    void shouldReportBackendFaultsByClassAndCallTheVerdictInconclusive() throws Exception {
+        // given a candidate that answers 429 and 500 in bursts, drops streams and is slow to its first byte
+        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final dev.zumik.sim.profile.SimProfile faulty = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(), p.models(),
+                p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
+                new dev.zumik.sim.profile.SimProfile.Faults(java.util.Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300), 7).validate();
+        try (SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0)) {
+            final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 1024, 256, 20, 4);
+            // when
+            final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(10), candidate(flaky.port()), 2),
+                    keys.getPrivate(), (b, c) -> { });
+            // then every failure is counted by its class, and a replay that failed this often decides nothing
+            final var stats = result.report().candidate().stats();
+            assertThat(stats.errors(ErrorClass.RATE_LIMITED)).isPositive();
+            assertThat(stats.errors(ErrorClass.SERVER_ERROR)).isPositive();
+            assertThat(stats.errors(ErrorClass.STREAM_DROPPED)).isPositive();
+            assertThat(stats.failed()).isEqualTo(stats.errorsByClass().values().stream().mapToLong(Long::longValue).sum());
+            assertThat(stats.ttftMs().p99()).isGreaterThan(300);
+            assertThat(result.report().decision()).isEqualTo("INCONCLUSIVE");
+            assertThat(result.report().reasons()).containsExactly("CANDIDATE_ERRORS");
+            assertThat(result.report().baseline().stats().failed()).isZero();
+        }
+    }
+
+    @Test
+    void shouldFailVerificationOnEveryOneOfAThousandBitFlipsOfARealVerdict() throws Exception {
+        // given a verdict of a replay that ran
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 20, 10, 1024, 256, 10, 5);
+        final byte[] envelope = ReplayJob.run(inputs(shapes, START.plusSeconds(2), candidate(dynamo.port()), 2), keys.getPrivate(),
+                (b, c) -> { }).envelope().getBytes(StandardCharsets.UTF_8);
+        assertThat(SignedVerdict.verify(envelope, keys.getPublic(), Optional.empty()).decision()).isNotBlank();
+        // when 1,000 single bits spread over the whole envelope (structure, payload, signature) are flipped, one at a time
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(99);
+        for (int n = 0; n < 1000; n++) {
+            final byte[] tampered = envelope.clone();
+            final int at = n < 100 ? envelope.length - 1 - n : random.nextInt(envelope.length);
+            tampered[at] ^= (byte) (1 << random.nextInt(8));
+            // then each fails
+            assertThatThrownBy(() -> SignedVerdict.verify(tampered, keys.getPublic(), Optional.empty())).as("flip at byte %d", at)
+                    .isInstanceOf(Dsse.VerificationException.class);
+        }
+    }
+
+    @Test
     void shouldBeInconclusiveWithoutFiringForAnEmptyWindow() throws Exception {
         // when
         final ReplayJob.Result result = ReplayJob.run(inputs(List.of(), START.plusSeconds(60), candidate(dynamo.port()), 1),

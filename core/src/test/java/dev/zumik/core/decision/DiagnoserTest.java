@@ -146,12 +146,12 @@ class DiagnoserTest {
         }
         assertThat(ByocProfile.shipped("dynamo").cachePolicy().tiers()).containsExactly("hbm", "host", "nvme");
         final Path both = dir.resolve("both.yaml");
-        Files.writeString(both, Files.readString(Path.of("src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml"))
+        Files.writeString(both, Files.readString(Path.of("../infra/profiles/dynamo.yaml"))
                 .replace("replicaSelection: [dynamo-kv-router]", "replicaSelection: [dynamo-kv-router, gateway-api-inference-extension]"));
         assertThatThrownBy(() -> ByocProfile.read(both)).hasMessageContaining("both.yaml: replicaSelection: one scheduler must own replica "
                 + "selection per profile, but dynamo-kv-router and gateway-api-inference-extension would both pick replicas in one path");
         final Path typo = dir.resolve("typo.yaml");
-        Files.writeString(typo, Files.readString(Path.of("src/main/resources/dev/zumik/core/defaults/profiles/dynamo.yaml"))
+        Files.writeString(typo, Files.readString(Path.of("../infra/profiles/dynamo.yaml"))
                 .replace("headroom: 1.3", "headrom: 1.3"));
         assertThatThrownBy(() -> ByocProfile.read(typo)).hasMessageContaining("typo.yaml: headroom: is required");
     }
