@@ -68,7 +68,7 @@ class ReplayTakeoverIT {
             final List<String> worker = List.of("replay-worker", "--config", config.toString(), "--topic-prefix", prefix,
                     "--group", "takeover-workers", "--signing-key", dir.resolve("keys/signing.key").toString(),
                     "--baseline", "openai=http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port());
-            final Process first = zumik(dir.resolve("first.log"), worker, "--out", dir.resolve("first").toString());
+            final Process first = ChildProcess.zumik(dir.resolve("first.log"), with(worker, "--out", dir.resolve("first").toString()));
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("takeover-" + UUID.randomUUID()).setLane(LANE)
                     .setFromTime(start).setToTime(start.plusSeconds(20)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
                     .setTimeScale(1).setRequestedAt(Instant.now()).build();
@@ -81,7 +81,7 @@ class ReplayTakeoverIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> answered(managed) >= 20);
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            final Process second = zumik(dir.resolve("second.log"), worker, "--out", dir.resolve("second").toString());
+            final Process second = ChildProcess.zumik(dir.resolve("second.log"), with(worker, "--out", dir.resolve("second").toString()));
             try {
                 // then exactly one verdict, from the second worker, that verifies
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
@@ -101,12 +101,10 @@ class ReplayTakeoverIT {
         }
     }
 
-    private static Process zumik(final Path log, final List<String> args, final String... more) throws Exception {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-jar", "target/zumik.jar"));
-        command.addAll(args);
-        command.addAll(List.of(more));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static List<String> with(final List<String> args, final String... more) {
+        final List<String> out = new ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
     }
 
     /** Successful requests the simulator has answered so far. */
