@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             ""},
         subcommands = {DemoCommand.class, DevCommand.class, KafkaCommand.class, RegistryCommand.class, TopicsCommand.class,
             CaptureCommand.class, ImportCommand.class, ExportCommand.class, StreamsCommand.class, AnalyzeCommand.class,
-            LanesCommand.class, ReplayCommand.class, ReplayWorkerCommand.class, KeysCommand.class, VerifyCommand.class, VerdictsCommand.class, ProfileCommand.class,
+            LanesCommand.class, ReplayCommand.class, ReplayWorkerCommand.class, KeysCommand.class, VerifyCommand.class, VerdictsCommand.class, PurgeCommand.class, ProfileCommand.class,
             SimCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Start here: zumik dev  (a real Kafka broker and schema registry on this machine)",

@@ -37,7 +37,12 @@ public final class TenantKeyStore {
     }
 
     private final Path dir;
-    private final Map<String, TenantKey> current = new ConcurrentHashMap<>();
+    /** How often a cached key is checked against the directory, so a purge or rotation by another process takes effect. */
+    static final long REVALIDATE_NANOS = 1_000_000_000L;
+
+    private record Cached(TenantKey key, long checkedAt) { }
+
+    private final Map<String, Cached> current = new ConcurrentHashMap<>();
     private final byte[] installKey;
 
     public TenantKeyStore(final Path dir) {
@@ -54,10 +59,38 @@ public final class TenantKeyStore {
         return dir;
     }
 
-    /** The tenant's current key, created on first use. */
+    /**
+     * The tenant's current key, created on first use. A cached key is checked against the directory at
+     * most once a second: when another process (e.g. {@code zumik purge}) destroyed or rotated it, the
+     * directory's current key is used (or a new one made), so no hash is made under a destroyed key
+     * for longer than that.
+     */
     public TenantKey current(final String tenant) {
         requireSafe(tenant);
-        return current.computeIfAbsent(tenant, this::load);
+        final long now = System.nanoTime();
+        final Cached cached = current.get(tenant);
+        if (cached != null && now - cached.checkedAt() < REVALIDATE_NANOS) {
+            return cached.key();
+        }
+        synchronized (this) {
+            final Cached again = current.get(tenant);
+            if (again != null && now - again.checkedAt() < REVALIDATE_NANOS) {
+                return again.key();
+            }
+            final TenantKey key = again != null && stillCurrent(again.key()) ? again.key() : load(tenant);
+            current.put(tenant, new Cached(key, now));
+            return key;
+        }
+    }
+
+    private boolean stillCurrent(final TenantKey key) {
+        try {
+            final Path pointer = dir.resolve(key.tenant()).resolve("current");
+            return Files.exists(pointer) && Files.readString(pointer, StandardCharsets.UTF_8).trim().equals(key.keyId())
+                    && Files.exists(dir.resolve(key.tenant()).resolve(key.keyId() + ".key"));
+        } catch (final IOException e) {
+            return false;
+        }
     }
 
     /** Makes a new key current for the tenant and returns it. */
@@ -65,7 +98,7 @@ public final class TenantKeyStore {
         requireSafe(tenant);
         try {
             final TenantKey next = create(tenant);
-            current.put(tenant, next);
+            current.put(tenant, new Cached(next, System.nanoTime()));
             return next;
         } catch (final IOException e) {
             throw new UncheckedIOException("Cannot rotate the key of tenant " + tenant, e);

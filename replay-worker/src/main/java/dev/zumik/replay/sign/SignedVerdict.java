@@ -2,8 +2,6 @@ package dev.zumik.replay.sign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.replay.verdict.VerdictReport;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -17,8 +15,8 @@ import java.util.Optional;
  * runs on one.
  */
 public final class SignedVerdict {
-    public static final String STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    public static final String STATEMENT_TYPE = InToto.STATEMENT_TYPE;
+    private static final ObjectMapper JSON = InToto.JSON;
 
     /** Recomputes the sha256 of a lane's window from wherever its shape events live (the shape topic). */
     @FunctionalInterface
@@ -35,23 +33,9 @@ public final class SignedVerdict {
 
     private SignedVerdict() { }
 
-    public static byte[] statement(final VerdictReport report) {
-        final ObjectNode statement = JSON.createObjectNode();
-        statement.put("_type", STATEMENT_TYPE);
-        statement.putArray("subject").addObject().put("name", report.window().name()).putObject("digest")
-                .put("sha256", report.window().sha256());
-        statement.put("predicateType", VerdictReport.PREDICATE_TYPE);
-        statement.set("predicate", JSON.valueToTree(report));
-        try {
-            return JSON.writeValueAsBytes(statement);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the statement: " + e.getMessage(), e);
-        }
-    }
-
     /** The DSSE envelope JSON of the report's statement. */
     public static String sign(final VerdictReport report, final PrivateKey key) {
-        return Dsse.sign(Dsse.IN_TOTO_PAYLOAD_TYPE, statement(report), key, SigningKeys.keyId(SigningKeys.publicOf(key)));
+        return InToto.sign(report.window().name(), report.window().sha256(), VerdictReport.PREDICATE_TYPE, InToto.tree(report), key);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.zumik.schemas.topics;
 import dev.zumik.schemas.avro.DeadLetter;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.PurgeEvidence;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.Verdict;
@@ -29,6 +30,7 @@ public final class Topics {
     public static final String REPLAY_REQUESTS = "zumik.replay-requests.v1";
     public static final String VERDICTS = "zumik.verdicts.v1";
     public static final String DEAD_LETTERS = "zumik.dead-letters.v1";
+    public static final String PURGES = "zumik.purges.v1";
 
     /** Default partitions of the high-volume shape topic; the others are small. */
     public static final int DEFAULT_SHAPE_PARTITIONS = 6;
@@ -39,6 +41,7 @@ public final class Topics {
     private final Topic<String, ReplayRequest> replayRequests;
     private final Topic<String, Verdict> verdicts;
     private final Topic<Bytes, DeadLetter> deadLetters;
+    private final Topic<String, PurgeEvidence> purges;
 
     private Topics(final SchemaRegistryClient registry, final int shapePartitions, final String prefix) {
         final Serde<String> keys = Serdes.String();
@@ -60,6 +63,9 @@ public final class Topics {
                 avro(registry, Verdict.class));
         deadLetters = new Topic<>(prefix + DEAD_LETTERS, 1, retention(Duration.ofDays(30)), Serdes.Bytes(),
                 avro(registry, DeadLetter.class));
+        // Purge evidence is kept: the latest purge of each tenant, by tenant.
+        purges = new Topic<>(prefix + PURGES, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT), keys,
+                avro(registry, PurgeEvidence.class));
     }
 
     /**
@@ -91,6 +97,7 @@ public final class Topics {
         out.put(replayRequests.name(), ReplayRequest.getClassSchema());
         out.put(verdicts.name(), Verdict.getClassSchema());
         out.put(deadLetters.name(), DeadLetter.getClassSchema());
+        out.put(purges.name(), PurgeEvidence.getClassSchema());
         return out;
     }
 
@@ -118,8 +125,12 @@ public final class Topics {
         return deadLetters;
     }
 
+    public Topic<String, PurgeEvidence> purges() {
+        return purges;
+    }
+
     public List<Topic<?, ?>> all() {
-        return List.of(shapes, laneStats, diagnoses, replayRequests, verdicts, deadLetters);
+        return List.of(shapes, laneStats, diagnoses, replayRequests, verdicts, deadLetters, purges);
     }
 
     private static Map<String, String> retention(final Duration retention) {

@@ -1,0 +1,116 @@
+package dev.zumik.cli;
+
+import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.replay.sign.InToto;
+import dev.zumik.replay.sign.SigningKeys;
+import dev.zumik.schemas.avro.PurgeEvidence;
+import dev.zumik.schemas.config.ClientSettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topic;
+import dev.zumik.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code zumik purge --tenant T}: crypto-shreds a tenant's hash keys and publishes signed evidence of it. */
+@Command(name = "purge", description = {
+        "Destroy a tenant's hash keys (crypto-shredding: the shapes hashed under them can no longer be linked to any prompt) "
+            + "and publish signed evidence (what, when, key ids) to " + Topics.PURGES + ".",
+        "%nRunning capture agents pick the change up within a second and hash the tenant's new traffic under a new key, "
+            + "unlinkable to the old hashes. No Zumik topic is keyed by tenant, so there is nothing to tombstone."})
+final class PurgeCommand implements Callable<Integer> {
+    static final String PREDICATE_TYPE = "https://zumik.dev/purge/v1";
+
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--tenant", paramLabel = "ID", required = true, description = "The tenant, as shapes name it (a configured id or key-<hash>).")
+    String tenant;
+
+    @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
+            description = "The capture agents' tenant key store (default ${DEFAULT-VALUE}).")
+    Path keyDir;
+
+    @Option(names = "--signing-key", paramLabel = "FILE", required = true, description = "Ed25519 private key (PEM) that signs the evidence.")
+    Path signingKey;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the evidence's DSSE envelope here.")
+    Path out;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prefix of every Zumik topic name.")
+    String topicPrefix;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!tenant.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw ZumikException.usage("--tenant must be 1-128 letters, digits, '.', '_' or '-', got '" + tenant + "'");
+        }
+        if (!Files.isDirectory(keyDir)) {
+            throw ZumikException.usage("--key-dir " + keyDir + ": no such key store");
+        }
+        final PrivateKey key;
+        try {
+            key = SigningKeys.readPrivate(Values.readableFile("--signing-key", signingKey));
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage(e.getMessage());
+        }
+        // Kafka first: the keys are destroyed only when the evidence has somewhere to go
+        final ClientSettings settings = connection.settings();
+        final Topic<String, PurgeEvidence> topic = Topics.create(new SchemaRegistryClient(settings.registrySettings()),
+                Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix).purges();
+        TopicsCommand.requireTopic(settings, topic.name());
+        final List<String> destroyed = new TenantKeyStore(keyDir).destroy(tenant);
+        if (destroyed.isEmpty()) {
+            throw ZumikException.failure("tenant " + tenant + " has no keys in " + keyDir + ": nothing to purge");
+        }
+        final Instant at = Instant.now();
+        final Map<String, Object> predicate = new LinkedHashMap<>();
+        predicate.put("tenant", tenant);
+        predicate.put("destroyedKeyIds", destroyed);
+        predicate.put("keyStore", keyDir.toAbsolutePath().toString());
+        predicate.put("purgedAt", at.toString());
+        predicate.put("tombstones", Map.of());
+        predicate.put("method", "the key files were overwritten with zeros and deleted; shapes keep only hashes made under them");
+        final String envelope = InToto.sign("zumik-tenant:" + tenant, sha256(destroyed), PREDICATE_TYPE, InToto.tree(predicate), key);
+        final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
+        final PrintWriter printer = spec.commandLine().getOut();
+        if (out != null) {
+            Files.writeString(out, envelope);
+        }
+        final PurgeEvidence evidence = PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(destroyed).setTombstones(Map.of())
+                .setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).build();
+        try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), tenant, evidence)).get(30, TimeUnit.SECONDS);
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ZumikException.failure("keys of " + tenant + " destroyed (" + String.join(", ", destroyed) + "), but the evidence was not "
+                    + "published: " + DevCommand.rootMessage(e) + (out == null ? "" : "; the envelope is in " + out));
+        }
+        printer.println("Purged tenant " + tenant + ": destroyed keys " + String.join(", ", destroyed) + "; evidence signed by key " + keyId
+                + " published to " + topic.name() + (out == null ? "" : " and written to " + out));
+        return 0;
+    }
+
+    /** The statement's subject digest: sha256 of the destroyed key ids, sorted, one per line. */
+    static String sha256(final List<String> keyIds) throws java.security.NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                String.join("\n", keyIds.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8)));
+    }
+}
