@@ -113,6 +113,51 @@ class ReplayWorkerIT {
         }
     }
 
+    @Test
+    void shouldKeepConsumingAndAnswerEveryRequestWhileTheCandidateFails(final LocalStack stack, @TempDir final Path dir) throws Exception {
+        // given a candidate that rate-limits, errors and drops streams, and two requests for two windows
+        final Topics topics = Topics.create(stack.registryClient(), 3, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+        }
+        stack.produceShapes(topics.shapes(), Workloads.sharedPrefix(LANE, START, 60, 10, 1024, 256, 10, 8));
+        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final dev.zumik.sim.profile.SimProfile faulty = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(), p.models(),
+                p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
+                new dev.zumik.sim.profile.SimProfile.Faults(Map.of(429, 0.15, 500, 0.15), 0, 0, 0.1, 0, 0), 11).validate();
+        final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
+             SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0)) {
+            final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
+                    Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + flaky.port())));
+            final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
+                    ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
+                    ReplaySettings.defaults().withTimeScale(2), keys.getPrivate(), dir, Duration.ofSeconds(30));
+            final List<String> ids = new ArrayList<>();
+            try (ReplayWorker worker = ReplayWorker.start(settings)) {
+                for (int w = 0; w < 2; w++) {
+                    final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("faulty-" + w + "-" + UUID.randomUUID()).setLane(LANE)
+                            .setFromTime(START.plusSeconds(3L * w)).setToTime(START.plusSeconds(3L * w + 3)).setProfile("dynamo")
+                            .setTrigger(ReplayTrigger.MANUAL).setTimeScale(2).setRequestedAt(Instant.now()).build();
+                    ids.add(request.getRequestId());
+                    publish(stack, topics.replayRequests(), request);
+                }
+                // when both have been replayed
+                await().atMost(Duration.ofSeconds(120)).until(() -> readAll(stack, topics.verdicts()).size() == 2);
+                assertThat(worker.state()).isIn("IDLE", "REPLAYING");
+            }
+            // then each has its verdict, which reports the failures and decides nothing
+            final List<Verdict> verdicts = readAll(stack, topics.verdicts());
+            assertThat(verdicts).extracting(Verdict::getRequestId).containsExactlyInAnyOrderElementsOf(ids);
+            for (final Verdict verdict : verdicts) {
+                assertThat(verdict.getDecision()).isEqualTo(VerdictDecision.INCONCLUSIVE);
+                assertThat(verdict.getReasons()).contains("CANDIDATE_ERRORS");
+                assertThat(verdict.getFigures().get("candidate.errorRate")).isGreaterThan(0.05);
+                assertThat(verdict.getFigures().get("baseline.errorRate")).isZero();
+            }
+        }
+    }
+
     private static void publish(final LocalStack stack, final Topic<String, ReplayRequest> topic, final ReplayRequest request)
             throws Exception {
         try (KafkaProducer<String, ReplayRequest> producer = new KafkaProducer<>(stack.clientProperties(), topic.keySerde().serializer(),
