@@ -150,16 +150,17 @@ class KafkaOutageIT {
         return errors;
     }
 
-    private static List<String> eventIds(final String bootstrap, final SchemaRegistryClient registry, final int expected) {
+    /** Every event id on the "shapes" topic, read until a while after the expected count: a duplicate shows as one record too many. */
+    static List<String> eventIds(final String bootstrap, final SchemaRegistryClient registry, final int expected) {
         final Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check-" + java.util.UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         final List<String> ids = new ArrayList<>();
         try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ConfluentAvroDeserializer<>(registry, RequestShape.class))) {
             consumer.subscribe(Set.of("shapes"));
-            final long deadline = System.currentTimeMillis() + 30_000;
+            final long deadline = System.currentTimeMillis() + 60_000;
             // read past the expected count for a while: a duplicate would show up as one record too many
             long quietUntil = Long.MAX_VALUE;
             while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {

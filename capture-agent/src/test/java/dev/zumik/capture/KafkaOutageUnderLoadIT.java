@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
-import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
-import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,17 +20,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,7 +100,7 @@ class KafkaOutageUnderLoadIT {
                         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
                 assertThat(captured).isEqualTo(total);
                 assertThat(published + dropped).isEqualTo(captured);
-                final List<String> ids = eventIds(kafka.bootstrapServers(), registryClient, (int) published);
+                final List<String> ids = KafkaOutageIT.eventIds(kafka.bootstrapServers(), registryClient, (int) published);
                 assertThat(ids).hasSize((int) published);
                 assertThat(new HashSet<>(ids)).hasSize(ids.size());
             }
@@ -119,29 +111,5 @@ class KafkaOutageUnderLoadIT {
         final long[] sorted = Arrays.copyOfRange(micros, from, to);
         Arrays.sort(sorted);
         return sorted[(int) Math.ceil(0.99 * sorted.length) - 1] / 1000.0;
-    }
-
-    private static List<String> eventIds(final String bootstrap, final SchemaRegistryClient registry, final int expected) {
-        final Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-under-load-check");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        final List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ConfluentAvroDeserializer<>(registry, RequestShape.class))) {
-            consumer.subscribe(Set.of("shapes"));
-            final long deadline = System.currentTimeMillis() + 60_000;
-            long quietUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
-                for (final ConsumerRecord<String, RequestShape> r : consumer.poll(Duration.ofMillis(200))) {
-                    ids.add(r.value().getEventId());
-                }
-                if (ids.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.currentTimeMillis() + 2000;
-                }
-            }
-        }
-        return ids;
     }
 }
