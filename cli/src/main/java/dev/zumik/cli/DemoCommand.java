@@ -78,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Lane statistics windows, short so that a diagnosis comes within seconds. */
     static final Duration WINDOW = Duration.ofSeconds(2);
     static final int EVALUATION_WINDOWS = 5;
+    /** The lane the capture proxy makes of the demo's traffic: provider, model, route. */
+    static final String LANE = "openai/gpt-4.1//v1/chat/completions";
 
     @Spec CommandSpec spec;
 
@@ -129,7 +131,6 @@ final class DemoCommand implements Callable<Integer> {
         private SimServer gpu;
         private CaptureAgent capture;
         private PrivateKey key;
-        private String laneKey;
 
         Stack(final Path work) {
             this.work = work;
@@ -200,7 +201,6 @@ final class DemoCommand implements Callable<Integer> {
 
         Result move(final PrintWriter out, final long started, final Duration timeout) throws Exception {
             final List<RequestShape> shapes = DemoWorkloads.mooncake(Instant.now(), Files.createTempDirectory(work, "trace"));
-            laneKey = "openai/gpt-4.1//v1/chat/completions";
             try (Watch watch = new Watch(out, started)) {
                 step(out, started, "driving " + shapes.size() + " requests of the Mooncake trace (900-960 s, prompts / "
                         + DemoWorkloads.LENGTH_DIVISOR + ", x" + DemoWorkloads.SPEED_UP + " speed) through the proxy as real HTTP");
@@ -233,7 +233,6 @@ final class DemoCommand implements Callable<Integer> {
         Result stay(final PrintWriter out, final long started, final Duration timeout) throws Exception {
             final Duration length = Duration.ofSeconds(36);
             final List<RequestShape> shapes = DemoWorkloads.sharedPrefixChat(Instant.now(), length);
-            laneKey = "openai/gpt-4.1//v1/chat/completions";
             try (Watch watch = new Watch(out, started)) {
                 step(out, started, "driving " + shapes.size() + " chat requests (a 2,048-token system prompt shared by all, 256 tokens "
                         + "of their own, 3 a second) through the proxy as real HTTP");
@@ -242,8 +241,8 @@ final class DemoCommand implements Callable<Integer> {
                 if (full == null) {
                     return new Result(false, "no diagnosis of a full period within " + timeout.toSeconds() + " s");
                 }
-                final boolean replayed = !readAll(kafka, topics.replayRequests()).isEmpty();
-                out.println("Diagnosis: " + full.getDecision() + " (" + String.join(", ", full.getReasons()) + ") for " + laneKey);
+                final boolean replayed = !kafka.readCommitted(topics.replayRequests()).isEmpty();
+                out.println("Diagnosis: " + full.getDecision() + " (" + String.join(", ", full.getReasons()) + ") for " + LANE);
                 full.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCodes.explain(r)));
                 out.printf(java.util.Locale.ROOT, "  managed $%,.0f/month; managed capture %.0f%% of what its rules allow; BYOC (dynamo) "
                                 + "$%,.0f/month, gain %.0f%%; replay requested: %s%n",
@@ -369,16 +368,4 @@ final class DemoCommand implements Callable<Integer> {
         return props;
     }
 
-    static <V> List<V> readAll(final LocalStack kafka, final Topic<String, V> topic) {
-        final List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> c = new KafkaConsumer<>(readProps(kafka), topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            c.subscribe(List.of(topic.name()));
-            for (int quiet = 0; quiet < 3; ) {
-                final var records = c.poll(Duration.ofMillis(300));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                records.forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
-    }
 }

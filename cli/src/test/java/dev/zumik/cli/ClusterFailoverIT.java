@@ -8,7 +8,6 @@ import dev.zumik.localstack.LocalStack;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
-import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
@@ -28,8 +27,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +103,7 @@ class ClusterFailoverIT {
             }
 
             // then every lane's committed window statistics equal the offline recount, once per window
-            final List<LaneWindowStats> stats = read(stack, topics.laneStats()).stream()
+            final List<LaneWindowStats> stats = stack.readCommitted(topics.laneStats()).stream()
                     .filter(s -> s.getWindowStart().isBefore(START.plus(Duration.ofHours(1)))).toList();
             final Analyzer offline = new Analyzer(StreamsSettings.policiesFor(DiagnosisSettings.defaults()));
             first.forEach(offline::accept);
@@ -133,20 +130,4 @@ class ClusterFailoverIT {
         }
     }
 
-    private static <V> List<V> read(final LocalStack stack, final Topic<String, V> topic) {
-        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        final List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topic.name()));
-            for (int quiet = 0; quiet < 8; ) {
-                final var records = consumer.poll(Duration.ofMillis(300));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                records.forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
-    }
 }

@@ -14,7 +14,6 @@ import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.PurgeEvidence;
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -25,17 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,8 +64,8 @@ class PurgeIT {
                 keys, CaptureSettings.DEFAULT_QUEUE_BYTES, CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty()),
                 stack.clientProperties(), stack.registryClient(), topics.shapes().name())) {
             send(agent.port());
-            await().atMost(Duration.ofSeconds(30)).until(() -> read(stack, topics.shapes()).size() == 1);
-            final RequestShape before = read(stack, topics.shapes()).get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stack.readCommitted(topics.shapes()).size() == 1);
+            final RequestShape before = stack.readCommitted(topics.shapes()).get(0);
             assertThat(keys.resolve(before.getTenant()).resolve(before.getHashKeyId() + ".key")).exists();
 
             // when the tenant is purged
@@ -83,7 +77,7 @@ class PurgeIT {
             assertThat(purge.exitCode()).as(purge.err()).isZero();
             assertThat(purge.out()).contains("Purged tenant " + before.getTenant(), before.getHashKeyId());
             assertThat(keys.resolve(before.getTenant()).resolve(before.getHashKeyId() + ".key")).doesNotExist();
-            final List<PurgeEvidence> evidence = read(stack, topics.purges());
+            final List<PurgeEvidence> evidence = stack.readCommitted(topics.purges());
             assertThat(evidence).hasSize(1);
             assertThat(evidence.get(0).getDestroyedKeyIds()).containsExactly(before.getHashKeyId());
             final Dsse.Opened opened = Dsse.open(evidence.get(0).getDsseEnvelope().getBytes(StandardCharsets.UTF_8),
@@ -97,8 +91,8 @@ class PurgeIT {
             // and the same prompt captured again by the same, still running, agent is unlinkable to the old hashes
             Thread.sleep(1500);
             send(agent.port());
-            await().atMost(Duration.ofSeconds(30)).until(() -> read(stack, topics.shapes()).size() == 2);
-            final RequestShape after = read(stack, topics.shapes()).get(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> stack.readCommitted(topics.shapes()).size() == 2);
+            final RequestShape after = stack.readCommitted(topics.shapes()).get(1);
             assertThat(after.getTenant()).isEqualTo(before.getTenant());
             assertThat(after.getHashedTokens()).isEqualTo(before.getHashedTokens());
             assertThat(after.getHashKeyId()).isNotEqualTo(before.getHashKeyId());
@@ -117,19 +111,4 @@ class PurgeIT {
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
-    private static <V> List<V> read(final LocalStack stack, final Topic<String, V> topic) {
-        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        final List<V> out = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topic.name()));
-            for (int quiet = 0; quiet < 3; ) {
-                final var records = consumer.poll(Duration.ofMillis(300));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                records.forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
-    }
 }

@@ -22,17 +22,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -85,9 +81,9 @@ class ReplayTakeoverIT {
             try {
                 // then exactly one verdict, from the second worker, that verifies
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                        .until(() -> !verdicts(stack, topics).isEmpty());
+                        .until(() -> !stack.readCommitted(topics.verdicts()).isEmpty());
                 Thread.sleep(5000);
-                final List<Verdict> verdicts = verdicts(stack, topics);
+                final List<Verdict> verdicts = stack.readCommitted(topics.verdicts());
                 assertThat(verdicts).hasSize(1);
                 assertThat(verdicts.get(0).getRequestId()).isEqualTo(request.getRequestId());
                 assertThat(SignedVerdict.verify(verdicts.get(0).getDsseEnvelope().getBytes(StandardCharsets.UTF_8),
@@ -115,24 +111,6 @@ class ReplayTakeoverIT {
             total += Double.parseDouble(m.group(1));
         }
         return total;
-    }
-
-    private static List<Verdict> verdicts(final LocalStack stack, final Topics topics) {
-        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        final List<Verdict> out = new ArrayList<>();
-        try (KafkaConsumer<String, Verdict> consumer = new KafkaConsumer<>(props, topics.verdicts().keySerde().deserializer(),
-                topics.verdicts().valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topics.verdicts().name()));
-            for (int quiet = 0; quiet < 3; ) {
-                final var records = consumer.poll(Duration.ofMillis(300));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                records.forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
     }
 
     private static List<RequestShape> shapes(final Instant start, final int count, final int perSecond) {

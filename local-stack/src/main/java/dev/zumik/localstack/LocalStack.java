@@ -7,12 +7,17 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -93,6 +98,29 @@ public final class LocalStack implements AutoCloseable {
             }
             producer.flush();
         }
+    }
+
+    /**
+     * Every committed value of a topic, from its beginning, in a fresh consumer group: polls until two
+     * seconds pass with nothing new (at most 30 s). For tests, the demo and benchmarks.
+     */
+    public <V> List<V> readCommitted(final Topic<?, V> topic) {
+        final Map<String, Object> props = clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "zumik-reader-" + UUID.randomUUID());
+        final List<V> out = new ArrayList<>();
+        try (KafkaConsumer<?, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topic.name()));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int quiet = 0;
+            while (System.nanoTime() < deadline && quiet < 8) {
+                final var records = consumer.poll(Duration.ofMillis(250));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                records.forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
     }
 
     /** A topic name no other test in this JVM uses. */

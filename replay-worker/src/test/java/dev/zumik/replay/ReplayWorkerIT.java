@@ -23,7 +23,6 @@ import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.Verdict;
 import dev.zumik.schemas.avro.VerdictDecision;
-import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
@@ -36,14 +35,11 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -86,14 +82,14 @@ class ReplayWorkerIT {
                 publish(stack, topics.replayRequests(), request);
                 publishRaw(stack, topics.replayRequests().name(), "garbage", new byte[] {0, 0, 0, 0, 42, 1, 2, 3});
                 publish(stack, topics.replayRequests(), request);
-                await().atMost(Duration.ofSeconds(120)).until(() -> readAll(stack, topics.deadLetters()).size() == 1
-                        && readAll(stack, topics.verdicts()).size() == 1);
+                await().atMost(Duration.ofSeconds(120)).until(() -> stack.readCommitted(topics.deadLetters()).size() == 1
+                        && stack.readCommitted(topics.verdicts()).size() == 1);
                 Thread.sleep(3000);
                 assertThat(worker.state()).isIn("IDLE", "REPLAYING");
             }
 
             // then exactly one verdict, MOVE, that verifies against the shape topic
-            final List<Verdict> verdicts = readAll(stack, topics.verdicts());
+            final List<Verdict> verdicts = stack.readCommitted(topics.verdicts());
             assertThat(verdicts).hasSize(1);
             final Verdict verdict = verdicts.get(0);
             assertThat(verdict.getRequestId()).isEqualTo(request.getRequestId());
@@ -107,7 +103,7 @@ class ReplayWorkerIT {
             assertThat(Files.readString(out.resolve(ReportFiles.ENVELOPE))).isEqualTo(verdict.getDsseEnvelope());
             assertThat(Files.readString(out.resolve(ReportFiles.HTML_REPORT))).contains("<svg").contains("MOVE").doesNotContain("<script");
             // and the malformed request is in the dead-letter topic with its reason
-            final DeadLetter letter = readAll(stack, topics.deadLetters()).get(0);
+            final DeadLetter letter = stack.readCommitted(topics.deadLetters()).get(0);
             assertThat(letter.getStage()).isEqualTo("replay-worker");
             assertThat(letter.getReason()).isNotBlank();
         }
@@ -143,11 +139,11 @@ class ReplayWorkerIT {
                     publish(stack, topics.replayRequests(), request);
                 }
                 // when both have been replayed
-                await().atMost(Duration.ofSeconds(120)).until(() -> readAll(stack, topics.verdicts()).size() == 2);
+                await().atMost(Duration.ofSeconds(120)).until(() -> stack.readCommitted(topics.verdicts()).size() == 2);
                 assertThat(worker.state()).isIn("IDLE", "REPLAYING");
             }
             // then each has its verdict, which reports the failures and decides nothing
-            final List<Verdict> verdicts = readAll(stack, topics.verdicts());
+            final List<Verdict> verdicts = stack.readCommitted(topics.verdicts());
             assertThat(verdicts).extracting(Verdict::getRequestId).containsExactlyInAnyOrderElementsOf(ids);
             for (final Verdict verdict : verdicts) {
                 assertThat(verdict.getDecision()).isEqualTo(VerdictDecision.INCONCLUSIVE);
@@ -173,21 +169,4 @@ class ReplayWorkerIT {
         }
     }
 
-    private static <V> List<V> readAll(final LocalStack stack, final Topic<?, V> topic) {
-        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        final List<V> out = new ArrayList<>();
-        try (KafkaConsumer<?, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topic.name()));
-            int quiet = 0;
-            while (quiet < 3) {
-                final var records = consumer.poll(Duration.ofMillis(300));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                records.forEach(r -> out.add(r.value()));
-            }
-        }
-        return out;
-    }
 }

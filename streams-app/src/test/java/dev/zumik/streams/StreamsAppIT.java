@@ -11,7 +11,6 @@ import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
-import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
@@ -26,11 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,7 +85,7 @@ class StreamsAppIT {
         assertThat(concentration.path("top1_share").asDouble()).isEqualTo(1.0);
 
         // then the committed lane statistics are exactly what analyze computes offline, once per window
-        final List<LaneWindowStats> stats = readCommitted(stack, topics.laneStats());
+        final List<LaneWindowStats> stats = stack.readCommitted(topics.laneStats());
         final Analyzer offline = new Analyzer(CachePolicy.parseList(POLICIES));
         trace.forEach(offline::accept);
         final AnalysisReport.LaneReport expected = offline.report().lanes().get(0);
@@ -120,25 +114,4 @@ class StreamsAppIT {
         }
     }
 
-    private static List<LaneWindowStats> readCommitted(final LocalStack stack, final Topic<String, LaneWindowStats> topic) {
-        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        final List<LaneWindowStats> out = new ArrayList<>();
-        try (KafkaConsumer<String, LaneWindowStats> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
-                topic.valueSerde().deserializer())) {
-            consumer.subscribe(List.of(topic.name()));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            int quiet = 0;
-            while (System.nanoTime() < deadline && quiet < 8) {
-                final var records = consumer.poll(Duration.ofMillis(250));
-                quiet = records.isEmpty() ? quiet + 1 : 0;
-                for (final ConsumerRecord<String, LaneWindowStats> r : records) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
-    }
 }
