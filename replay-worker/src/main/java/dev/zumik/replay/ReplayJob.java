@@ -134,7 +134,7 @@ public final class ReplayJob {
         final double seconds = (System.nanoTime() - started) / 1e9 / (settings.sequential() ? 2 : 1);
 
         final long warmupNanos = settings.warmup().toNanos();
-        final SideStats.Slo slo = slo(in.policy(), SideStats.of(in.baseline().describe(), baseline, warmupNanos,
+        final SideStats.Slo slo = slo(in.policy(), () -> SideStats.of(in.baseline().describe(), baseline, warmupNanos,
                 new SideStats.Slo(null, null), idealHits, seconds));
         final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
         final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
@@ -167,10 +167,11 @@ public final class ReplayJob {
      * The lane's declared SLOs; where it declares none, the baseline's replayed p99 with
      * {@link #IMPLICIT_SLO_SLACK} slack: moving must not make a lane slower than the API it leaves.
      */
-    static SideStats.Slo slo(final LanePolicies.Policy policy, final SideStats baseline) {
+    static SideStats.Slo slo(final LanePolicies.Policy policy, final java.util.function.Supplier<SideStats> baselineStats) {
         if (policy.ttftP99SloMs() != null || policy.e2eP99SloMs() != null) {
             return new SideStats.Slo(policy.ttftP99SloMs(), policy.e2eP99SloMs());
         }
+        final SideStats baseline = baselineStats.get();
         final double ttft = baseline.ttftMs().p99();
         final double e2e = baseline.e2eMs().p99();
         return new SideStats.Slo(Double.isNaN(ttft) ? null : ttft * IMPLICIT_SLO_SLACK, Double.isNaN(e2e) ? null : e2e * IMPLICIT_SLO_SLACK);
