@@ -145,8 +145,9 @@ public final class ReplayClient implements RequestSender, AutoCloseable {
         }
 
         private void failedMidway(final Throwable cause) {
-            finish(0, cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")
-                    ? ErrorClass.TIMEOUT : firstContent >= 0 ? ErrorClass.STREAM_DROPPED : ErrorClass.CONNECT);
+            // Vert.x reports an idle timeout as a java.util.concurrent.TimeoutException
+            finish(0, cause instanceof TimeoutException ? ErrorClass.TIMEOUT
+                    : firstContent >= 0 ? ErrorClass.STREAM_DROPPED : ErrorClass.CONNECT);
         }
 
         private void onResponse(final HttpClientResponse response) {
