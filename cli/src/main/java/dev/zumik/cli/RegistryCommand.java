@@ -1,8 +1,11 @@
 package dev.zumik.cli;
 
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
+import dev.zumik.localstack.registry.RegistryServerSecurity;
 import dev.zumik.schemas.config.ClientSettings;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,16 +31,28 @@ final class RegistryCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "NAME", defaultValue = "_schemas", description = "Store topic (default ${DEFAULT-VALUE}).")
     String topic;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS with this PKCS12 keystore (its password in --tls-password-file).")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "File holding the keystore's password.")
+    Path tlsPasswordFile;
+
+    @Option(names = "--users-file", paramLabel = "FILE",
+            description = "Require HTTP basic auth: one user:password per line (keep the file 0600).")
+    Path usersFile;
+
     @Mixin ForegroundOptions foreground;
 
     @Override
     public Integer call() {
+        final RegistryServerSecurity security = security();
         Ports.requireFree(host, port, "--port");
         final ClientSettings settings = connection.settings();
         final PrintWriter out = spec.commandLine().getOut();
         final EmbeddedSchemaRegistry registry;
         try {
-            registry = EmbeddedSchemaRegistry.start(settings.bootstrapServers(), host, port, topic, settings.kafkaProperties());
+            registry = EmbeddedSchemaRegistry.start(settings.bootstrapServers(), host, port, topic, settings.kafkaProperties(), security);
         } catch (final RuntimeException e) {
             throw ZumikException.failure("the registry did not start: " + DevCommand.rootMessage(e));
         }
@@ -46,5 +61,25 @@ final class RegistryCommand implements Callable<Integer> {
         Running.untilStopped(foreground.runFor, out, registry::close);
         out.println("Stopped.");
         return 0;
+    }
+
+    private RegistryServerSecurity security() {
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw ZumikException.usage("--tls-keystore and --tls-password-file go together");
+        }
+        String password = null;
+        if (tlsKeystore != null) {
+            Values.readableFile("--tls-keystore", tlsKeystore);
+            password = Values.readText("--tls-password-file", tlsPasswordFile).strip();
+        }
+        if (usersFile == null) {
+            return new RegistryServerSecurity(tlsKeystore, password, Map.of());
+        }
+        Values.readableFile("--users-file", usersFile);
+        try {
+            return new RegistryServerSecurity(tlsKeystore, password, RegistryServerSecurity.readUsers(usersFile));
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage("--users-file: " + e.getMessage());
+        }
     }
 }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
@@ -39,14 +40,23 @@ final class TopicsCommand {
         return Admin.create(props);
     }
 
-    /** Fails with one line naming the servers when Kafka does not answer within 10 s. */
+    /**
+     * Fails with one line naming the servers when Kafka does not answer within 10 s, or refuses the
+     * credentials or certificate (wrong SCRAM password, no client certificate for mutual TLS, untrusted broker).
+     */
     static void requireReachable(final Admin admin, final ClientSettings settings) {
         try {
             admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ZumikException.failure("interrupted");
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException refused) {
+                throw ZumikException.failure("Kafka at " + settings.bootstrapServers() + " refused the connection: "
+                        + refused.getMessage());
+            }
+            throw ZumikException.failure("cannot reach Kafka at " + settings.bootstrapServers() + ": " + e.getCause().getMessage());
+        } catch (final java.util.concurrent.TimeoutException e) {
             throw ZumikException.failure("cannot reach Kafka at " + settings.bootstrapServers() + " within 10 s");
         }
     }

@@ -16,6 +16,15 @@ final class Values {
         return file;
     }
 
+    /** The text of a readable file (a password file, say); a usage error naming the flag otherwise. */
+    static String readText(final String flag, final java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(readableFile(flag, file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (final java.io.IOException e) {
+            throw ZumikException.usage(flag + " " + file + ": " + e.getMessage());
+        }
+    }
+
     /** A BYOC profile given as a shipped name (dynamo, k8s-portable) or a file. */
     static dev.zumik.core.cost.ByocProfile byocProfile(final String flag, final String nameOrFile) {
         return dev.zumik.core.cost.ByocProfile.SHIPPED.contains(nameOrFile) ? dev.zumik.core.cost.ByocProfile.shipped(nameOrFile)

@@ -46,6 +46,9 @@ class ZumikCommandTest {
         "kafka                                    | Missing required option: '--data-dir=DIR'",
         "kafka --data-dir /tmp/x --port 0         | must be fixed for a standalone broker",
         "registry --port -1                       | --port must be 0..65535, got -1",
+        "registry --tls-keystore pom.xml          | --tls-keystore and --tls-password-file go together",
+        "registry --users-file /no/such/users     | --users-file /no/such/users: no such readable file",
+        "registry --users-file pom.xml            | --users-file: pom.xml line 1: expected user:password",
         "topics create --replication-factor 0     | --replication-factor must be >= 1, got 0",
         "topics create --shape-partitions 0       | --shape-partitions must be >= 1, got 0",
         "topics create --config /nonexistent.prop | --config /nonexistent.prop: no such readable file",
@@ -146,6 +149,17 @@ class ZumikCommandTest {
         assertThat(bad.exitCode()).isEqualTo(ZumikException.FAILURE);
         assertThat(bad.err().strip().lines()).hasSize(1);
         assertThat(bad.err()).contains("one scheduler must own replica selection");
+    }
+
+    @ParameterizedTest(name = "zumik {0} {1}")
+    @CsvSource({"capture, --listen", "capture, --admin", "streams, --api", "registry, --host", "kafka, --host"})
+    void shouldListenOnLoopbackByDefault(final String command, final String option) {
+        // when
+        final String value = new picocli.CommandLine(new Zumik()).getSubcommands().get(command).getCommandSpec()
+                .findOption(option).defaultValue();
+
+        // then
+        assertThat(value).startsWith("127.0.0.1");
     }
 
     @Test

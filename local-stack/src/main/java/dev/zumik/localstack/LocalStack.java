@@ -105,7 +105,12 @@ public final class LocalStack implements AutoCloseable {
      * seconds pass with nothing new (at most 30 s). For tests, the demo and benchmarks.
      */
     public <V> List<V> readCommitted(final Topic<?, V> topic) {
-        final Map<String, Object> props = clientProperties();
+        return readCommitted(clientProperties(), topic);
+    }
+
+    /** As {@link #readCommitted(Topic)}, with any cluster's client properties (a secured one, say). */
+    public static <V> List<V> readCommitted(final Map<String, Object> client, final Topic<?, V> topic) {
+        final Map<String, Object> props = new HashMap<>(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "zumik-reader-" + UUID.randomUUID());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
+import dev.zumik.localstack.registry.RegistryServerSecurity;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
@@ -24,12 +25,12 @@ class SchemaRegistryIT {
         final String topic = LocalStack.uniqueTopic("_schemas");
         final Schema shape = RequestShape.getClassSchema();
         final int id;
-        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), "127.0.0.1", 0, topic, Map.of())) {
+        try (EmbeddedSchemaRegistry first = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), "127.0.0.1", 0, topic, Map.of(), RegistryServerSecurity.none())) {
             id = client(first.url()).register("restart-value", shape);
         }
 
         // when
-        try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), "127.0.0.1", 0, topic, Map.of())) {
+        try (EmbeddedSchemaRegistry second = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), "127.0.0.1", 0, topic, Map.of(), RegistryServerSecurity.none())) {
             final SchemaRegistryClient client = client(second.url());
 
             // then

@@ -15,18 +15,26 @@ import java.util.stream.Collectors;
  *
  * @param nodeId          KRaft node id, 1-based
  * @param host            address to bind and advertise, 127.0.0.1 by default
- * @param brokerPorts     client (PLAINTEXT) port of every node, by node index
+ * @param brokerPorts     client port of every node, by node index
  * @param controllerPorts controller port of every node, by node index
+ * @param internalPorts   broker-to-broker (PLAINTEXT) port of every node when the client listener is secured, else empty
+ * @param security        how the client listener is secured
  * @param logDir          this node's data directory
  * @param overrides       extra broker properties, applied last
  */
 public record BrokerSettings(int nodeId, String host, List<Integer> brokerPorts, List<Integer> controllerPorts,
-                             Path logDir, Map<String, String> overrides) {
+                             List<Integer> internalPorts, ListenerSecurity security, Path logDir, Map<String, String> overrides) {
+    private static final String CLIENT = "CLIENT";
+    private static final String INTERNAL = "INTERNAL";
 
     public BrokerSettings {
         brokerPorts = List.copyOf(brokerPorts);
         controllerPorts = List.copyOf(controllerPorts);
+        internalPorts = List.copyOf(internalPorts);
         overrides = Map.copyOf(overrides);
+        if (security.secured() && internalPorts.size() != brokerPorts.size()) {
+            throw new IllegalArgumentException("a secured client listener needs an internal port per node");
+        }
     }
 
     public int nodes() {
@@ -49,11 +57,8 @@ public record BrokerSettings(int nodeId, String host, List<Integer> brokerPorts,
             voters.add((i + 1) + "@" + host + ":" + controllerPorts.get(i));
         }
         p.put("controller.quorum.voters", String.join(",", voters));
-        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort() + ",CONTROLLER://" + host + ":" + controllerPorts.get(nodeId - 1));
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort());
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.putAll(listeners());
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         p.put("num.partitions", "1");
         p.put("default.replication.factor", Integer.toString(replication));
@@ -78,6 +83,33 @@ public record BrokerSettings(int nodeId, String host, List<Integer> brokerPorts,
         final Properties props = new Properties();
         props.putAll(p);
         return props;
+    }
+
+    /** The client listener, plus an internal PLAINTEXT one for broker-to-broker traffic when the client listener is secured. */
+    private Map<String, String> listeners() {
+        final Map<String, String> p = new LinkedHashMap<>();
+        final String controller = ",CONTROLLER://" + host + ":" + controllerPorts.get(nodeId - 1);
+        if (!security.secured()) {
+            p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort() + controller);
+            p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort());
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            return p;
+        }
+        final String client = CLIENT + "://" + host + ":" + brokerPort();
+        final String internal = INTERNAL + "://" + host + ":" + internalPort();
+        p.put("listeners", client + "," + internal + controller);
+        p.put("advertised.listeners", client + "," + internal);
+        p.put("listener.security.protocol.map", CLIENT + ":" + security.protocol() + "," + INTERNAL + ":PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("inter.broker.listener.name", INTERNAL);
+        final String prefix = "listener.name." + CLIENT.toLowerCase(java.util.Locale.ROOT) + ".";
+        security.listener().forEach((k, v) -> p.put(prefix + k, v));
+        return p;
+    }
+
+    /** The broker-to-broker port of this node; only a secured cluster has one apart from the client port. */
+    public int internalPort() {
+        return security.secured() ? internalPorts.get(nodeId - 1) : brokerPort();
     }
 
     /** The properties as a server.properties text, in a stable order. */

@@ -40,20 +40,28 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final List<BrokerSettings> nodes;
     private final KafkaRaftServer[] servers;
 
+    private final Map<String, String> scramUsers;
+
     private EmbeddedKafka(final Builder builder) throws IOException {
+        this.scramUsers = builder.security.scramUsers();
         this.temporary = builder.dataDir == null;
         this.dataDir = temporary ? Files.createTempDirectory("zumik-kafka-") : builder.dataDir.toAbsolutePath();
         Files.createDirectories(dataDir);
         final List<Integer> brokerPorts = new ArrayList<>();
         final List<Integer> controllerPorts = new ArrayList<>();
+        final List<Integer> internalPorts = new ArrayList<>();
         for (int i = 0; i < builder.brokers; i++) {
             brokerPorts.add(builder.port == 0 ? freePort() : builder.port + i);
             controllerPorts.add(builder.controllerPort == 0 ? freePort() : builder.controllerPort + i);
+            if (builder.security.secured()) {
+                internalPorts.add(freePort());
+            }
         }
         final List<BrokerSettings> list = new ArrayList<>();
         for (int i = 1; i <= builder.brokers; i++) {
             final Path logDir = builder.brokers == 1 ? dataDir.resolve("kraft") : dataDir.resolve("node-" + i);
-            list.add(new BrokerSettings(i, builder.host, brokerPorts, controllerPorts, logDir, builder.overrides));
+            list.add(new BrokerSettings(i, builder.host, brokerPorts, controllerPorts, internalPorts, builder.security, logDir,
+                    builder.overrides));
         }
         this.nodes = List.copyOf(list);
         this.servers = new KafkaRaftServer[nodes.size()];
@@ -67,7 +75,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public EmbeddedKafka start(final Duration timeout) {
         final String clusterId = clusterId();
         for (final BrokerSettings node : nodes) {
-            format(node, clusterId);
+            format(node, clusterId, scramUsers);
         }
         // Nodes start concurrently: a multi-node quorum needs a majority before any node is ready.
         final List<Thread> starters = new ArrayList<>();
@@ -100,6 +108,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return String.join(",", nodes.stream().map(n -> n.host() + ":" + n.brokerPort()).toList());
+    }
+
+    /**
+     * Where the brokers talk to each other: the client listener, or on a secured cluster its PLAINTEXT
+     * internal listener. For the cluster's own administration only.
+     */
+    public String internalBootstrapServers() {
+        return String.join(",", nodes.stream().map(n -> n.host() + ":" + n.internalPort()).toList());
     }
 
     public Path dataDir() {
@@ -143,10 +159,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Admin client properties for this cluster. */
-    public Map<String, Object> clientProperties() {
+    /** Admin client properties for this cluster, on the internal listener (no credentials needed). */
+    private Map<String, Object> internalClientProperties() {
         final Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internalBootstrapServers());
         return props;
     }
 
@@ -197,8 +213,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Formats a node's storage once; an already formatted directory is kept as it is. */
-    private static void format(final BrokerSettings node, final String clusterId) {
+    /**
+     * Formats a node's storage once, with the SCRAM users in its first metadata; an already formatted
+     * directory is kept as it is.
+     */
+    private static void format(final BrokerSettings node, final String clusterId, final Map<String, String> scramUsers) {
         if (Files.exists(node.logDir().resolve("meta.properties"))) {
             return;
         }
@@ -209,7 +228,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             final ByteArrayOutputStream output = new ByteArrayOutputStream();
             final int rc;
             try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                rc = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", propsFile.toString()}, out);
+                final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString()));
+                scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+                        ListenerSecurity.SCRAM + "=[name=" + user + ",password=" + password + "]")));
+                rc = StorageTool.execute(args.toArray(String[]::new), out);
             }
             if (rc != 0) {
                 throw new IllegalStateException("Formatting " + node.logDir() + " failed: " + output.toString(StandardCharsets.UTF_8));
@@ -222,7 +244,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitBrokers(final int expected, final Duration timeout) {
         final long deadline = System.nanoTime() + timeout.toNanos();
         final Properties props = new Properties();
-        props.putAll(clientProperties());
+        props.putAll(internalClientProperties());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "4000");
         try (Admin admin = Admin.create(props)) {
@@ -288,6 +310,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private int controllerPort;
         private String host = "127.0.0.1";
+        private ListenerSecurity security = ListenerSecurity.plaintext();
         private final Map<String, String> overrides = new HashMap<>();
 
         private Builder() { }
@@ -326,6 +349,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         public Builder host(final String address) {
             this.host = address;
+            return this;
+        }
+
+        /** How the client listener is secured; PLAINTEXT by default. */
+        public Builder security(final ListenerSecurity listenerSecurity) {
+            this.security = listenerSecurity;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.zumik.localstack.registry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyStoreOptions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,18 +33,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
      * Loads the store from {@code topic} and serves the REST API on {@code host:port} (0 picks a free port).
      *
      * @param clientOverrides Kafka client properties for the store's clients (security settings, etc.)
+     * @param security        TLS and basic auth of the API
      */
     public static EmbeddedSchemaRegistry start(final String bootstrapServers, final String host, final int port,
-                                               final String topic, final Map<String, Object> clientOverrides) {
+                                               final String topic, final Map<String, Object> clientOverrides,
+                                               final RegistryServerSecurity security) {
         final SchemaStore store = new SchemaStore(bootstrapServers, topic, clientOverrides);
         final Vertx vertx = Vertx.vertx();
         try {
-            final HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
-                    .requestHandler(new RegistryApi(store).router(vertx))
+            final HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+            if (security.tls()) {
+                options.setSsl(true).setKeyCertOptions(new KeyStoreOptions().setType("PKCS12")
+                        .setPath(security.keystore().toAbsolutePath().toString()).setPassword(security.keystorePassword()));
+            }
+            final HttpServer server = vertx.createHttpServer(options)
+                    .requestHandler(new RegistryApi(store).router(vertx, security.users()))
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            final String url = "http://" + host + ":" + server.actualPort();
-            LOG.info("Schema registry ready at {} (store: topic {})", url, topic);
+            final String url = (security.tls() ? "https://" : "http://") + host + ":" + server.actualPort();
+            LOG.info("Schema registry ready at {} (store: topic {}{}{})", url, topic, security.tls() ? ", TLS" : "",
+                    security.users().isEmpty() ? "" : ", basic auth");
             return new EmbeddedSchemaRegistry(vertx, server, store, url);
         } catch (final Exception e) {
             vertx.close();
@@ -54,7 +63,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     public static EmbeddedSchemaRegistry start(final String bootstrapServers, final int port) {
-        return start(bootstrapServers, "127.0.0.1", port, SchemaStore.DEFAULT_TOPIC, Map.of());
+        return start(bootstrapServers, "127.0.0.1", port, SchemaStore.DEFAULT_TOPIC, Map.of(), RegistryServerSecurity.none());
     }
 
     public String url() {

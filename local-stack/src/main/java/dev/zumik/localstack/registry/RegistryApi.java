@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,12 @@ final class RegistryApi {
         this.store = store;
     }
 
-    Router router(final Vertx vertx) {
+    /** The API's routes, behind basic auth when {@code users} (user to password) is not empty. */
+    Router router(final Vertx vertx, final Map<String, String> users) {
         final Router router = Router.router(vertx);
+        if (!users.isEmpty()) {
+            router.route().handler(new BasicAuth(users));
+        }
         router.route().handler(BodyHandler.create().setBodyLimit(16L * 1024 * 1024));
         router.get("/").blockingHandler(ctx -> reply(ctx, 200, JSON.createObjectNode()));
         router.get("/schemas/types").blockingHandler(ctx -> reply(ctx, 200, JSON.createArrayNode().add("AVRO")));
