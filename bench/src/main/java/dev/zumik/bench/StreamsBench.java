@@ -6,6 +6,7 @@ import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
@@ -90,7 +91,7 @@ public final class StreamsBench {
     static List<RequestShape> shapes(final int count, final long seed) {
         final Random random = new Random(seed);
         final List<RequestShape> out = new ArrayList<>(count);
-        final Instant t0 = Instant.parse("2026-11-24T00:00:00Z");
+        final Instant t0 = RecentTime.yesterdayMidnight();
         for (int i = 0; i < count; i++) {
             final int lane = random.nextInt(LANES);
             final int family = random.nextInt(16);

@@ -11,6 +11,7 @@ import dev.zumik.capture.traces.ShapeWriter;
 import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
@@ -50,7 +51,7 @@ class TraceRoundTripIT {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(3), Optional.empty()))).all().get();
         }
         final Lane lane = Lanes.parse("mooncake/kimi/chat");
-        final Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        final Instant start = RecentTime.yesterdayMidnight();
         final TraceImporter importer = TraceImporter.forFormat("mooncake",
                 new TraceImporter.Target(lane, "tenant-a", start, new TenantKeyStore(dir.resolve("keys"))), 64, Optional.empty());
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFailoverIT {
     private static final Path MOONCAKE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
-    private static final Instant START = Instant.parse("2026-11-20T00:00:00Z");
+    private static final Instant START = RecentTime.yesterdayMidnight();
     private static final List<String> LANES = List.of("mooncake/trace/a", "mooncake/trace/b");
 
     @Test

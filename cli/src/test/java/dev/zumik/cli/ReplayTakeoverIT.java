@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.replay.sign.SignedVerdict;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.Lane;
@@ -52,7 +53,7 @@ class ReplayTakeoverIT {
         try (Admin admin = Admin.create(stack.clientProperties())) {
             TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
         }
-        final Instant start = Instant.parse("2026-11-20T10:00:00Z");
+        final Instant start = RecentTime.yesterdayMidnight();
         stack.produceShapes(topics.shapes(), shapes(start, 200, 10));
         SigningKeys.generate(dir.resolve("keys"));
         final Path config = dir.resolve("zumik.properties");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.kafka.ListenerSecurity;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
@@ -163,6 +164,7 @@ class SecuredConnectionsIT {
                 client.put("registry.schema.registry.url", registry.url());
                 final Path config = properties(dir.resolve("zumik.properties"), client);
                 final Path trace = dir.resolve("trace.jsonl");
+                final java.time.Instant start = RecentTime.yesterdayMidnight();
                 Files.writeString(trace, """
                         {"timestamp": 0, "input_length": 1100, "output_length": 10, "hash_ids": [1, 2, 3]}
                         {"timestamp": 500, "input_length": 1500, "output_length": 12, "hash_ids": [1, 2, 4]}
@@ -172,9 +174,9 @@ class SecuredConnectionsIT {
                 // when a trace is imported and exported back with the client certificate
                 assertThat(ZumikCommandTest.run("topics", "create", "--config", config.toString()).exitCode()).isZero();
                 final ZumikCommandTest.Run imported = ZumikCommandTest.run("import", "mooncake", trace.toString(), "--lane", LANE,
-                        "--start", "2026-12-01T10:00:00Z", "--config", config.toString(), "--key-dir", dir.resolve("keys").toString());
+                        "--start", start.toString(), "--config", config.toString(), "--key-dir", dir.resolve("keys").toString());
                 final ZumikCommandTest.Run exported = ZumikCommandTest.run("export", "mooncake", "--lane", LANE,
-                        "--from", "2026-12-01T09:59:00Z", "--to", "2026-12-01T10:01:00Z", "--config", config.toString());
+                        "--from", start.toString(), "--to", start.plusSeconds(60).toString(), "--config", config.toString());
 
                 // then the window comes back whole
                 assertThat(imported.exitCode()).as(imported.err()).isZero();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zumik.cli.ZumikCommandTest.Run;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,15 +31,16 @@ class TraceCommandsIT {
                 java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1))).all().get();
         }
+        final java.time.Instant start = RecentTime.yesterdayMidnight();
         final String[] connection = {"--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic", topic};
 
         // when
         final Run missing = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
                 "--key-dir", dir.resolve("keys").toString(), "--kafka", stack.bootstrapServers(), "--topic", "no-such-topic"}, new String[0]));
         final Run imported = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
-                "--start", "2026-01-01T00:00:00Z", "--key-dir", dir.resolve("keys").toString()}, connection));
+                "--start", start.toString(), "--key-dir", dir.resolve("keys").toString()}, connection));
         final Run exported = ZumikCommandTest.run(concat(new String[] {"export", "mooncake", "--lane", "test/m/chat",
-                "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:01:00Z"}, connection));
+                "--from", start.toString(), "--to", start.plusSeconds(60).toString()}, connection));
 
         // then
         assertThat(missing.exitCode()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.zumik.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
@@ -33,7 +34,7 @@ class ShapeWindowReaderIT {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
         }
-        final Instant t0 = Instant.parse("2026-03-01T10:00:00Z");
+        final Instant t0 = RecentTime.yesterdayMidnight();
         final Lane lane = Lanes.parse("openai/gpt-4o-mini//v1/chat/completions");
         final Lane other = Lanes.parse("openai/gpt-4o//v1/chat/completions");
         final Properties props = new Properties();

@@ -9,6 +9,7 @@ import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.SignedVerdict;
@@ -52,7 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class ReplayWorkerIT {
     private static final Lane LANE = Workloads.lane("openai", "gpt-4.1");
-    private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Instant START = RecentTime.yesterdayMidnight();
 
     @Test
     void shouldAnswerEachRequestWithExactlyOneVerifiableVerdictAndDeadLetterMalformedOnes(final LocalStack stack, @TempDir final Path dir)

@@ -2,6 +2,7 @@ package dev.zumik.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zumik.localstack.junit.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
@@ -17,7 +18,7 @@ import java.util.UUID;
 /** The Mooncake FAST '25 synthetic trace (shared/data) as shapes with its raw 512-token block ids. */
 final class MooncakeTrace {
     static final Path FILE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
-    static final Instant START = Instant.parse("2026-11-24T00:00:00Z");
+    static final Instant START = RecentTime.yesterdayMidnight();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private MooncakeTrace() { }

@@ -180,7 +180,8 @@ final class ReuseProcessor implements FixedKeyProcessor<Bytes, Intake, Simulated
 
     /** Lane, then the sequence zero-padded so that the store's byte order is the sequence order. */
     private static String journalKey(final String lane, final long seq) {
-        return prefix(lane) + "#" + String.format("%019d", seq);
+        final String digits = Long.toString(seq);   // String.format costs more than the rest of the key, per event
+        return prefix(lane) + "#" + "0".repeat(19 - digits.length()) + digits;
     }
 
     private static long[] hashes(final RequestShape shape) {
