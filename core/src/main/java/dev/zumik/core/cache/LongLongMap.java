@@ -4,27 +4,36 @@ import java.util.Arrays;
 
 /**
  * A map from long to long without boxing, for the cache models' hot paths: open addressing with
- * linear probing and backward-shift deletion (no tombstones), at most half full. Not thread-safe.
+ * linear probing and backward-shift deletion (no tombstones), at most half full. Keys and values
+ * sit side by side in one array, so a probe touches one cache line rather than one per array: the
+ * simulation's maps outgrow the CPU caches and each lookup is a memory access. Not thread-safe.
  */
 final class LongLongMap {
-    private long[] keys;
-    private long[] values;
-    private boolean[] used;
-    private int size;
+    /** Marks a free slot; an entry whose key is this value itself lives outside the table. */
+    private static final long FREE = Long.MIN_VALUE;
+
+    /** key, value, key, value, ... */
+    private long[] table;
+    private int tableSize;
+    private boolean hasFreeKey;
+    private long freeKeyValue;
 
     LongLongMap() {
         this(32);
     }
 
     LongLongMap(final int capacity) {
-        final int n = Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1;
-        keys = new long[n];
-        values = new long[n];
-        used = new boolean[n];
+        table = emptyTable(Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1);
+    }
+
+    private static long[] emptyTable(final int slots) {
+        final long[] t = new long[2 * slots];
+        Arrays.fill(t, FREE);
+        return t;
     }
 
     int size() {
-        return size;
+        return tableSize + (hasFreeKey ? 1 : 0);
     }
 
     private static int home(final long key, final int mask) {
@@ -32,94 +41,124 @@ final class LongLongMap {
         return (int) (h ^ (h >>> 32)) & mask;
     }
 
+    private int mask() {
+        return (table.length >> 1) - 1;
+    }
+
+    /** The slot holding {@code key} (not FREE), or -1. */
     private int slotOf(final long key) {
-        final int mask = keys.length - 1;
+        final int mask = mask();
         for (int i = home(key, mask); ; i = (i + 1) & mask) {
-            if (!used[i]) {
-                return -1;
-            }
-            if (keys[i] == key) {
+            final long k = table[i << 1];
+            if (k == key) {
                 return i;
+            }
+            if (k == FREE) {
+                return -1;
             }
         }
     }
 
     boolean containsKey(final long key) {
-        return slotOf(key) >= 0;
+        return key == FREE ? hasFreeKey : slotOf(key) >= 0;
     }
 
     /** The value of {@code key}, or {@code absent}. */
     long get(final long key, final long absent) {
+        if (key == FREE) {
+            return hasFreeKey ? freeKeyValue : absent;
+        }
         final int i = slotOf(key);
-        return i < 0 ? absent : values[i];
+        return i < 0 ? absent : table[(i << 1) + 1];
     }
 
     void put(final long key, final long value) {
-        final int mask = keys.length - 1;
+        if (key == FREE) {
+            hasFreeKey = true;
+            freeKeyValue = value;
+            return;
+        }
+        final int mask = mask();
         int i = home(key, mask);
-        while (used[i]) {
-            if (keys[i] == key) {
-                values[i] = value;
+        for (long k = table[i << 1]; k != FREE; k = table[i << 1]) {
+            if (k == key) {
+                table[(i << 1) + 1] = value;
                 return;
             }
             i = (i + 1) & mask;
         }
-        used[i] = true;
-        keys[i] = key;
-        values[i] = value;
-        if (++size * 2 > keys.length) {
-            rehash(keys.length * 2);
+        table[i << 1] = key;
+        table[(i << 1) + 1] = value;
+        if (++tableSize * 2 > mask + 1) {
+            rehash((mask + 1) * 2);
         }
     }
 
     void remove(final long key) {
+        if (key == FREE) {
+            hasFreeKey = false;
+            return;
+        }
         int hole = slotOf(key);
         if (hole < 0) {
             return;
         }
-        final int mask = keys.length - 1;
-        for (int j = (hole + 1) & mask; used[j]; j = (j + 1) & mask) {
-            final int want = home(keys[j], mask);
+        final int mask = mask();
+        for (int j = (hole + 1) & mask; table[j << 1] != FREE; j = (j + 1) & mask) {
+            final int want = home(table[j << 1], mask);
             final boolean movable = hole <= j ? (want <= hole || want > j) : (want <= hole && want > j);
             if (movable) {
-                keys[hole] = keys[j];
-                values[hole] = values[j];
+                table[hole << 1] = table[j << 1];
+                table[(hole << 1) + 1] = table[(j << 1) + 1];
                 hole = j;
             }
         }
-        used[hole] = false;
-        size--;
+        table[hole << 1] = FREE;
+        tableSize--;
     }
 
     void clear() {
-        Arrays.fill(used, false);
-        size = 0;
+        Arrays.fill(table, FREE);
+        tableSize = 0;
+        hasFreeKey = false;
     }
 
     /** Calls {@code action} for every entry; the map must not change meanwhile. */
     void forEach(final Entry action) {
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                action.accept(keys[i], values[i]);
+        for (int i = 0; i < table.length; i += 2) {
+            if (table[i] != FREE) {
+                action.accept(table[i], table[i + 1]);
             }
+        }
+        if (hasFreeKey) {
+            action.accept(FREE, freeKeyValue);
         }
     }
 
     /** Writes every key (and its value when {@code withValues}), in slot order. */
     void writeTo(final java.io.DataOutput out, final boolean withValues) throws java.io.IOException {
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                out.writeLong(keys[i]);
-                if (withValues) {
-                    out.writeLong(values[i]);
-                }
+        final java.io.IOException[] failure = {null};
+        forEach((k, v) -> {
+            if (failure[0] != null) {
+                return;
             }
+            try {
+                out.writeLong(k);
+                if (withValues) {
+                    out.writeLong(v);
+                }
+            } catch (final java.io.IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
         }
     }
 
     /** Removes the entries {@code test} accepts. */
     void removeIf(final EntryTest test) {
-        final long[] doomed = new long[size];
+        final long[] doomed = new long[size()];
         final int[] count = {0};
         forEach((k, v) -> {
             if (test.test(k, v)) {
@@ -131,17 +170,13 @@ final class LongLongMap {
         }
     }
 
-    private void rehash(final int capacity) {
-        final long[] oldKeys = keys;
-        final long[] oldValues = values;
-        final boolean[] oldUsed = used;
-        keys = new long[capacity];
-        values = new long[capacity];
-        used = new boolean[capacity];
-        size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldUsed[i]) {
-                put(oldKeys[i], oldValues[i]);
+    private void rehash(final int slots) {
+        final long[] old = table;
+        table = emptyTable(slots);
+        tableSize = 0;
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != FREE) {
+                put(old[i], old[i + 1]);
             }
         }
     }

@@ -4,18 +4,16 @@ import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -40,9 +38,9 @@ public final class WindowAccumulator {
     final TreeMap<String, Long> errors = new TreeMap<>();
     final TreeMap<Long, Long> perSecond = new TreeMap<>();
     final TreeMap<String, Long> hitTokens = new TreeMap<>();
-    KllFloatsSketch ttft = KllFloatsSketch.newHeapInstance(KLL_K);
-    KllFloatsSketch e2e = KllFloatsSketch.newHeapInstance(KLL_K);
-    KllFloatsSketch promptLength = KllFloatsSketch.newHeapInstance(KLL_K);
+    BufferedSketch ttft = new BufferedSketch(KLL_K);
+    BufferedSketch e2e = new BufferedSketch(KLL_K);
+    BufferedSketch promptLength = new BufferedSketch(KLL_K);
 
     public WindowAccumulator add(final SimulatedShape simulated) {
         final RequestShape s = simulated.shape();
@@ -91,9 +89,12 @@ public final class WindowAccumulator {
 
     public LaneWindowStats toStats(final Lane lane, final long windowStart, final long windowEnd) {
         final Map<String, Double> quantiles = new TreeMap<>();
-        quantiles(quantiles, "ttft", ttft);
-        quantiles(quantiles, "e2e", e2e);
-        quantiles(quantiles, "prompt", promptLength);
+        final KllFloatsSketch ttftSketch = ttft.sketch();
+        final KllFloatsSketch e2eSketch = e2e.sketch();
+        final KllFloatsSketch promptSketch = promptLength.sketch();
+        quantiles(quantiles, "ttft", ttftSketch);
+        quantiles(quantiles, "e2e", e2eSketch);
+        quantiles(quantiles, "prompt", promptSketch);
         final double seconds = Math.max(1, (windowEnd - windowStart) / 1000.0);
         final long peak = perSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
         return LaneWindowStats.newBuilder().setLane(lane).setWindowStart(Instant.ofEpochMilli(windowStart))
@@ -101,9 +102,9 @@ public final class WindowAccumulator {
                 .setCompletionTokens(completionTokens).setReportedCachedTokens(reportedCached).setReportedCacheWriteTokens(reportedCacheWrite).setCacheReportingRequests(cacheReporting)
                 .setErrorsByClass(new TreeMap<>(errors)).setBatchTierRequests(batchTier)
                 .setPeakToMeanArrivals(requests == 0 ? null : peak / (requests / seconds))
-                .setTtftSketch(ttft.isEmpty() ? null : ByteBuffer.wrap(ttft.toByteArray()))
-                .setE2eSketch(e2e.isEmpty() ? null : ByteBuffer.wrap(e2e.toByteArray()))
-                .setPromptLengthSketch(promptLength.isEmpty() ? null : ByteBuffer.wrap(promptLength.toByteArray()))
+                .setTtftSketch(ttftSketch.isEmpty() ? null : ByteBuffer.wrap(ttftSketch.toByteArray()))
+                .setE2eSketch(e2eSketch.isEmpty() ? null : ByteBuffer.wrap(e2eSketch.toByteArray()))
+                .setPromptLengthSketch(promptSketch.isEmpty() ? null : ByteBuffer.wrap(promptSketch.toByteArray()))
                 .setQuantiles(quantiles).setSimulatedHitTokens(new TreeMap<>(hitTokens)).build();
     }
 
@@ -119,83 +120,115 @@ public final class WindowAccumulator {
 
     /** The accumulator's bytes in the window store. */
     public static Serde<WindowAccumulator> serde() {
-        final Serializer<WindowAccumulator> serializer = (topic, acc) -> acc == null ? null : acc.toBytes();
-        final Deserializer<WindowAccumulator> deserializer = (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
+        final RecentlyEncoded.PerThread<WindowAccumulator> recent = new RecentlyEncoded.PerThread<>();
+        final Serializer<WindowAccumulator> serializer = (topic, acc) -> acc == null ? null : recent.get().remember(acc.toBytes(), acc);
+        final Deserializer<WindowAccumulator> deserializer = (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            final WindowAccumulator known = recent.get().take(bytes);
+            return known != null ? known : fromBytes(bytes);
+        };
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
+    /**
+     * Version 2: the counts, the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
+     * sketch with its pending values. Version 1 (read only) had bare sketches and modified-UTF-8 keys.
+     * A ByteBuffer, not Data streams: this runs twice per shape, and byte-at-a-time reads showed up.
+     */
     byte[] toBytes() {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(1);
-            for (final long v : new long[] {requests, promptTokens, completionTokens, reportedCached, reportedCacheWrite, cacheReporting, batchTier}) {
-                out.writeLong(v);
-            }
-            writeMap(out, errors);
-            out.writeInt(perSecond.size());
-            for (final Map.Entry<Long, Long> e : perSecond.entrySet()) {
-                out.writeLong(e.getKey());
-                out.writeLong(e.getValue());
-            }
-            writeMap(out, hitTokens);
-            for (final KllFloatsSketch sketch : new KllFloatsSketch[] {ttft, e2e, promptLength}) {
-                final byte[] b = sketch.toByteArray();
-                out.writeInt(b.length);
-                out.write(b);
-            }
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        final byte[][] errorKeys = utf8Keys(errors);
+        final byte[][] hitKeys = utf8Keys(hitTokens);
+        final ByteBuffer out = ByteBuffer.allocate(1 + 7 * Long.BYTES + mapBytes(errorKeys) + Integer.BYTES
+                + perSecond.size() * 2 * Long.BYTES + mapBytes(hitKeys)
+                + ttft.serializedSize() + e2e.serializedSize() + promptLength.serializedSize());
+        out.put((byte) 2);
+        out.putLong(requests).putLong(promptTokens).putLong(completionTokens).putLong(reportedCached).putLong(reportedCacheWrite)
+                .putLong(cacheReporting).putLong(batchTier);
+        writeMap(out, errorKeys, errors);
+        out.putInt(perSecond.size());
+        perSecond.forEach((second, count) -> out.putLong(second).putLong(count));
+        writeMap(out, hitKeys, hitTokens);
+        ttft.write(out);
+        e2e.write(out);
+        promptLength.write(out);
+        return out.array();
     }
 
     static WindowAccumulator fromBytes(final byte[] bytes) {
         final WindowAccumulator acc = new WindowAccumulator();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            final int version = in.readByte();
-            if (version != 1) {
-                throw new IOException("unknown window accumulator version " + version);
-            }
-            acc.requests = in.readLong();
-            acc.promptTokens = in.readLong();
-            acc.completionTokens = in.readLong();
-            acc.reportedCached = in.readLong();
-            acc.reportedCacheWrite = in.readLong();
-            acc.cacheReporting = in.readLong();
-            acc.batchTier = in.readLong();
-            readMap(in, acc.errors);
-            final int seconds = in.readInt();
-            for (int i = 0; i < seconds; i++) {
-                acc.perSecond.put(in.readLong(), in.readLong());
-            }
-            readMap(in, acc.hitTokens);
-            acc.ttft = readSketch(in);
-            acc.e2e = readSketch(in);
-            acc.promptLength = readSketch(in);
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
+        final ByteBuffer in = ByteBuffer.wrap(bytes);
+        final int version = in.get();
+        if (version != 1 && version != 2) {
+            throw new IllegalStateException("unknown window accumulator version " + version);
         }
+        acc.requests = in.getLong();
+        acc.promptTokens = in.getLong();
+        acc.completionTokens = in.getLong();
+        acc.reportedCached = in.getLong();
+        acc.reportedCacheWrite = in.getLong();
+        acc.cacheReporting = in.getLong();
+        acc.batchTier = in.getLong();
+        readMap(in, acc.errors, version);
+        final int seconds = in.getInt();
+        for (int i = 0; i < seconds; i++) {
+            acc.perSecond.put(in.getLong(), in.getLong());
+        }
+        readMap(in, acc.hitTokens, version);
+        acc.ttft = BufferedSketch.read(in, KLL_K, version == 2);
+        acc.e2e = BufferedSketch.read(in, KLL_K, version == 2);
+        acc.promptLength = BufferedSketch.read(in, KLL_K, version == 2);
         return acc;
     }
 
-    private static void writeMap(final DataOutputStream out, final Map<String, Long> map) throws IOException {
-        out.writeInt(map.size());
-        for (final Map.Entry<String, Long> e : map.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeLong(e.getValue());
+    private static byte[][] utf8Keys(final Map<String, Long> map) {
+        final byte[][] keys = new byte[map.size()][];
+        int i = 0;
+        for (final String key : map.keySet()) {
+            keys[i++] = key.getBytes(StandardCharsets.UTF_8);
+        }
+        return keys;
+    }
+
+    private static int mapBytes(final byte[][] keys) {
+        int size = Integer.BYTES;
+        for (final byte[] key : keys) {
+            size += Short.BYTES + key.length + Long.BYTES;
+        }
+        return size;
+    }
+
+    private static void writeMap(final ByteBuffer out, final byte[][] keys, final Map<String, Long> map) {
+        out.putInt(keys.length);
+        int i = 0;
+        for (final Long value : map.values()) {
+            out.putShort((short) keys[i].length).put(keys[i]).putLong(value);
+            i++;
         }
     }
 
-    private static void readMap(final DataInputStream in, final Map<String, Long> map) throws IOException {
-        final int size = in.readInt();
+    private static void readMap(final ByteBuffer in, final Map<String, Long> map, final int version) {
+        final int size = in.getInt();
         for (int i = 0; i < size; i++) {
-            map.put(in.readUTF(), in.readLong());
+            final int length = Short.toUnsignedInt(in.getShort(in.position()));
+            final String key;
+            if (version == 1) {
+                key = modifiedUtf8(in.array(), in.position(), Short.BYTES + length);
+            } else {
+                key = new String(in.array(), in.position() + Short.BYTES, length, StandardCharsets.UTF_8);
+            }
+            in.position(in.position() + Short.BYTES + length);
+            map.put(key, in.getLong());
         }
     }
 
-    private static KllFloatsSketch readSketch(final DataInputStream in) throws IOException {
-        final byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return KllFloatsSketch.heapify(Memory.wrap(b));
+    /** A key as version 1 wrote it, with DataOutputStream.writeUTF. */
+    private static String modifiedUtf8(final byte[] bytes, final int offset, final int length) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length))) {
+            return in.readUTF();
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,98 @@
+package dev.zumik.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.datasketches.kll.KllFloatsSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import org.junit.jupiter.api.Test;
+
+/** The window accumulator as the window store keeps it: through its bytes after every shape. */
+class WindowAccumulatorTest {
+    private static final Lane LANE = new Lane("openai", "gpt-4.1", "chat");
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void shouldGiveTheSameStatisticsThroughItsBytesAfterEveryShapeAsInMemory() {
+        // given 150 shapes (fewer than KLL keeps exactly), across several pending batches
+        WindowAccumulator stored = new WindowAccumulator();
+        final WindowAccumulator inMemory = new WindowAccumulator();
+        final KllFloatsSketch reference = KllFloatsSketch.newHeapInstance(200);
+
+        // when one goes through its bytes after each shape, as the store hands it over
+        for (int i = 1; i <= 150; i++) {
+            final SimulatedShape shape = shape(i, 1000 + i * 10, i % 7 == 0 ? 500 : 200);
+            stored = WindowAccumulator.fromBytes(stored.add(shape).toBytes());
+            inMemory.add(shape);
+            reference.update((float) (i * 3.0));
+        }
+
+        // then both give the same statistics, and the quantiles are the exact ones
+        final LaneWindowStats a = stored.toStats(LANE, 0, 60_000);
+        final LaneWindowStats b = inMemory.toStats(LANE, 0, 60_000);
+        assertThat(a).isEqualTo(b);
+        assertThat(a.getRequests()).isEqualTo(150);
+        assertThat(a.getErrorsByClass()).containsExactly(Map.entry("5xx", 21L));
+        assertThat(a.getSimulatedHitTokens()).containsExactly(Map.entry("infinite", 150L * 64));
+        for (final int p : new int[] {50, 90, 99}) {
+            assertThat(a.getQuantiles().get("ttft_p" + p)).isEqualTo((double) reference.getQuantile(p / 100.0, QuantileSearchCriteria.INCLUSIVE));
+        }
+        assertThat(a.getQuantiles().get("ttft_p50")).isEqualTo(225.0);
+    }
+
+    @Test
+    void shouldReadTheFirstFormatOfBareSketches() throws Exception {
+        // given an accumulator in the first format: counts, maps, then three bare sketches (e2e empty)
+        final KllFloatsSketch ttft = KllFloatsSketch.newHeapInstance(200);
+        final KllFloatsSketch prompt = KllFloatsSketch.newHeapInstance(200);
+        for (int i = 1; i <= 10; i++) {
+            ttft.update(i * 100f);
+            prompt.update(i * 1000f);
+        }
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            for (final long v : new long[] {10, 55_000, 100, 0, 0, 0, 0}) {
+                out.writeLong(v);
+            }
+            out.writeInt(0);   // errors
+            out.writeInt(1);   // arrivals per second
+            out.writeLong(T0.getEpochSecond());
+            out.writeLong(10);
+            out.writeInt(0);   // hit tokens
+            for (final KllFloatsSketch sketch : List.of(ttft, KllFloatsSketch.newHeapInstance(200), prompt)) {
+                final byte[] b = sketch.toByteArray();
+                out.writeInt(b.length);
+                out.write(b);
+            }
+        }
+
+        // when it is read and one more shape added
+        final WindowAccumulator acc = WindowAccumulator.fromBytes(bytes.toByteArray());
+        final LaneWindowStats stats = acc.toStats(LANE, 0, 60_000);
+
+        // then
+        assertThat(stats.getRequests()).isEqualTo(10);
+        assertThat(stats.getQuantiles()).containsEntry("ttft_p50", 500.0).containsEntry("prompt_p90", 9000.0)
+                .doesNotContainKey("e2e_p50");
+        assertThat(stats.getE2eSketch()).isNull();
+        assertThat(KllFloatsSketch.heapify(org.apache.datasketches.memory.Memory.wrap(stats.getTtftSketch().array())).getN()).isEqualTo(10);
+    }
+
+    private static SimulatedShape shape(final int i, final int prompt, final int status) {
+        final RequestShape shape = RequestShape.newBuilder().setEventId("e" + i).setTenant("t").setLane(LANE)
+                .setArrivalTime(T0.plusMillis(i * 100L)).setPromptTokens(prompt).setCompletionTokens(10).setCachedTokens(null)
+                .setCacheWriteTokens(null).setBlockSize(64).setTokenizer("o200k_base").setHashedTokens(64).setBlockHashes(List.of((long) i))
+                .setHashKeyId("k").setTtftMs(i * 3.0).setE2eMs(i * 5.0).setHttpStatus(status).setStream(false).setMaxTokens(null)
+                .setServiceTier(null).setSource(ShapeSource.PROXY).setParsed(true).build();
+        return new SimulatedShape(shape, Map.of("infinite", 64L));
+    }
+}
