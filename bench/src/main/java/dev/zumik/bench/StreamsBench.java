@@ -48,6 +48,7 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class StreamsBench {
     private static final int LANES = 8;
+    private static final int WARM_UP_EVENTS = 40_000;
 
     private StreamsBench() { }
 
@@ -55,36 +56,53 @@ public final class StreamsBench {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         final Path work = Files.createTempDirectory("zumik-streamsbench");
         try (LocalStack stack = LocalStack.startEphemeral()) {
-            final Topics topics = Topics.create(stack.registryClient(), Topics.DEFAULT_SHAPE_PARTITIONS, "bench.");
-            try (Admin admin = Admin.create(stack.clientProperties())) {
-                admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
-                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("bench.passthrough", 6, (short) 1))).all().get();
-            }
-            final long produceStart = System.nanoTime();
-            produce(stack, topics.shapes(), events);
-            System.out.printf("produced %,d shapes (30 blocks each, %d lanes, 6 partitions) in %.1f s%n", events, LANES,
-                    (System.nanoTime() - produceStart) / 1e9);
-
+            // Each topology first runs over other shapes, so that neither is timed while the JIT compiles its code.
+            final Topics warmUp = topicsWithInput(stack, "warmup.", WARM_UP_EVENTS);
+            final Topics topics = topicsWithInput(stack, "bench.", events);
+            passThrough(stack, warmUp, work.resolve("pass-warmup"), WARM_UP_EVENTS);
+            zumik(stack, warmUp, work.resolve("zumik-warmup"), WARM_UP_EVENTS);
             final double pass = passThrough(stack, topics, work.resolve("pass"), events);
-            final Map<String, Object> zumikProps = new HashMap<>(stack.clientProperties());
-            // ZUMIK_BENCH_STREAMS_<PROPERTY>=value passes a Kafka Streams property, e.g. ZUMIK_BENCH_STREAMS_COMMIT_INTERVAL_MS=1000
-            System.getenv().forEach((k, v) -> {
-                if (k.startsWith("ZUMIK_BENCH_STREAMS_")) {
-                    zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
-                }
-            });
-            final StreamsSettings settings = StreamsSettings.defaults(zumikProps, work.resolve("zumik"))
-                    .withApplicationId("bench-zumik-" + UUID.randomUUID());
-            final double zumik;
-            try (StreamsApp app = StreamsApp.start(settings, topics)) {
-                zumik = timeToCatchUp(stack, settings.applicationId(), topics.shapes().name(), events, () -> app.awaitRunning(Duration.ofSeconds(120)));
-            }
+            final StreamsSettings settings = zumikSettings(stack, work.resolve("zumik"));
+            final double zumik = zumik(stack, topics, work.resolve("zumik"), events);
             System.out.printf("pass-through topology (EOS, 1 thread): %,.0f shapes/s%n", events / pass);
             System.out.printf("zumik topology (EOS, 1 thread; policies %s): %,.0f shapes/s = %.2f of pass-through%n",
                     String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
         }
         core(events);
         memory();
+    }
+
+    /** Creates the topics under {@code prefix} and fills the shape topic with {@code events} shapes. */
+    private static Topics topicsWithInput(final LocalStack stack, final String prefix, final int events) throws Exception {
+        final Topics topics = Topics.create(stack.registryClient(), Topics.DEFAULT_SHAPE_PARTITIONS, prefix);
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(prefix + "passthrough", 6, (short) 1))).all().get();
+        }
+        final long produceStart = System.nanoTime();
+        produce(stack, topics.shapes(), events);
+        System.out.printf("produced %,d shapes under %s (30 blocks each, %d lanes, 6 partitions) in %.1f s%n", events, prefix, LANES,
+                (System.nanoTime() - produceStart) / 1e9);
+        return topics;
+    }
+
+    private static StreamsSettings zumikSettings(final LocalStack stack, final Path stateDir) {
+        final Map<String, Object> zumikProps = new HashMap<>(stack.clientProperties());
+        // ZUMIK_BENCH_STREAMS_<PROPERTY>=value passes a Kafka Streams property, e.g. ZUMIK_BENCH_STREAMS_COMMIT_INTERVAL_MS=1000
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("ZUMIK_BENCH_STREAMS_")) {
+                zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID());
+    }
+
+    /** Seconds the production topology takes over the shape topic of {@code topics}. */
+    private static double zumik(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
+        final StreamsSettings settings = zumikSettings(stack, stateDir);
+        try (StreamsApp app = StreamsApp.start(settings, topics)) {
+            return timeToCatchUp(stack, settings.applicationId(), topics.shapes().name(), events, () -> app.awaitRunning(Duration.ofSeconds(120)));
+        }
     }
 
     /** Shapes of LANES lanes; each prompt is a shared prefix of 20 blocks (one of 16 system prompts per lane) and 10 blocks of its own. */
@@ -126,7 +144,7 @@ public final class StreamsBench {
     private static double passThrough(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topics.shapes().name(), Consumed.with(Serdes.String(), topics.shapes().valueSerde()))
-                .to("bench.passthrough", Produced.with(Serdes.String(), topics.shapes().valueSerde()));
+                .to(topics.shapes().name().replace(Topics.SHAPES, "passthrough"), Produced.with(Serdes.String(), topics.shapes().valueSerde()));
         final Properties props = new Properties();
         props.putAll(stack.clientProperties());
         final String id = "bench-pass-" + UUID.randomUUID();
