@@ -152,8 +152,10 @@ public final class StreamsBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        // the same commit interval as the streams app's default
+        // the same commit interval and producer batch size as the streams app's defaults
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        props.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG),
+                StreamsSettings.PRODUCER_BATCH_BYTES);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
             return timeToCatchUp(stack, id, topics.shapes().name(), events, () -> {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -73,6 +74,9 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
         return new StreamsSettings(applicationId, kafka, window, grace, policies, snapshotEvery, dir, diagnosis);
     }
 
+    /** The producers' batch size unless the client properties set one (Kafka's default is 16 KiB). */
+    public static final int PRODUCER_BATCH_BYTES = 256 * 1024;
+
     /** Kafka Streams properties: exactly_once_v2 unless the pass-through says otherwise. */
     public Properties streamsProperties() {
         final Map<String, Object> p = new HashMap<>(kafka);
@@ -84,6 +88,10 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.putIfAbsent("processing.exception.handler.global.enabled", true);
+        // every shape writes a journal record to a changelog: larger batches, far fewer produce requests
+        if (!p.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
+        }
         final Properties props = new Properties();
         props.putAll(p);
         return props;
