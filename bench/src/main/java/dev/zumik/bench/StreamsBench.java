@@ -60,10 +60,10 @@ public final class StreamsBench {
             final Topics warmUp = topicsWithInput(stack, "warmup.", WARM_UP_EVENTS);
             final Topics topics = topicsWithInput(stack, "bench.", events);
             passThrough(stack, warmUp, work.resolve("pass-warmup"), WARM_UP_EVENTS);
-            zumik(stack, warmUp, work.resolve("zumik-warmup"), WARM_UP_EVENTS);
+            zumik(stack, warmUp, zumikSettings(stack, work.resolve("zumik-warmup")), WARM_UP_EVENTS);
             final double pass = passThrough(stack, topics, work.resolve("pass"), events);
             final StreamsSettings settings = zumikSettings(stack, work.resolve("zumik"));
-            final double zumik = zumik(stack, topics, work.resolve("zumik"), events);
+            final double zumik = zumik(stack, topics, settings, events);
             System.out.printf("pass-through topology (EOS, 1 thread): %,.0f shapes/s%n", events / pass);
             System.out.printf("zumik topology (EOS, 1 thread; policies %s): %,.0f shapes/s = %.2f of pass-through%n",
                     String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
@@ -98,8 +98,8 @@ public final class StreamsBench {
     }
 
     /** Seconds the production topology takes over the shape topic of {@code topics}. */
-    private static double zumik(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
-        final StreamsSettings settings = zumikSettings(stack, stateDir);
+    private static double zumik(final LocalStack stack, final Topics topics, final StreamsSettings settings, final int events)
+            throws Exception {
         try (StreamsApp app = StreamsApp.start(settings, topics)) {
             return timeToCatchUp(stack, settings.applicationId(), topics.shapes().name(), events, () -> app.awaitRunning(Duration.ofSeconds(120)));
         }

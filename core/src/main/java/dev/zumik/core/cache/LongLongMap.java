@@ -137,22 +137,21 @@ final class LongLongMap {
 
     /** Writes every key (and its value when {@code withValues}), in slot order. */
     void writeTo(final java.io.DataOutput out, final boolean withValues) throws java.io.IOException {
-        final java.io.IOException[] failure = {null};
-        forEach((k, v) -> {
-            if (failure[0] != null) {
-                return;
+        for (int i = 0; i < table.length; i += 2) {
+            if (table[i] != FREE) {
+                writeEntry(out, table[i], table[i + 1], withValues);
             }
-            try {
-                out.writeLong(k);
-                if (withValues) {
-                    out.writeLong(v);
-                }
-            } catch (final java.io.IOException e) {
-                failure[0] = e;
-            }
-        });
-        if (failure[0] != null) {
-            throw failure[0];
+        }
+        if (hasFreeKey) {
+            writeEntry(out, FREE, freeKeyValue, withValues);
+        }
+    }
+
+    private static void writeEntry(final java.io.DataOutput out, final long key, final long value, final boolean withValues)
+            throws java.io.IOException {
+        out.writeLong(key);
+        if (withValues) {
+            out.writeLong(value);
         }
     }
 

@@ -40,10 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final List<BrokerSettings> nodes;
     private final KafkaRaftServer[] servers;
 
-    private final Map<String, String> scramUsers;
-
     private EmbeddedKafka(final Builder builder) throws IOException {
-        this.scramUsers = builder.security.scramUsers();
         this.temporary = builder.dataDir == null;
         this.dataDir = temporary ? Files.createTempDirectory("zumik-kafka-") : builder.dataDir.toAbsolutePath();
         Files.createDirectories(dataDir);
@@ -75,7 +72,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     public EmbeddedKafka start(final Duration timeout) {
         final String clusterId = clusterId();
         for (final BrokerSettings node : nodes) {
-            format(node, clusterId, scramUsers);
+            format(node, clusterId);
         }
         // Nodes start concurrently: a multi-node quorum needs a majority before any node is ready.
         final List<Thread> starters = new ArrayList<>();
@@ -217,7 +214,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Formats a node's storage once, with the SCRAM users in its first metadata; an already formatted
      * directory is kept as it is.
      */
-    private static void format(final BrokerSettings node, final String clusterId, final Map<String, String> scramUsers) {
+    private static void format(final BrokerSettings node, final String clusterId) {
         if (Files.exists(node.logDir().resolve("meta.properties"))) {
             return;
         }
@@ -229,7 +226,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             final int rc;
             try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
                 final List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", propsFile.toString()));
-                scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+                node.security().scramUsers().forEach((user, password) -> args.addAll(List.of("--add-scram",
                         ListenerSecurity.SCRAM + "=[name=" + user + ",password=" + password + "]")));
                 rc = StorageTool.execute(args.toArray(String[]::new), out);
             }

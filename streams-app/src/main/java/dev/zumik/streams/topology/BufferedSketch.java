@@ -30,10 +30,6 @@ final class BufferedSketch {
         }
     }
 
-    boolean isEmpty() {
-        return serialized.length == 0 && pendingCount == 0;
-    }
-
     /** The sketch with every value so far; a fresh copy the caller may keep. */
     KllFloatsSketch sketch() {
         final KllFloatsSketch sketch = serialized.length == 0 ? KllFloatsSketch.newHeapInstance(k)
@@ -67,8 +63,6 @@ final class BufferedSketch {
         in.get(bytes);
         out.serialized = bytes;
         if (!withPending) {
-            // the first format always wrote a sketch, an empty one included
-            out.serialized = KllFloatsSketch.heapify(Memory.wrap(bytes)).isEmpty() ? NONE : bytes;
             return out;
         }
         out.pendingCount = in.getShort();
