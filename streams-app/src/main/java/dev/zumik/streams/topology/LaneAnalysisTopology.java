@@ -4,26 +4,18 @@ import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.ReplayRequest;
-import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topics;
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.Suppressed;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Per-lane window statistics with simulated prefix reuse, and the diagnosis of every lane per
@@ -40,10 +32,13 @@ public final class LaneAnalysisTopology {
 
     public static Topology build(final StreamsSettings settings, final Topics topics) {
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ReuseProcessor.SNAPSHOTS), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.SNAPSHOTS), Serdes.String(),
                 Serdes.ByteArray()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ReuseProcessor.JOURNAL), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.JOURNAL), Serdes.String(),
                 Serdes.ByteArray()));
+        builder.addStateStore(Stores.timestampedWindowStoreBuilder(Stores.persistentTimestampedWindowStore(WINDOW_STORE,
+                max(QUERYABLE_RETENTION, settings.window().plus(settings.grace())), settings.window(), false), Serdes.Bytes(),
+                WindowAccumulator.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.WINDOWS), Serdes.String(),
                 Serdes.ByteArray()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.MARKS), Serdes.String(),
@@ -65,21 +60,10 @@ public final class LaneAnalysisTopology {
                         .withName("dead-letters-sink"));
 
         final KStream<String, LaneWindowStats> laneStats = branches.get("intake-valid")
-                .processValues(() -> new ReuseProcessor(shape -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
-                        shape.getLane().getProvider(), shape.getLane().getModel()), settings.snapshotEvery()), Named.as("reuse-simulation"),
-                        ReuseProcessor.SNAPSHOTS, ReuseProcessor.JOURNAL)
-                .groupByKey(Grouped.<Bytes, SimulatedShape>as("lane-shapes").withKeySerde(Serdes.Bytes()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(settings.window(), settings.grace()))
-                .aggregate(WindowAccumulator::new, (key, shape, acc) -> acc.add(shape), Named.as("lane-window-aggregate"),
-                        Materialized.<Bytes, WindowAccumulator, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                                .withKeySerde(Serdes.Bytes()).withValueSerde(WindowAccumulator.serde())
-                                .withRetention(max(QUERYABLE_RETENTION, settings.window().plus(settings.grace()))))
-                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("lane-window-final"))
-                .toStream(Named.as("lane-window-closed"))
-                .map((window, acc) -> {
-                    final String lane = new String(window.key().get(), StandardCharsets.UTF_8);
-                    return KeyValue.pair(lane, acc.toStats(Lanes.parse(lane), window.window().start(), window.window().end()));
-                }, Named.as("to-lane-stats"));
+                .process(() -> new LaneProcessor(lane -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
+                        lane.getProvider(), lane.getModel()), settings.snapshotEvery(), settings.window(), settings.grace(),
+                        topics.shapes().valueSerde().deserializer(), topics.shapes().name()), Named.as("lane-windows"),
+                        LaneLog.SNAPSHOTS, LaneLog.JOURNAL, WINDOW_STORE);
         laneStats.to(topics.laneStats().name(), Produced.<String, LaneWindowStats>with(topics.laneStats().keySerde(),
                 topics.laneStats().valueSerde()).withName("lane-stats-sink"));
 

@@ -59,7 +59,7 @@ final class ShapeIntake implements FixedKeyProcessor<Bytes, byte[], Intake> {
             deadLetter(record, key, problem.get(), null);
             return;
         }
-        context.forward(record.withValue(new Intake(shape, null)).withTimestamp(shape.getArrivalTime().toEpochMilli()));
+        context.forward(record.withValue(new Intake(shape, record.value(), null)).withTimestamp(shape.getArrivalTime().toEpochMilli()));
     }
 
     private void deadLetter(final FixedKeyRecord<Bytes, byte[]> record, final String key, final String reason, final Exception cause) {
@@ -75,7 +75,7 @@ final class ShapeIntake implements FixedKeyProcessor<Bytes, byte[], Intake> {
                 .setStage(STAGE)
                 .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();
-        context.forward(record.withValue(new Intake(null, letter)));
+        context.forward(record.withValue(new Intake(null, null, letter)));
     }
 
     private String topic() {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.datasketches.kll.KllFloatsSketch;
+import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class WindowAccumulator {
     private static final int KLL_K = 200;
+    /** The most values an older build left outside a sketch. */
+    private static final int MAX_PENDING = 64;
 
     long requests;
     long promptTokens;
@@ -38,12 +41,12 @@ public final class WindowAccumulator {
     final TreeMap<String, Long> errors = new TreeMap<>();
     final TreeMap<Long, Long> perSecond = new TreeMap<>();
     final TreeMap<String, Long> hitTokens = new TreeMap<>();
-    BufferedSketch ttft = new BufferedSketch(KLL_K);
-    BufferedSketch e2e = new BufferedSketch(KLL_K);
-    BufferedSketch promptLength = new BufferedSketch(KLL_K);
+    KllFloatsSketch ttft = KllFloatsSketch.newHeapInstance(KLL_K);
+    KllFloatsSketch e2e = KllFloatsSketch.newHeapInstance(KLL_K);
+    KllFloatsSketch promptLength = KllFloatsSketch.newHeapInstance(KLL_K);
 
-    public WindowAccumulator add(final SimulatedShape simulated) {
-        final RequestShape s = simulated.shape();
+    /** Counts one shape; its simulated hits come separately, through {@link #addHitTokens}. */
+    public WindowAccumulator add(final RequestShape s) {
         requests++;
         promptTokens += s.getPromptTokens();
         completionTokens += s.getCompletionTokens();
@@ -59,7 +62,6 @@ public final class WindowAccumulator {
             errors.merge(error, 1L, Long::sum);
         }
         perSecond.merge(s.getArrivalTime().getEpochSecond(), 1L, Long::sum);
-        simulated.hitTokens().forEach((policy, tokens) -> hitTokens.merge(policy, tokens, Long::sum));
         if (s.getTtftMs() != null) {
             ttft.update(s.getTtftMs().floatValue());
         }
@@ -68,6 +70,11 @@ public final class WindowAccumulator {
         }
         promptLength.update(s.getPromptTokens());
         return this;
+    }
+
+    /** Adds simulated hit tokens under a policy's name ({@code infinite}) or a policy tier's ({@code dynamo.hbm}). */
+    public void addHitTokens(final String policy, final long tokens) {
+        hitTokens.merge(policy, tokens, Long::sum);
     }
 
     /** 4xx, 429, 5xx, or network (the upstream was unreachable); null for success. */
@@ -89,9 +96,9 @@ public final class WindowAccumulator {
 
     public LaneWindowStats toStats(final Lane lane, final long windowStart, final long windowEnd) {
         final Map<String, Double> quantiles = new TreeMap<>();
-        final KllFloatsSketch ttftSketch = ttft.sketch();
-        final KllFloatsSketch e2eSketch = e2e.sketch();
-        final KllFloatsSketch promptSketch = promptLength.sketch();
+        final KllFloatsSketch ttftSketch = ttft;
+        final KllFloatsSketch e2eSketch = e2e;
+        final KllFloatsSketch promptSketch = promptLength;
         quantiles(quantiles, "ttft", ttftSketch);
         quantiles(quantiles, "e2e", e2eSketch);
         quantiles(quantiles, "prompt", promptSketch);
@@ -118,31 +125,27 @@ public final class WindowAccumulator {
         }
     }
 
-    /** The accumulator's bytes in the window store. */
+    /** The accumulator's bytes in the window store and in lane snapshots. */
     public static Serde<WindowAccumulator> serde() {
-        final RecentlyEncoded.PerThread<WindowAccumulator> recent = new RecentlyEncoded.PerThread<>();
-        final Serializer<WindowAccumulator> serializer = (topic, acc) -> acc == null ? null : recent.get().remember(acc.toBytes(), acc);
-        final Deserializer<WindowAccumulator> deserializer = (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            final WindowAccumulator known = recent.get().take(bytes);
-            return known != null ? known : fromBytes(bytes);
-        };
+        final Serializer<WindowAccumulator> serializer = (topic, acc) -> acc == null ? null : acc.toBytes();
+        final Deserializer<WindowAccumulator> deserializer = (topic, bytes) -> bytes == null ? null : fromBytes(bytes);
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
     /**
      * Version 2: the counts, the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
-     * sketch with its pending values. Version 1 (read only) had bare sketches and modified-UTF-8 keys.
-     * A ByteBuffer, not Data streams: this runs twice per shape, and byte-at-a-time reads showed up.
+     * sketch followed by values not yet in it (an older build buffered some; this one writes none).
+     * Version 1 (read only) had bare sketches and modified-UTF-8 keys.
      */
     byte[] toBytes() {
         final byte[][] errorKeys = utf8Keys(errors);
         final byte[][] hitKeys = utf8Keys(hitTokens);
+        final byte[] ttftBytes = ttft.toByteArray();
+        final byte[] e2eBytes = e2e.toByteArray();
+        final byte[] promptBytes = promptLength.toByteArray();
         final ByteBuffer out = ByteBuffer.allocate(1 + 7 * Long.BYTES + mapBytes(errorKeys) + Integer.BYTES
                 + perSecond.size() * 2 * Long.BYTES + mapBytes(hitKeys)
-                + ttft.serializedSize() + e2e.serializedSize() + promptLength.serializedSize());
+                + 3 * (Integer.BYTES + Short.BYTES) + ttftBytes.length + e2eBytes.length + promptBytes.length);
         out.put((byte) 2);
         out.putLong(requests).putLong(promptTokens).putLong(completionTokens).putLong(reportedCached).putLong(reportedCacheWrite)
                 .putLong(cacheReporting).putLong(batchTier);
@@ -150,9 +153,9 @@ public final class WindowAccumulator {
         out.putInt(perSecond.size());
         perSecond.forEach((second, count) -> out.putLong(second).putLong(count));
         writeMap(out, hitKeys, hitTokens);
-        ttft.write(out);
-        e2e.write(out);
-        promptLength.write(out);
+        for (final byte[] sketch : new byte[][] {ttftBytes, e2eBytes, promptBytes}) {
+            out.putInt(sketch.length).put(sketch).putShort((short) 0);
+        }
         return out.array();
     }
 
@@ -176,10 +179,28 @@ public final class WindowAccumulator {
             acc.perSecond.put(in.getLong(), in.getLong());
         }
         readMap(in, acc.hitTokens, version);
-        acc.ttft = BufferedSketch.read(in, KLL_K, version == 2);
-        acc.e2e = BufferedSketch.read(in, KLL_K, version == 2);
-        acc.promptLength = BufferedSketch.read(in, KLL_K, version == 2);
+        acc.ttft = readSketch(in, version == 2);
+        acc.e2e = readSketch(in, version == 2);
+        acc.promptLength = readSketch(in, version == 2);
         return acc;
+    }
+
+    /** A sketch, then (version 2) the values to add to it, in the order they came. */
+    private static KllFloatsSketch readSketch(final ByteBuffer in, final boolean withPending) {
+        final byte[] bytes = new byte[in.getInt()];
+        in.get(bytes);
+        final KllFloatsSketch sketch = bytes.length == 0 ? KllFloatsSketch.newHeapInstance(KLL_K)
+                : KllFloatsSketch.heapify(Memory.wrap(bytes));
+        if (withPending) {
+            final int pending = in.getShort();
+            if (pending < 0 || pending > MAX_PENDING) {
+                throw new IllegalStateException("bad pending count " + pending);
+            }
+            for (int i = 0; i < pending; i++) {
+                sketch.update(in.getFloat());
+            }
+        }
+        return sketch;
     }
 
     private static byte[][] utf8Keys(final Map<String, Long> map) {

@@ -22,16 +22,17 @@ class WindowAccumulatorTest {
 
     @Test
     void shouldGiveTheSameStatisticsThroughItsBytesAfterEveryShapeAsInMemory() {
-        // given 150 shapes (fewer than KLL keeps exactly), across several pending batches
+        // given 150 shapes (fewer than KLL keeps exactly)
         WindowAccumulator stored = new WindowAccumulator();
         final WindowAccumulator inMemory = new WindowAccumulator();
         final KllFloatsSketch reference = KllFloatsSketch.newHeapInstance(200);
 
         // when one goes through its bytes after each shape, as the store hands it over
         for (int i = 1; i <= 150; i++) {
-            final SimulatedShape shape = shape(i, 1000 + i * 10, i % 7 == 0 ? 500 : 200);
-            stored = WindowAccumulator.fromBytes(stored.add(shape).toBytes());
-            inMemory.add(shape);
+            final RequestShape shape = shape(i, 1000 + i * 10, i % 7 == 0 ? 500 : 200);
+            stored.add(shape).addHitTokens("infinite", 64);
+            stored = WindowAccumulator.fromBytes(stored.toBytes());
+            inMemory.add(shape).addHitTokens("infinite", 64);
             reference.update((float) (i * 3.0));
         }
 
@@ -87,12 +88,11 @@ class WindowAccumulatorTest {
         assertThat(KllFloatsSketch.heapify(org.apache.datasketches.memory.Memory.wrap(stats.getTtftSketch().array())).getN()).isEqualTo(10);
     }
 
-    private static SimulatedShape shape(final int i, final int prompt, final int status) {
-        final RequestShape shape = RequestShape.newBuilder().setEventId("e" + i).setTenant("t").setLane(LANE)
+    private static RequestShape shape(final int i, final int prompt, final int status) {
+        return RequestShape.newBuilder().setEventId("e" + i).setTenant("t").setLane(LANE)
                 .setArrivalTime(T0.plusMillis(i * 100L)).setPromptTokens(prompt).setCompletionTokens(10).setCachedTokens(null)
                 .setCacheWriteTokens(null).setBlockSize(64).setTokenizer("o200k_base").setHashedTokens(64).setBlockHashes(List.of((long) i))
                 .setHashKeyId("k").setTtftMs(i * 3.0).setE2eMs(i * 5.0).setHttpStatus(status).setStream(false).setMaxTokens(null)
                 .setServiceTier(null).setSource(ShapeSource.PROXY).setParsed(true).build();
-        return new SimulatedShape(shape, Map.of("infinite", 64L));
     }
 }

@@ -1,0 +1,112 @@
+package dev.zumik.streams.topology;
+
+import dev.zumik.core.cache.CacheLookup;
+import dev.zumik.core.reuse.CachePolicy;
+import dev.zumik.core.reuse.ReuseSimulator;
+import dev.zumik.schemas.avro.RequestShape;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One lane in memory: its reuse simulator, its open windows, and where its durable form ({@link
+ * LaneLog}) stands. Everything a shape changes is here, so that replaying the lane's journal onto its
+ * snapshot rebuilds exactly this state.
+ */
+final class LaneState {
+    final ReuseSimulator simulator;
+    /** Per policy, the names its hits go under: the policy's, then {@code policy.tier} when it has several tiers. */
+    private final String[][] hitKeys;
+    /** Open windows by start. */
+    final TreeMap<Long, WindowAccumulator> windows = new TreeMap<>();
+    /** Open windows changed since they were last written to the queryable window store. */
+    final Set<Long> unwritten = new HashSet<>();
+    /** The latest arrival time seen in this lane. */
+    long maxTimestamp = Long.MIN_VALUE;
+    /** The journal sequence of the next event, and the sequence the snapshot covers up to. */
+    long next;
+    long snapshotAt;
+
+    LaneState(final List<CachePolicy> policies) {
+        this.simulator = new ReuseSimulator(policies);
+        this.hitKeys = new String[policies.size()][];
+        for (int i = 0; i < hitKeys.length; i++) {
+            final CachePolicy policy = policies.get(i);
+            final List<String> tiers = policy.tiers().size() > 1 ? policy.tiers() : List.of();
+            hitKeys[i] = new String[1 + tiers.size()];
+            hitKeys[i][0] = policy.name();
+            for (int t = 0; t < tiers.size(); t++) {
+                hitKeys[i][1 + t] = policy.name() + "." + tiers.get(t);
+            }
+        }
+    }
+
+    /**
+     * Simulates the shape under every policy and, when {@code windowed}, counts it and its hits in the
+     * window starting at {@code windowStart} (a late shape is simulated but not counted).
+     */
+    void observe(final RequestShape shape, final boolean windowed, final long windowStart) {
+        final long arrival = shape.getArrivalTime().toEpochMilli();
+        maxTimestamp = Math.max(maxTimestamp, arrival);
+        final List<CacheLookup> lookups = simulator.observe(hashes(shape), shape.getBlockSize(), shape.getPromptTokens(), arrival);
+        if (!windowed) {
+            return;
+        }
+        final WindowAccumulator window = windows.computeIfAbsent(windowStart, start -> new WindowAccumulator());
+        window.add(shape);
+        for (int i = 0; i < hitKeys.length; i++) {
+            final CacheLookup lookup = lookups.get(i);
+            window.addHitTokens(hitKeys[i][0], lookup.hitTokens());
+            for (int t = 1; t < hitKeys[i].length; t++) {
+                window.addHitTokens(hitKeys[i][t], lookup.hitTokensByTier()[t - 1]);
+            }
+        }
+        unwritten.add(windowStart);
+    }
+
+    /** The start of the earliest open window, or {@link Long#MAX_VALUE} when none is open. */
+    long firstWindowStart() {
+        return windows.isEmpty() ? Long.MAX_VALUE : windows.firstKey();
+    }
+
+    /** Writes the simulator's caches, the latest arrival and the open windows. */
+    void save(final DataOutput out) throws IOException {
+        simulator.save(out);
+        out.writeLong(maxTimestamp);
+        out.writeInt(windows.size());
+        for (final Map.Entry<Long, WindowAccumulator> window : windows.entrySet()) {
+            final byte[] bytes = window.getValue().toBytes();
+            out.writeLong(window.getKey());
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+    }
+
+    /** Replaces this state with what {@link #save} wrote. */
+    void load(final DataInput in) throws IOException {
+        simulator.load(in);
+        maxTimestamp = in.readLong();
+        windows.clear();
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            final long start = in.readLong();
+            final byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            windows.put(start, WindowAccumulator.fromBytes(bytes));
+        }
+    }
+
+    private static long[] hashes(final RequestShape shape) {
+        final List<Long> list = shape.getBlockHashes();
+        final long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.zumik.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.zumik.core.reuse.CachePolicy;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.avro.ShapeSource;
+import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The lane processor against real Kafka Streams stores: a processor that starts on the stores another
+ * left behind (a restart, a rebalance) continues exactly as one uninterrupted run, wherever the cut.
+ */
+@ExtendWith(LocalStackExtension.class)
+class LaneProcessorIT {
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    private static final List<Lane> LANES = List.of(new Lane("openai", "gpt-4.1", "chat"), new Lane("openai", "gpt-4o", "batch"),
+            new Lane("anthropic", "claude-sonnet-4", "agent"));
+    private static final List<CachePolicy> POLICIES = CachePolicy.parseList("infinite,lru:20000,ttl:90s,managed");
+    private static final int SNAPSHOT_EVERY = 37;
+
+    private Topics topics;
+    private List<Record<Bytes, Intake>> input;
+    private int late;
+
+    @BeforeEach
+    void shapes(final LocalStack stack) {
+        topics = Topics.create(stack.registryClient());
+        input = new ArrayList<>();
+        late = 0;
+        final Random random = new Random(11);
+        final Instant t0 = RecentTime.yesterdayMidnight();
+        // 12 minutes of three lanes, arrivals up to 20 s out of order; every 97th shape is 3 minutes late (past the grace)
+        for (int i = 0; i < 1800; i++) {
+            final boolean tooLate = i > 400 && i % 97 == 0;
+            late += tooLate ? 1 : 0;
+            final long offset = i * 400L - random.nextInt(20_000) - (tooLate ? 180_000 : 0);
+            input.add(record(LANES.get(random.nextInt(LANES.size())), t0.plusMillis(Math.max(0, offset)), random));
+        }
+        // a shape an hour later closes every window
+        input.add(record(LANES.get(0), t0.plus(Duration.ofHours(1)), random));
+    }
+
+    @Test
+    void shouldEmitWhatAnUninterruptedRunEmitsWhenRestartedOnItsStoresAtAnyPoint() {
+        // given what one processor emits over the whole input
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
+        assertThat(uninterrupted).hasSize(3 * 12);
+        assertThat(uninterrupted.stream().mapToLong(r -> r.value().getRequests()).sum()).isEqualTo(input.size() - 1 - late);
+
+        for (final int cut : new int[] {1, 300, 555, 1200, 1700}) {
+            // when one processor takes the input up to the cut and a new one, on the same stores, the rest
+            final LaneStores stores = newStores();
+            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, cut)));
+            emitted.addAll(run(stores, input.subList(cut, input.size())));
+
+            // then the same windows come out, with the same figures, once each
+            assertThat(emitted).as("cut at %d", cut).isEqualTo(uninterrupted);
+        }
+    }
+
+    @Test
+    void shouldWriteOpenWindowsToTheQueryableStoreOnTheWallClock() {
+        // given a processor part way through the first windows
+        final LaneStores stores = newStores();
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        final LaneProcessor processor = processor();
+        processor.init(context);
+        input.subList(0, 100).forEach(processor::process);
+        final String lane = Lanes.key(input.get(0).value().shape().getLane());
+        final long firstWindow = input.get(0).timestamp() - Math.floorMod(input.get(0).timestamp(), WINDOW.toMillis());
+        assertThat(stores.windows.fetch(key(lane), firstWindow)).isNull();
+
+        // when the wall-clock punctuation runs
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+
+        // then the open window is there with what it has counted so far
+        final ValueAndTimestamp<WindowAccumulator> stored = stores.windows.fetch(key(lane), firstWindow);
+        assertThat(stored).isNotNull();
+        final long counted = input.subList(0, 100).stream().filter(r -> Lanes.key(r.value().shape().getLane()).equals(lane))
+                .filter(r -> r.timestamp() - Math.floorMod(r.timestamp(), WINDOW.toMillis()) == firstWindow).count();
+        assertThat(stored.value().requests).isEqualTo(counted);
+    }
+
+    @Test
+    void shouldRefuseStateAnOlderBuildWroteWithoutJournaledWindows() {
+        // given a snapshot meta record in the older 12-byte form
+        final LaneStores stores = newStores();
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        stores.snapshots.put("10:openai/x/y#meta", new byte[12]);
+
+        // when / then
+        assertThatThrownBy(() -> processor().init(context)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lane openai/x/y").hasMessageContaining("reset the streams application");
+    }
+
+    /** The three stores of the lane processor, in memory, without changelogs. */
+    private record LaneStores(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> snapshots,
+                          org.apache.kafka.streams.state.KeyValueStore<String, byte[]> journal,
+                          TimestampedWindowStore<Bytes, WindowAccumulator> windows) { }
+
+    private static LaneStores newStores() {
+        return new LaneStores(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LaneLog.SNAPSHOTS), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled().build(),
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LaneLog.JOURNAL), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled().build(),
+                Stores.timestampedWindowStoreBuilder(Stores.inMemoryWindowStore(LaneAnalysisTopology.WINDOW_STORE, Duration.ofDays(2),
+                        WINDOW, false), Serdes.Bytes(), WindowAccumulator.serde()).withLoggingDisabled().build());
+    }
+
+    /** A fresh context over the stores, as a new task sees them: opened once, their contents kept. */
+    private static MockProcessorContext<String, LaneWindowStats> context(final LaneStores stores) {
+        final MockProcessorContext<String, LaneWindowStats> context = new MockProcessorContext<>();
+        for (final StateStore store : List.<StateStore>of(stores.snapshots, stores.journal, stores.windows)) {
+            if (!store.isOpen()) {
+                store.init(context.getStateStoreContext(), store);
+            }
+            context.addStateStore(store);
+        }
+        return context;
+    }
+
+    private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records) {
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        final LaneProcessor processor = processor();
+        processor.init(context);
+        records.forEach(processor::process);
+        processor.close();
+        final List<Record<String, LaneWindowStats>> out = new ArrayList<>();
+        context.forwarded().forEach(f -> out.add(new Record<>(f.record().key(), f.record().value(), f.record().timestamp())));
+        return out;
+    }
+
+    private LaneProcessor processor() {
+        return new LaneProcessor(lane -> POLICIES, SNAPSHOT_EVERY, WINDOW, GRACE, topics.shapes().valueSerde().deserializer(),
+                topics.shapes().name());
+    }
+
+    private Record<Bytes, Intake> record(final Lane lane, final Instant at, final Random random) {
+        final List<Long> hashes = new ArrayList<>();
+        final int family = random.nextInt(4);
+        for (int b = 0; b < 8; b++) {
+            hashes.add(lane.getRoute().hashCode() * 1000L + family * 100L + b);
+        }
+        for (int b = 0; b < 4; b++) {
+            hashes.add(random.nextLong());
+        }
+        final RequestShape shape = RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("t").setLane(lane)
+                .setArrivalTime(at).setPromptTokens(12 * 512).setCompletionTokens(random.nextInt(500)).setCachedTokens(random.nextInt(2048))
+                .setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:test").setHashedTokens(12 * 512).setBlockHashes(hashes)
+                .setHashKeyId("k").setTtftMs(100.0 + random.nextInt(900)).setE2eMs(2000.0 + random.nextInt(3000))
+                .setHttpStatus(random.nextInt(50) == 0 ? 503 : 200).setStream(true).setMaxTokens(null).setServiceTier(null)
+                .setSource(ShapeSource.PROXY).setParsed(true).build();
+        final byte[] raw = topics.shapes().valueSerde().serializer().serialize(topics.shapes().name(), shape);
+        // as intake forwards it: the shape, its bytes, the lane as key and the arrival time as record time
+        return new Record<>(key(Lanes.key(lane)), new Intake(shape, raw, null), at.toEpochMilli());
+    }
+
+    private static Bytes key(final String lane) {
+        return Bytes.wrap(lane.getBytes(StandardCharsets.UTF_8));
+    }
+}
