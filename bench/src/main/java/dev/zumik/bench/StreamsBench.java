@@ -42,9 +42,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * against a pass-through topology in the same run (consume, deserialize the shape, serialize it,
  * produce, under the same guarantee); then the simulation core alone against a naive reference, and
  * the memory of 100,000 simulated blocks. Events are Mooncake-like: 30 blocks of 512 tokens, shared
- * prefixes from a few system prompts. Argument: events (default 200000).
+ * prefixes from a few system prompts. Arguments: events (default 200000), then optionally the
+ * streams app's default policies to simulate (default all of them: infinite,managed,dynamo,k8s-portable).
  * Usage, from the project root after {@code mvn -q package -DskipTests}:
- * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.StreamsBench 200000}
+ * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.StreamsBench 500000 infinite,managed,dynamo}
  */
 public final class StreamsBench {
     private static final int LANES = 8;
@@ -54,22 +55,72 @@ public final class StreamsBench {
 
     public static void main(final String[] args) throws Exception {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        final List<String> policyNames = args.length > 1 ? List.of(args[1].split(",")) : List.of();
         final Path work = Files.createTempDirectory("zumik-streamsbench");
+        final List<CachePolicy> policies = policies(policyNames);
         try (LocalStack stack = LocalStack.startEphemeral()) {
             // Each topology first runs over other shapes, so that neither is timed while the JIT compiles its code.
             final Topics warmUp = topicsWithInput(stack, "warmup.", WARM_UP_EVENTS);
             final Topics topics = topicsWithInput(stack, "bench.", events);
             passThrough(stack, warmUp, work.resolve("pass-warmup"), WARM_UP_EVENTS);
-            zumik(stack, warmUp, zumikSettings(stack, work.resolve("zumik-warmup")), WARM_UP_EVENTS);
+            zumik(stack, warmUp, zumikSettings(stack, work.resolve("zumik-warmup"), policies), WARM_UP_EVENTS);
             final double pass = passThrough(stack, topics, work.resolve("pass"), events);
-            final StreamsSettings settings = zumikSettings(stack, work.resolve("zumik"));
+            final StreamsSettings settings = zumikSettings(stack, work.resolve("zumik"), policies);
             final double zumik = zumik(stack, topics, settings, events);
             System.out.printf("pass-through topology (EOS, 1 thread): %,.0f shapes/s%n", events / pass);
             System.out.printf("zumik topology (EOS, 1 thread; policies %s): %,.0f shapes/s = %.2f of pass-through%n",
                     String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
         }
+        simulationAlone(events, policies);
         core(events);
         memory();
+    }
+
+    /** The streams app's default policies, or those of them named (e.g. infinite,managed,dynamo). */
+    private static List<CachePolicy> policies(final List<String> names) {
+        final List<CachePolicy> all = StreamsSettings.policiesFor(dev.zumik.streams.topology.DiagnosisSettings.defaults());
+        if (names.isEmpty()) {
+            return all;
+        }
+        final List<CachePolicy> out = new ArrayList<>();
+        for (final String name : names) {
+            out.add(all.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                    "no default policy is named " + name + "; choose from " + all.stream().map(CachePolicy::name).toList())));
+        }
+        return out;
+    }
+
+    /**
+     * The topology's simulation alone (one ReuseSimulator per lane, the same policies and shapes, no
+     * Kafka): how much of a shape's time in the topology is the simulation at this scale, as its maps grow.
+     */
+    private static void simulationAlone(final int events, final List<CachePolicy> policies) {
+        final ReuseSimulator[] lanes = new ReuseSimulator[LANES];
+        for (int i = 0; i < LANES; i++) {
+            lanes[i] = new ReuseSimulator(policies);
+        }
+        final Random random = new Random(1);
+        final long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            final int lane = random.nextInt(LANES);
+            lanes[lane].observe(blocks(lane, random), 512, 15_000, i * 5L);
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("simulation alone (%d policies, %,d shapes over %d lanes, no Kafka): %,.0f shapes/s, %.1f us/shape%n",
+                policies.size(), events, LANES, events / seconds, seconds * 1e6 / events);
+    }
+
+    /** A shape's blocks: 20 of one of the lane's 16 system prompts, then 10 of its own. Draws from {@code random} as shapes() does. */
+    private static long[] blocks(final int lane, final Random random) {
+        final int family = random.nextInt(16);
+        final long[] out = new long[30];
+        for (int b = 0; b < 20; b++) {
+            out[b] = lane * 1_000_000L + family * 1000L + b;
+        }
+        for (int b = 20; b < 30; b++) {
+            out[b] = random.nextLong();
+        }
+        return out;
     }
 
     /** Creates the topics under {@code prefix} and fills the shape topic with {@code events} shapes. */
@@ -86,7 +137,7 @@ public final class StreamsBench {
         return topics;
     }
 
-    private static StreamsSettings zumikSettings(final LocalStack stack, final Path stateDir) {
+    private static StreamsSettings zumikSettings(final LocalStack stack, final Path stateDir, final List<CachePolicy> policies) {
         final Map<String, Object> zumikProps = new HashMap<>(stack.clientProperties());
         // ZUMIK_BENCH_STREAMS_<PROPERTY>=value passes a Kafka Streams property, e.g. ZUMIK_BENCH_STREAMS_COMMIT_INTERVAL_MS=1000
         System.getenv().forEach((k, v) -> {
@@ -94,7 +145,7 @@ public final class StreamsBench {
                 zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
             }
         });
-        return StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID());
+        return StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID()).withPolicies(policies);
     }
 
     /** Seconds the production topology takes over the shape topic of {@code topics}. */
@@ -112,14 +163,7 @@ public final class StreamsBench {
         final Instant t0 = RecentTime.yesterdayMidnight();
         for (int i = 0; i < count; i++) {
             final int lane = random.nextInt(LANES);
-            final int family = random.nextInt(16);
-            final List<Long> hashes = new ArrayList<>(30);
-            for (int b = 0; b < 20; b++) {
-                hashes.add(lane * 1_000_000L + family * 1000L + b);
-            }
-            for (int b = 0; b < 10; b++) {
-                hashes.add(random.nextLong());
-            }
+            final List<Long> hashes = java.util.Arrays.stream(blocks(lane, random)).boxed().toList();
             out.add(RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("bench")
                     .setLane(new Lane("openai", "gpt-4.1", "lane-" + lane)).setArrivalTime(t0.plusMillis(i * 5L)).setPromptTokens(15_000)
                     .setCompletionTokens(150).setCachedTokens(null).setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:bench")

@@ -10,8 +10,9 @@ public final class InfiniteCache implements PrefixCache {
         while (hit < blockHashes.length && seen.containsKey(blockHashes[hit])) {
             hit++;
         }
-        for (final long hash : blockHashes) {
-            seen.put(hash, 0);
+        // the leading hits are held already
+        for (int i = hit; i < blockHashes.length; i++) {
+            seen.put(blockHashes[i], 0);
         }
         return new PrefixHit(new int[] {hit});
     }

@@ -73,17 +73,24 @@ final class LongLongMap {
     }
 
     void put(final long key, final long value) {
+        put(key, value, 0);
+    }
+
+    /** Sets {@code key} to {@code value}; returns the value it had, or {@code absent}. */
+    long put(final long key, final long value, final long absent) {
         if (key == FREE) {
+            final long old = hasFreeKey ? freeKeyValue : absent;
             hasFreeKey = true;
             freeKeyValue = value;
-            return;
+            return old;
         }
         final int mask = mask();
         int i = home(key, mask);
         for (long k = table[i << 1]; k != FREE; k = table[i << 1]) {
             if (k == key) {
+                final long old = table[(i << 1) + 1];
                 table[(i << 1) + 1] = value;
-                return;
+                return old;
             }
             i = (i + 1) & mask;
         }
@@ -92,6 +99,7 @@ final class LongLongMap {
         if (++tableSize * 2 > mask + 1) {
             rehash((mask + 1) * 2);
         }
+        return absent;
     }
 
     void remove(final long key) {

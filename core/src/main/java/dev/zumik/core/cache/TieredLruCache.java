@@ -32,6 +32,8 @@ public final class TieredLruCache implements PrefixCache {
     private int freeList = NONE;
 
     private LongLongMap index = new LongLongMap();
+    /** Scratch: the slots of a request's leading hits. */
+    private int[] hitSlots = new int[64];
 
     /** @param capacityBlocks capacity of each tier in blocks, fastest first; each must be > 0 */
     public TieredLruCache(final long... capacityBlocks) {
@@ -52,21 +54,27 @@ public final class TieredLruCache implements PrefixCache {
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
         final int[] byTier = new int[capacities.length];
+        int hits = 0;
         for (final long hash : blockHashes) {
             final int slot = find(hash);
             if (slot == NONE) {
                 break;
             }
             byTier[tierOf[slot]]++;
+            hitSlots = hits < hitSlots.length ? hitSlots : Arrays.copyOf(hitSlots, blockHashes.length);
+            hitSlots[hits++] = slot;
         }
-        for (final long hash : blockHashes) {
-            touch(hash);
+        // A held block that is touched moves up and pushes others down a tier, but the cache holds as many
+        // blocks as before: nothing leaves it until a new block comes in, and new blocks come after the
+        // leading hits. So the hits' slots found above still hold them when they are touched.
+        for (int i = 0; i < blockHashes.length; i++) {
+            touch(blockHashes[i], i < hits ? hitSlots[i] : find(blockHashes[i]));
         }
         return new PrefixHit(byTier);
     }
 
-    private void touch(final long hash) {
-        int slot = find(hash);
+    private void touch(final long hash, final int found) {
+        int slot = found;
         if (slot == NONE) {
             slot = allocate(hash);
             put(hash, slot);

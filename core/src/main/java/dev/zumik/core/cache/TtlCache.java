@@ -19,16 +19,17 @@ public final class TtlCache implements PrefixCache {
 
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
+        // one probe per block: each access's previous time decides the prefix hit, which ends at the first miss
+        // (a block repeated within the prefix was a hit at its first place, so reading the time just written is the same)
         int hit = 0;
+        boolean leading = true;
         for (final long hash : blockHashes) {
-            final long last = lastAccess.get(hash, Long.MIN_VALUE);
-            if (last == Long.MIN_VALUE || nowMillis - last >= ttlMillis) {
-                break;
+            final long last = lastAccess.put(hash, nowMillis, Long.MIN_VALUE);
+            if (leading && last != Long.MIN_VALUE && nowMillis - last < ttlMillis) {
+                hit++;
+            } else {
+                leading = false;
             }
-            hit++;
-        }
-        for (final long hash : blockHashes) {
-            lastAccess.put(hash, nowMillis);
         }
         if (++accesses % 4096 == 0) {
             lastAccess.removeIf((hash, t) -> nowMillis - t >= ttlMillis);

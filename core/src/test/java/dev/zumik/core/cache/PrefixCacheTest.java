@@ -84,6 +84,38 @@ class PrefixCacheTest {
         }
     }
 
+    @Property
+    void shouldHitLikeTheirDefinitionsWithRepeatedBlocksWithinARequest(
+            @ForAll @Size(min = 1, max = 60) final List<@Size(min = 1, max = 12) List<@IntRange(min = 0, max = 12) Integer>> requests,
+            @ForAll @Size(min = 60, max = 60) final List<@IntRange(min = 0, max = 400) Integer> gaps,
+            @ForAll @IntRange(min = 1, max = 1000) final int ttl) {
+        // given raw block ids (not chained, so a request may name a block twice) and irregular arrival gaps
+        final TtlCache ttlCache = new TtlCache(ttl);
+        final InfiniteCache ideal = new InfiniteCache();
+        final java.util.Map<Long, Long> lastAccess = new java.util.HashMap<>();
+        long now = 0;
+        for (int r = 0; r < requests.size(); r++) {
+            now += gaps.get(r);
+            final long[] blocks = requests.get(r).stream().mapToLong(Integer::longValue).toArray();
+            // when each is asked, and the definition is worked out by hand: the leading blocks last accessed
+            // less than the TTL before this request (or ever seen, for the ideal cache), then every block accessed now
+            int ttlHits = 0;
+            while (ttlHits < blocks.length && lastAccess.containsKey(blocks[ttlHits]) && now - lastAccess.get(blocks[ttlHits]) < ttl) {
+                ttlHits++;
+            }
+            int idealHits = 0;
+            while (idealHits < blocks.length && lastAccess.containsKey(blocks[idealHits])) {
+                idealHits++;
+            }
+            for (final long block : blocks) {
+                lastAccess.put(block, now);
+            }
+            // then
+            assertThat(ttlCache.access(blocks, now).blocks()).isEqualTo(ttlHits);
+            assertThat(ideal.access(blocks, now).blocks()).isEqualTo(idealHits);
+        }
+    }
+
     @Test
     void shouldExpireBlocksTtlAfterTheirLastAccess() {
         // given
