@@ -50,6 +50,7 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class StreamsBench {
     private static final int LANES = 8;
     private static final int WARM_UP_EVENTS = 40_000;
+    private static final int ROUNDS = 3;
 
     private StreamsBench() { }
 
@@ -64,12 +65,18 @@ public final class StreamsBench {
             final Topics topics = topicsWithInput(stack, "bench.", events);
             passThrough(stack, warmUp, work.resolve("pass-warmup"), WARM_UP_EVENTS);
             zumik(stack, warmUp, zumikSettings(stack, work.resolve("zumik-warmup"), policies), WARM_UP_EVENTS);
-            final double pass = passThrough(stack, topics, work.resolve("pass"), events);
-            final StreamsSettings settings = zumikSettings(stack, work.resolve("zumik"), policies);
-            final double zumik = zumik(stack, topics, settings, events);
-            System.out.printf("pass-through topology (EOS, 1 thread): %,.0f shapes/s%n", events / pass);
-            System.out.printf("zumik topology (EOS, 1 thread; policies %s): %,.0f shapes/s = %.2f of pass-through%n",
-                    String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
+            // Rounds alternate the two over the same input (each round a new application with empty state), so that
+            // each ratio compares runs moments apart on a machine whose speed drifts from minute to minute.
+            final List<Double> ratios = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                final double pass = passThrough(stack, topics, work.resolve("pass-" + round), events);
+                final double zumik = zumik(stack, topics, zumikSettings(stack, work.resolve("zumik-" + round), policies), events);
+                ratios.add(pass / zumik);
+                System.out.printf("round %d: pass-through topology (EOS, 1 thread) %,.0f shapes/s; zumik topology (EOS, 1 thread; policies %s) %,.0f shapes/s = %.2f of pass-through%n",
+                        round, events / pass, String.join(", ", policies.stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
+            }
+            System.out.printf("zumik topology over pass-through, median of %d rounds: %.2f%n", ROUNDS,
+                    ratios.stream().sorted().toList().get(ROUNDS / 2));
         }
         simulationAlone(events, policies);
         core(events);

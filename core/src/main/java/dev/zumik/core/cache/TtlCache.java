@@ -7,8 +7,11 @@ package dev.zumik.core.cache;
  */
 public final class TtlCache implements PrefixCache {
     private final long ttlMillis;
+    private static final long MIN_PURGE_SIZE = 4096;
+
     private final LongLongMap lastAccess = new LongLongMap();
-    private long accesses;
+    /** The map size at which expired blocks are next dropped. */
+    private long purgeAt = MIN_PURGE_SIZE;
 
     public TtlCache(final long ttlMillis) {
         if (ttlMillis < 1) {
@@ -31,15 +34,18 @@ public final class TtlCache implements PrefixCache {
                 leading = false;
             }
         }
-        if (++accesses % 4096 == 0) {
+        if (lastAccess.size() >= purgeAt) {
+            // expired blocks already count as misses; dropping them only bounds memory, so it waits until the
+            // map has doubled since the last purge, which keeps its cost per access constant however large the map
             lastAccess.removeIf((hash, t) -> nowMillis - t >= ttlMillis);
+            purgeAt = Math.max(MIN_PURGE_SIZE, 2L * lastAccess.size());
         }
         return new PrefixHit(new int[] {hit});
     }
 
     @Override
     public void save(final java.io.DataOutput out) throws java.io.IOException {
-        out.writeLong(accesses);
+        out.writeLong(purgeAt);
         out.writeInt(lastAccess.size());
         lastAccess.writeTo(out, true);
     }
@@ -47,7 +53,7 @@ public final class TtlCache implements PrefixCache {
     @Override
     public void load(final java.io.DataInput in) throws java.io.IOException {
         lastAccess.clear();
-        accesses = in.readLong();
+        purgeAt = in.readLong();
         final int size = in.readInt();
         for (int i = 0; i < size; i++) {
             lastAccess.put(in.readLong(), in.readLong());
