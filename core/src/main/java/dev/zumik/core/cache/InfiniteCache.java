@@ -2,7 +2,7 @@ package dev.zumik.core.cache;
 
 /** The ideal cache: infinite capacity, nothing ever evicted or expired. Its hit ratio bounds every other model's. */
 public final class InfiniteCache implements PrefixCache {
-    private final LongLongMap seen = new LongLongMap();
+    private final LongLongMap seen = LongLongMap.keysOnly();
 
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {

@@ -6,30 +6,49 @@ import java.util.Arrays;
  * A map from long to long without boxing, for the cache models' hot paths: open addressing with
  * linear probing and backward-shift deletion (no tombstones), at most half full. Keys and values
  * sit side by side in one array, so a probe touches one cache line rather than one per array: the
- * simulation's maps outgrow the CPU caches and each lookup is a memory access. Not thread-safe.
+ * simulation's maps outgrow the CPU caches and each lookup is a memory access. A {@link #keysOnly}
+ * map is a set: it keeps no values (each reads as 0) and takes half the memory. Not thread-safe.
  */
 final class LongLongMap {
     /** Marks a free slot; an entry whose key is this value itself lives outside the table. */
     private static final long FREE = Long.MIN_VALUE;
 
-    /** key, value, key, value, ... */
+    /** key, value, key, value, ... (or key, key, ... when keys only) */
     private long[] table;
+    /** Slot i's key is at {@code i << shift}, its value after it: 1 with values, 0 for keys only. */
+    private final int shift;
     private int tableSize;
     private boolean hasFreeKey;
     private long freeKeyValue;
 
     LongLongMap() {
-        this(32);
+        this(32, 1);
     }
 
-    LongLongMap(final int capacity) {
+    private LongLongMap(final int capacity, final int shift) {
+        this.shift = shift;
         table = emptyTable(Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1);
     }
 
-    private static long[] emptyTable(final int slots) {
-        final long[] t = new long[2 * slots];
+    /** A set of longs: {@link #put} keeps the key only and {@link #get} gives 0 for a key present. */
+    static LongLongMap keysOnly() {
+        return new LongLongMap(32, 0);
+    }
+
+    private long[] emptyTable(final int slots) {
+        final long[] t = new long[slots << shift];
         Arrays.fill(t, FREE);
         return t;
+    }
+
+    private long valueAt(final int slot) {
+        return shift == 0 ? 0 : table[(slot << 1) + 1];
+    }
+
+    private void setValue(final int slot, final long value) {
+        if (shift != 0) {
+            table[(slot << 1) + 1] = value;
+        }
     }
 
     int size() {
@@ -42,14 +61,14 @@ final class LongLongMap {
     }
 
     private int mask() {
-        return (table.length >> 1) - 1;
+        return (table.length >> shift) - 1;
     }
 
     /** The slot holding {@code key} (not FREE), or -1. */
     private int slotOf(final long key) {
         final int mask = mask();
         for (int i = home(key, mask); ; i = (i + 1) & mask) {
-            final long k = table[i << 1];
+            final long k = table[i << shift];
             if (k == key) {
                 return i;
             }
@@ -69,7 +88,7 @@ final class LongLongMap {
             return hasFreeKey ? freeKeyValue : absent;
         }
         final int i = slotOf(key);
-        return i < 0 ? absent : table[(i << 1) + 1];
+        return i < 0 ? absent : valueAt(i);
     }
 
     void put(final long key, final long value) {
@@ -81,21 +100,21 @@ final class LongLongMap {
         if (key == FREE) {
             final long old = hasFreeKey ? freeKeyValue : absent;
             hasFreeKey = true;
-            freeKeyValue = value;
+            freeKeyValue = shift == 0 ? 0 : value;
             return old;
         }
         final int mask = mask();
         int i = home(key, mask);
-        for (long k = table[i << 1]; k != FREE; k = table[i << 1]) {
+        for (long k = table[i << shift]; k != FREE; k = table[i << shift]) {
             if (k == key) {
-                final long old = table[(i << 1) + 1];
-                table[(i << 1) + 1] = value;
+                final long old = valueAt(i);
+                setValue(i, value);
                 return old;
             }
             i = (i + 1) & mask;
         }
-        table[i << 1] = key;
-        table[(i << 1) + 1] = value;
+        table[i << shift] = key;
+        setValue(i, value);
         if (++tableSize * 2 > mask + 1) {
             rehash((mask + 1) * 2);
         }
@@ -112,16 +131,16 @@ final class LongLongMap {
             return;
         }
         final int mask = mask();
-        for (int j = (hole + 1) & mask; table[j << 1] != FREE; j = (j + 1) & mask) {
-            final int want = home(table[j << 1], mask);
+        for (int j = (hole + 1) & mask; table[j << shift] != FREE; j = (j + 1) & mask) {
+            final int want = home(table[j << shift], mask);
             final boolean movable = hole <= j ? (want <= hole || want > j) : (want <= hole && want > j);
             if (movable) {
-                table[hole << 1] = table[j << 1];
-                table[(hole << 1) + 1] = table[(j << 1) + 1];
+                table[hole << shift] = table[j << shift];
+                setValue(hole, valueAt(j));
                 hole = j;
             }
         }
-        table[hole << 1] = FREE;
+        table[hole << shift] = FREE;
         tableSize--;
     }
 
@@ -133,9 +152,9 @@ final class LongLongMap {
 
     /** Calls {@code action} for every entry; the map must not change meanwhile. */
     void forEach(final Entry action) {
-        for (int i = 0; i < table.length; i += 2) {
-            if (table[i] != FREE) {
-                action.accept(table[i], table[i + 1]);
+        for (int slot = 0; slot <= mask(); slot++) {
+            if (table[slot << shift] != FREE) {
+                action.accept(table[slot << shift], valueAt(slot));
             }
         }
         if (hasFreeKey) {
@@ -145,9 +164,9 @@ final class LongLongMap {
 
     /** Writes every key (and its value when {@code withValues}), in slot order. */
     void writeTo(final java.io.DataOutput out, final boolean withValues) throws java.io.IOException {
-        for (int i = 0; i < table.length; i += 2) {
-            if (table[i] != FREE) {
-                writeEntry(out, table[i], table[i + 1], withValues);
+        for (int slot = 0; slot <= mask(); slot++) {
+            if (table[slot << shift] != FREE) {
+                writeEntry(out, table[slot << shift], valueAt(slot), withValues);
             }
         }
         if (hasFreeKey) {
@@ -181,9 +200,9 @@ final class LongLongMap {
         final long[] old = table;
         table = emptyTable(slots);
         tableSize = 0;
-        for (int i = 0; i < old.length; i += 2) {
+        for (int i = 0; i < old.length; i += 1 << shift) {
             if (old[i] != FREE) {
-                put(old[i], old[i + 1]);
+                put(old[i], shift == 0 ? 0 : old[i + 1]);
             }
         }
     }

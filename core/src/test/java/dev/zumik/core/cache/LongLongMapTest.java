@@ -21,23 +21,33 @@ class LongLongMapTest {
     @Property(tries = 300)
     void shouldBehaveLikeAHashMap(@ForAll @Size(max = 400) final List<@IntRange(min = 0, max = 2) Integer> ops,
                                   @ForAll @Size(max = 400) final List<@IntRange(min = -40, max = 40) Integer> keys) {
-        final LongLongMap map = new LongLongMap();
+        checkAgainstHashMap(new LongLongMap(), ops, keys, false);
+    }
+
+    /** The same for a keys-only map, whose values all read as 0. */
+    @Property(tries = 300)
+    void shouldBehaveLikeAHashSetWhenKeysOnly(@ForAll @Size(max = 400) final List<@IntRange(min = 0, max = 2) Integer> ops,
+                                             @ForAll @Size(max = 400) final List<@IntRange(min = -40, max = 40) Integer> keys) {
+        checkAgainstHashMap(LongLongMap.keysOnly(), ops, keys, true);
+    }
+
+    private static void checkAgainstHashMap(final LongLongMap map, final List<Integer> ops, final List<Integer> keys, final boolean keysOnly) {
         final Map<Long, Long> reference = new HashMap<>();
         for (int i = 0; i < Math.min(ops.size(), keys.size()); i++) {
             final long key = key(keys.get(i));
             switch (ops.get(i)) {
                 case 0 -> {
                     map.put(key, i);
-                    reference.put(key, (long) i);
+                    reference.put(key, keysOnly ? 0L : i);
                 }
                 case 1 -> {
                     map.remove(key);
                     reference.remove(key);
                 }
-                default -> map.removeIf((k, v) -> v % 3 == 0);
+                default -> map.removeIf((k, v) -> (keysOnly ? k : v) % 3 == 0);
             }
             if (ops.get(i) == 2) {
-                reference.values().removeIf(v -> v % 3 == 0);
+                reference.entrySet().removeIf(e -> (keysOnly ? e.getKey() : e.getValue()) % 3 == 0);
             }
             assertThat(map.size()).isEqualTo(reference.size());
             for (long k = -40; k <= 40; k++) {
