@@ -23,14 +23,11 @@ public final class TieredLruCache implements PrefixCache {
     private final int[] tails;   // most recently used slot of each tier
     private final long[] sizes;
 
-    // slots: a slot's links and tier sit together in one 16-byte stride, so touching a block reads one cache
-    // line for them rather than one per array (the simulation's structures outgrow the CPU caches)
-    private static final int PREV = 0;
-    private static final int NEXT = 1;
-    private static final int TIER = 2;
-    private static final int STRIDE = 4;
+    // slots
     private long[] hashOf = new long[16];
-    private int[] links = new int[16 * STRIDE];
+    private int[] tierOf = new int[16];
+    private int[] prev = new int[16];
+    private int[] next = new int[16];
     private int slotsUsed;
     private int freeList = NONE;
 
@@ -63,7 +60,7 @@ public final class TieredLruCache implements PrefixCache {
             if (slot == NONE) {
                 break;
             }
-            byTier[links[slot * STRIDE + TIER]]++;
+            byTier[tierOf[slot]]++;
             hitSlots = hits < hitSlots.length ? hitSlots : Arrays.copyOf(hitSlots, blockHashes.length);
             hitSlots[hits++] = slot;
         }
@@ -82,7 +79,7 @@ public final class TieredLruCache implements PrefixCache {
             slot = allocate(hash);
             put(hash, slot);
         } else {
-            if (links[slot * STRIDE + TIER] == 0 && tails[0] == slot) {
+            if (tierOf[slot] == 0 && tails[0] == slot) {
                 return;
             }
             unlink(slot);
@@ -111,13 +108,11 @@ public final class TieredLruCache implements PrefixCache {
     }
 
     private void linkMostRecent(final int tier, final int slot) {
-        final int at = slot * STRIDE;
-        final int tail = tails[tier];
-        links[at + TIER] = tier;
-        links[at + PREV] = tail;
-        links[at + NEXT] = NONE;
-        if (tail != NONE) {
-            links[tail * STRIDE + NEXT] = slot;
+        tierOf[slot] = tier;
+        prev[slot] = tails[tier];
+        next[slot] = NONE;
+        if (tails[tier] != NONE) {
+            next[tails[tier]] = slot;
         } else {
             heads[tier] = slot;
         }
@@ -126,19 +121,16 @@ public final class TieredLruCache implements PrefixCache {
     }
 
     private void unlink(final int slot) {
-        final int at = slot * STRIDE;
-        final int tier = links[at + TIER];
-        final int before = links[at + PREV];
-        final int after = links[at + NEXT];
-        if (before != NONE) {
-            links[before * STRIDE + NEXT] = after;
+        final int tier = tierOf[slot];
+        if (prev[slot] != NONE) {
+            next[prev[slot]] = next[slot];
         } else {
-            heads[tier] = after;
+            heads[tier] = next[slot];
         }
-        if (after != NONE) {
-            links[after * STRIDE + PREV] = before;
+        if (next[slot] != NONE) {
+            prev[next[slot]] = prev[slot];
         } else {
-            tails[tier] = before;
+            tails[tier] = prev[slot];
         }
         sizes[tier]--;
     }
@@ -147,12 +139,14 @@ public final class TieredLruCache implements PrefixCache {
         final int slot;
         if (freeList != NONE) {
             slot = freeList;
-            freeList = links[slot * STRIDE + NEXT];
+            freeList = next[slot];
         } else {
             if (slotsUsed == hashOf.length) {
                 final int grown = hashOf.length * 2;
                 hashOf = Arrays.copyOf(hashOf, grown);
-                links = Arrays.copyOf(links, grown * STRIDE);
+                tierOf = Arrays.copyOf(tierOf, grown);
+                prev = Arrays.copyOf(prev, grown);
+                next = Arrays.copyOf(next, grown);
             }
             slot = slotsUsed++;
         }
@@ -161,7 +155,7 @@ public final class TieredLruCache implements PrefixCache {
     }
 
     private void release(final int slot) {
-        links[slot * STRIDE + NEXT] = freeList;
+        next[slot] = freeList;
         freeList = slot;
     }
 
@@ -190,7 +184,7 @@ public final class TieredLruCache implements PrefixCache {
         out.writeInt(capacities.length);
         for (int tier = 0; tier < capacities.length; tier++) {
             out.writeInt((int) sizes[tier]);
-            for (int slot = heads[tier]; slot != NONE; slot = links[slot * STRIDE + NEXT]) {
+            for (int slot = heads[tier]; slot != NONE; slot = next[slot]) {
                 out.writeLong(hashOf[slot]);
             }
         }
