@@ -15,7 +15,14 @@ final class Running {
     private Running() { }
 
     static void untilStopped(final Duration runFor, final PrintWriter out, final Runnable shutdown) {
+        untilStopped(runFor, out, shutdown, new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** As above, and also stops when {@code failed} completes (the server stopped itself). */
+    static void untilStopped(final Duration runFor, final PrintWriter out, final Runnable shutdown,
+                             final java.util.concurrent.CompletableFuture<?> failed) {
         final CountDownLatch stop = new CountDownLatch(1);
+        failed.whenComplete((reason, error) -> stop.countDown());
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() -> {
             stop.countDown();

@@ -104,7 +104,8 @@ final class StreamsCommand implements Callable<Integer> {
         }
         if (!app.awaitRunning(Duration.ofSeconds(120))) {
             app.close();
-            throw ZumikException.failure("the streams app did not reach RUNNING within 120 s (state " + app.state() + ")");
+            throw ZumikException.failure(app.fatal().isDone() ? "the streams app stopped: " + app.fatal().join()
+                    : "the streams app did not reach RUNNING within 120 s (state " + app.state() + ")");
         }
         out.println("Streams app " + settings.applicationId() + " running: " + topics.shapes().name() + " -> " + topics.laneStats().name() + ", "
                 + topics.diagnoses().name() + ", " + topics.replayRequests().name() + " (dead letters: " + topics.deadLetters().name() + ")");
@@ -115,7 +116,10 @@ final class StreamsCommand implements Callable<Integer> {
         out.println("Simulating " + String.join(", ", settings.policies().stream().map(CachePolicy::name).toList()) + "; windows of "
                 + settings.window() + ", diagnosis every " + settings.diagnosis().evaluationWindows() + " windows");
         out.flush();
-        Running.untilStopped(foreground.runFor, out, app::close);
+        Running.untilStopped(foreground.runFor, out, app::close, app.fatal());
+        if (app.fatal().isDone()) {
+            throw ZumikException.failure("the streams app stopped: " + app.fatal().join());
+        }
         out.println("Stopped.");
         return 0;
     }

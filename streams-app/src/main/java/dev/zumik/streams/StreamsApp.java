@@ -6,6 +6,7 @@ import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.StreamsSettings;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
+import dev.zumik.streams.topology.IncompatibleStateException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,7 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     private final KafkaStreams streams;
     private QueryApi api;
+    private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
 
     private StreamsApp(final KafkaStreams streams) {
         this.streams = streams;
@@ -39,12 +41,9 @@ public final class StreamsApp implements AutoCloseable {
             props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, apiHost + ":" + apiPort);
         }
         final KafkaStreams streams = new KafkaStreams(LaneAnalysisTopology.build(settings, topics), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        streams.start();
         final StreamsApp app = new StreamsApp(streams);
+        streams.setUncaughtExceptionHandler(app::onStreamThreadFailure);
+        streams.start();
         if (apiPort >= 0) {
             try {
                 app.api = QueryApi.start(streams, apiHost, apiPort, settings.window().toMillis());
@@ -54,6 +53,26 @@ public final class StreamsApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * A failed stream thread is replaced, unless the state it read cannot be continued from: then the
+     * app stops, says why in one line, and {@link #fatal} completes with the reason.
+     */
+    StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onStreamThreadFailure(final Throwable error) {
+        final IncompatibleStateException incompatible = IncompatibleStateException.in(error);
+        if (incompatible != null) {
+            LOG.error("stopping: {}", incompatible.getMessage());
+            fatal.complete(incompatible.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        LOG.error("stream thread failed; replacing it", error);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /** Completes with the reason when the app stopped itself because its state cannot be continued from. */
+    public java.util.concurrent.CompletableFuture<String> fatal() {
+        return fatal;
     }
 
     /** The query API's port, or -1 without one. */

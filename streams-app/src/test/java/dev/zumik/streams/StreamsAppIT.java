@@ -99,6 +99,37 @@ class StreamsAppIT {
         }
     }
 
+    @Test
+    void shouldStopWithOneReasonWhenItsStateWasWrittenByAnOlderBuild(final LocalStack stack, @TempDir final Path dir) throws Exception {
+        // given an app that ran over a few shapes, then a snapshot record in the older form on its changelog
+        final Topics topics = Topics.create(stack.registryClient(), 1, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
+        }
+        final Instant at = dev.zumik.localstack.junit.RecentTime.yesterdayMidnight();
+        stack.produceShapes(topics.shapes(), List.of(MooncakeTrace.shape(LANE, at, 1000, 10, List.of(1L, 2L), 512)));
+        final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), dir.resolve("first"))
+                .withApplicationId("zumik-it-" + UUID.randomUUID()).withPolicies(CachePolicy.parseList("infinite"));
+        try (StreamsApp first = StreamsApp.start(settings, topics)) {
+            assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
+        }
+        final java.util.Map<String, Object> props = new HashMap<>(stack.clientProperties());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props, new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.applicationId() + "-reuse-snapshots-changelog", 0,
+                    "10:openai/x/y#meta", new byte[12])).get();
+        }
+
+        // when a new instance restores that state
+        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics)) {
+            // then it stops itself, with the reason, instead of replacing its stream thread over and over
+            final String reason = second.fatal().get(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(reason).contains("lane openai/x/y").contains("reset the streams application");
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.of("ERROR", "NOT_RUNNING", "PENDING_ERROR").contains(second.state()));
+        }
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode get(final int port, final String path) throws Exception {
         final var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());

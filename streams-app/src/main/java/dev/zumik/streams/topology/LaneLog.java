@@ -125,8 +125,8 @@ final class LaneLog {
         state.snapshotAt = state.next;
     }
 
-    private static IllegalStateException olderFormat(final String lane) {
-        return new IllegalStateException("the state of lane " + lane + " was written by an older Zumik that did not journal windows;"
+    private static IncompatibleStateException olderFormat(final String lane) {
+        return new IncompatibleStateException("the state of lane " + lane + " was written by an older Zumik that did not journal windows;"
                 + " reset the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
     }
 
