@@ -6,9 +6,9 @@ package dev.zumik.core.cache;
  * request's arrival when it was last accessed less than T before it.
  */
 public final class TtlCache implements PrefixCache {
-    private final long ttlMillis;
     private static final long MIN_PURGE_SIZE = 4096;
 
+    private final long ttlMillis;
     private final LongLongMap lastAccess = new LongLongMap();
     /** The map size at which expired blocks are next dropped. */
     private long purgeAt = MIN_PURGE_SIZE;

@@ -96,12 +96,9 @@ public final class WindowAccumulator {
 
     public LaneWindowStats toStats(final Lane lane, final long windowStart, final long windowEnd) {
         final Map<String, Double> quantiles = new TreeMap<>();
-        final KllFloatsSketch ttftSketch = ttft;
-        final KllFloatsSketch e2eSketch = e2e;
-        final KllFloatsSketch promptSketch = promptLength;
-        quantiles(quantiles, "ttft", ttftSketch);
-        quantiles(quantiles, "e2e", e2eSketch);
-        quantiles(quantiles, "prompt", promptSketch);
+        quantiles(quantiles, "ttft", ttft);
+        quantiles(quantiles, "e2e", e2e);
+        quantiles(quantiles, "prompt", promptLength);
         final double seconds = Math.max(1, (windowEnd - windowStart) / 1000.0);
         final long peak = perSecond.values().stream().mapToLong(Long::longValue).max().orElse(0);
         return LaneWindowStats.newBuilder().setLane(lane).setWindowStart(Instant.ofEpochMilli(windowStart))
@@ -109,9 +106,9 @@ public final class WindowAccumulator {
                 .setCompletionTokens(completionTokens).setReportedCachedTokens(reportedCached).setReportedCacheWriteTokens(reportedCacheWrite).setCacheReportingRequests(cacheReporting)
                 .setErrorsByClass(new TreeMap<>(errors)).setBatchTierRequests(batchTier)
                 .setPeakToMeanArrivals(requests == 0 ? null : peak / (requests / seconds))
-                .setTtftSketch(ttftSketch.isEmpty() ? null : ByteBuffer.wrap(ttftSketch.toByteArray()))
-                .setE2eSketch(e2eSketch.isEmpty() ? null : ByteBuffer.wrap(e2eSketch.toByteArray()))
-                .setPromptLengthSketch(promptSketch.isEmpty() ? null : ByteBuffer.wrap(promptSketch.toByteArray()))
+                .setTtftSketch(ttft.isEmpty() ? null : ByteBuffer.wrap(ttft.toByteArray()))
+                .setE2eSketch(e2e.isEmpty() ? null : ByteBuffer.wrap(e2e.toByteArray()))
+                .setPromptLengthSketch(promptLength.isEmpty() ? null : ByteBuffer.wrap(promptLength.toByteArray()))
                 .setQuantiles(quantiles).setSimulatedHitTokens(new TreeMap<>(hitTokens)).build();
     }
 
