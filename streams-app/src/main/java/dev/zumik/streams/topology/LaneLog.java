@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -30,6 +32,8 @@ final class LaneLog {
     /** First byte of a snapshot's meta record; an older build's had none (12 bytes). */
     private static final byte SNAPSHOT_FORMAT = 2;
     private static final String META = "#meta";
+    /** Digits of a journal key's sequence: any long fits. */
+    private static final int SEQUENCE_DIGITS = 19;
 
     /** Applies one journal event to the lane being restored. */
     interface Replay {
@@ -54,53 +58,59 @@ final class LaneLog {
         state.next++;
     }
 
-    /** Every lane with a snapshot or journal events, in key order. */
-    Set<String> lanes() {
-        final Set<String> out = new LinkedHashSet<>();
+    /**
+     * Every lane with a snapshot or journal events, rebuilt: its snapshot loaded into a state from
+     * {@code newLane}, then its journal events replayed in order. The journal is read once, in key
+     * order, which is lane by lane and each lane's events in sequence.
+     */
+    Map<String, LaneState> restoreAll(final Function<String, LaneState> newLane, final Replay replay) {
+        final Map<String, LaneState> lanes = new LinkedHashMap<>();
+        final Map<String, byte[]> metas = new LinkedHashMap<>();
         try (KeyValueIterator<String, byte[]> all = snapshots.all()) {
             all.forEachRemaining(e -> {
                 if (e.key.endsWith(META)) {
-                    out.add(laneOf(e.key));
+                    metas.put(laneOf(e.key), e.value);
                 }
             });
         }
+        metas.forEach((lane, meta) -> lanes.put(lane, loadSnapshot(lane, meta, newLane.apply(lane))));
         try (KeyValueIterator<String, byte[]> all = journal.all()) {
-            all.forEachRemaining(e -> out.add(laneOf(e.key)));
-        }
-        return out;
-    }
-
-    /** Loads the lane's snapshot into {@code state}, then replays its journal in order. */
-    void restore(final String lane, final LaneState state, final Replay replay) {
-        final byte[] meta = snapshots.get(prefix(lane) + META);
-        if (meta != null) {
-            if (meta.length != 1 + Long.BYTES + Integer.BYTES || meta[0] != SNAPSHOT_FORMAT) {
-                throw olderFormat(lane);
-            }
-            final ByteBuffer header = ByteBuffer.wrap(meta, 1, meta.length - 1);
-            state.snapshotAt = header.getLong();
-            final int chunks = header.getInt();
-            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            for (int c = 0; c < chunks; c++) {
-                bytes.writeBytes(snapshots.get(chunkKey(lane, c)));
-            }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-                state.load(in);
-            } catch (final IOException e) {
-                throw new UncheckedIOException("cannot read the snapshot of lane " + lane, e);
-            }
-        }
-        state.next = state.snapshotAt;
-        try (KeyValueIterator<String, byte[]> events = journal.range(journalKey(lane, state.snapshotAt), journalKey(lane, Long.MAX_VALUE))) {
-            while (events.hasNext()) {
-                final byte[] event = events.next().value;
-                if (event.length < 2 || event[0] != EVENT_FORMAT) {
+            while (all.hasNext()) {
+                final KeyValue<String, byte[]> event = all.next();
+                final String lane = laneOf(event.key);
+                final LaneState state = lanes.computeIfAbsent(lane, newLane);
+                if (sequenceOf(event.key) < state.snapshotAt) {
+                    continue;   // covered by the snapshot already
+                }
+                if (event.value.length < 2 || event.value[0] != EVENT_FORMAT) {
                     throw olderFormat(lane);
                 }
-                replay.apply(state, event[1] == 1, Arrays.copyOfRange(event, 2, event.length));
+                replay.apply(state, event.value[1] == 1, Arrays.copyOfRange(event.value, 2, event.value.length));
                 state.next++;
             }
         }
+        return lanes;
+    }
+
+    /** The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns. */
+    private LaneState loadSnapshot(final String lane, final byte[] meta, final LaneState state) {
+        if (meta.length != 1 + Long.BYTES + Integer.BYTES || meta[0] != SNAPSHOT_FORMAT) {
+            throw olderFormat(lane);
+        }
+        final ByteBuffer header = ByteBuffer.wrap(meta, 1, meta.length - 1);
+        state.snapshotAt = header.getLong();
+        state.next = state.snapshotAt;
+        final int chunks = header.getInt();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int c = 0; c < chunks; c++) {
+            bytes.writeBytes(snapshots.get(chunkKey(lane, c)));
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            state.load(in);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read the snapshot of lane " + lane, e);
+        }
+        return state;
     }
 
     /** Writes the lane's state as its snapshot and drops the journal events it covers. */
@@ -146,9 +156,14 @@ final class LaneLog {
         return prefix(lane) + "#chunk#" + chunk;
     }
 
+    /** The sequence of a journal key. */
+    private static long sequenceOf(final String journalKey) {
+        return Long.parseLong(journalKey.substring(journalKey.length() - SEQUENCE_DIGITS));
+    }
+
     /** Lane, then the sequence zero-padded so that the store's byte order is the sequence order. */
     private static String journalKey(final String lane, final long seq) {
         final String digits = Long.toString(seq);   // String.format costs more than the rest of the key, per event
-        return prefix(lane) + "#" + "0".repeat(19 - digits.length()) + digits;
+        return prefix(lane) + "#" + "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
     }
 }

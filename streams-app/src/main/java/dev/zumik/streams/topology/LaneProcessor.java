@@ -7,9 +7,9 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -43,7 +43,8 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private final long graceMs;
     private final Deserializer<RequestShape> deserializer;
     private final String topic;
-    private final Map<String, LaneState> lanes = new HashMap<>();
+    /** By lane key: windows that close together are emitted in lane order, however the task started. */
+    private final Map<String, LaneState> lanes = new TreeMap<>();
     private ProcessorContext<String, LaneWindowStats> context;
     private LaneLog log;
     private TimestampedWindowStore<Bytes, WindowAccumulator> windowStore;
@@ -73,11 +74,9 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         this.windowStore = context.getStateStore(LaneAnalysisTopology.WINDOW_STORE);
         lanes.clear();
         streamTime = Long.MIN_VALUE;
-        for (final String laneKey : log.lanes()) {
-            final LaneState lane = newLane(laneKey);
-            log.restore(laneKey, lane, this::replay);
+        lanes.putAll(log.restoreAll(this::newLane, this::replay));
+        for (final LaneState lane : lanes.values()) {
             lane.unwritten.addAll(lane.windows.keySet());
-            lanes.put(laneKey, lane);
             streamTime = Math.max(streamTime, lane.maxTimestamp);
         }
         nextCloseAt = Long.MIN_VALUE;
