@@ -91,7 +91,11 @@ class KafkaOutageIT {
     void shouldQueueWhileKafkaAndTheRegistryAreNotUpYetAndDrainOnceTheyAre(@TempDir final Path dir) throws Exception {
         // given: ports reserved for a Kafka and a registry that are not running yet
         final int kafkaPort = freePort();
-        final int registryPort = freePort();
+        // The registry's port stays bound, not listening, until Kafka is up: a connection is refused as by a registry
+        // that is down, and the ports Kafka picks for itself meanwhile cannot be this one.
+        final java.net.Socket registryPortHold = new java.net.Socket();
+        registryPortHold.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        final int registryPort = registryPortHold.getLocalPort();
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ScriptedUpstream upstream = new ScriptedUpstream()) {
             final CaptureSettings settings = CaptureProxyIT.settings(upstream.url(), dir.resolve("keys"));
@@ -110,7 +114,7 @@ class KafkaOutageIT {
                 // then Kafka and the registry come up
                 try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir.resolve("kafka")).port(kafkaPort).build()
                         .start(Duration.ofSeconds(60));
-                     EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort)) {
+                     EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), release(registryPortHold))) {
                     try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
                         admin.createTopics(List.of(new NewTopic("shapes", Optional.of(1), Optional.empty()))).all().get();
                     }
@@ -131,6 +135,13 @@ class KafkaOutageIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** Frees a held port for its server; returns it. */
+    private static int release(final java.net.Socket hold) throws java.io.IOException {
+        final int port = hold.getLocalPort();
+        hold.close();
+        return port;
     }
 
     private static double dropped(final CaptureAgent agent) {
