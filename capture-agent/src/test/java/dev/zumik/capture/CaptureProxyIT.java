@@ -3,12 +3,14 @@ package dev.zumik.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.luben.zstd.ZstdInputStream;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -27,6 +29,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,6 +42,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(LocalStackExtension.class)
 class CaptureProxyIT {
@@ -195,6 +200,79 @@ class CaptureProxyIT {
         final RequestShape shape = shapes(stack, 1).get(0);
         assertThat(shape.getParsed()).isTrue();
         assertThat(shape.getPromptTokens()).isEqualTo(2006);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip", "zstd"})
+    void shouldShapeACompressedStreamAndTimeItsFirstTokenInDecodedBytes(final String coding, final LocalStack stack) throws Exception {
+        // given: a client that accepts a coding, as the official SDKs accept gzip; the upstream flushes each chunk compressed
+        final String body = chatBody(true, "Stream it compressed");
+        final long sent = System.nanoTime();
+
+        // when
+        final HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").header("Accept-Encoding", coding)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        final List<Long> arrivals = new ArrayList<>();
+        final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (InputStream in = response.body()) {
+            final byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                arrivals.add((System.nanoTime() - sent) / 1_000_000);
+                all.write(buffer, 0, n);
+            }
+        }
+
+        // then: the compressed bytes pass through as they come and decode, with the client's own decoder, to the stream sent
+        assertThat(response.headers().firstValue("content-encoding")).contains(coding);
+        final InputStream decoder = coding.equals("gzip") ? new GZIPInputStream(new ByteArrayInputStream(all.toByteArray()))
+                : new ZstdInputStream(new ByteArrayInputStream(all.toByteArray()));
+        assertThat(new String(decoder.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(String.join("", ScriptedUpstream.SSE_CHUNKS));
+        assertThat(arrivals.get(arrivals.size() - 1) - arrivals.get(0)).as("reads %s", arrivals).isGreaterThanOrEqualTo(300);
+
+        final RequestShape shape = shapes(stack, 1).get(0);
+        assertThat(shape.getPromptTokens()).isEqualTo(1500);
+        assertThat(shape.getCachedTokens()).isEqualTo(1024);
+        assertThat(shape.getCompletionTokens()).isEqualTo(2);
+        // the first content token is in the second chunk, ~100 ms in; its decoded offset, read as an offset into the
+        // compressed bytes, would fall in a later chunk
+        assertThat(shape.getTtftMs()).isBetween(90.0, 190.0);
+    }
+
+    @Test
+    void shouldShapeBrotliAnswersAndLeaveTheTtftOfABrotliStreamUnknown(final LocalStack stack) throws Exception {
+        // when: a client that accepts only br, as a Python client with the brotli package may
+        final HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").header("Accept-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody(false, "br whole"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        final HttpResponse<byte[]> streamed = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").header("Accept-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString(chatBody(true, "br stream"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        // then: the Brotli bytes pass through untouched
+        assertThat(whole.headers().firstValue("content-encoding")).contains("br");
+        assertThat(whole.body()).isEqualTo(BrotliFixtures.jsonEncoded());
+        final ByteArrayOutputStream segments = new ByteArrayOutputStream();
+        BrotliFixtures.sseSegments().forEach(segments::writeBytes);
+        assertThat(streamed.body()).isEqualTo(segments.toByteArray());
+
+        // and both are shaped from the decoded usage; Java's Brotli decoder cannot say when a stream's first token
+        // was decodable, so that TTFT is unknown rather than guessed
+        final List<RequestShape> shapes = shapes(stack, 2);
+        assertThat(shapes).filteredOn(s -> !s.getStream()).singleElement().satisfies(s -> {
+            assertThat(s.getPromptTokens()).isEqualTo(1800);
+            assertThat(s.getCachedTokens()).isEqualTo(1664);
+            assertThat(s.getCompletionTokens()).isEqualTo(4);
+            assertThat(s.getTtftMs()).isNotNull();
+        });
+        assertThat(shapes).filteredOn(RequestShape::getStream).singleElement().satisfies(s -> {
+            assertThat(s.getPromptTokens()).isEqualTo(1700);
+            assertThat(s.getCachedTokens()).isEqualTo(1536);
+            assertThat(s.getCompletionTokens()).isEqualTo(3);
+            assertThat(s.getTtftMs()).isNull();
+            assertThat(s.getE2eMs()).isGreaterThan(280.0);
+        });
     }
 
     @Test

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official OpenAI and Anthropic SDKs (npm: openai, @anthropic-ai/sdk, versions pinned in
  * sdk-clients/package-lock.json) talk to an upstream through the proxy: their own parsers must read
- * the passed-through JSON, SSE streams and errors exactly as the upstream sent them, and the proxy
- * must shape both dialects. Skipped, with the reason, where node or the packages are missing
+ * the passed-through JSON, SSE streams and errors exactly as the upstream sent them (gzip-compressed,
+ * since the SDKs accept gzip), and the proxy must shape both dialects. Skipped, with the reason, where node or the packages are missing
  * ({@code npm ci --prefix sdk-clients} installs them; .ci/run does).
  */
 @ExtendWith(LocalStackExtension.class)
@@ -84,6 +84,8 @@ class OfficialSdkIT {
                 final List<ScriptedUpstream.Received> requests = new ArrayList<>(upstream.received);
                 assertThat(requests).anySatisfy(r -> assertThat(r.headers().get("x-api-key")).containsExactly("sk-ant-sdk-test"));
                 assertThat(requests).anySatisfy(r -> assertThat(r.headers().get("Authorization")).containsExactly("Bearer sk-sdk-test"));
+                // the SDKs accept gzip, so the upstream compressed every answer, as APIs behind a CDN do
+                assertThat(requests).allSatisfy(r -> assertThat(r.headers().get("accept-encoding")).anySatisfy(v -> assertThat(v).contains("gzip")));
 
                 agent.awaitShaped(Duration.ofSeconds(10));
                 final List<RequestShape> shapes = TopicShapes.read(stack.bootstrapServers(), stack.registryClient(), topic, 5);
@@ -95,7 +97,12 @@ class OfficialSdkIT {
                         .anySatisfy(s -> assertThat(s.getPromptTokens()).isEqualTo(21 + 188086))
                         .anySatisfy(s -> assertThat(s.getCachedTokens()).isEqualTo(188086));
                 assertThat(shapes).filteredOn(s -> s.getLane().getProvider().equals("openai-compatible")).hasSize(3)
-                        .anySatisfy(s -> assertThat(s.getStream()).isTrue())
+                        .anySatisfy(s -> {
+                            assertThat(s.getStream()).isTrue();
+                            assertThat(s.getCachedTokens()).isEqualTo(1024);
+                            // the first content token, in the second gzip-flushed chunk ~100 ms in
+                            assertThat(s.getTtftMs()).isBetween(90.0, 190.0);
+                        })
                         .anySatisfy(s -> assertThat(s.getHttpStatus()).isEqualTo(429));
             }
         }

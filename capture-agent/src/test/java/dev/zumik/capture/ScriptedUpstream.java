@@ -5,6 +5,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -15,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP upstream on loopback for proxy tests: records every request it receives exactly
  * (method, URI, headers, body bytes) and answers by path: {@code /v1/chat/completions} with a JSON
- * completion or, when the body asks to stream, SSE chunks 100 ms apart; {@code /slow-stream} with a
+ * completion or, when the body asks to stream, SSE chunks 100 ms apart, compressed when the request
+ * accepts zstd, gzip or br (br from node-made fixtures); {@code /slow-stream} with a
  * stream that only stops when the client goes; anything else echoes the body back with headers.
  */
 final class ScriptedUpstream implements AutoCloseable {
@@ -65,22 +68,23 @@ final class ScriptedUpstream implements AutoCloseable {
         request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new java.util.ArrayList<>()).add(h.getValue()));
         received.add(new Received(request.method().name(), request.uri(), headers, body.getBytes()));
         final String path = request.path();
+        final boolean streamWanted = body.toString().contains("\"stream\":true");
         if (path.endsWith("/v1/messages")) {
-            if (body.toString().contains("\"stream\":true")) {
-                stream(request, 0, ANTHROPIC_SSE);
-            } else {
-                request.response().putHeader("content-type", "application/json").end(ANTHROPIC_JSON);
-            }
+            answerCompressible(request, streamWanted, ANTHROPIC_SSE, ANTHROPIC_JSON);
         } else if (path.endsWith("/v1/chat/completions") && body.toString().contains("rate-limit-me")) {
             request.response().setStatusCode(429).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
-        } else if (path.endsWith("/v1/chat/completions")) {
-            if (body.toString().contains("\"stream\":true")) {
-                stream(request, 0, SSE_CHUNKS);
+        } else if (path.endsWith("/v1/chat/completions") && accepts(request, "br")) {
+            // Java has no Brotli encoder: Brotli answers are node-made fixtures with their own content
+            request.response().putHeader("content-encoding", "br");
+            if (streamWanted) {
+                stream(request, 0, BrotliFixtures.sseSegments().stream().map(Buffer::buffer).toList());
             } else {
-                request.response().putHeader("content-type", "application/json").putHeader("x-request-id", "req-1")
-                        .end(JSON_COMPLETION);
+                request.response().putHeader("content-type", "application/json").end(Buffer.buffer(BrotliFixtures.jsonEncoded()));
             }
+        } else if (path.endsWith("/v1/chat/completions")) {
+            request.response().putHeader("x-request-id", "req-1");
+            answerCompressible(request, streamWanted, SSE_CHUNKS, JSON_COMPLETION);
         } else if (path.equals("/slow-stream")) {
             request.response().setChunked(true).putHeader("content-type", "text/event-stream");
             final long timer = vertx.setPeriodic(50, id -> {
@@ -105,7 +109,52 @@ final class ScriptedUpstream implements AutoCloseable {
         }
     }
 
-    private void stream(final HttpServerRequest request, final int index, final List<String> chunks) {
+    /**
+     * Answers as a compressing server (an API behind a CDN) would: zstd or gzip when the request accepts
+     * them, a stream flushed chunk by chunk so that each chunk can be decoded as it arrives.
+     */
+    private void answerCompressible(final HttpServerRequest request, final boolean streamWanted, final List<String> sse, final String json) {
+        final String coding = accepts(request, "zstd") ? "zstd" : accepts(request, "gzip") ? "gzip" : null;
+        if (coding != null) {
+            request.response().putHeader("content-encoding", coding);
+        }
+        if (!streamWanted) {
+            request.response().putHeader("content-type", "application/json")
+                    .end(coding == null ? Buffer.buffer(json) : Buffer.buffer(FlushedEncoder.encode(coding, json.getBytes(StandardCharsets.UTF_8))));
+            return;
+        }
+        final List<Buffer> segments = new ArrayList<>();
+        if (coding == null) {
+            sse.forEach(chunk -> segments.add(Buffer.buffer(chunk)));
+        } else {
+            final List<byte[]> encoded = FlushedEncoder.segments(coding, sse);
+            encoded.subList(0, sse.size()).forEach(segment -> segments.add(Buffer.buffer(segment)));
+            segments.get(segments.size() - 1).appendBytes(encoded.get(sse.size())); // the encoder's trailer ends the last chunk
+        }
+        stream(request, 0, segments);
+    }
+
+    private static boolean accepts(final HttpServerRequest request, final String coding) {
+        final String accepted = request.getHeader("accept-encoding");
+        if (accepted == null) {
+            return false;
+        }
+        for (final String part : accepted.split(",")) {
+            final String[] nameAndParams = part.trim().split(";");
+            if (nameAndParams[0].trim().equalsIgnoreCase(coding)) {
+                for (int i = 1; i < nameAndParams.length; i++) {
+                    final String param = nameAndParams[i].trim();
+                    if (param.startsWith("q=") && Double.parseDouble(param.substring(2)) == 0) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void stream(final HttpServerRequest request, final int index, final List<Buffer> chunks) {
         if (index == 0) {
             request.response().setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
         }

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.LongUnaryOperator;
 
 /**
  * One request/response passing through: copies of the bodies for shaping, and the moments the
@@ -62,13 +63,23 @@ final class Exchange {
         }
     }
 
-    /** When the response byte at {@code offset} (exclusive end) had arrived, or 0 if unknown. */
-    long arrivalOf(final long offset) {
-        for (int i = 0; i < chunks; i++) {
-            if (ends[i] >= offset) {
-                return times[i];
+    /**
+     * When the response had arrived far enough to hold decoded byte {@code offset} (exclusive end), or 0 if
+     * unknown. {@code decodedLength} gives how many decoded bytes a raw prefix of the response holds
+     * (the identity for a body sent as is); it never falls as the prefix grows, so a binary search over
+     * the chunks finds the first one that completes the offset.
+     */
+    long arrivalOf(final long offset, final LongUnaryOperator decodedLength) {
+        int low = 0;
+        int high = chunks;
+        while (low < high) {
+            final int mid = (low + high) >>> 1;
+            if (decodedLength.applyAsLong(ends[mid]) >= offset) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return 0;
+        return low < chunks ? times[low] : 0;
     }
 }

@@ -7,12 +7,7 @@ import dev.zumik.capture.shape.ParsedExchange;
 import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.schemas.avro.ShapeSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +33,10 @@ final class ShapeTask implements Runnable {
     @Override
     public void run() {
         try {
-            final ParsedExchange parsed = parse();
-            final Double ttft = ttftMs(parsed);
+            final byte[] response = exchange.responseBody.overflowed() ? null : exchange.responseBody.bytes();
+            final Optional<ContentCoding> responseCoding = ContentCoding.of(exchange.responseEncoding);
+            final ParsedExchange parsed = parse(response, responseCoding);
+            final Double ttft = ttftMs(parsed, response, responseCoding);
             final Double e2e = exchange.endNanos > 0 ? (exchange.endNanos - exchange.startNanos) / 1e6 : null;
             final ShapeBuilder.Context context = new ShapeBuilder.Context(tenant(), exchange.upstream.provider(), exchange.route,
                     exchange.arrival, ttft, e2e, exchange.status, ShapeSource.PROXY);
@@ -51,16 +48,20 @@ final class ShapeTask implements Runnable {
         }
     }
 
-    private ParsedExchange parse() {
+    private ParsedExchange parse(final byte[] rawResponse, final Optional<ContentCoding> responseCoding) {
         if (exchange.requestBody.overflowed() || exchange.dialect.isEmpty()) {
             factory.meters().counter("zumik_capture_unparsed", "reason", "too_large").increment();
             return ParsedExchange.unparsed();
         }
-        final byte[] request = decode(exchange.requestBody.bytes(), header("content-encoding"));
-        final byte[] response = exchange.responseBody.overflowed() ? null : decode(exchange.responseBody.bytes(), exchange.responseEncoding);
+        final byte[] request = ContentCoding.of(header("content-encoding")).map(c -> c.decode(exchange.requestBody.bytes())).orElse(null);
         if (request == null) {
             factory.meters().counter("zumik_capture_unparsed", "reason", "encoding").increment();
             return ParsedExchange.unparsed();
+        }
+        final byte[] response = rawResponse == null ? null : responseCoding.map(c -> c.decode(rawResponse)).orElse(null);
+        if (rawResponse != null && response == null) {
+            // the request still gives the prompt; usage, cached tokens and TTFT are unknown
+            factory.meters().counter("zumik_capture_responses_unread", "reason", "encoding").increment();
         }
         final ParsedExchange parsed = ExchangeParser.parse(exchange.dialect.get(), request, response);
         if (!parsed.parsed()) {
@@ -69,17 +70,22 @@ final class ShapeTask implements Runnable {
         return parsed;
     }
 
-    /** First content token for streams; first response byte for whole responses. */
-    private Double ttftMs(final ParsedExchange parsed) {
+    /**
+     * First content token for streams; first response byte for whole responses. A compressed stream's
+     * first content token arrived with the first chunk whose bytes decode past it; for br that cannot be
+     * told (see ContentCoding), so its TTFT is left unknown rather than guessed.
+     */
+    private Double ttftMs(final ParsedExchange parsed, final byte[] rawResponse, final Optional<ContentCoding> coding) {
         if (exchange.status < 200 || exchange.status >= 300 || exchange.firstByteNanos == 0) {
             return null;
         }
         long at = exchange.firstByteNanos;
         if (parsed.stream()) {
-            if (parsed.firstContentEnd() < 0) {
+            if (parsed.firstContentEnd() < 0 || coding.isEmpty() || !coding.get().prefixDecodable()) {
                 return null;
             }
-            at = exchange.arrivalOf(parsed.firstContentEnd());
+            final ContentCoding c = coding.get();
+            at = exchange.arrivalOf(parsed.firstContentEnd(), raw -> c.decodedLength(rawResponse, (int) raw));
             if (at == 0) {
                 return null;
             }
@@ -107,19 +113,5 @@ final class ShapeTask implements Runnable {
 
     private String header(final String name) {
         return exchange.requestHeaders.get(name);
-    }
-
-    /** The body as sent, decompressed for parsing when gzip or deflate; null when it cannot be read. */
-    private static byte[] decode(final byte[] body, final String encoding) {
-        if (encoding == null || encoding.isBlank() || "identity".equalsIgnoreCase(encoding.trim())) {
-            return body;
-        }
-        final String e = encoding.trim().toLowerCase(Locale.ROOT);
-        try (InputStream in = "gzip".equals(e) || "x-gzip".equals(e) ? new GZIPInputStream(new ByteArrayInputStream(body))
-                : "deflate".equals(e) ? new InflaterInputStream(new ByteArrayInputStream(body)) : null) {
-            return in == null ? null : in.readNBytes(256 << 20);
-        } catch (final IOException notReadable) {
-            return null;
-        }
     }
 }
