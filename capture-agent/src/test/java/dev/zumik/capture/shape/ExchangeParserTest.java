@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each dialect's documented wire format (fixtures follow ../shared/API-DIALECTS.md). */
 class ExchangeParserTest {
@@ -52,6 +54,23 @@ class ExchangeParserTest {
         assertThat(parsed.stream()).isTrue();
         assertThat(parsed.promptTokens()).isEqualTo(2006);
         assertThat(parsed.cachedTokens()).isEqualTo(1920);
+        assertThat(parsed.firstContentEnd()).isEqualTo(b(first + second).length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"reasoning_content\":\"Let me think\"}", "{\"reasoning\":\"Let me think\"}",
+            "{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}",
+            "{\"refusal\":\"No.\"}"})
+    void shouldTakeReasoningToolCallsAndRefusalsAsTheFirstContent(final String delta) {
+        // given: a role-only chunk, then the first generated token of another kind than text
+        final String first = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
+        final String second = "data: {\"choices\":[{\"index\":0,\"delta\":" + delta + "}]}\n\n";
+
+        // when
+        final ParsedExchange parsed = ExchangeParser.parse(Dialect.OPENAI_CHAT, b("{\"model\":\"m\",\"stream\":true,\"messages\":[]}"),
+                b(first + second + "data: [DONE]\n\n"));
+
+        // then
         assertThat(parsed.firstContentEnd()).isEqualTo(b(first + second).length);
     }
 

@@ -164,7 +164,8 @@ public final class ReportedUsage {
                 for (final JsonNode choice : event.path("choices")) {
                     final JsonNode delta = choice.path("delta");
                     if (nonEmpty(delta.path("content")) || nonEmpty(delta.path("tool_calls"))
-                            || nonEmpty(delta.path("reasoning_content")) || nonEmpty(delta.path("refusal"))
+                            // reasoning_content: DeepSeek and vLLM before 0.11; reasoning: vLLM since, OpenRouter
+                            || nonEmpty(delta.path("reasoning_content")) || nonEmpty(delta.path("reasoning")) || nonEmpty(delta.path("refusal"))
                             || nonEmpty(choice.path("text"))) {
                         return true;
                     }
