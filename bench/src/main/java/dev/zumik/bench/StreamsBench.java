@@ -43,20 +43,21 @@ import org.apache.kafka.streams.kstream.Produced;
  * produce, under the same guarantee); then the simulation core alone against a naive reference, and
  * the memory of 100,000 simulated blocks. Events are Mooncake-like: 30 blocks of 512 tokens, shared
  * prefixes from a few system prompts. Arguments: events (default 200000), then optionally the
- * streams app's default policies to simulate (default all of them: infinite,managed,dynamo,k8s-portable).
+ * streams app's default policies to simulate (default {@code all}: infinite,managed,dynamo,k8s-portable),
+ * then the number of alternating rounds (default 3).
  * Usage, from the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.StreamsBench 500000 infinite,managed,dynamo}
  */
 public final class StreamsBench {
     private static final int LANES = 8;
-    private static final int WARM_UP_EVENTS = 40_000;
-    private static final int ROUNDS = 3;
+    private static final int WARM_UP_EVENTS = 200_000;
 
     private StreamsBench() { }
 
     public static void main(final String[] args) throws Exception {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        final List<String> policyNames = args.length > 1 ? List.of(args[1].split(",")) : List.of();
+        final List<String> policyNames = args.length > 1 && !args[1].equals("all") ? List.of(args[1].split(",")) : List.of();
+        final int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         final Path work = Files.createTempDirectory("zumik-streamsbench");
         final List<CachePolicy> policies = policies(policyNames);
         try (LocalStack stack = LocalStack.startEphemeral()) {
@@ -68,15 +69,15 @@ public final class StreamsBench {
             // Rounds alternate the two over the same input (each round a new application with empty state), so that
             // each ratio compares runs moments apart on a machine whose speed drifts from minute to minute.
             final List<Double> ratios = new ArrayList<>();
-            for (int round = 1; round <= ROUNDS; round++) {
+            for (int round = 1; round <= rounds; round++) {
                 final double pass = passThrough(stack, topics, work.resolve("pass-" + round), events);
                 final double zumik = zumik(stack, topics, zumikSettings(stack, work.resolve("zumik-" + round), policies), events);
                 ratios.add(pass / zumik);
                 System.out.printf("round %d: pass-through topology (EOS, 1 thread) %,.0f shapes/s; zumik topology (EOS, 1 thread; policies %s) %,.0f shapes/s = %.2f of pass-through%n",
                         round, events / pass, String.join(", ", policies.stream().map(CachePolicy::name).toList()), events / zumik, pass / zumik);
             }
-            System.out.printf("zumik topology over pass-through, median of %d rounds: %.2f%n", ROUNDS,
-                    ratios.stream().sorted().toList().get(ROUNDS / 2));
+            System.out.printf("zumik topology over pass-through, median of %d rounds: %.2f%n", rounds,
+                    ratios.stream().sorted().toList().get(rounds / 2));
         }
         simulationAlone(events, policies);
         core(events);
@@ -159,7 +160,8 @@ public final class StreamsBench {
     private static double zumik(final LocalStack stack, final Topics topics, final StreamsSettings settings, final int events)
             throws Exception {
         try (StreamsApp app = StreamsApp.start(settings, topics)) {
-            return timeToCatchUp(stack, settings.applicationId(), topics.shapes().name(), events, () -> app.awaitRunning(Duration.ofSeconds(120)));
+            return timeToCatchUp(stack, app.streams(), settings.applicationId(), topics.shapes().name(), events,
+                    () -> app.awaitRunning(Duration.ofSeconds(120)));
         }
     }
 
@@ -209,7 +211,7 @@ public final class StreamsBench {
                 StreamsSettings.PRODUCER_BATCH_BYTES);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
-            return timeToCatchUp(stack, id, topics.shapes().name(), events, () -> {
+            return timeToCatchUp(stack, streams, id, topics.shapes().name(), events, () -> {
                 while (streams.state() != KafkaStreams.State.RUNNING) {
                     Thread.sleep(20);
                 }
@@ -222,24 +224,52 @@ public final class StreamsBench {
         boolean await() throws Exception;
     }
 
-    /** Seconds from RUNNING until the group's committed offsets reach the end of {@code topic}. */
-    private static double timeToCatchUp(final LocalStack stack, final String group, final String topic, final int events, final Ready ready)
-            throws Exception {
+    /**
+     * Seconds from RUNNING until the stream thread has processed every shape (its process-total metric),
+     * which does not wait for the next commit: with a 1 s commit interval, waiting for committed offsets
+     * would round each run up by as much as a second. The run then waits for the offsets to be committed.
+     */
+    private static double timeToCatchUp(final LocalStack stack, final KafkaStreams streams, final String group, final String topic,
+                                        final int events, final Ready ready) throws Exception {
         if (!ready.await()) {
             throw new IllegalStateException(group + " did not reach RUNNING");
         }
         final long start = System.nanoTime();
+        final long gcStart = gcMillis();
+        final long cpuStart = processCpuNanos();
+        double processed = -1;
         try (Admin admin = Admin.create(stack.clientProperties())) {
             while (true) {
-                if (ConsumerGroups.caughtUp(admin, group, topic)) {
-                    return (System.nanoTime() - start) / 1e9;
+                if (processed < 0 && processedRecords(streams) >= events) {
+                    processed = (System.nanoTime() - start) / 1e9;
+                    // where a slow run's time went: this JVM (broker included) busy on both cores, or collecting garbage
+                    System.out.printf("  %s: processed in %.2f s, process CPU %.1f s, GC %.1f s%n", group.startsWith("bench-pass") ? "pass-through" : "zumik",
+                            processed, (processCpuNanos() - cpuStart) / 1e9, (gcMillis() - gcStart) / 1e3);
+                }
+                if (processed >= 0 && ConsumerGroups.caughtUp(admin, group, topic)) {
+                    return processed;
                 }
                 if (System.nanoTime() - start > Duration.ofMinutes(20).toNanos()) {
                     throw new IllegalStateException(group + " did not catch up on " + events + " events in 20 minutes");
                 }
-                Thread.sleep(100);
+                Thread.sleep(processed < 0 ? 5 : 100);
             }
         }
+    }
+
+    private static double processedRecords(final KafkaStreams streams) {
+        return streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals("process-total") && m.metricName().group().equals("stream-thread-metrics"))
+                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
+    }
+
+    private static long gcMillis() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The simulation core (ReuseSimulator: infinite, LRU, TTL) against a naive reference on the same events. */

@@ -182,17 +182,28 @@ final class LongLongMap {
         }
     }
 
-    /** Removes the entries {@code test} accepts. */
+    /**
+     * Removes the entries {@code test} accepts by rebuilding the table around the rest, sized for them:
+     * one pass over the table and one insert per entry kept, where removing entries one by one would
+     * probe and shift for each, and the table would keep the size it had grown to.
+     */
     void removeIf(final EntryTest test) {
-        final long[] doomed = new long[size()];
-        final int[] count = {0};
-        forEach((k, v) -> {
-            if (test.test(k, v)) {
-                doomed[count[0]++] = k;
+        final long[] old = table;
+        int kept = 0;
+        for (int i = 0; i < old.length; i += 1 << shift) {
+            if (old[i] != FREE && !test.test(old[i], shift == 0 ? 0 : old[i + 1])) {
+                kept++;
             }
-        });
-        for (int i = 0; i < count[0]; i++) {
-            remove(doomed[i]);
+        }
+        if (hasFreeKey && test.test(FREE, freeKeyValue)) {
+            hasFreeKey = false;
+        }
+        table = emptyTable(Integer.highestOneBit(Math.max(16, kept * 2 - 1)) << 1);
+        tableSize = 0;
+        for (int i = 0; i < old.length; i += 1 << shift) {
+            if (old[i] != FREE && !test.test(old[i], shift == 0 ? 0 : old[i + 1])) {
+                put(old[i], shift == 0 ? 0 : old[i + 1]);
+            }
         }
     }
 
