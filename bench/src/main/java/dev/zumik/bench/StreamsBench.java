@@ -153,7 +153,11 @@ public final class StreamsBench {
                 zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
             }
         });
-        return StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID()).withPolicies(policies);
+        final StreamsSettings settings = StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID())
+                .withPolicies(policies);
+        // ZUMIK_BENCH_SNAPSHOT_EVERY=N snapshots each lane every N shapes instead of the streams app's default
+        final String snapshotEvery = System.getenv("ZUMIK_BENCH_SNAPSHOT_EVERY");
+        return snapshotEvery == null ? settings : settings.withSnapshotEvery(Integer.parseInt(snapshotEvery));
     }
 
     /** Seconds the production topology takes over the shape topic of {@code topics}. */

@@ -7,8 +7,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
@@ -19,21 +22,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The durable form of the lanes' in-memory state ({@link LaneState}): two changelogged stores written
  * in the same transaction as the input offsets. The snapshot store holds each lane's state (in chunks
  * under the broker's record size) every so many events; the journal holds every shape since, as the
- * bytes it was read from and whether it was counted in its window. Loading the snapshot and replaying
- * the journal gives exactly the state an uninterrupted run would have.
+ * bytes it was read from, its sequence and whether it was counted in its window. Loading the snapshot
+ * and replaying the journal gives exactly the state an uninterrupted run would have.
+ *
+ * <p>A lane's journal is a ring of as many slots as events between snapshots: event {@code n} goes to
+ * slot {@code n % slots}, overwriting an event the last snapshot covers. So a snapshot deletes nothing:
+ * deleting each event it covered cost a store delete and a changelog tombstone per shape, as much again
+ * as the journal itself.
  */
 final class LaneLog {
     static final String SNAPSHOTS = "reuse-snapshots";
     static final String JOURNAL = "reuse-journal";
     /** Snapshot chunks stay well under the default 1 MB record limit of the changelog topic. */
     private static final int CHUNK_BYTES = 512 * 1024;
-    /** First byte of a journal event; an older build's events began with the block size (an int). */
-    private static final byte EVENT_FORMAT = 0x5A;
+    /**
+     * First byte of a journal event: format, windowed flag, sequence (a long), the shape's bytes. Earlier
+     * builds' events began with 0x5A (no sequence, keyed by sequence) or with the block size (an int).
+     */
+    private static final byte EVENT_FORMAT = 0x5B;
+    private static final int EVENT_HEADER = 2 + Long.BYTES;
     /** First byte of a snapshot's meta record; an older build's had none (12 bytes). */
     private static final byte SNAPSHOT_FORMAT = 2;
     private static final String META = "#meta";
-    /** Digits of a journal key's sequence: any long fits. */
-    private static final int SEQUENCE_DIGITS = 19;
+    /** Digits of a journal key's slot: any long fits. */
+    private static final int SLOT_DIGITS = 19;
 
     /** Applies one journal event to the lane being restored. */
     interface Replay {
@@ -42,26 +54,34 @@ final class LaneLog {
 
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<String, byte[]> journal;
+    private final int slots;
 
-    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal) {
+    /** @param slots journal events a lane keeps: its events between snapshots */
+    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int slots) {
         this.snapshots = snapshots;
         this.journal = journal;
+        this.slots = slots;
     }
 
-    /** Journals a shape the lane has just observed. */
+    /**
+     * Journals a shape the lane has just observed. The lane must have been snapshotted within the last
+     * {@code slots} events, or the ring would overwrite an event no snapshot covers.
+     */
     void append(final String lane, final LaneState state, final boolean windowed, final byte[] shapeBytes) {
-        final byte[] event = new byte[2 + shapeBytes.length];
-        event[0] = EVENT_FORMAT;
-        event[1] = (byte) (windowed ? 1 : 0);
-        System.arraycopy(shapeBytes, 0, event, 2, shapeBytes.length);
-        journal.put(journalKey(lane, state.next), event);
+        final byte[] event = new byte[EVENT_HEADER + shapeBytes.length];
+        ByteBuffer.wrap(event).put(EVENT_FORMAT).put((byte) (windowed ? 1 : 0)).putLong(state.next);
+        System.arraycopy(shapeBytes, 0, event, EVENT_HEADER, shapeBytes.length);
+        journal.put(journalKey(lane, state.next % slots), event);
         state.next++;
     }
 
     /**
      * Every lane with a snapshot or journal events, rebuilt: its snapshot loaded into a state from
-     * {@code newLane}, then its journal events replayed in order. The journal is read once, in key
-     * order, which is lane by lane and each lane's events in sequence.
+     * {@code newLane}, then the journal events after it replayed in sequence. The journal is read once,
+     * in key order, which is lane by lane; a lane's ring is put back in sequence order before it is
+     * replayed. A lane whose ring was written with another number of slots (the snapshot interval was
+     * changed) is marked to be snapshotted before its next event, which could otherwise overwrite one
+     * of the events just replayed.
      */
     Map<String, LaneState> restoreAll(final Function<String, LaneState> newLane, final Replay replay) {
         final Map<String, LaneState> lanes = new LinkedHashMap<>();
@@ -75,21 +95,51 @@ final class LaneLog {
         }
         metas.forEach((lane, meta) -> lanes.put(lane, loadSnapshot(lane, meta, newLane.apply(lane))));
         try (KeyValueIterator<String, byte[]> all = journal.all()) {
+            String lane = null;
+            final List<KeyValue<String, byte[]>> ring = new ArrayList<>();
             while (all.hasNext()) {
                 final KeyValue<String, byte[]> event = all.next();
-                final String lane = laneOf(event.key);
-                final LaneState state = lanes.computeIfAbsent(lane, newLane);
-                if (sequenceOf(event.key) < state.snapshotAt) {
-                    continue;   // covered by the snapshot already
+                final String eventLane = laneOf(event.key);
+                if (!eventLane.equals(lane)) {
+                    if (lane != null) {
+                        replayRing(lane, lanes.computeIfAbsent(lane, newLane), ring, replay);
+                    }
+                    lane = eventLane;
+                    ring.clear();
                 }
-                if (event.value.length < 2 || event.value[0] != EVENT_FORMAT) {
-                    throw olderFormat(lane);
-                }
-                replay.apply(state, event.value[1] == 1, Arrays.copyOfRange(event.value, 2, event.value.length));
-                state.next++;
+                ring.add(event);
+            }
+            if (lane != null) {
+                replayRing(lane, lanes.computeIfAbsent(lane, newLane), ring, replay);
             }
         }
         return lanes;
+    }
+
+    /** One lane's journal events after its snapshot, in sequence; a missing one means the state cannot be rebuilt. */
+    private void replayRing(final String lane, final LaneState state, final List<KeyValue<String, byte[]>> ring, final Replay replay) {
+        final List<KeyValue<String, byte[]>> live = new ArrayList<>();
+        for (final KeyValue<String, byte[]> event : ring) {
+            if (event.value.length < EVENT_HEADER || event.value[0] != EVENT_FORMAT) {
+                throw olderFormat(lane);
+            }
+            if (sequenceOf(event.value) >= state.snapshotAt) {
+                live.add(event);
+            }
+        }
+        live.sort(Comparator.comparingLong(event -> sequenceOf(event.value)));
+        for (final KeyValue<String, byte[]> event : live) {
+            final long seq = sequenceOf(event.value);
+            if (seq != state.next) {
+                throw new IncompatibleStateException("the journal of lane " + lane + " has event " + seq + " where " + state.next
+                        + " was due; reset the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
+            }
+            if (slotOf(event.key) != seq % slots) {
+                state.snapshotBeforeAppend = true;
+            }
+            replay.apply(state, event.value[1] == 1, Arrays.copyOfRange(event.value, EVENT_HEADER, event.value.length));
+            state.next++;
+        }
     }
 
     /** The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns. */
@@ -113,7 +163,7 @@ final class LaneLog {
         return state;
     }
 
-    /** Writes the lane's state as its snapshot and drops the journal events it covers. */
+    /** Writes the lane's state as its snapshot; the journal events it covers become free slots. */
     void snapshot(final String lane, final LaneState state) {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -129,14 +179,12 @@ final class LaneLog {
         }
         snapshots.put(prefix(lane) + META, ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES)
                 .put(SNAPSHOT_FORMAT).putLong(state.next).putInt(chunks).array());
-        for (long seq = state.snapshotAt; seq < state.next; seq++) {
-            journal.delete(journalKey(lane, seq));
-        }
         state.snapshotAt = state.next;
+        state.snapshotBeforeAppend = false;
     }
 
     private static IncompatibleStateException olderFormat(final String lane) {
-        return new IncompatibleStateException("the state of lane " + lane + " was written by an older Zumik that did not journal windows;"
+        return new IncompatibleStateException("the state of lane " + lane + " was written by an older Zumik, in a form this one cannot continue exactly;"
                 + " reset the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
     }
 
@@ -156,14 +204,18 @@ final class LaneLog {
         return prefix(lane) + "#chunk#" + chunk;
     }
 
-    /** The sequence of a journal key. */
-    private static long sequenceOf(final String journalKey) {
-        return Long.parseLong(journalKey.substring(journalKey.length() - SEQUENCE_DIGITS));
+    private static long sequenceOf(final byte[] event) {
+        return ByteBuffer.wrap(event, 2, Long.BYTES).getLong();
     }
 
-    /** Lane, then the sequence zero-padded so that the store's byte order is the sequence order. */
-    private static String journalKey(final String lane, final long seq) {
-        final String digits = Long.toString(seq);   // String.format costs more than the rest of the key, per event
-        return prefix(lane) + "#" + "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
+    /** The slot of a journal key. */
+    private static long slotOf(final String journalKey) {
+        return Long.parseLong(journalKey.substring(journalKey.length() - SLOT_DIGITS));
+    }
+
+    /** Lane, then the slot zero-padded so that the store's byte order is the slot order. */
+    private static String journalKey(final String lane, final long slot) {
+        final String digits = Long.toString(slot);   // String.format costs more than the rest of the key, per event
+        return prefix(lane) + "#" + "0".repeat(SLOT_DIGITS - digits.length()) + digits;
     }
 }

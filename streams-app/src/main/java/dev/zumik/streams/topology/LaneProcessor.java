@@ -70,7 +70,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     @Override
     public void init(final ProcessorContext<String, LaneWindowStats> context) {
         this.context = context;
-        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL));
+        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL), snapshotEvery);
         this.windowStore = context.getStateStore(LaneAnalysisTopology.WINDOW_STORE);
         lanes.clear();
         streamTime = Long.MIN_VALUE;
@@ -90,6 +90,10 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         // intake checked that the key is the shape's lane, and made the arrival time the record time
         final String laneKey = Lanes.key(shape.getLane());
         final LaneState lane = lanes.computeIfAbsent(laneKey, this::newLane);
+        if (lane.snapshotBeforeAppend) {
+            // before this shape is observed: the snapshot must cover exactly the events journaled so far
+            log.snapshot(laneKey, lane);
+        }
         streamTime = Math.max(streamTime, shape.getArrivalTime().toEpochMilli());
         final long start = windowStart(shape);
         final boolean windowed = start + windowMs + graceMs > streamTime;

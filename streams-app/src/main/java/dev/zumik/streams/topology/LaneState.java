@@ -31,6 +31,8 @@ final class LaneState {
     /** The journal sequence of the next event, and the sequence the snapshot covers up to. */
     long next;
     long snapshotAt;
+    /** Set when the journal was restored from a ring of another size: snapshot before the next event is journaled. */
+    boolean snapshotBeforeAppend;
 
     LaneState(final List<CachePolicy> policies) {
         this.simulator = new ReuseSimulator(policies);

@@ -86,6 +86,38 @@ class LaneProcessorIT {
     }
 
     @Test
+    void shouldContinueExactlyWhenTheSnapshotIntervalChangesAcrossRestarts() {
+        // given what one processor emits over the whole input
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
+
+        for (final int[] intervals : new int[][] {{37, 23, 23}, {37, 61, 61}, {23, 37, 9}}) {
+            // when the journal's ring is written with one size, then restored and continued with another, briefly (too
+            // few shapes for every lane to reach its next snapshot), then restored again
+            final LaneStores stores = newStores();
+            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, 700), intervals[0]));
+            emitted.addAll(run(stores, input.subList(700, 712), intervals[1]));
+            emitted.addAll(run(stores, input.subList(712, input.size()), intervals[2]));
+
+            // then nothing the ring held was overwritten before a snapshot covered it
+            assertThat(emitted).as("intervals %s", java.util.Arrays.toString(intervals)).isEqualTo(uninterrupted);
+        }
+    }
+
+    @Test
+    void shouldKeepAtMostOneIntervalOfJournalPerLane() {
+        // when
+        final LaneStores stores = newStores();
+        run(stores, input);
+
+        // then the ring holds each lane's last events only, however many came
+        final java.util.Map<String, Integer> perLane = new java.util.TreeMap<>();
+        try (var all = stores.journal.all()) {
+            all.forEachRemaining(e -> perLane.merge(e.key.substring(0, e.key.indexOf('#')), 1, Integer::sum));
+        }
+        assertThat(perLane).hasSize(LANES.size()).allSatisfy((lane, events) -> assertThat(events).isEqualTo(SNAPSHOT_EVERY));
+    }
+
+    @Test
     void shouldWriteOpenWindowsToTheQueryableStoreOnTheWallClock() {
         // given a processor part way through the first windows
         final LaneStores stores = newStores();
@@ -120,6 +152,18 @@ class LaneProcessorIT {
                 .hasMessageContaining("lane openai/x/y").hasMessageContaining("reset the streams application");
     }
 
+    @Test
+    void shouldRefuseAJournalAnEarlierBuildKeyedBySequence() {
+        // given a journal event in the earlier form: format 0x5A, windowed flag, then the shape's bytes
+        final LaneStores stores = newStores();
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        stores.journal.put("10:openai/x/y#0000000000000000000", new byte[] {0x5A, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+
+        // when / then
+        assertThatThrownBy(() -> processor().init(context)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lane openai/x/y").hasMessageContaining("reset the streams application");
+    }
+
     /** The three stores of the lane processor, in memory, without changelogs. */
     private record LaneStores(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> snapshots,
                           org.apache.kafka.streams.state.KeyValueStore<String, byte[]> journal,
@@ -148,8 +192,12 @@ class LaneProcessorIT {
     }
 
     private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records) {
+        return run(stores, records, SNAPSHOT_EVERY);
+    }
+
+    private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records, final int snapshotEvery) {
         final MockProcessorContext<String, LaneWindowStats> context = context(stores);
-        final LaneProcessor processor = processor();
+        final LaneProcessor processor = processor(snapshotEvery);
         processor.init(context);
         records.forEach(processor::process);
         processor.close();
@@ -159,7 +207,11 @@ class LaneProcessorIT {
     }
 
     private LaneProcessor processor() {
-        return new LaneProcessor(lane -> POLICIES, SNAPSHOT_EVERY, WINDOW, GRACE, topics.shapes().valueSerde().deserializer(),
+        return processor(SNAPSHOT_EVERY);
+    }
+
+    private LaneProcessor processor(final int snapshotEvery) {
+        return new LaneProcessor(lane -> POLICIES, snapshotEvery, WINDOW, GRACE, topics.shapes().valueSerde().deserializer(),
                 topics.shapes().name());
     }
 
