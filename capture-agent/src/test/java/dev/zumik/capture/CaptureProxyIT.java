@@ -143,15 +143,7 @@ class CaptureProxyIT {
                 .header("Content-Type", "application/json").header("X-Zumik-Tenant", "team-a")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
         final List<Long> arrivals = new ArrayList<>();
-        final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        try (InputStream in = response.body()) {
-            final byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                arrivals.add((System.nanoTime() - sent) / 1_000_000);
-                all.write(buffer, 0, n);
-            }
-        }
+        final ByteArrayOutputStream all = readAsItArrives(response, sent, arrivals);
 
         // then: same bytes, still spread over ~400 ms (5 chunks 100 ms apart), not buffered into one
         assertThat(all.toString(StandardCharsets.UTF_8)).isEqualTo(String.join("", ScriptedUpstream.SSE_CHUNKS));
@@ -214,15 +206,7 @@ class CaptureProxyIT {
                 .header("Content-Type", "application/json").header("Accept-Encoding", coding)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
         final List<Long> arrivals = new ArrayList<>();
-        final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        try (InputStream in = response.body()) {
-            final byte[] buffer = new byte[8192];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                arrivals.add((System.nanoTime() - sent) / 1_000_000);
-                all.write(buffer, 0, n);
-            }
-        }
+        final ByteArrayOutputStream all = readAsItArrives(response, sent, arrivals);
 
         // then: the compressed bytes pass through as they come and decode, with the client's own decoder, to the stream sent
         assertThat(response.headers().firstValue("content-encoding")).contains(coding);
@@ -376,6 +360,21 @@ class CaptureProxyIT {
         assertThat(scrape).doesNotContain(CANARY_KEY).doesNotContain(CANARY_PROMPT).contains("zumik_capture_shapes_published_total 3.0");
         // tenant derived from the key is a keyed hash, not the key
         assertThat(shapes(stack, 3)).allSatisfy(s -> assertThat(s.getTenant()).startsWith("key-").doesNotContain("CANARY"));
+    }
+
+    /** The body, read as it comes; each read's arrival, in ms after {@code sent}, goes to {@code arrivals}. */
+    private static ByteArrayOutputStream readAsItArrives(final HttpResponse<InputStream> response, final long sent, final List<Long> arrivals)
+            throws java.io.IOException {
+        final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (InputStream in = response.body()) {
+            final byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                arrivals.add((System.nanoTime() - sent) / 1_000_000);
+                all.write(buffer, 0, n);
+            }
+        }
+        return all;
     }
 
     private List<RequestShape> shapes(final LocalStack stack, final int expected) {
