@@ -27,7 +27,12 @@ final class LongLongMap {
 
     private LongLongMap(final int capacity, final int shift) {
         this.shift = shift;
-        table = emptyTable(Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1);
+        table = emptyTable(slotsFor(capacity));
+    }
+
+    /** A power of two of at least 16 slots that holds {@code entries} at most half full. */
+    private static int slotsFor(final int entries) {
+        return Integer.highestOneBit(Math.max(16, entries * 2 - 1)) << 1;
     }
 
     /** A set of longs: {@link #put} keeps the key only and {@link #get} gives 0 for a key present. */
@@ -188,32 +193,31 @@ final class LongLongMap {
      * probe and shift for each, and the table would keep the size it had grown to.
      */
     void removeIf(final EntryTest test) {
-        final long[] old = table;
         int kept = 0;
-        for (int i = 0; i < old.length; i += 1 << shift) {
-            if (old[i] != FREE && !test.test(old[i], shift == 0 ? 0 : old[i + 1])) {
+        for (int slot = 0; slot <= mask(); slot++) {
+            if (table[slot << shift] != FREE && !test.test(table[slot << shift], valueAt(slot))) {
                 kept++;
             }
         }
         if (hasFreeKey && test.test(FREE, freeKeyValue)) {
             hasFreeKey = false;
         }
-        table = emptyTable(Integer.highestOneBit(Math.max(16, kept * 2 - 1)) << 1);
-        tableSize = 0;
-        for (int i = 0; i < old.length; i += 1 << shift) {
-            if (old[i] != FREE && !test.test(old[i], shift == 0 ? 0 : old[i + 1])) {
-                put(old[i], shift == 0 ? 0 : old[i + 1]);
-            }
-        }
+        rebuild(slotsFor(kept), test);
     }
 
     private void rehash(final int slots) {
+        rebuild(slots, (key, value) -> false);
+    }
+
+    /** Moves every entry {@code drop} does not accept into a new table of {@code slots} slots. */
+    private void rebuild(final int slots, final EntryTest drop) {
         final long[] old = table;
         table = emptyTable(slots);
         tableSize = 0;
         for (int i = 0; i < old.length; i += 1 << shift) {
-            if (old[i] != FREE) {
-                put(old[i], shift == 0 ? 0 : old[i + 1]);
+            final long value = shift == 0 ? 0 : old[i + 1];
+            if (old[i] != FREE && !drop.test(old[i], value)) {
+                put(old[i], value);
             }
         }
     }
