@@ -44,6 +44,9 @@ final class LaneLog {
     /** First byte of a snapshot's meta record; an older build's had none (12 bytes). */
     private static final byte SNAPSHOT_FORMAT = 2;
     private static final String META = "#meta";
+    /** How to rebuild state this build cannot continue from, for the messages that refuse it. */
+    private static final String RESET = "reset the streams application (kafka-streams-application-reset, or a new application id)"
+            + " to rebuild it from the shapes";
     /** Digits of a journal key's slot: any long fits. */
     private static final int SLOT_DIGITS = 19;
 
@@ -132,7 +135,7 @@ final class LaneLog {
             final long seq = sequenceOf(event.value);
             if (seq != state.next) {
                 throw new IncompatibleStateException("the journal of lane " + lane + " has event " + seq + " where " + state.next
-                        + " was due; reset the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
+                        + " was due; " + RESET);
             }
             if (slotOf(event.key) != seq % slots) {
                 state.snapshotBeforeAppend = true;
@@ -185,7 +188,7 @@ final class LaneLog {
 
     private static IncompatibleStateException olderFormat(final String lane) {
         return new IncompatibleStateException("the state of lane " + lane + " was written by an older Zumik, in a form this one cannot continue exactly;"
-                + " reset the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
+                + " " + RESET);
     }
 
     /** Length-prefixed, so that no lane's keys fall in another lane's range, whatever its name holds. */
