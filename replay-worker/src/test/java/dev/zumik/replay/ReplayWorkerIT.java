@@ -147,7 +147,7 @@ class ReplayWorkerIT {
             final List<Verdict> verdicts = stack.readCommitted(topics.verdicts());
             assertThat(verdicts).extracting(Verdict::getRequestId).containsExactlyInAnyOrderElementsOf(ids);
             for (final Verdict verdict : verdicts) {
-                assertThat(verdict.getDecision()).isEqualTo(VerdictDecision.INCONCLUSIVE);
+                assertThat(verdict.getDecision()).as(verdict.getReasons() + " " + verdict.getFigures()).isEqualTo(VerdictDecision.INCONCLUSIVE);
                 assertThat(verdict.getReasons()).contains("CANDIDATE_ERRORS");
                 assertThat(verdict.getFigures().get("candidate.errorRate")).isGreaterThan(0.05);
                 assertThat(verdict.getFigures().get("baseline.errorRate")).isZero();
