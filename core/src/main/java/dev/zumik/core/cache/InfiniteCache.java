@@ -1,8 +1,19 @@
 package dev.zumik.core.cache;
 
-/** The ideal cache: infinite capacity, nothing ever evicted or expired. Its hit ratio bounds every other model's. */
+import java.util.Arrays;
+
+/**
+ * The ideal cache: infinite capacity, nothing ever evicted or expired. Its hit ratio bounds every other model's.
+ * It only grows, so its snapshots go in increments ({@link #saveAdditions}): the blocks added since the last one.
+ */
 public final class InfiniteCache implements PrefixCache {
+    /** What {@link LongLongMap#put} returns for a key it did not hold (a keys-only map gives 0 for one it did). */
+    private static final long NEW = -1;
+
     private final LongLongMap seen = LongLongMap.keysOnly();
+    /** Blocks added since the last {@link #saveAdditions}; not kept until it is first called, so offline runs do not pay for it. */
+    private long[] added;
+    private int addedCount;
 
     @Override
     public PrefixHit access(final long[] blockHashes, final long nowMillis) {
@@ -12,7 +23,12 @@ public final class InfiniteCache implements PrefixCache {
         }
         // the leading hits are held already
         for (int i = hit; i < blockHashes.length; i++) {
-            seen.put(blockHashes[i], 0);
+            if (seen.put(blockHashes[i], 0, NEW) == NEW && added != null) {
+                if (addedCount == added.length) {
+                    added = Arrays.copyOf(added, Math.max(1024, addedCount * 2));
+                }
+                added[addedCount++] = blockHashes[i];
+            }
         }
         return new PrefixHit(new int[] {hit});
     }
@@ -26,10 +42,53 @@ public final class InfiniteCache implements PrefixCache {
     @Override
     public void load(final java.io.DataInput in) throws java.io.IOException {
         seen.clear();
+        added = null;
+        addedCount = 0;
         final int size = in.readInt();
         for (int i = 0; i < size; i++) {
             seen.put(in.readLong(), 0);
         }
+    }
+
+    /** Nothing: every block held is in the additions. */
+    @Override
+    public void saveBase(final java.io.DataOutput out) {
+    }
+
+    @Override
+    public void loadBase(final java.io.DataInput in) {
+        seen.clear();
+        startAdditions();
+    }
+
+    @Override
+    public void saveAdditions(final java.io.DataOutput out, final boolean all) throws java.io.IOException {
+        if (all || added == null) {
+            save(out);
+        } else {
+            out.writeInt(addedCount);
+            for (int i = 0; i < addedCount; i++) {
+                out.writeLong(added[i]);
+            }
+        }
+        startAdditions();
+    }
+
+    @Override
+    public void loadAdditions(final java.io.DataInput in) throws java.io.IOException {
+        final int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+            seen.put(in.readLong(), 0);
+        }
+        startAdditions();
+    }
+
+    /** From here on, blocks added are kept for the next additions record. */
+    private void startAdditions() {
+        if (added == null || added.length > 1024 && addedCount < added.length / 4) {
+            added = new long[1024];
+        }
+        addedCount = 0;
     }
 
     /** Distinct blocks held. */

@@ -188,9 +188,11 @@ final class LongLongMap {
     }
 
     /**
-     * Removes the entries {@code test} accepts by rebuilding the table around the rest, sized for them:
-     * one pass over the table and one insert per entry kept, where removing entries one by one would
-     * probe and shift for each, and the table would keep the size it had grown to.
+     * Removes the entries {@code test} accepts by rebuilding the table around the rest: one pass over
+     * the table and one insert per entry kept, where removing entries one by one would probe and shift
+     * for each, and the table would keep the size it had grown to. The new table holds twice the
+     * entries kept before it grows, so a map purged whenever it doubles (as {@link TtlCache} does)
+     * is rebuilt once per doubling rather than also rehashed on the way.
      */
     void removeIf(final EntryTest test) {
         int kept = 0;
@@ -202,7 +204,7 @@ final class LongLongMap {
         if (hasFreeKey && test.test(FREE, freeKeyValue)) {
             hasFreeKey = false;
         }
-        rebuild(slotsFor(kept), test);
+        rebuild(slotsFor(2 * kept), test);
     }
 
     private void rehash(final int slots) {

@@ -15,6 +15,8 @@ public final class ReuseSimulator {
     private final List<KvCache> caches = new ArrayList<>();
     private final List<ReuseTotals> totals = new ArrayList<>();
     private int blockSize = -1;
+    /** Whether the caches were made (or loaded whole) since their last additions were saved or loaded: the next start over. */
+    private boolean additionsStartOver = true;
 
     public ReuseSimulator(final List<CachePolicy> policies) {
         this.policies = List.copyOf(policies);
@@ -35,6 +37,7 @@ public final class ReuseSimulator {
             for (final CachePolicy policy : policies) {
                 caches.add(policy.newCache(blockSize));
             }
+            additionsStartOver = true;
         }
         final List<CacheLookup> lookups = new ArrayList<>(caches.size());
         for (int i = 0; i < caches.size(); i++) {
@@ -59,6 +62,51 @@ public final class ReuseSimulator {
 
     /** Replaces the caches' state with one written by {@link #save} for the same policies. */
     public void load(final java.io.DataInput in) throws java.io.IOException {
+        loadCaches(in, false);
+        additionsStartOver = true;
+    }
+
+    /**
+     * Writes the caches' state as {@link #save} does, but leaves the content of caches that only grow
+     * (the ideal cache) to {@code additions}, which gets what they gained since the last call: so a
+     * snapshot costs what changed, not all the ideal cache holds. Returns whether the additions start
+     * over, holding everything (the first call, or the caches were made anew for another block size
+     * since): earlier additions then no longer apply.
+     */
+    public boolean saveIncrement(final java.io.DataOutput base, final java.io.DataOutput additions) throws java.io.IOException {
+        base.writeInt(blockSize);
+        base.writeInt(caches.size());
+        for (final KvCache cache : caches) {
+            cache.saveBase(base);
+        }
+        final boolean startOver = additionsStartOver;
+        additions.writeInt(caches.size());
+        for (final KvCache cache : caches) {
+            cache.saveAdditions(additions, startOver);
+        }
+        additionsStartOver = false;
+        return startOver;
+    }
+
+    /**
+     * Replaces the caches' state with a base {@link #saveIncrement} wrote and the additions records it
+     * wrote since it last started over, read from {@code additions} in order to its end.
+     */
+    public void loadIncrements(final java.io.DataInput base, final java.io.DataInputStream additions) throws java.io.IOException {
+        loadCaches(base, true);
+        while (additions.available() > 0) {
+            final int count = additions.readInt();
+            if (count != caches.size()) {
+                throw new java.io.IOException("saved additions have " + count + " caches, the saved state " + caches.size());
+            }
+            for (final KvCache cache : caches) {
+                cache.loadAdditions(additions);
+            }
+        }
+        additionsStartOver = false;
+    }
+
+    private void loadCaches(final java.io.DataInput in, final boolean baseOnly) throws java.io.IOException {
         blockSize = in.readInt();
         final int count = in.readInt();
         caches.clear();
@@ -70,7 +118,11 @@ public final class ReuseSimulator {
         }
         for (final CachePolicy policy : policies) {
             final KvCache cache = policy.newCache(blockSize);
-            cache.load(in);
+            if (baseOnly) {
+                cache.loadBase(in);
+            } else {
+                cache.load(in);
+            }
             caches.add(cache);
         }
     }

@@ -68,6 +68,91 @@ class ReuseSimulatorTest {
         assertThat(actual).isEqualTo(expected);
     }
 
+    @Property(tries = 30)
+    void shouldContinueExactlyFromABaseAndTheAdditionsSinceTheyStartedOver(@ForAll final long seed,
+                                                                           @ForAll @IntRange(min = 1, max = 299) final int cut,
+                                                                           @ForAll @IntRange(min = 1, max = 120) final int every,
+                                                                           @ForAll @IntRange(min = 0, max = 299) final int newBlockSizeAt)
+            throws Exception {
+        // given one simulator that runs through, and one saved in increments every so many requests (the block
+        // size changing once on the way, which makes its caches anew) and, at the cut, loaded from its last base
+        // and its additions records since they last started over
+        final List<long[]> requests = requests(seed, 300);
+        final ReuseSimulator through = new ReuseSimulator(POLICIES);
+        ReuseSimulator interrupted = new ReuseSimulator(POLICIES);
+        final List<String> expected = new ArrayList<>();
+        final List<String> actual = new ArrayList<>();
+        final ByteArrayOutputStream additions = new ByteArrayOutputStream();
+        byte[] base = null;
+        // when
+        for (int i = 0; i < requests.size(); i++) {
+            if (i % every == 0) {
+                final ByteArrayOutputStream baseBytes = new ByteArrayOutputStream();
+                final ByteArrayOutputStream record = new ByteArrayOutputStream();
+                if (interrupted.saveIncrement(new DataOutputStream(baseBytes), new DataOutputStream(record))) {
+                    additions.reset();
+                }
+                additions.writeBytes(record.toByteArray());
+                base = baseBytes.toByteArray();
+            }
+            if (i == cut) {
+                interrupted = new ReuseSimulator(POLICIES);
+                interrupted.loadIncrements(new DataInputStream(new ByteArrayInputStream(base)),
+                        new DataInputStream(new ByteArrayInputStream(additions.toByteArray())));
+                // (the requests since the last save, as the streams app replays its journal)
+                for (int j = i - i % every; j < i; j++) {
+                    observe(interrupted, requests.get(j), j, newBlockSizeAt);
+                }
+            }
+            expected.add(describe(observe(through, requests.get(i), i, newBlockSizeAt)));
+            actual.add(describe(observe(interrupted, requests.get(i), i, newBlockSizeAt)));
+        }
+        // then
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static List<CacheLookup> observe(final ReuseSimulator simulator, final long[] blocks, final int i, final int newBlockSizeAt) {
+        final int blockSize = i < newBlockSizeAt ? 64 : 32;
+        return simulator.observe(blocks, blockSize, blocks.length * (long) blockSize - 10, i * 1000L);
+    }
+
+    @Test
+    void shouldSaveOnlyTheIdealCachesNewBlocksInEachIncrement() throws Exception {
+        // given a simulator that has seen 200 requests
+        final ReuseSimulator simulator = new ReuseSimulator(POLICIES);
+        final List<long[]> requests = requests(3, 210);
+        for (int i = 0; i < 200; i++) {
+            simulator.observe(requests.get(i), 64, requests.get(i).length * 64L, i * 1000L);
+        }
+        final ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        simulator.save(new DataOutputStream(whole));
+        // (the ideal cache, the first policy, holds every distinct block it was given)
+        final int idealBlocks = distinct(requests.subList(0, 200));
+
+        // when it is saved in increments, then after 10 more requests again
+        final ByteArrayOutputStream base = new ByteArrayOutputStream();
+        final ByteArrayOutputStream first = new ByteArrayOutputStream();
+        final boolean startedOver = simulator.saveIncrement(new DataOutputStream(base), new DataOutputStream(first));
+        for (int i = 200; i < 210; i++) {
+            simulator.observe(requests.get(i), 64, requests.get(i).length * 64L, i * 1000L);
+        }
+        final ByteArrayOutputStream second = new ByteArrayOutputStream();
+        final boolean secondStartedOver = simulator.saveIncrement(new DataOutputStream(new ByteArrayOutputStream()),
+                new DataOutputStream(second));
+
+        // then the first increment holds every ideal block and the base none, and the second only the blocks new since
+        assertThat(startedOver).isTrue();
+        assertThat(secondStartedOver).isFalse();
+        assertThat(base.size()).isEqualTo(whole.size() - Integer.BYTES - idealBlocks * Long.BYTES);
+        // record: cache count, then the ideal cache's block count and blocks (the other caches write no additions)
+        assertThat(first.size()).isEqualTo(2 * Integer.BYTES + idealBlocks * Long.BYTES);
+        assertThat(second.size()).isEqualTo(2 * Integer.BYTES + (distinct(requests) - idealBlocks) * Long.BYTES);
+    }
+
+    private static int distinct(final List<long[]> requests) {
+        return (int) requests.stream().flatMapToLong(java.util.Arrays::stream).distinct().count();
+    }
+
     @Test
     void shouldTakeTheManagedRulesOfTheLanesModelFromThePriceTable() {
         // given a 3,000-token prompt sent twice: over OpenAI's 1,024-token minimum, under Haiku 4.5's 4,096

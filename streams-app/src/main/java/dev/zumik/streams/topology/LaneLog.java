@@ -29,6 +29,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * slot {@code n % slots}, overwriting an event the last snapshot covers. So a snapshot deletes nothing:
  * deleting each event it covered cost a store delete and a changelog tombstone per shape, as much again
  * as the journal itself.
+ *
+ * <p>A snapshot is a base (all the state but the ideal cache's blocks, which only grow) and one more
+ * additions record: the blocks added since the previous snapshot, appended after the lane's earlier
+ * records. The ideal cache was most of a snapshot's bytes, rewritten whole each time; now a snapshot
+ * writes what changed. The records start over when the lane's caches were made anew.
  */
 final class LaneLog {
     static final String SNAPSHOTS = "reuse-snapshots";
@@ -41,9 +46,13 @@ final class LaneLog {
      */
     private static final byte EVENT_FORMAT = 0x5B;
     private static final int EVENT_HEADER = 2 + Long.BYTES;
-    /** First byte of a snapshot's meta record; an older build's had none (12 bytes). */
-    private static final byte SNAPSHOT_FORMAT = 2;
+    /** First byte of a snapshot's meta record: its base and additions chunks. Format 2 (still read) had the state whole. */
+    private static final byte SNAPSHOT_FORMAT = 3;
+    private static final byte WHOLE_SNAPSHOT_FORMAT = 2;
     private static final String META = "#meta";
+    /** Chunk kinds: the base (the name earlier builds gave the whole state's chunks), and the additions records. */
+    private static final String BASE = "chunk";
+    private static final String ADDED = "added";
     /** How to rebuild state this build cannot continue from, for the messages that refuse it. */
     private static final String RESET = "reset the streams application (kafka-streams-application-reset, or a new application id)"
             + " to rebuild it from the shapes";
@@ -147,43 +156,74 @@ final class LaneLog {
 
     /** The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns. */
     private LaneState loadSnapshot(final String lane, final byte[] meta, final LaneState state) {
-        if (meta.length != 1 + Long.BYTES + Integer.BYTES || meta[0] != SNAPSHOT_FORMAT) {
+        final boolean whole = meta.length == 1 + Long.BYTES + Integer.BYTES && meta[0] == WHOLE_SNAPSHOT_FORMAT;
+        if (!whole && (meta.length != 1 + Long.BYTES + 2 * Integer.BYTES || meta[0] != SNAPSHOT_FORMAT)) {
             throw olderFormat(lane);
         }
         final ByteBuffer header = ByteBuffer.wrap(meta, 1, meta.length - 1);
         state.snapshotAt = header.getLong();
         state.next = state.snapshotAt;
-        final int chunks = header.getInt();
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int c = 0; c < chunks; c++) {
-            bytes.writeBytes(snapshots.get(chunkKey(lane, c)));
-        }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            state.load(in);
+        final byte[] base = readChunks(lane, BASE, 0, header.getInt());
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(base))) {
+            if (whole) {
+                state.load(in);
+            } else {
+                state.additionChunks = header.getInt();
+                state.loadIncrements(in, new DataInputStream(new ByteArrayInputStream(readChunks(lane, ADDED, 0, state.additionChunks))));
+            }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read the snapshot of lane " + lane, e);
         }
         return state;
     }
 
-    /** Writes the lane's state as its snapshot; the journal events it covers become free slots. */
+    /**
+     * Writes the lane's state as its snapshot: its base, and its additions after the earlier ones (or
+     * in their place when they start over). The journal events it covers become free slots.
+     */
     void snapshot(final String lane, final LaneState state) {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            state.save(out);
+        final ByteArrayOutputStream base = new ByteArrayOutputStream();
+        final ByteArrayOutputStream additions = new ByteArrayOutputStream();
+        final boolean startOver;
+        try (DataOutputStream baseOut = new DataOutputStream(base); DataOutputStream additionsOut = new DataOutputStream(additions)) {
+            startOver = state.saveIncrement(baseOut, additionsOut);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
-        final byte[] all = bytes.toByteArray();
-        final int chunks = Math.max(1, (all.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
-        for (int c = 0; c < chunks; c++) {
-            final int from = c * CHUNK_BYTES;
-            snapshots.put(chunkKey(lane, c), Arrays.copyOfRange(all, from, Math.min(all.length, from + CHUNK_BYTES)));
+        final int chunks = writeChunks(lane, BASE, 0, base.toByteArray());
+        final int from = startOver ? 0 : state.additionChunks;
+        final int additionChunks = from + writeChunks(lane, ADDED, from, additions.toByteArray());
+        for (int c = additionChunks; c < state.additionChunks; c++) {
+            snapshots.delete(chunkKey(lane, ADDED, c));
         }
-        snapshots.put(prefix(lane) + META, ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES)
-                .put(SNAPSHOT_FORMAT).putLong(state.next).putInt(chunks).array());
+        state.additionChunks = additionChunks;
+        snapshots.put(prefix(lane) + META, ByteBuffer.allocate(1 + Long.BYTES + 2 * Integer.BYTES)
+                .put(SNAPSHOT_FORMAT).putLong(state.next).putInt(chunks).putInt(additionChunks).array());
         state.snapshotAt = state.next;
         state.snapshotBeforeAppend = false;
+    }
+
+    /** Writes {@code bytes} as chunks {@code from}, {@code from + 1}, ... of the lane's {@code kind}; returns how many. */
+    private int writeChunks(final String lane, final String kind, final int from, final byte[] bytes) {
+        final int chunks = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
+        for (int c = 0; c < chunks; c++) {
+            final int at = c * CHUNK_BYTES;
+            snapshots.put(chunkKey(lane, kind, from + c), Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + CHUNK_BYTES)));
+        }
+        return chunks;
+    }
+
+    /** Chunks {@code from} to {@code to - 1} of the lane's {@code kind}, joined. */
+    private byte[] readChunks(final String lane, final String kind, final int from, final int to) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int c = from; c < to; c++) {
+            final byte[] chunk = snapshots.get(chunkKey(lane, kind, c));
+            if (chunk == null) {
+                throw new IncompatibleStateException("the snapshot of lane " + lane + " is missing its " + kind + " chunk " + c + "; " + RESET);
+            }
+            bytes.writeBytes(chunk);
+        }
+        return bytes.toByteArray();
     }
 
     private static IncompatibleStateException olderFormat(final String lane) {
@@ -203,8 +243,8 @@ final class LaneLog {
         return key.substring(colon + 1, colon + 1 + length);
     }
 
-    private static String chunkKey(final String lane, final int chunk) {
-        return prefix(lane) + "#chunk#" + chunk;
+    private static String chunkKey(final String lane, final String kind, final int chunk) {
+        return prefix(lane) + "#" + kind + "#" + chunk;
     }
 
     private static long sequenceOf(final byte[] event) {

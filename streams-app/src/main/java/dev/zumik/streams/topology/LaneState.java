@@ -33,6 +33,8 @@ final class LaneState {
     long snapshotAt;
     /** Set when the journal was restored from a ring of another size: snapshot before the next event is journaled. */
     boolean snapshotBeforeAppend;
+    /** Chunks of the simulator's additions records the snapshot store holds for this lane ({@link LaneLog}). */
+    int additionChunks;
 
     LaneState(final List<CachePolicy> policies) {
         this.simulator = new ReuseSimulator(policies);
@@ -76,9 +78,36 @@ final class LaneState {
         return windows.isEmpty() ? Long.MAX_VALUE : windows.firstKey();
     }
 
-    /** Writes the simulator's caches, the latest arrival and the open windows. */
+    /** Writes the simulator's caches, the latest arrival and the open windows: the whole state in one piece. */
     void save(final DataOutput out) throws IOException {
         simulator.save(out);
+        saveRest(out);
+    }
+
+    /** Replaces this state with what {@link #save} wrote. */
+    void load(final DataInput in) throws IOException {
+        simulator.load(in);
+        loadRest(in);
+    }
+
+    /**
+     * Writes the state as {@link #save} does but with the ideal cache's content in increments (see
+     * {@link ReuseSimulator#saveIncrement}); returns whether the additions start over.
+     */
+    boolean saveIncrement(final DataOutput base, final DataOutput additions) throws IOException {
+        final boolean startOver = simulator.saveIncrement(base, additions);
+        saveRest(base);
+        return startOver;
+    }
+
+    /** Replaces this state with a base {@link #saveIncrement} wrote and its additions since it last started over. */
+    void loadIncrements(final DataInput base, final java.io.DataInputStream additions) throws IOException {
+        simulator.loadIncrements(base, additions);
+        loadRest(base);
+    }
+
+    /** The latest arrival and the open windows. */
+    private void saveRest(final DataOutput out) throws IOException {
         out.writeLong(maxTimestamp);
         out.writeInt(windows.size());
         for (final Map.Entry<Long, WindowAccumulator> window : windows.entrySet()) {
@@ -89,9 +118,7 @@ final class LaneState {
         }
     }
 
-    /** Replaces this state with what {@link #save} wrote. */
-    void load(final DataInput in) throws IOException {
-        simulator.load(in);
+    private void loadRest(final DataInput in) throws IOException {
         maxTimestamp = in.readLong();
         windows.clear();
         final int count = in.readInt();

@@ -141,6 +141,94 @@ class LaneProcessorIT {
     }
 
     @Test
+    void shouldContinueExactlyFromSnapshotsThePreviousBuildWroteWhole() throws Exception {
+        // given what one processor emits over the whole input
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
+
+        // when the first part's snapshots are rewritten as the previous build wrote them (format 2: the whole state in
+        // its chunks, no additions), and a processor continues on them, twice over so that new snapshots follow
+        final LaneStores stores = newStores();
+        final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, 900)));
+        final int rewritten = rewriteAsWholeSnapshots(stores);
+        emitted.addAll(run(stores, input.subList(900, 1300)));
+        emitted.addAll(run(stores, input.subList(1300, input.size())));
+
+        // then
+        assertThat(rewritten).isEqualTo(LANES.size());
+        assertThat(emitted).isEqualTo(uninterrupted);
+    }
+
+    /** Each lane's snapshot in the previous build's form: meta {2, sequence, chunks}, the state whole under "#chunk#". */
+    private static int rewriteAsWholeSnapshots(final LaneStores stores) throws java.io.IOException {
+        final List<org.apache.kafka.streams.KeyValue<String, byte[]>> metas = new ArrayList<>();
+        try (var all = stores.snapshots.all()) {
+            all.forEachRemaining(e -> {
+                if (e.key.endsWith("#meta")) {
+                    metas.add(e);
+                }
+            });
+        }
+        for (final var meta : metas) {
+            final String prefix = meta.key.substring(0, meta.key.length() - "#meta".length());
+            final java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(meta.value);
+            assertThat(header.get()).isEqualTo((byte) 3);
+            final long sequence = header.getLong();
+            final byte[] base = joined(stores, prefix + "#chunk#", header.getInt());
+            final int additionChunks = header.getInt();
+            final LaneState state = new LaneState(POLICIES);
+            state.loadIncrements(new java.io.DataInputStream(new java.io.ByteArrayInputStream(base)),
+                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(joined(stores, prefix + "#added#", additionChunks))));
+            for (int c = 0; c < additionChunks; c++) {
+                stores.snapshots.delete(prefix + "#added#" + c);
+            }
+            final java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+            state.save(new java.io.DataOutputStream(whole));
+            stores.snapshots.put(prefix + "#chunk#0", whole.toByteArray());
+            stores.snapshots.put(meta.key, java.nio.ByteBuffer.allocate(13).put((byte) 2).putLong(sequence).putInt(1).array());
+        }
+        return metas.size();
+    }
+
+    private static byte[] joined(final LaneStores stores, final String keyPrefix, final int chunks) {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int c = 0; c < chunks; c++) {
+            bytes.writeBytes(stores.snapshots.get(keyPrefix + c));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void shouldKeepEachLanesIdealCacheInAdditionsThatFollowItsGrowth() {
+        // when
+        final LaneStores stores = newStores();
+        run(stores, input);
+
+        // then each lane has one additions chunk per snapshot (all small), holding each block the lane's ideal cache
+        // has once: cache count, then per record the ideal cache's block count and blocks (other caches add nothing)
+        final java.util.Map<String, Integer> chunks = new java.util.TreeMap<>();
+        final java.util.Map<String, Long> bytes = new java.util.TreeMap<>();
+        try (var all = stores.snapshots.all()) {
+            all.forEachRemaining(e -> {
+                if (e.key.contains("#added#")) {
+                    final String lane = e.key.substring(0, e.key.indexOf('#'));
+                    chunks.merge(lane, 1, Integer::sum);
+                    bytes.merge(lane, (long) e.value.length, Long::sum);
+                }
+            });
+        }
+        for (final Lane lane : LANES) {
+            final String key = Lanes.key(lane);
+            final String prefix = key.length() + ":" + key;
+            final long shapes = input.stream().filter(r -> Lanes.key(r.value().shape().getLane()).equals(key)).count();
+            final long blocks = input.stream().filter(r -> Lanes.key(r.value().shape().getLane()).equals(key))
+                    .flatMap(r -> r.value().shape().getBlockHashes().stream()).distinct().count();
+            final int snapshots = chunks.get(prefix);
+            assertThat(snapshots).as(key).isEqualTo((int) (shapes / SNAPSHOT_EVERY));
+            assertThat(bytes.get(prefix)).as(key).isLessThanOrEqualTo(snapshots * 2L * Integer.BYTES + blocks * Long.BYTES);
+        }
+    }
+
+    @Test
     void shouldRefuseStateAnOlderBuildWroteWithoutJournaledWindows() {
         // given a snapshot meta record in the older 12-byte form
         final LaneStores stores = newStores();
