@@ -131,10 +131,15 @@ final class LongLongMap {
             hasFreeKey = false;
             return;
         }
-        int hole = slotOf(key);
-        if (hole < 0) {
-            return;
+        final int slot = slotOf(key);
+        if (slot >= 0) {
+            removeAt(slot);
         }
+    }
+
+    /** Empties slot {@code hole}, moving later entries of its cluster back so that each stays reachable from its home. */
+    private void removeAt(final int slot) {
+        int hole = slot;
         final int mask = mask();
         for (int j = (hole + 1) & mask; table[j << shift] != FREE; j = (j + 1) & mask) {
             final int want = home(table[j << shift], mask);
@@ -188,38 +193,45 @@ final class LongLongMap {
     }
 
     /**
-     * Removes the entries {@code test} accepts by rebuilding the table around the rest: one pass over
-     * the table and one insert per entry kept, where removing entries one by one would probe and shift
-     * for each, and the table would keep the size it had grown to. The new table holds twice the
-     * entries kept before it grows, so a map purged whenever it doubles (as {@link TtlCache} does)
-     * is rebuilt once per doubling rather than also rehashed on the way.
+     * Removes the entries {@code test} accepts in one sweep of the table, in place: a removal moves
+     * only neighbouring entries, so the sweep reads memory in order, where rebuilding the table around
+     * the entries kept would put each of them into a new table at random. The table keeps its size
+     * unless it has become four times what the entries left need.
      */
     void removeIf(final EntryTest test) {
-        int kept = 0;
-        for (int slot = 0; slot <= mask(); slot++) {
-            if (table[slot << shift] != FREE && !test.test(table[slot << shift], valueAt(slot))) {
-                kept++;
-            }
-        }
         if (hasFreeKey && test.test(FREE, freeKeyValue)) {
             hasFreeKey = false;
         }
-        rebuild(slotsFor(2 * kept), test);
+        final int mask = mask();
+        // start after a free slot (the table is at most half full): a removal moves entries back within their
+        // cluster, never across a free slot, so one turn from there meets each entry once
+        int start = 0;
+        while (table[start << shift] != FREE) {
+            start++;
+        }
+        int i = (start + 1) & mask;
+        for (int visited = 0; visited <= mask; ) {
+            final long key = table[i << shift];
+            if (key != FREE && test.test(key, valueAt(i))) {
+                removeAt(i);   // an entry not yet met may have moved into slot i: look at it again
+            } else {
+                i = (i + 1) & mask;
+                visited++;
+            }
+        }
+        if (slotsFor(2 * tableSize) * 2 <= mask + 1) {
+            rehash(slotsFor(2 * tableSize));
+        }
     }
 
+    /** Moves every entry into a new table of {@code slots} slots. */
     private void rehash(final int slots) {
-        rebuild(slots, (key, value) -> false);
-    }
-
-    /** Moves every entry {@code drop} does not accept into a new table of {@code slots} slots. */
-    private void rebuild(final int slots, final EntryTest drop) {
         final long[] old = table;
         table = emptyTable(slots);
         tableSize = 0;
         for (int i = 0; i < old.length; i += 1 << shift) {
-            final long value = shift == 0 ? 0 : old[i + 1];
-            if (old[i] != FREE && !drop.test(old[i], value)) {
-                put(old[i], value);
+            if (old[i] != FREE) {
+                put(old[i], shift == 0 ? 0 : old[i + 1]);
             }
         }
     }

@@ -23,11 +23,20 @@ public final class TieredLruCache implements PrefixCache {
     private final int[] tails;   // most recently used slot of each tier
     private final long[] sizes;
 
-    // slots
-    private long[] hashOf = new long[16];
-    private int[] tierOf = new int[16];
-    private int[] prev = new int[16];
-    private int[] next = new int[16];
+    /** A link holds its slot + 1 (0 for none) in this many bits; a slot's tier takes the other 8 of its word. */
+    private static final int LINK_BITS = 28;
+    private static final long LINK_MASK = (1L << LINK_BITS) - 1;
+    private static final int PREV_SHIFT = 8 + LINK_BITS;
+    private static final int NEXT_SHIFT = 8;
+    /** Blocks the links can address. */
+    static final int MAX_SLOTS = (int) LINK_MASK - 1;
+
+    /**
+     * Slot s: {@code slots[2s]} its block's hash, {@code slots[2s + 1]} its previous and next slots
+     * and its tier. One slot's fields share a cache line: a block moved between tiers is one memory
+     * access rather than one per field, and at this size each is a miss.
+     */
+    private long[] slots = new long[32];
     private int slotsUsed;
     private int freeList = NONE;
 
@@ -39,6 +48,9 @@ public final class TieredLruCache implements PrefixCache {
     public TieredLruCache(final long... capacityBlocks) {
         if (capacityBlocks.length == 0) {
             throw new IllegalArgumentException("a cache needs at least one tier");
+        }
+        if (capacityBlocks.length > 255) {
+            throw new IllegalArgumentException("a cache has at most 255 tiers, got " + capacityBlocks.length);
         }
         for (final long c : capacityBlocks) {
             if (c < 1) {
@@ -60,7 +72,7 @@ public final class TieredLruCache implements PrefixCache {
             if (slot == NONE) {
                 break;
             }
-            byTier[tierOf[slot]]++;
+            byTier[tierOf(slot)]++;
             hitSlots = hits < hitSlots.length ? hitSlots : Arrays.copyOf(hitSlots, blockHashes.length);
             hitSlots[hits++] = slot;
         }
@@ -79,7 +91,7 @@ public final class TieredLruCache implements PrefixCache {
             slot = allocate(hash);
             put(hash, slot);
         } else {
-            if (tierOf[slot] == 0 && tails[0] == slot) {
+            if (tails[0] == slot) {
                 return;
             }
             unlink(slot);
@@ -100,7 +112,7 @@ public final class TieredLruCache implements PrefixCache {
                 if (i + 1 < capacities.length) {
                     linkMostRecent(i + 1, victim);
                 } else {
-                    remove(hashOf[victim]);
+                    remove(slots[2 * victim]);
                     release(victim);
                 }
             }
@@ -108,11 +120,10 @@ public final class TieredLruCache implements PrefixCache {
     }
 
     private void linkMostRecent(final int tier, final int slot) {
-        tierOf[slot] = tier;
-        prev[slot] = tails[tier];
-        next[slot] = NONE;
-        if (tails[tier] != NONE) {
-            next[tails[tier]] = slot;
+        final int last = tails[tier];
+        setLinks(slot, last, NONE, tier);
+        if (last != NONE) {
+            setNext(last, slot);
         } else {
             heads[tier] = slot;
         }
@@ -121,16 +132,19 @@ public final class TieredLruCache implements PrefixCache {
     }
 
     private void unlink(final int slot) {
-        final int tier = tierOf[slot];
-        if (prev[slot] != NONE) {
-            next[prev[slot]] = next[slot];
+        final long links = slots[2 * slot + 1];
+        final int tier = (int) (links & 0xFF);
+        final int before = (int) ((links >>> PREV_SHIFT) & LINK_MASK) - 1;
+        final int after = (int) ((links >>> NEXT_SHIFT) & LINK_MASK) - 1;
+        if (before != NONE) {
+            setNext(before, after);
         } else {
-            heads[tier] = next[slot];
+            heads[tier] = after;
         }
-        if (next[slot] != NONE) {
-            prev[next[slot]] = prev[slot];
+        if (after != NONE) {
+            setPrev(after, before);
         } else {
-            tails[tier] = prev[slot];
+            tails[tier] = before;
         }
         sizes[tier]--;
     }
@@ -139,24 +153,43 @@ public final class TieredLruCache implements PrefixCache {
         final int slot;
         if (freeList != NONE) {
             slot = freeList;
-            freeList = next[slot];
+            freeList = next(slot);
         } else {
-            if (slotsUsed == hashOf.length) {
-                final int grown = hashOf.length * 2;
-                hashOf = Arrays.copyOf(hashOf, grown);
-                tierOf = Arrays.copyOf(tierOf, grown);
-                prev = Arrays.copyOf(prev, grown);
-                next = Arrays.copyOf(next, grown);
+            if (slotsUsed == MAX_SLOTS) {
+                throw new IllegalStateException("an LRU cache holds at most " + MAX_SLOTS + " blocks");
+            }
+            if (2 * slotsUsed == slots.length) {
+                slots = Arrays.copyOf(slots, slots.length * 2);
             }
             slot = slotsUsed++;
         }
-        hashOf[slot] = hash;
+        slots[2 * slot] = hash;
         return slot;
     }
 
     private void release(final int slot) {
-        next[slot] = freeList;
+        setNext(slot, freeList);
         freeList = slot;
+    }
+
+    private int tierOf(final int slot) {
+        return (int) (slots[2 * slot + 1] & 0xFF);
+    }
+
+    private int next(final int slot) {
+        return (int) ((slots[2 * slot + 1] >>> NEXT_SHIFT) & LINK_MASK) - 1;
+    }
+
+    private void setLinks(final int slot, final int before, final int after, final int tier) {
+        slots[2 * slot + 1] = ((long) (before + 1) << PREV_SHIFT) | ((long) (after + 1) << NEXT_SHIFT) | tier;
+    }
+
+    private void setPrev(final int slot, final int before) {
+        slots[2 * slot + 1] = slots[2 * slot + 1] & ~(LINK_MASK << PREV_SHIFT) | ((long) (before + 1) << PREV_SHIFT);
+    }
+
+    private void setNext(final int slot, final int after) {
+        slots[2 * slot + 1] = slots[2 * slot + 1] & ~(LINK_MASK << NEXT_SHIFT) | ((long) (after + 1) << NEXT_SHIFT);
     }
 
     private static int[] filled(final int n) {
@@ -184,8 +217,8 @@ public final class TieredLruCache implements PrefixCache {
         out.writeInt(capacities.length);
         for (int tier = 0; tier < capacities.length; tier++) {
             out.writeInt((int) sizes[tier]);
-            for (int slot = heads[tier]; slot != NONE; slot = next[slot]) {
-                out.writeLong(hashOf[slot]);
+            for (int slot = heads[tier]; slot != NONE; slot = next(slot)) {
+                out.writeLong(slots[2 * slot]);
             }
         }
     }

@@ -56,4 +56,36 @@ class LongLongMapTest {
             }
         }
     }
+
+    /** Many entries, so that clusters are long and some wrap around the table's end; purges of any share, then more changes. */
+    @Property(tries = 200)
+    void shouldPurgeInPlaceLikeAHashMap(@ForAll final long seed, @ForAll @IntRange(min = 0, max = 3000) final int entries,
+                                        @ForAll @IntRange(min = 1, max = 5) final int modulus) {
+        final java.util.Random random = new java.util.Random(seed);
+        final LongLongMap map = new LongLongMap();
+        final Map<Long, Long> reference = new HashMap<>();
+        final long[] keys = new long[entries];
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < entries; i++) {
+                keys[i] = random.nextInt(8) == 0 && i > 0 ? keys[random.nextInt(i)] : random.nextLong();
+                final long value = random.nextInt(1000);
+                map.put(keys[i], value);
+                reference.put(keys[i], value);
+            }
+            final int drop = random.nextInt(modulus);
+            map.removeIf((k, v) -> v % modulus == drop);
+            reference.entrySet().removeIf(e -> e.getValue() % modulus == drop);
+            for (int i = 0; i < entries / 3; i++) {
+                map.remove(keys[i]);
+                reference.remove(keys[i]);
+            }
+            assertThat(map.size()).isEqualTo(reference.size());
+            for (final long k : keys) {
+                assertThat(map.get(k, -1)).isEqualTo(reference.getOrDefault(k, -1L));
+            }
+            final Map<Long, Long> listed = new HashMap<>();
+            map.forEach(listed::put);
+            assertThat(listed).isEqualTo(reference);
+        }
+    }
 }
