@@ -83,7 +83,10 @@ final class LaneLog {
         final byte[] event = new byte[EVENT_HEADER + shapeBytes.length];
         ByteBuffer.wrap(event).put(EVENT_FORMAT).put((byte) (windowed ? 1 : 0)).putLong(state.next);
         System.arraycopy(shapeBytes, 0, event, EVENT_HEADER, shapeBytes.length);
-        journal.put(journalKey(lane, state.next % slots), event);
+        if (state.journalKeyPrefix == null) {
+            state.journalKeyPrefix = prefix(lane) + "#";
+        }
+        journal.put(journalKey(state.journalKeyPrefix, state.next % slots), event);
         state.next++;
     }
 
@@ -256,9 +259,14 @@ final class LaneLog {
         return Long.parseLong(journalKey.substring(journalKey.length() - SLOT_DIGITS));
     }
 
-    /** Lane, then the slot zero-padded so that the store's byte order is the slot order. */
-    private static String journalKey(final String lane, final long slot) {
-        final String digits = Long.toString(slot);   // String.format costs more than the rest of the key, per event
-        return prefix(lane) + "#" + "0".repeat(SLOT_DIGITS - digits.length()) + digits;
+    /** The lane's prefix and '#', then the slot zero-padded so that the store's byte order is the slot order. */
+    private static String journalKey(final String lanePrefix, final long slot) {
+        // built by hand: String.format, or concatenating a repeat of zeros, costs more than the rest of the key, per event
+        final String digits = Long.toString(slot);
+        final StringBuilder key = new StringBuilder(lanePrefix.length() + SLOT_DIGITS).append(lanePrefix);
+        for (int i = digits.length(); i < SLOT_DIGITS; i++) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
     }
 }

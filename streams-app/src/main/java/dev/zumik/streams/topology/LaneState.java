@@ -35,6 +35,8 @@ final class LaneState {
     boolean snapshotBeforeAppend;
     /** Chunks of the simulator's additions records the snapshot store holds for this lane ({@link LaneLog}). */
     int additionChunks;
+    /** The start of this lane's journal keys, made once rather than per event ({@link LaneLog}). */
+    String journalKeyPrefix;
 
     LaneState(final List<CachePolicy> policies) {
         this.simulator = new ReuseSimulator(policies);

@@ -40,7 +40,12 @@ public final class WindowAccumulator {
     long batchTier;
     final TreeMap<String, Long> errors = new TreeMap<>();
     final TreeMap<Long, Long> perSecond = new TreeMap<>();
-    final TreeMap<String, Long> hitTokens = new TreeMap<>();
+    /**
+     * Simulated hit tokens by policy or policy tier, each in a holder: a shape adds to several, and a
+     * hash lookup and an add in place cost less than an ordered map's merge of a boxed sum. Written out
+     * in name order.
+     */
+    private final Map<String, long[]> hitTokens = new java.util.HashMap<>();
     KllFloatsSketch ttft = KllFloatsSketch.newHeapInstance(KLL_K);
     KllFloatsSketch e2e = KllFloatsSketch.newHeapInstance(KLL_K);
     KllFloatsSketch promptLength = KllFloatsSketch.newHeapInstance(KLL_K);
@@ -74,7 +79,18 @@ public final class WindowAccumulator {
 
     /** Adds simulated hit tokens under a policy's name ({@code infinite}) or a policy tier's ({@code dynamo.hbm}). */
     public void addHitTokens(final String policy, final long tokens) {
-        hitTokens.merge(policy, tokens, Long::sum);
+        final long[] sum = hitTokens.get(policy);
+        if (sum != null) {
+            sum[0] += tokens;
+        } else {
+            hitTokens.put(policy, new long[] {tokens});
+        }
+    }
+
+    private TreeMap<String, Long> sortedHitTokens() {
+        final TreeMap<String, Long> sorted = new TreeMap<>();
+        hitTokens.forEach((policy, sum) -> sorted.put(policy, sum[0]));
+        return sorted;
     }
 
     /** 4xx, 429, 5xx, or network (the upstream was unreachable); null for success. */
@@ -109,7 +125,7 @@ public final class WindowAccumulator {
                 .setTtftSketch(ttft.isEmpty() ? null : ByteBuffer.wrap(ttft.toByteArray()))
                 .setE2eSketch(e2e.isEmpty() ? null : ByteBuffer.wrap(e2e.toByteArray()))
                 .setPromptLengthSketch(promptLength.isEmpty() ? null : ByteBuffer.wrap(promptLength.toByteArray()))
-                .setQuantiles(quantiles).setSimulatedHitTokens(new TreeMap<>(hitTokens)).build();
+                .setQuantiles(quantiles).setSimulatedHitTokens(sortedHitTokens()).build();
     }
 
     private static void quantiles(final Map<String, Double> out, final String name, final KllFloatsSketch sketch) {
@@ -136,7 +152,8 @@ public final class WindowAccumulator {
      */
     byte[] toBytes() {
         final byte[][] errorKeys = utf8Keys(errors);
-        final byte[][] hitKeys = utf8Keys(hitTokens);
+        final TreeMap<String, Long> hits = sortedHitTokens();
+        final byte[][] hitKeys = utf8Keys(hits);
         final byte[] ttftBytes = ttft.toByteArray();
         final byte[] e2eBytes = e2e.toByteArray();
         final byte[] promptBytes = promptLength.toByteArray();
@@ -149,7 +166,7 @@ public final class WindowAccumulator {
         writeMap(out, errorKeys, errors);
         out.putInt(perSecond.size());
         perSecond.forEach((second, count) -> out.putLong(second).putLong(count));
-        writeMap(out, hitKeys, hitTokens);
+        writeMap(out, hitKeys, hits);
         for (final byte[] sketch : new byte[][] {ttftBytes, e2eBytes, promptBytes}) {
             out.putInt(sketch.length).put(sketch).putShort((short) 0);
         }
@@ -175,7 +192,9 @@ public final class WindowAccumulator {
         for (int i = 0; i < seconds; i++) {
             acc.perSecond.put(in.getLong(), in.getLong());
         }
-        readMap(in, acc.hitTokens, version);
+        final TreeMap<String, Long> hits = new TreeMap<>();
+        readMap(in, hits, version);
+        hits.forEach(acc::addHitTokens);
         acc.ttft = readSketch(in, version == 2);
         acc.e2e = readSketch(in, version == 2);
         acc.promptLength = readSketch(in, version == 2);
