@@ -56,32 +56,7 @@ public final class BlockKvCache implements KvCache {
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
-        cache.save(out);
-    }
-
-    @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
-        cache.load(in);
-    }
-
-    @Override
-    public void saveBase(final java.io.DataOutput out) throws java.io.IOException {
-        cache.saveBase(out);
-    }
-
-    @Override
-    public void loadBase(final java.io.DataInput in) throws java.io.IOException {
-        cache.loadBase(in);
-    }
-
-    @Override
-    public void saveAdditions(final java.io.DataOutput out, final boolean all) throws java.io.IOException {
-        cache.saveAdditions(out, all);
-    }
-
-    @Override
-    public void loadAdditions(final java.io.DataInput in) throws java.io.IOException {
-        cache.loadAdditions(in);
+    public CacheState state() {
+        return cache;
     }
 }

@@ -18,27 +18,6 @@ public interface KvCache {
     /** Tier names, fastest first ("hbm", "host", ...). */
     String[] tierNames();
 
-    /** Writes the whole state (see {@link PrefixCache#save}). */
-    void save(java.io.DataOutput out) throws java.io.IOException;
-
-    /** Replaces the state with one written by {@link #save}. */
-    void load(java.io.DataInput in) throws java.io.IOException;
-
-    /** The state but for a growing cache's additions (see {@link PrefixCache#saveBase}). */
-    default void saveBase(final java.io.DataOutput out) throws java.io.IOException {
-        save(out);
-    }
-
-    /** See {@link PrefixCache#loadBase}. */
-    default void loadBase(final java.io.DataInput in) throws java.io.IOException {
-        load(in);
-    }
-
-    /** See {@link PrefixCache#saveAdditions}. */
-    default void saveAdditions(final java.io.DataOutput out, final boolean all) throws java.io.IOException {
-    }
-
-    /** See {@link PrefixCache#loadAdditions}. */
-    default void loadAdditions(final java.io.DataInput in) throws java.io.IOException {
-    }
+    /** Its state, for snapshots. */
+    CacheState state();
 }

@@ -35,12 +35,7 @@ public final class ManagedKvCache implements KvCache {
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
-        cache.save(out);
-    }
-
-    @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
-        cache.load(in);
+    public CacheState state() {
+        return cache.state();
     }
 }

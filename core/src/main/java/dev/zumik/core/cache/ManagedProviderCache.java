@@ -35,13 +35,8 @@ public final class ManagedProviderCache {
         return rounded >= minTokens ? rounded : 0;
     }
 
-    /** See {@link PrefixCache#save}. */
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
-        blocks.save(out);
-    }
-
-    /** See {@link PrefixCache#load}. */
-    public void load(final java.io.DataInput in) throws java.io.IOException {
-        blocks.load(in);
+    /** The TTL cache of its blocks: all its state. */
+    public CacheState state() {
+        return blocks;
     }
 }

@@ -56,7 +56,7 @@ public final class ReuseSimulator {
         out.writeInt(blockSize);
         out.writeInt(caches.size());
         for (final KvCache cache : caches) {
-            cache.save(out);
+            cache.state().save(out);
         }
     }
 
@@ -77,12 +77,12 @@ public final class ReuseSimulator {
         base.writeInt(blockSize);
         base.writeInt(caches.size());
         for (final KvCache cache : caches) {
-            cache.saveBase(base);
+            cache.state().saveBase(base);
         }
         final boolean startOver = additionsStartOver;
         additions.writeInt(caches.size());
         for (final KvCache cache : caches) {
-            cache.saveAdditions(additions, startOver);
+            cache.state().saveAdditions(additions, startOver);
         }
         additionsStartOver = false;
         return startOver;
@@ -100,7 +100,7 @@ public final class ReuseSimulator {
                 throw new java.io.IOException("saved additions have " + count + " caches, the saved state " + caches.size());
             }
             for (final KvCache cache : caches) {
-                cache.loadAdditions(additions);
+                cache.state().loadAdditions(additions);
             }
         }
         additionsStartOver = false;
@@ -119,9 +119,9 @@ public final class ReuseSimulator {
         for (final CachePolicy policy : policies) {
             final KvCache cache = policy.newCache(blockSize);
             if (baseOnly) {
-                cache.loadBase(in);
+                cache.state().loadBase(in);
             } else {
-                cache.load(in);
+                cache.state().load(in);
             }
             caches.add(cache);
         }
