@@ -76,6 +76,14 @@ class StreamsAppIT {
             windows = get(apiPort, "/lanes/" + java.net.URLEncoder.encode(Lanes.key(LANE), java.nio.charset.StandardCharsets.UTF_8)
                     + "/stats?from=" + MooncakeTrace.START + "&to=" + MooncakeTrace.START.plus(Duration.ofMinutes(5)));
             concentration = get(apiPort, "/concentration");
+            // and, for operators, this instance's health and metrics
+            final var health = fetch(apiPort, "/healthz");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"state\":\"RUNNING\"");
+            final var metrics = fetch(apiPort, "/metrics");
+            assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+            assertThat(metrics.body()).containsPattern("(?m)^kafka_stream_thread_process_total\\{.*\\} [1-9]")
+                    .contains("kafka_stream_thread_process_rate", "kafka_consumer_fetch_manager_records_lag_max", "jvm_memory_used_bytes");
         }
         assertThat(lanes.get(0).path("lane").asText()).isEqualTo(Lanes.key(LANE));
         assertThat(lanes.get(0).path("decision").asText()).isIn("STAY_MANAGED", "USE_MANAGED_LEVERS", "REPLAY_CANDIDATE");
@@ -122,17 +130,29 @@ class StreamsAppIT {
         }
 
         // when a new instance restores that state
-        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics)) {
+        final int apiPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            apiPort = socket.getLocalPort();
+        }
+        try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics, "127.0.0.1", apiPort)) {
             // then it stops itself, with the reason, instead of replacing its stream thread over and over
             final String reason = second.fatal().get(90, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(reason).contains("lane openai/x/y").contains("reset the streams application");
             await().atMost(Duration.ofSeconds(30)).until(() -> List.of("ERROR", "NOT_RUNNING", "PENDING_ERROR").contains(second.state()));
+            // and its health check says so
+            final var health = fetch(apiPort, "/healthz");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("\"status\":\"DOWN\"");
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode get(final int port, final String path) throws Exception {
-        final var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+    private static java.net.http.HttpResponse<String> fetch(final int port, final String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode get(final int port, final String path) throws Exception {
+        final var response = fetch(port, path);
         final var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
         return response.statusCode() == 200 ? json : new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
     }

@@ -8,6 +8,11 @@ import dev.zumik.streams.topology.AvroBytes;
 import dev.zumik.streams.topology.DiagnosisProcessor;
 import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.WindowAccumulator;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -36,6 +41,9 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * state another instance owns is forwarded to it (each instance sets {@code application.server} to
  * its API address). {@code GET /lanes}, {@code /lanes/{lane}/diagnosis},
  * {@code /lanes/{lane}/stats?from=&to=} (ISO-8601 or epoch ms; lane URL-encoded), {@code /concentration}.
+ * For operators, about this instance only: {@code /healthz} (200 while the app runs or rebalances, 503
+ * once it has stopped or failed, with its state) and {@code /metrics} (Prometheus text: Kafka Streams'
+ * own metrics, such as records processed and consumer lag, and the JVM's memory and GC).
  */
 public final class QueryApi implements AutoCloseable {
     private static final String DIAGNOSES = DiagnosisProcessor.LATEST;
@@ -45,6 +53,9 @@ public final class QueryApi implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private final HttpClient forwarder;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     private QueryApi(final KafkaStreams streams, final HostInfo self, final long windowMillis) {
         this.streams = streams;
@@ -52,6 +63,10 @@ public final class QueryApi implements AutoCloseable {
         this.self = self;
         this.vertx = Vertx.vertx();
         this.forwarder = vertx.createHttpClient();
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        gcMetrics.bindTo(meters);
         this.server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true))
                 .requestHandler(this::handle);
     }
@@ -75,6 +90,17 @@ public final class QueryApi implements AutoCloseable {
     private void handle(final HttpServerRequest request) {
         if (request.method() != HttpMethod.GET) {
             send(request, 405, error("only GET is served"));
+            return;
+        }
+        if (request.path().equals("/healthz")) {
+            final KafkaStreams.State state = streams.state();
+            final boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            send(request, up ? 200 : 503, "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}");
+            return;
+        }
+        if (request.path().equals("/metrics")) {
+            vertx.executeBlocking(meters::scrape, false).onComplete(scraped -> request.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scraped.result()));
             return;
         }
         vertx.<Answer>executeBlocking(() -> answer(request.path(), request.getParam("from"), request.getParam("to")), false)
@@ -223,6 +249,8 @@ public final class QueryApi implements AutoCloseable {
 
     @Override
     public void close() {
+        streamsMetrics.close();
+        gcMetrics.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (final Exception ignored) {
