@@ -99,8 +99,9 @@ public final class QueryApi implements AutoCloseable {
             return;
         }
         if (request.path().equals("/metrics")) {
-            vertx.executeBlocking(meters::scrape, false).onComplete(scraped -> request.response()
-                    .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(scraped.result()));
+            vertx.executeBlocking(meters::scrape, false)
+                    .onSuccess(text -> request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+                    .onFailure(e -> send(request, 500, error(String.valueOf(e.getMessage()))));
             return;
         }
         vertx.<Answer>executeBlocking(() -> answer(request.path(), request.getParam("from"), request.getParam("to")), false)
