@@ -242,14 +242,24 @@ public final class StreamsBench {
         final long start = System.nanoTime();
         final long gcStart = gcMillis();
         final long cpuStart = processCpuNanos();
+        final Map<String, Long> threadsStart = cpuByThreadKind();
+        // streams.metrics() copies every metric of every task and store: polled every 5 ms it cost the heavier topology
+        // ~15% of a core. The thread's process-total metric is looked up once and then only read.
+        final List<org.apache.kafka.common.Metric> processedTotals = streams.metrics().values().stream()
+                .filter(m -> m.metricName().name().equals("process-total") && m.metricName().group().equals("stream-thread-metrics"))
+                .map(m -> (org.apache.kafka.common.Metric) m).toList();
+        if (processedTotals.isEmpty()) {
+            throw new IllegalStateException(group + " has no stream-thread process-total metric");
+        }
         double processed = -1;
         try (Admin admin = Admin.create(stack.clientProperties())) {
             while (true) {
-                if (processed < 0 && processedRecords(streams) >= events) {
+                if (processed < 0 && processedRecords(processedTotals) >= events) {
                     processed = (System.nanoTime() - start) / 1e9;
                     // where a slow run's time went: this JVM (broker included) busy on both cores, or collecting garbage
                     System.out.printf("  %s: processed in %.2f s, process CPU %.1f s, GC %.1f s%n", group.startsWith("bench-pass") ? "pass-through" : "zumik",
                             processed, (processCpuNanos() - cpuStart) / 1e9, (gcMillis() - gcStart) / 1e3);
+                    System.out.printf("    CPU by thread kind: %s%n", busiest(threadsStart, cpuByThreadKind(), events));
                 }
                 if (processed >= 0 && ConsumerGroups.caughtUp(admin, group, topic)) {
                     return processed;
@@ -262,15 +272,35 @@ public final class StreamsBench {
         }
     }
 
-    private static double processedRecords(final KafkaStreams streams) {
-        return streams.metrics().values().stream()
-                .filter(m -> m.metricName().name().equals("process-total") && m.metricName().group().equals("stream-thread-metrics"))
-                .mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
+    private static double processedRecords(final List<org.apache.kafka.common.Metric> processedTotals) {
+        return processedTotals.stream().mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
     }
 
     private static long gcMillis() {
         return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+    }
+
+    /** CPU time of this JVM's live threads, summed by name with numbers and ids taken out (all stream threads are one kind). */
+    private static Map<String, Long> cpuByThreadKind() {
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final Map<String, Long> out = new HashMap<>();
+        for (final java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            final long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (cpu > 0) {
+                out.merge(info.getThreadName().replaceAll("-?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "").replaceAll("[0-9]+", "#"), cpu, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** The five thread kinds that used most CPU between two readings, in microseconds per event. */
+    private static String busiest(final Map<String, Long> before, final Map<String, Long> after, final int events) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .map(e -> String.format("%s %.1f us", e.getKey(), e.getValue() / 1e3 / events))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static long processCpuNanos() {
