@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Cost of shaping one prompt off the request path: chained HMAC-SHA256 over a 50,000-token prompt
  * in 64-token blocks, against a plain SHA-256 of the same bytes (the floor any keyed hash pays);
- * and o200k tokenization of ~200 KB of English-like text.
+ * and o200k tokenization of ~200 KB of English-like text and of ~200 KB of mixed text (chat JSON,
+ * code, several scripts, emoji), by Zumik's tokenizer against jtokkit's, which gives the same tokens.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -27,6 +28,8 @@ public class HashingBenchmark {
     private byte[] tokenBytes;
     private BlockHasher hasher;
     private String text;
+    private String mixedText;
+    private dev.zumik.core.tokens.Tokenizer jtokkit;
 
     @Setup
     public void setUp() {
@@ -44,6 +47,23 @@ public class HashingBenchmark {
             sb.append(words[random.nextInt(words.length)]).append(' ');
         }
         text = sb.toString();
+        final String[] lines = {
+            "{\"role\":\"user\",\"content\":\"Why was I charged twice on 2026-11-03? Order #48213, total $129.99.\"}\n",
+            "def refund(order_id: int, amount: float) -> bool:\n    if amount <= 0:\n        return False\n    return api.post(f\"/v1/refunds/{order_id}\", json={\"amount\": amount})\n",
+            "Die Rückerstattung wurde am Freitag veranlasst; sie erscheint in 3–5 Werktagen auf Ihrem Konto.\n",
+            "ご注文の返金は処理済みです。カード会社により反映まで数日かかる場合があります。\n",
+            "Возврат оформлен, деньги поступят в течение пяти рабочих дней. 👍🏽\n",
+            "  - [x] Don't reveal internal notes; they're for AGENTS only!!!\r\n",
+        };
+        final StringBuilder mixed = new StringBuilder();
+        while (mixed.length() < 200_000) {
+            mixed.append(lines[random.nextInt(lines.length)]);
+        }
+        mixedText = mixed.toString();
+        jtokkit = Tokenizers.jtokkit(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
+        if (!java.util.Arrays.equals(Tokenizers.encode(Tokenizers.O200K, mixedText), jtokkit.encode(mixedText))) {
+            throw new IllegalStateException("Zumik's o200k_base and jtokkit's disagree on the mixed text");
+        }
     }
 
     @Benchmark
@@ -59,5 +79,20 @@ public class HashingBenchmark {
     @Benchmark
     public int[] tokenizeO200k200kChars() {
         return Tokenizers.encode(Tokenizers.O200K, text);
+    }
+
+    @Benchmark
+    public int[] baselineJtokkitO200k200kChars() {
+        return jtokkit.encode(text);
+    }
+
+    @Benchmark
+    public int[] tokenizeO200k200kMixedChars() {
+        return Tokenizers.encode(Tokenizers.O200K, mixedText);
+    }
+
+    @Benchmark
+    public int[] baselineJtokkitO200k200kMixedChars() {
+        return jtokkit.encode(mixedText);
     }
 }

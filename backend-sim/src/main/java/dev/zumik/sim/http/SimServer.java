@@ -1,6 +1,5 @@
 package dev.zumik.sim.http;
 
-import com.knuddels.jtokkit.api.Encoding;
 import dev.zumik.core.hashing.BlockHasher;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.tokens.Tokenizers;
@@ -42,7 +41,7 @@ public final class SimServer implements AutoCloseable {
     private final SimMetrics metrics;
     private final Wire openAi;
     private final Wire anthropic = new AnthropicWire();
-    private final Encoding tokenizer;
+    private final dev.zumik.core.tokens.Tokenizer tokenizer;
     private final ThreadLocal<BlockHasher> hashers;
     private final long startedSeconds = System.currentTimeMillis() / 1000;
 
@@ -162,7 +161,7 @@ public final class SimServer implements AutoCloseable {
     }
 
     private int[] tokens(final SimRequest sim) {
-        return sim.promptIds() != null ? sim.promptIds() : Tokenizers.encode(tokenizer, sim.promptText());
+        return sim.promptIds() != null ? sim.promptIds() : tokenizer.encode(sim.promptText());
     }
 
     /** Managed APIs serve only their own dialect; GPU runtimes serve the OpenAI endpoints and /v1/messages. */
