@@ -20,26 +20,70 @@ import java.util.List;
 final class BytePairRanks {
     private static final int ABSENT = -1;
 
+    /** Tokens of at most this many bytes are looked up by their bytes packed into a long: most lookups, as merging starts from pairs. */
+    private static final int SHORT = 7;
+
     /** Token bytes by rank. */
     private final byte[][] tokens;
-    /** Open addressing, at most half full: a rank, or ABSENT. */
+    /** Longer tokens: open addressing, at most half full; a rank, or ABSENT. */
     private final int[] table;
     private final int mask;
+    /** Short tokens: open addressing by packed bytes, at most half full; key 0 is free. */
+    private final long[] shortKeys;
+    private final int[] shortRanks;
+    private final int shortShift;
 
     private BytePairRanks(final byte[][] tokens) {
         this.tokens = tokens;
-        this.table = new int[Integer.highestOneBit(Math.max(16, tokens.length * 2 - 1)) << 1];
+        int shortCount = 0;
+        for (final byte[] token : tokens) {
+            shortCount += token != null && token.length <= SHORT ? 1 : 0;
+        }
+        this.table = new int[tableSize(tokens.length - shortCount)];
         this.mask = table.length - 1;
+        this.shortKeys = new long[tableSize(shortCount)];
+        this.shortRanks = new int[shortKeys.length];
+        this.shortShift = 64 - Integer.numberOfTrailingZeros(shortKeys.length);
         Arrays.fill(table, ABSENT);
         for (int rank = 0; rank < tokens.length; rank++) {
-            if (tokens[rank] != null) {
-                int i = hash(tokens[rank], 0, tokens[rank].length) & mask;
+            final byte[] token = tokens[rank];
+            if (token == null) {
+                continue;
+            }
+            if (token.length <= SHORT) {
+                final long key = packed(token, 0, token.length);
+                int i = shortSlot(key);
+                while (shortKeys[i] != 0) {
+                    i = (i + 1) & (shortKeys.length - 1);
+                }
+                shortKeys[i] = key;
+                shortRanks[i] = rank;
+            } else {
+                int i = hash(token, 0, token.length) & mask;
                 while (table[i] != ABSENT) {
                     i = (i + 1) & mask;
                 }
                 table[i] = rank;
             }
         }
+    }
+
+    /** A power of two of at least 16 slots that holds {@code entries} at most half full. */
+    private static int tableSize(final int entries) {
+        return Integer.highestOneBit(Math.max(16, entries * 2 - 1)) << 1;
+    }
+
+    /** The length, then each byte: distinct for distinct sequences of 1 to 7 bytes, and never 0. */
+    private static long packed(final byte[] bytes, final int from, final int to) {
+        long key = to - from;
+        for (int i = from; i < to; i++) {
+            key = key << 8 | (bytes[i] & 0xFF);
+        }
+        return key;
+    }
+
+    private int shortSlot(final long key) {
+        return (int) ((key * 0x9E3779B97F4A7C15L) >>> shortShift);
     }
 
     /** Reads a {@code .tiktoken} resource: one "base64-bytes rank" line per token. */
@@ -79,6 +123,17 @@ final class BytePairRanks {
     /** The rank of {@code bytes[from, to)}, or -1 when it is not a token. */
     int rank(final byte[] bytes, final int from, final int to) {
         final int length = to - from;
+        if (length <= SHORT) {
+            final long key = packed(bytes, from, to);
+            for (int i = shortSlot(key); ; i = (i + 1) & (shortKeys.length - 1)) {
+                if (shortKeys[i] == key) {
+                    return shortRanks[i];
+                }
+                if (shortKeys[i] == 0) {
+                    return ABSENT;
+                }
+            }
+        }
         for (int i = hash(bytes, from, to) & mask; ; i = (i + 1) & mask) {
             final int rank = table[i];
             if (rank == ABSENT) {

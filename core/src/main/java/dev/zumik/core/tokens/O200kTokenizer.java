@@ -45,8 +45,9 @@ final class O200kTokenizer implements Tokenizer {
     /** Where the piece starting at {@code i} ends: the first alternative that matches there, as the regex would. */
     static int pieceEnd(final String s, final int i) {
         final int c = s.codePointAt(i);
+        final int kind = kind(c);
         final int afterC = i + Character.charCount(c);
-        final boolean leadingP = c != '\r' && c != '\n' && !isLetter(c) && !isNumber(c);
+        final boolean leadingP = c != '\r' && c != '\n' && (kind & (LETTER | NUMBER)) == 0;
         int end;
         if ((leadingP && (end = upperThenLower(s, afterC)) >= 0) || (end = upperThenLower(s, i)) >= 0) {
             return contraction(s, end);
@@ -54,16 +55,16 @@ final class O200kTokenizer implements Tokenizer {
         if ((leadingP && (end = upperRun(s, afterC)) >= 0) || (end = upperRun(s, i)) >= 0) {
             return contraction(s, end);
         }
-        if (isNumber(c)) {
+        if ((kind & NUMBER) != 0) {
             end = afterC;
-            for (int n = 1; n < 3 && end < s.length() && isNumber(s.codePointAt(end)); n++) {
+            for (int n = 1; n < 3 && end < s.length() && is(s, end, NUMBER); n++) {
                 end += Character.charCount(s.codePointAt(end));
             }
             return end;
         }
         final int symbolsFrom = c == ' ' ? afterC : i;
         end = symbolsFrom;
-        while (end < s.length() && isSymbol(s.codePointAt(end))) {
+        while (end < s.length() && (kind(s.codePointAt(end)) & (SPACE | LETTER | NUMBER)) == 0) {
             end += Character.charCount(s.codePointAt(end));
         }
         if (end > symbolsFrom) {
@@ -75,7 +76,7 @@ final class O200kTokenizer implements Tokenizer {
         // the rest start with white space, which is all in the BMP: one char each
         int spaceEnd = i;
         int lastNewline = -1;
-        while (spaceEnd < s.length() && isSpace(s.charAt(spaceEnd))) {
+        while (spaceEnd < s.length() && (kind(s.charAt(spaceEnd)) & SPACE) != 0) {
             if (s.charAt(spaceEnd) == '\r' || s.charAt(spaceEnd) == '\n') {
                 lastNewline = spaceEnd;
             }
@@ -99,15 +100,16 @@ final class O200kTokenizer implements Tokenizer {
         int lastLowerEnd = -1;
         while (upperEnd < s.length()) {
             final int c = s.codePointAt(upperEnd);
-            if (!isUpperish(c)) {
+            final int kind = kind(c);
+            if ((kind & UPPERISH) == 0) {
                 break;
             }
             upperEnd += Character.charCount(c);
-            if (isLowerish(c)) {
+            if ((kind & LOWERISH) != 0) {
                 lastLowerEnd = upperEnd;
             }
         }
-        if (upperEnd < s.length() && isLowerish(s.codePointAt(upperEnd))) {
+        if (upperEnd < s.length() && is(s, upperEnd, LOWERISH)) {
             return lowerRun(s, upperEnd);
         }
         // [U]* gives back characters until [L]+ can take one: the last lower-ish one of the run
@@ -117,7 +119,7 @@ final class O200kTokenizer implements Tokenizer {
     /** Alternative 2 after its optional leading character: {@code [U]+[L]*}, or -1. */
     private static int upperRun(final String s, final int from) {
         int end = from;
-        while (end < s.length() && isUpperish(s.codePointAt(end))) {
+        while (end < s.length() && is(s, end, UPPERISH)) {
             end += Character.charCount(s.codePointAt(end));
         }
         return end == from ? -1 : lowerRun(s, end);
@@ -125,7 +127,7 @@ final class O200kTokenizer implements Tokenizer {
 
     private static int lowerRun(final String s, final int from) {
         int end = from;
-        while (end < s.length() && isLowerish(s.codePointAt(end))) {
+        while (end < s.length() && is(s, end, LOWERISH)) {
             end += Character.charCount(s.codePointAt(end));
         }
         return end;
@@ -154,42 +156,40 @@ final class O200kTokenizer implements Tokenizer {
         return c == lower || Character.toLowerCase(Character.toUpperCase(c)) == lower;
     }
 
-    private static boolean isLetter(final int c) {
-        final int type = Character.getType(c);
-        return type >= Character.UPPERCASE_LETTER && type <= Character.OTHER_LETTER;
-    }
-
-    private static boolean isMark(final int type) {
-        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.COMBINING_SPACING_MARK;
-    }
-
+    /** What the pattern tells apart about a code point: bits of its classes. */
+    private static final int LETTER = 1;
     /** {@code [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]} */
-    private static boolean isUpperish(final int c) {
-        final int type = Character.getType(c);
-        return type == Character.UPPERCASE_LETTER || type == Character.TITLECASE_LETTER || type == Character.MODIFIER_LETTER
-                || type == Character.OTHER_LETTER || isMark(type);
-    }
-
+    private static final int UPPERISH = 2;
     /** {@code [\p{Ll}\p{Lm}\p{Lo}\p{M}]} */
-    private static boolean isLowerish(final int c) {
-        final int type = Character.getType(c);
-        return type == Character.LOWERCASE_LETTER || type == Character.MODIFIER_LETTER || type == Character.OTHER_LETTER || isMark(type);
-    }
-
-    private static boolean isNumber(final int c) {
-        final int type = Character.getType(c);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
-    }
-
-    /** {@code [^\s\p{L}\p{N}]} */
-    private static boolean isSymbol(final int c) {
-        return !isSpace(c) && !isLetter(c) && !isNumber(c);
-    }
-
+    private static final int LOWERISH = 4;
+    private static final int NUMBER = 8;
     /** {@code \s} under UNICODE_CHARACTER_CLASS: White_Space, as java.util.regex defines it. */
-    private static boolean isSpace(final int c) {
-        final int type = Character.getType(c);
-        return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                || (c >= 0x9 && c <= 0xD) || c == 0x85;
+    private static final int SPACE = 16;
+    private static final byte[] ASCII_KINDS = new byte[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            ASCII_KINDS[c] = (byte) kindOf(c);
+        }
+    }
+
+    private static boolean is(final String s, final int at, final int kinds) {
+        return (kind(s.codePointAt(at)) & kinds) != 0;
+    }
+
+    private static int kind(final int c) {
+        return c < 128 ? ASCII_KINDS[c] : kindOf(c);
+    }
+
+    private static int kindOf(final int c) {
+        return switch (Character.getType(c)) {
+            case Character.UPPERCASE_LETTER, Character.TITLECASE_LETTER -> LETTER | UPPERISH;
+            case Character.LOWERCASE_LETTER -> LETTER | LOWERISH;
+            case Character.MODIFIER_LETTER, Character.OTHER_LETTER -> LETTER | UPPERISH | LOWERISH;
+            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> UPPERISH | LOWERISH;
+            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> NUMBER;
+            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> SPACE;
+            default -> (c >= 0x9 && c <= 0xD) || c == 0x85 ? SPACE : 0;
+        };
     }
 }
