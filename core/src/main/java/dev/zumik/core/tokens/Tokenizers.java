@@ -18,7 +18,7 @@ public final class Tokenizers {
 
     private Tokenizers() { }
 
-    /** Each is loaded on first use (its ranks take ~100 ms and tens of MB). */
+    /** Each is loaded on first use: o200k_base's ranks take 0.4–0.6 s and ~20 MB of heap (jtokkit's took 1.0–1.3 s and ~30 MB). */
     private static final class O200kHolder {
         static final Tokenizer TOKENIZER = new O200kTokenizer();
     }
