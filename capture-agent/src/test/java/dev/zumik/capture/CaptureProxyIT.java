@@ -293,6 +293,39 @@ class CaptureProxyIT {
     }
 
     @Test
+    void shouldDropTheShapesOfExchangesThatWouldOverfillTheShapingBacklogAndPassTheirTrafficUntouched(final LocalStack stack,
+                                                                                                     @TempDir final Path dir)
+            throws Exception {
+        // given: an agent whose shaping backlog holds 8 KiB of body copies
+        agent.close();
+        final CaptureSettings defaults = settings(upstream.url(), dir.resolve("small-backlog-keys"));
+        agent = CaptureAgent.start(new CaptureSettings(defaults.listenHost(), 0, defaults.upstreams(), defaults.adminHost(), -1,
+                        defaults.tenantHeader(), defaults.keyDir(), defaults.queueBytes(), defaults.parseLimitBytes(), 64, Optional.empty(),
+                        8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic);
+        final String large = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "Long context. ".repeat(2000)
+                + "\"}]}";
+        final String small = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        // when: a 28 KB request, then a small one, on the same lane
+        final HttpResponse<String> largeResponse = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(large)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(large.getBytes(StandardCharsets.UTF_8));
+        final HttpResponse<String> smallResponse = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(small)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        // then: both answered untouched; the large one's shape dropped and counted, the small one's published first on the lane
+        assertThat(largeResponse.statusCode()).isEqualTo(200);
+        assertThat(largeResponse.body()).isEqualTo(ScriptedUpstream.JSON_COMPLETION);
+        assertThat(smallResponse.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(small.getBytes(StandardCharsets.UTF_8));
+        assertThat(shapes(stack, 1).get(0).getHashedTokens()).isLessThan(64);
+        assertThat(agent.meters().find("zumik_capture_shapes_dropped").tag("reason", "shaping_backlog").counter().count()).isEqualTo(1.0);
+        assertThat(agent.meters().find("zumik_capture_shaping_backlog_bytes").gauge().value()).isZero();
+    }
+
+    @Test
     void shouldAnswer502InOpenAiStyleWhenTheUpstreamIsUnreachable(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given: a proxy whose upstream refuses connections
         try (CaptureAgent dead = CaptureAgent.start(settings("http://127.0.0.1:1", dir.resolve("k")),

@@ -54,6 +54,11 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Bodies larger than this pass through unparsed (default ${DEFAULT-VALUE}).")
     String parseLimit;
 
+    @Option(names = "--shaping-backlog", paramLabel = "SIZE", defaultValue = "256m",
+            description = {"Bound of the body copies waiting to be shaped (default ${DEFAULT-VALUE}); past it shapes are dropped",
+                "and counted, never the traffic. Keep it above twice --parse-limit, or the largest exchanges are never shaped."})
+    String shapingBacklog;
+
     @Option(names = "--block-size", paramLabel = "TOKENS", defaultValue = "64", description = "Tokens per hashed block (default ${DEFAULT-VALUE}).")
     int blockSize;
 
@@ -94,6 +99,10 @@ final class CaptureCommand implements Callable<Integer> {
         }
         final long queue = Values.bytes("--queue-bytes", queueBytes);
         final long limit = Values.bytes("--parse-limit", parseLimit);
+        final long backlog = Values.bytes("--shaping-backlog", shapingBacklog);
+        if (backlog < 1024) {
+            throw ZumikException.usage("--shaping-backlog must be at least 1k, got " + shapingBacklog);
+        }
         if (limit > Integer.MAX_VALUE) {
             throw ZumikException.usage("--parse-limit must be below 2g");
         }
@@ -110,7 +119,7 @@ final class CaptureCommand implements Callable<Integer> {
                 dev.zumik.core.tokens.Tokenizers.byName(tokenizer);
             }
             return new CaptureSettings(listenAt[0], Integer.parseInt(listenAt[1]), routes, adminAt[0], Integer.parseInt(adminAt[1]),
-                    tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer));
+                    tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer), backlog);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }

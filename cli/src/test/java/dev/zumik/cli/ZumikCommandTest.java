@@ -58,6 +58,7 @@ class ZumikCommandTest {
         "capture --upstream ftp://x               | --upstream ftp://x: upstream must be http:// or https://",
         "capture --upstream http://x --listen 80  | --listen must be HOST:PORT, got '80'",
         "capture --upstream http://x --queue-bytes lots | --queue-bytes 'lots' is not a size",
+        "capture --upstream http://x --shaping-backlog 10 | --shaping-backlog must be at least 1k, got 10",
         "capture --upstream http://x --tokenizer p50k | unknown tokenizer 'p50k'",
         "capture --upstream http://x --block-size 0 | --block-size must be >= 1, got 0",
         "import mooncake /nonexistent.jsonl --lane a/b/c | /nonexistent.jsonl: no such readable file",

@@ -2,10 +2,10 @@ package dev.zumik.capture.proxy;
 
 import io.vertx.core.buffer.Buffer;
 
-/** A copy of a body for shaping, kept only up to a limit; past it the body is marked too large. */
+/** A copy of a body for shaping, kept only up to a limit; past it the body is marked too large and the copy let go. */
 final class BoundedBody {
     private final int limit;
-    private final Buffer copy = Buffer.buffer();
+    private Buffer copy = Buffer.buffer();
     private long size;
     private boolean overflowed;
 
@@ -20,6 +20,7 @@ final class BoundedBody {
         }
         if (copy.length() + chunk.length() > limit) {
             overflowed = true;
+            copy = Buffer.buffer();
             return;
         }
         copy.appendBuffer(chunk);
@@ -31,6 +32,11 @@ final class BoundedBody {
 
     long size() {
         return size;
+    }
+
+    /** Bytes of the copy this holds. */
+    long retained() {
+        return copy.length();
     }
 
     byte[] bytes() {

@@ -25,8 +25,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,19 +50,19 @@ public final class CaptureProxy implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClientAgent client;
     private final HttpServer server;
-    private final ThreadPoolExecutor workers;
+    private final ShapingBacklog backlog;
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
     private final java.util.Map<String, io.micrometer.core.instrument.Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
-                         final ThreadPoolExecutor workers, final ShapeTask.Factory shapes, final MeterRegistry meters) {
+                         final ShapingBacklog backlog, final ShapeTask.Factory shapes, final MeterRegistry meters) {
         this.settings = settings;
         this.vertx = vertx;
         this.client = client;
         this.server = server;
-        this.workers = workers;
+        this.backlog = backlog;
         this.shapes = shapes;
         this.meters = meters;
         this.addedLatency = Timer.builder("zumik_capture_added_latency")
@@ -80,20 +78,15 @@ public final class CaptureProxy implements AutoCloseable {
                         .setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false)
                         .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
-        final int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        final ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(20_000), r -> {
-                    final Thread t = new Thread(r, "zumik-shaper");
-                    t.setDaemon(true);
-                    return t;
-                }, (task, pool) -> meters.counter("zumik_capture_shapes_dropped", "reason", "shaping_backlog").increment());
+        final ShapingBacklog backlog = new ShapingBacklog(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                settings.shapingBacklogBytes(), meters);
         final ShapeTask.Factory shapes = new ShapeTask.Factory(
                 new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
         final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
                 .setCompressionSupported(false).setDecompressionSupported(false).setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setIdleTimeout(0));
-        final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, workers, shapes, meters);
+        final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, backlog, shapes, meters);
         server.requestHandler(proxy::handle);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -265,7 +258,7 @@ public final class CaptureProxy implements AutoCloseable {
                 key -> meters.counter("zumik_capture_requests", "dialect", key.substring(0, key.indexOf('|')),
                         "status", key.substring(key.indexOf('|') + 1))).increment();
         if (exchange.dialect.isPresent() && !exchange.clientGone) {
-            workers.execute(shapes.task(exchange));
+            backlog.submit(exchange.requestBody.retained() + exchange.responseBody.retained(), shapes.task(exchange));
         }
     }
 
@@ -286,12 +279,7 @@ public final class CaptureProxy implements AutoCloseable {
         } catch (final Exception e) {
             LOG.warn("Capture proxy did not stop cleanly: {}", e.toString());
         }
-        workers.shutdown();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        backlog.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (final Exception e) {
@@ -301,6 +289,6 @@ public final class CaptureProxy implements AutoCloseable {
 
     /** Pending shaping work, for tests and shutdown. */
     public int shapingBacklog() {
-        return workers.getQueue().size() + workers.getActiveCount();
+        return backlog.size();
     }
 }

@@ -18,19 +18,32 @@ import java.util.Optional;
  * @param parseLimitBytes  bodies larger than this are forwarded without being parsed
  * @param blockSize        tokens per hashed block
  * @param tokenizer        tokenizer override for every lane, if any
+ * @param shapingBacklogBytes bound of the body copies of exchanges waiting to be shaped; past it their shapes are dropped
  */
 public record CaptureSettings(String listenHost, int listenPort, List<Upstream> upstreams, String adminHost, int adminPort,
                               String tenantHeader, Path keyDir, long queueBytes, int parseLimitBytes, int blockSize,
-                              Optional<String> tokenizer) {
+                              Optional<String> tokenizer, long shapingBacklogBytes) {
     public static final String DEFAULT_TENANT_HEADER = "X-Zumik-Tenant";
     public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
     public static final int DEFAULT_PARSE_LIMIT = 32 << 20;
+    public static final long DEFAULT_SHAPING_BACKLOG_BYTES = 256L << 20;
 
     public CaptureSettings {
         if (upstreams.isEmpty()) {
             throw new IllegalArgumentException("at least one upstream is needed (--upstream URL)");
         }
         upstreams = List.copyOf(upstreams);
+        if (shapingBacklogBytes < 1024) {
+            throw new IllegalArgumentException("the shaping backlog needs at least 1024 bytes, got " + shapingBacklogBytes);
+        }
+    }
+
+    /** With the default shaping backlog. */
+    public CaptureSettings(final String listenHost, final int listenPort, final List<Upstream> upstreams, final String adminHost,
+                           final int adminPort, final String tenantHeader, final Path keyDir, final long queueBytes,
+                           final int parseLimitBytes, final int blockSize, final Optional<String> tokenizer) {
+        this(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
+                tokenizer, DEFAULT_SHAPING_BACKLOG_BYTES);
     }
 
     /**
