@@ -293,12 +293,11 @@ class CaptureProxyIT {
     }
 
     @Test
-    void shouldDropTheShapesOfExchangesThatWouldOverfillTheShapingBacklogAndPassTheirTrafficUntouched(final LocalStack stack,
-                                                                                                     @TempDir final Path dir)
+    void shouldStopCopyingBodiesPastTheBudgetOfAllCopiesAndPassTheirTrafficUntouched(final LocalStack stack, @TempDir final Path dir)
             throws Exception {
-        // given: an agent whose shaping backlog holds 8 KiB of body copies
+        // given: an agent whose body copies may hold 8 KiB together
         agent.close();
-        final CaptureSettings defaults = settings(upstream.url(), dir.resolve("small-backlog-keys"));
+        final CaptureSettings defaults = settings(upstream.url(), dir.resolve("small-budget-keys"));
         agent = CaptureAgent.start(new CaptureSettings(defaults.listenHost(), 0, defaults.upstreams(), defaults.adminHost(), -1,
                         defaults.tenantHeader(), defaults.keyDir(), defaults.queueBytes(), defaults.parseLimitBytes(), 64, Optional.empty(),
                         8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic);
@@ -315,14 +314,19 @@ class CaptureProxyIT {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(small)).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        // then: both answered untouched; the large one's shape dropped and counted, the small one's published first on the lane
+        // then: both answered untouched; the large one shaped unparsed (its copy gave up at the budget), the small one parsed
         assertThat(largeResponse.statusCode()).isEqualTo(200);
         assertThat(largeResponse.body()).isEqualTo(ScriptedUpstream.JSON_COMPLETION);
         assertThat(smallResponse.statusCode()).isEqualTo(200);
         assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(small.getBytes(StandardCharsets.UTF_8));
-        assertThat(shapes(stack, 1).get(0).getHashedTokens()).isLessThan(64);
-        assertThat(agent.meters().find("zumik_capture_shapes_dropped").tag("reason", "shaping_backlog").counter().count()).isEqualTo(1.0);
-        assertThat(agent.meters().find("zumik_capture_shaping_backlog_bytes").gauge().value()).isZero();
+        final List<RequestShape> shapes = shapes(stack, 2);
+        assertThat(shapes.get(0).getParsed()).isFalse();
+        assertThat(shapes.get(0).getHttpStatus()).isEqualTo(200);
+        assertThat(shapes.get(1).getParsed()).isTrue();
+        assertThat(shapes.get(1).getHashedTokens()).isPositive().isLessThan(64);
+        assertThat(agent.meters().find("zumik_capture_unparsed").tag("reason", "shaping_backlog").counter().count()).isEqualTo(1.0);
+        // every copy's bytes were given back
+        assertThat(agent.meters().find("zumik_capture_body_copies_bytes").gauge().value()).isZero();
     }
 
     @Test
@@ -354,6 +358,24 @@ class CaptureProxyIT {
 
         // then
         await().atMost(Duration.ofSeconds(10)).until(() -> upstream.disconnects.get() > 0);
+    }
+
+    @Test
+    void shouldGiveBackTheBodyCopiesOfAnExchangeWhoseClientWent() throws Exception {
+        // given: a chat stream that never ends, its request and first events copied for shaping
+        final HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(proxy("/v1/chat/completions")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chatBody(true, "slow-stream-me")))
+                .build(), HttpResponse.BodyHandlers.ofInputStream());
+        final InputStream in = response.body();
+        assertThat(in.read(new byte[16])).isPositive();
+        assertThat(agent.meters().find("zumik_capture_body_copies_bytes").gauge().value()).isPositive();
+
+        // when
+        in.close();
+
+        // then: the upstream request is cancelled and the copies' bytes given back
+        await().atMost(Duration.ofSeconds(10)).until(() -> upstream.disconnects.get() > 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.meters().find("zumik_capture_body_copies_bytes").gauge().value() == 0);
     }
 
     @Test

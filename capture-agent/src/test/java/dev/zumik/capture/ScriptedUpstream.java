@@ -74,6 +74,8 @@ final class ScriptedUpstream implements AutoCloseable {
         } else if (path.endsWith("/v1/chat/completions") && body.toString().contains("rate-limit-me")) {
             request.response().setStatusCode(429).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+        } else if (path.endsWith("/v1/chat/completions") && body.toString().contains("slow-stream-me")) {
+            slowStream(request);
         } else if (path.endsWith("/v1/chat/completions") && accepts(request, "br")) {
             // Java has no Brotli encoder: Brotli answers are node-made fixtures with their own content
             request.response().putHeader("content-encoding", "br");
@@ -86,16 +88,7 @@ final class ScriptedUpstream implements AutoCloseable {
             request.response().putHeader("x-request-id", "req-1");
             answerCompressible(request, streamWanted, SSE_CHUNKS, JSON_COMPLETION);
         } else if (path.equals("/slow-stream")) {
-            request.response().setChunked(true).putHeader("content-type", "text/event-stream");
-            final long timer = vertx.setPeriodic(50, id -> {
-                if (!request.response().closed()) {
-                    request.response().write("data: tick\n\n");
-                }
-            });
-            request.response().closeHandler(v -> {
-                vertx.cancelTimer(timer);
-                disconnects.incrementAndGet();
-            });
+            slowStream(request);
         } else if (path.equals("/error")) {
             request.response().setStatusCode(429).putHeader("retry-after", "3").putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
@@ -107,6 +100,20 @@ final class ScriptedUpstream implements AutoCloseable {
             }
             response.end(body);
         }
+    }
+
+    /** A stream that never ends: a tick every 50 ms until the client goes. */
+    private void slowStream(final HttpServerRequest request) {
+        request.response().setChunked(true).putHeader("content-type", "text/event-stream");
+        final long timer = vertx.setPeriodic(50, id -> {
+            if (!request.response().closed()) {
+                request.response().write("data: tick\n\n");
+            }
+        });
+        request.response().closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            disconnects.incrementAndGet();
+        });
     }
 
     /**

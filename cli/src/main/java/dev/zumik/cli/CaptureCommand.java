@@ -55,8 +55,8 @@ final class CaptureCommand implements Callable<Integer> {
     String parseLimit;
 
     @Option(names = "--shaping-backlog", paramLabel = "SIZE", defaultValue = "256m",
-            description = {"Bound of the body copies waiting to be shaped (default ${DEFAULT-VALUE}); past it shapes are dropped",
-                "and counted, never the traffic. Keep it above twice --parse-limit, or the largest exchanges are never shaped."})
+            description = {"Bound of all body copies kept for shaping, in flight or waiting (default ${DEFAULT-VALUE}); past it",
+                "bodies are not copied and their shapes say parsed=false. The traffic is never touched."})
     String shapingBacklog;
 
     @Option(names = "--block-size", paramLabel = "TOKENS", defaultValue = "64", description = "Tokens per hashed block (default ${DEFAULT-VALUE}).")

@@ -51,18 +51,20 @@ public final class CaptureProxy implements AutoCloseable {
     private final HttpClientAgent client;
     private final HttpServer server;
     private final ShapingBacklog backlog;
+    private final BodyCopyBudget budget;
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
     private final java.util.Map<String, io.micrometer.core.instrument.Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
-                         final ShapingBacklog backlog, final ShapeTask.Factory shapes, final MeterRegistry meters) {
+                         final ShapingBacklog backlog, final BodyCopyBudget budget, final ShapeTask.Factory shapes, final MeterRegistry meters) {
         this.settings = settings;
         this.vertx = vertx;
         this.client = client;
         this.server = server;
         this.backlog = backlog;
+        this.budget = budget;
         this.shapes = shapes;
         this.meters = meters;
         this.addedLatency = Timer.builder("zumik_capture_added_latency")
@@ -78,15 +80,15 @@ public final class CaptureProxy implements AutoCloseable {
                         .setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false)
                         .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
-        final ShapingBacklog backlog = new ShapingBacklog(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
-                settings.shapingBacklogBytes(), meters);
+        final ShapingBacklog backlog = new ShapingBacklog(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), meters);
+        final BodyCopyBudget budget = new BodyCopyBudget(settings.shapingBacklogBytes(), meters);
         final ShapeTask.Factory shapes = new ShapeTask.Factory(
                 new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
         final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
                 .setCompressionSupported(false).setDecompressionSupported(false).setHandle100ContinueAutomatically(true)
                 .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setIdleTimeout(0));
-        final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, backlog, shapes, meters);
+        final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, backlog, budget, shapes, meters);
         server.requestHandler(proxy::handle);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -120,7 +122,7 @@ public final class CaptureProxy implements AutoCloseable {
         final String upstreamUri = upstream.basePath() + uri.substring(upstream.prefix().length());
         final Optional<Dialect> dialect = "POST".equals(request.method().name()) ? Dialect.ofPath(path) : Optional.empty();
         final Exchange exchange = new Exchange(dialect, upstream, path.substring(upstream.prefix().length()), arrival,
-                startNanos, settings.parseLimitBytes(), request.headers());
+                startNanos, settings.parseLimitBytes(), request.headers(), budget);
         request.pause();
 
         final RequestOptions options = new RequestOptions()
@@ -254,11 +256,14 @@ public final class CaptureProxy implements AutoCloseable {
             return;
         }
         exchange.finished = true;
+        exchange.seal();
         requestCounters.computeIfAbsent(exchange.dialect.map(Enum::name).orElse("OTHER") + "|" + statusClass(exchange.status),
                 key -> meters.counter("zumik_capture_requests", "dialect", key.substring(0, key.indexOf('|')),
                         "status", key.substring(key.indexOf('|') + 1))).increment();
         if (exchange.dialect.isPresent() && !exchange.clientGone) {
-            backlog.submit(exchange.requestBody.retained() + exchange.responseBody.retained(), shapes.task(exchange));
+            backlog.submit(shapes.task(exchange), exchange::release);
+        } else {
+            exchange.release();
         }
     }
 
@@ -285,6 +290,11 @@ public final class CaptureProxy implements AutoCloseable {
         } catch (final Exception e) {
             LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
         }
+    }
+
+    /** Bytes the body copies of exchanges in flight or waiting to be shaped hold, for tests. */
+    public long bodyCopyBytes() {
+        return budget.held();
     }
 
     /** Pending shaping work, for tests and shutdown. */

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param parseLimitBytes  bodies larger than this are forwarded without being parsed
  * @param blockSize        tokens per hashed block
  * @param tokenizer        tokenizer override for every lane, if any
- * @param shapingBacklogBytes bound of the body copies of exchanges waiting to be shaped; past it their shapes are dropped
+ * @param shapingBacklogBytes bound of all body copies kept for shaping, in flight or waiting; past it bodies are not copied
  */
 public record CaptureSettings(String listenHost, int listenPort, List<Upstream> upstreams, String adminHost, int adminPort,
                               String tenantHeader, Path keyDir, long queueBytes, int parseLimitBytes, int blockSize,

@@ -36,15 +36,27 @@ final class Exchange {
     boolean finished;
 
     Exchange(final Optional<Dialect> dialect, final Upstream upstream, final String route, final Instant arrival,
-             final long startNanos, final int parseLimit, final MultiMap requestHeaders) {
+             final long startNanos, final int parseLimit, final MultiMap requestHeaders, final BodyCopyBudget budget) {
         this.dialect = dialect;
         this.upstream = upstream;
         this.route = route.isEmpty() ? "/" : route;
         this.arrival = arrival;
         this.startNanos = startNanos;
         this.requestHeaders = requestHeaders;
-        this.requestBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0);
-        this.responseBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0);
+        this.requestBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
+        this.responseBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
+    }
+
+    /** Copies no more body chunks: called on the event loop as the exchange finishes, before a worker reads the copies. */
+    void seal() {
+        requestBody.seal();
+        responseBody.seal();
+    }
+
+    /** Lets both body copies go, once shaped or not to be shaped. */
+    void release() {
+        requestBody.release();
+        responseBody.release();
     }
 
     void responseChunk(final Buffer chunk, final long nanos) {

@@ -50,7 +50,8 @@ final class ShapeTask implements Runnable {
 
     private ParsedExchange parse(final byte[] rawResponse, final Optional<ContentCoding> responseCoding) {
         if (exchange.requestBody.overflowed() || exchange.dialect.isEmpty()) {
-            factory.meters().counter("zumik_capture_unparsed", "reason", "too_large").increment();
+            factory.meters().counter("zumik_capture_unparsed", "reason", exchange.requestBody.unreadable().orElse(BoundedBody.TOO_LARGE))
+                    .increment();
             return ParsedExchange.unparsed();
         }
         final byte[] request = ContentCoding.of(header("content-encoding")).map(c -> c.decode(exchange.requestBody.bytes())).orElse(null);
@@ -59,9 +60,10 @@ final class ShapeTask implements Runnable {
             return ParsedExchange.unparsed();
         }
         final byte[] response = rawResponse == null ? null : responseCoding.map(c -> c.decode(rawResponse)).orElse(null);
-        if (rawResponse != null && response == null) {
+        if (response == null) {
             // the request still gives the prompt; usage, cached tokens and TTFT are unknown
-            factory.meters().counter("zumik_capture_responses_unread", "reason", "encoding").increment();
+            factory.meters().counter("zumik_capture_responses_unread", "reason",
+                    rawResponse == null ? exchange.responseBody.unreadable().orElse(BoundedBody.TOO_LARGE) : "encoding").increment();
         }
         final ParsedExchange parsed = ExchangeParser.parse(exchange.dialect.get(), request, response);
         if (!parsed.parsed()) {

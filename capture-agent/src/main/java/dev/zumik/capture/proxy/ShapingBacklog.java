@@ -5,26 +5,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Finished exchanges waiting to be shaped on worker threads, bounded in count and in the bytes of the
- * body copies they hold. A burst of large bodies (base64 images, long contexts) that shaping cannot
- * keep up with costs shapes, dropped and counted ({@code shaping_backlog}), never the proxy's memory:
- * the traffic itself was answered before its exchange got here.
+ * Finished exchanges waiting to be shaped on worker threads, at most {@link #MAX_WAITING}; past that
+ * their shapes are dropped and counted ({@code shaping_backlog}). The bytes their body copies hold are
+ * bounded by the {@link BodyCopyBudget}. Either way the traffic was answered before its exchange got here.
  */
 final class ShapingBacklog {
     static final int MAX_WAITING = 20_000;
 
     private final ThreadPoolExecutor workers;
-    private final AtomicLong heldBytes = new AtomicLong();
-    private final long maxBytes;
     private final Counter dropped;
 
-    ShapingBacklog(final int threads, final long maxBytes, final MeterRegistry meters) {
-        this.maxBytes = maxBytes;
+    ShapingBacklog(final int threads, final MeterRegistry meters) {
         this.dropped = meters.counter("zumik_capture_shapes_dropped", "reason", "shaping_backlog");
-        meters.gauge("zumik_capture_shaping_backlog_bytes", heldBytes);
         this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_WAITING), r -> {
             final Thread t = new Thread(r, "zumik-shaper");
             t.setDaemon(true);
@@ -35,19 +29,9 @@ final class ShapingBacklog {
         });
     }
 
-    /** Runs {@code task}, which holds {@code bytes} of body copies until it ends, unless the backlog is full. Never blocks. */
-    void submit(final long bytes, final Runnable task) {
-        while (true) {
-            final long held = heldBytes.get();
-            if (held + bytes > maxBytes) {
-                dropped.increment();
-                return;
-            }
-            if (heldBytes.compareAndSet(held, held + bytes)) {
-                break;
-            }
-        }
-        workers.execute(new Held(task, bytes));
+    /** Runs {@code task} on a worker unless the backlog is full, then {@code after} either way. Never blocks. */
+    void submit(final Runnable task, final Runnable after) {
+        workers.execute(new Held(task, after));
     }
 
     /** Exchanges waiting or being shaped. */
@@ -65,13 +49,13 @@ final class ShapingBacklog {
         }
     }
 
-    private final class Held implements Runnable {
+    private static final class Held implements Runnable {
         private final Runnable task;
-        private final long bytes;
+        private final Runnable after;
 
-        Held(final Runnable task, final long bytes) {
+        Held(final Runnable task, final Runnable after) {
             this.task = task;
-            this.bytes = bytes;
+            this.after = after;
         }
 
         @Override
@@ -84,7 +68,7 @@ final class ShapingBacklog {
         }
 
         void release() {
-            heldBytes.addAndGet(-bytes);
+            after.run();
         }
     }
 }

@@ -114,7 +114,8 @@ class ContentCodingTest {
     void shouldFindTheChunkThatCompletesADecodedOffset() {
         final List<byte[]> segments = FlushedEncoder.segments("gzip", STREAM);
         final Exchange exchange = new Exchange(Optional.of(Dialect.OPENAI_CHAT), Upstream.parse("http://127.0.0.1:1"), "/v1/chat/completions",
-                Instant.now(), 0, 1 << 20, MultiMap.caseInsensitiveMultiMap());
+                Instant.now(), 0, 1 << 20, MultiMap.caseInsensitiveMultiMap(),
+                new BodyCopyBudget(1 << 20, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         for (int i = 0; i < segments.size(); i++) {
             exchange.responseChunk(Buffer.buffer(segments.get(i)), 1000L * (i + 1));
         }
