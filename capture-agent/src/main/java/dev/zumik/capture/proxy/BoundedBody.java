@@ -1,11 +1,13 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ByteBudget;
 import io.vertx.core.buffer.Buffer;
 import java.util.Optional;
 
 /**
- * A copy of a body for shaping, kept only up to a limit and while the copies' budget has room; past
- * either the body is marked unreadable, with the reason, and its copy let go at once.
+ * A copy of a body for shaping, kept only up to a limit and while the budget of all body copies (in
+ * flight, waiting and being shaped) has room; past either the body is marked unreadable, with the
+ * reason, and its copy let go at once.
  */
 final class BoundedBody {
     /** A body longer than the parse limit. */
@@ -14,7 +16,7 @@ final class BoundedBody {
     static final String NO_BUDGET = "shaping_backlog";
 
     private final int limit;
-    private final BodyCopyBudget budget;
+    private final ByteBudget budget;
     private Buffer copy = Buffer.buffer();
     private long size;
     private String unreadable;
@@ -22,7 +24,7 @@ final class BoundedBody {
     private boolean sealed;
     private boolean released;
 
-    BoundedBody(final int limit, final BodyCopyBudget budget) {
+    BoundedBody(final int limit, final ByteBudget budget) {
         this.limit = limit;
         this.budget = budget;
     }

@@ -1,5 +1,6 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ByteBudget;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.capture.keys.TenantKeyStore;
@@ -51,14 +52,14 @@ public final class CaptureProxy implements AutoCloseable {
     private final HttpClientAgent client;
     private final HttpServer server;
     private final ShapingBacklog backlog;
-    private final BodyCopyBudget budget;
+    private final ByteBudget budget;
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
     private final java.util.Map<String, io.micrometer.core.instrument.Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
-                         final ShapingBacklog backlog, final BodyCopyBudget budget, final ShapeTask.Factory shapes, final MeterRegistry meters) {
+                         final ShapingBacklog backlog, final ByteBudget budget, final ShapeTask.Factory shapes, final MeterRegistry meters) {
         this.settings = settings;
         this.vertx = vertx;
         this.client = client;
@@ -81,7 +82,7 @@ public final class CaptureProxy implements AutoCloseable {
                         .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
         final ShapingBacklog backlog = new ShapingBacklog(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), meters);
-        final BodyCopyBudget budget = new BodyCopyBudget(settings.shapingBacklogBytes(), meters);
+        final ByteBudget budget = new ByteBudget(settings.shapingBacklogBytes(), meters, "zumik_capture_body_copies_bytes");
         final ShapeTask.Factory shapes = new ShapeTask.Factory(
                 new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
         final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
@@ -290,11 +291,6 @@ public final class CaptureProxy implements AutoCloseable {
         } catch (final Exception e) {
             LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
         }
-    }
-
-    /** Bytes the body copies of exchanges in flight or waiting to be shaped hold, for tests. */
-    public long bodyCopyBytes() {
-        return budget.held();
     }
 
     /** Pending shaping work, for tests and shutdown. */

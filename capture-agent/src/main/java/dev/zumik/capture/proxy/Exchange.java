@@ -1,5 +1,6 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ByteBudget;
 import dev.zumik.core.prompt.Dialect;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,7 @@ final class Exchange {
     boolean finished;
 
     Exchange(final Optional<Dialect> dialect, final Upstream upstream, final String route, final Instant arrival,
-             final long startNanos, final int parseLimit, final MultiMap requestHeaders, final BodyCopyBudget budget) {
+             final long startNanos, final int parseLimit, final MultiMap requestHeaders, final ByteBudget budget) {
         this.dialect = dialect;
         this.upstream = upstream;
         this.route = route.isEmpty() ? "/" : route;

@@ -1,5 +1,6 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ByteBudget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Finished exchanges waiting to be shaped on worker threads, at most {@link #MAX_WAITING}; past that
  * their shapes are dropped and counted ({@code shaping_backlog}). The bytes their body copies hold are
- * bounded by the {@link BodyCopyBudget}. Either way the traffic was answered before its exchange got here.
+ * bounded by the {@link ByteBudget}. Either way the traffic was answered before its exchange got here.
  */
 final class ShapingBacklog {
     static final int MAX_WAITING = 20_000;

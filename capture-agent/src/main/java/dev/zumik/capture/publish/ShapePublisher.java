@@ -1,5 +1,6 @@
 package dev.zumik.capture.publish;
 
+import dev.zumik.capture.ByteBudget;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.serde.ConfluentAvroSerializer;
@@ -34,11 +35,10 @@ public final class ShapePublisher implements AutoCloseable {
     private static final long RETRY_BACKOFF_MS = 500;
 
     private final String topic;
-    private final long maxBytes;
     private final KafkaProducer<String, byte[]> producer;
     private final ConfluentAvroSerializer<RequestShape> serializer;
     private final LinkedBlockingDeque<RequestShape> queue = new LinkedBlockingDeque<>();
-    private final AtomicLong pendingBytes = new AtomicLong();
+    private final ByteBudget pendingBytes;
     private final AtomicLong pendingShapes = new AtomicLong();
     private final Counter captured;
     private final Counter published;
@@ -53,7 +53,7 @@ public final class ShapePublisher implements AutoCloseable {
             throw new IllegalArgumentException("the shape queue needs at least 1024 bytes, got " + maxQueueBytes);
         }
         this.topic = topic;
-        this.maxBytes = maxQueueBytes;
+        this.pendingBytes = new ByteBudget(maxQueueBytes, meters, "zumik_capture_shapes_pending_bytes");
         this.meters = meters;
         final Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -70,7 +70,6 @@ public final class ShapePublisher implements AutoCloseable {
         this.captured = Counter.builder("zumik_capture_shapes_captured").description("Shapes offered for publishing").register(meters);
         this.published = Counter.builder("zumik_capture_shapes_published").description("Shapes acknowledged by Kafka").register(meters);
         meters.gauge("zumik_capture_shapes_pending", pendingShapes);
-        meters.gauge("zumik_capture_shapes_pending_bytes", pendingBytes);
         meters.gauge("zumik_capture_kafka_healthy", this, p -> p.kafkaHealthy ? 1 : 0);
         this.sender = new Thread(this::sendLoop, "zumik-shape-sender");
         sender.setDaemon(true);
@@ -80,16 +79,9 @@ public final class ShapePublisher implements AutoCloseable {
     /** Queues a shape if it fits within the bound; never blocks. Returns false when it was dropped. */
     public boolean offer(final RequestShape shape) {
         captured.increment();
-        final long size = estimatedSize(shape);
-        while (true) {
-            final long current = pendingBytes.get();
-            if (current + size > maxBytes || !running) {
-                dropped(running ? "queue_full" : "shutting_down");
-                return false;
-            }
-            if (pendingBytes.compareAndSet(current, current + size)) {
-                break;
-            }
+        if (!running || !pendingBytes.tryTake(estimatedSize(shape))) {
+            dropped(running ? "queue_full" : "shutting_down");
+            return false;
         }
         pendingShapes.incrementAndGet();
         queue.offer(shape);
@@ -114,7 +106,7 @@ public final class ShapePublisher implements AutoCloseable {
     }
 
     private void release(final RequestShape shape) {
-        pendingBytes.addAndGet(-estimatedSize(shape));
+        pendingBytes.giveBack(estimatedSize(shape));
         pendingShapes.decrementAndGet();
     }
 
@@ -166,7 +158,7 @@ public final class ShapePublisher implements AutoCloseable {
                 } else if (error instanceof org.apache.kafka.common.errors.RetriableException) {
                     // e.g. no metadata yet because Kafka is down: the shape waits for the next try
                     if (kafkaHealthy) {
-                        LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", maxBytes, error.getMessage());
+                        LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", pendingBytes.max(), error.getMessage());
                     }
                     kafkaHealthy = false;
                     queue.offerFirst(shape);
@@ -179,7 +171,7 @@ public final class ShapePublisher implements AutoCloseable {
             return true;
         } catch (final org.apache.kafka.common.errors.TimeoutException e) {
             if (kafkaHealthy) {
-                LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", maxBytes, e.getMessage());
+                LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", pendingBytes.max(), e.getMessage());
             }
             kafkaHealthy = false;
             return false;

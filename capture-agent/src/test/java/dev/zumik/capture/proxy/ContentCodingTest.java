@@ -1,5 +1,6 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ByteBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.capture.BrotliFixtures;
@@ -115,7 +116,7 @@ class ContentCodingTest {
         final List<byte[]> segments = FlushedEncoder.segments("gzip", STREAM);
         final Exchange exchange = new Exchange(Optional.of(Dialect.OPENAI_CHAT), Upstream.parse("http://127.0.0.1:1"), "/v1/chat/completions",
                 Instant.now(), 0, 1 << 20, MultiMap.caseInsensitiveMultiMap(),
-                new BodyCopyBudget(1 << 20, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                new ByteBudget(1 << 20, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "copies"));
         for (int i = 0; i < segments.size(); i++) {
             exchange.responseChunk(Buffer.buffer(segments.get(i)), 1000L * (i + 1));
         }

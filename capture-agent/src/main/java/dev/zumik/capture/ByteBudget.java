@@ -1,24 +1,23 @@
-package dev.zumik.capture.proxy;
+package dev.zumik.capture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bytes every exchange's body copies may hold together, from the first chunk copied until the
- * exchange has been shaped (or turned out not to be): in flight, waiting and being shaped alike. A
- * burst of large bodies (base64 images, long contexts) then costs parsed shapes, never the proxy's memory.
+ * Bytes that may be held at once, taken and given back from any thread without blocking: the shape
+ * queue's bound, and the bound of the body copies kept for shaping. What is held is a gauge.
  */
-final class BodyCopyBudget {
+public final class ByteBudget {
     private final long maxBytes;
     private final AtomicLong held = new AtomicLong();
 
-    BodyCopyBudget(final long maxBytes, final MeterRegistry meters) {
+    public ByteBudget(final long maxBytes, final MeterRegistry meters, final String gauge) {
         this.maxBytes = maxBytes;
-        meters.gauge("zumik_capture_body_copies_bytes", held);
+        meters.gauge(gauge, held);
     }
 
     /** Takes {@code bytes} if they fit; never blocks. */
-    boolean tryTake(final long bytes) {
+    public boolean tryTake(final long bytes) {
         while (true) {
             final long current = held.get();
             if (current + bytes > maxBytes) {
@@ -30,11 +29,11 @@ final class BodyCopyBudget {
         }
     }
 
-    void giveBack(final long bytes) {
+    public void giveBack(final long bytes) {
         held.addAndGet(-bytes);
     }
 
-    long held() {
-        return held.get();
+    public long max() {
+        return maxBytes;
     }
 }
