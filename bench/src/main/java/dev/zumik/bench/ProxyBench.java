@@ -126,11 +126,7 @@ public final class ProxyBench {
                     dev.zumik.capture.proxy.CaptureSettings.DEFAULT_PARSE_LIMIT, 64, java.util.Optional.empty());
             final java.util.Map<String, Object> producer = new java.util.HashMap<>(java.util.Map.of("bootstrap.servers", stack.bootstrapServers()));
             // ZUMIK_BENCH_PRODUCER_<PROPERTY>=value sets a property of the capture agent's producer, e.g. ZUMIK_BENCH_PRODUCER_LINGER_MS=50
-            System.getenv().forEach((k, v) -> {
-                if (k.startsWith("ZUMIK_BENCH_PRODUCER_")) {
-                    producer.put(k.substring("ZUMIK_BENCH_PRODUCER_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
-                }
-            });
+            producer.putAll(EnvProperties.withPrefix("ZUMIK_BENCH_PRODUCER_"));
             final dev.zumik.capture.CaptureAgent up = dev.zumik.capture.CaptureAgent.start(settings, producer, stack.registryClient(),
                     dev.zumik.schemas.topics.Topics.SHAPES);
             final dev.zumik.capture.CaptureAgent down = dev.zumik.capture.CaptureAgent.start(settings,

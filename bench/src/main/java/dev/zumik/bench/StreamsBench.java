@@ -149,11 +149,7 @@ public final class StreamsBench {
     private static StreamsSettings zumikSettings(final LocalStack stack, final Path stateDir, final List<CachePolicy> policies) {
         final Map<String, Object> zumikProps = new HashMap<>(stack.clientProperties());
         // ZUMIK_BENCH_STREAMS_<PROPERTY>=value passes a Kafka Streams property, e.g. ZUMIK_BENCH_STREAMS_COMMIT_INTERVAL_MS=1000
-        System.getenv().forEach((k, v) -> {
-            if (k.startsWith("ZUMIK_BENCH_STREAMS_")) {
-                zumikProps.put(k.substring("ZUMIK_BENCH_STREAMS_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
-            }
-        });
+        zumikProps.putAll(EnvProperties.withPrefix("ZUMIK_BENCH_STREAMS_"));
         final StreamsSettings settings = StreamsSettings.defaults(zumikProps, stateDir).withApplicationId("bench-zumik-" + UUID.randomUUID())
                 .withPolicies(policies);
         // ZUMIK_BENCH_SNAPSHOT_EVERY=N snapshots each lane every N shapes instead of the streams app's default
@@ -369,7 +365,6 @@ public final class StreamsBench {
         return sink < 0 ? -1 : lruHitTokens;
     }
 
-    /** Heap held by 100,000 blocks in the ideal cache and in an LRU tier. */
     /**
      * Bytes reachable from each cache model after 100,000 distinct blocks (JOL's object graph walk: the
      * arrays as allocated, slack included), rather than heap in use, which G1 counts in whole regions
@@ -391,5 +386,4 @@ public final class StreamsBench {
         final long bytes = org.openjdk.jol.info.GraphLayout.parseInstance(cache).totalSize();
         return String.format("%.1f MB (%d B/block)", bytes / 1e6, bytes / 100_000);
     }
-
 }
