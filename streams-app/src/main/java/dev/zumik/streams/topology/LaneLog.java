@@ -25,10 +25,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * bytes it was read from, its sequence and whether it was counted in its window. Loading the snapshot
  * and replaying the journal gives exactly the state an uninterrupted run would have.
  *
- * <p>A lane's journal is a ring of as many slots as events between snapshots: event {@code n} goes to
- * slot {@code n % slots}, overwriting an event the last snapshot covers. So a snapshot deletes nothing:
- * deleting each event it covered cost a store delete and a changelog tombstone per shape, as much again
- * as the journal itself.
+ * <p>The journal holds events in groups of up to {@link #GROUP_EVENTS}, one record per group, which
+ * each event rewrites with itself added. The journal store caches its writes until the task commits
+ * (Kafka Streams writes a cached store before the transaction that commits the input offsets), so a
+ * group costs one store write and one changelog record rather than one per shape: a record per shape
+ * was half the stream thread's work. A snapshot, and a restore, start a new group.
+ *
+ * <p>A lane's groups go round a ring of as many slots as groups between snapshots, plus one: group
+ * {@code g} goes to slot {@code g % slots}, overwriting a group the last snapshot covers. So a snapshot
+ * deletes nothing: deleting what it covered would cost a store delete and a changelog tombstone each.
  *
  * <p>A snapshot is a base (all the state but the ideal cache's blocks, which only grow) and one more
  * additions record: the blocks added since the previous snapshot, appended after the lane's earlier
@@ -40,12 +45,22 @@ final class LaneLog {
     static final String JOURNAL = "reuse-journal";
     /** Snapshot chunks stay well under the default 1 MB record limit of the changelog topic. */
     private static final int CHUNK_BYTES = 512 * 1024;
+    /** Events in a journal group: enough that a record costs little per shape, few enough that rewriting one is cheap. */
+    static final int GROUP_EVENTS = 16;
     /**
-     * First byte of a journal event: format, windowed flag, sequence (a long), the shape's bytes. Earlier
-     * builds' events began with 0x5A (no sequence, keyed by sequence) or with the block size (an int).
+     * First byte of a journal group: format, the group's number (a long), then per event its windowed
+     * flag, sequence (a long), length (an int) and the shape's bytes.
      */
-    private static final byte EVENT_FORMAT = 0x5B;
-    private static final int EVENT_HEADER = 2 + Long.BYTES;
+    private static final byte GROUP_FORMAT = 0x5C;
+    private static final int GROUP_HEADER = 1 + Long.BYTES;
+    private static final int EVENT_HEADER = 1 + Long.BYTES + Integer.BYTES;
+    /**
+     * First byte of the previous build's journal records, one event each: format, windowed flag,
+     * sequence (a long), the shape's bytes; still read. Earlier builds' events began with 0x5A (no
+     * sequence, keyed by sequence) or with the block size (an int).
+     */
+    private static final byte SINGLE_EVENT_FORMAT = 0x5B;
+    private static final int SINGLE_EVENT_HEADER = 2 + Long.BYTES;
     /** First byte of a snapshot's meta record: its base and additions chunks. Format 2 (still read) had the state whole. */
     private static final byte SNAPSHOT_FORMAT = 3;
     private static final byte WHOLE_SNAPSHOT_FORMAT = 2;
@@ -68,35 +83,42 @@ final class LaneLog {
     private final KeyValueStore<String, byte[]> journal;
     private final int slots;
 
-    /** @param slots journal events a lane keeps: its events between snapshots */
-    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int slots) {
+    /** @param snapshotEvery events a lane takes between snapshots, which its ring of groups must hold */
+    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int snapshotEvery) {
         this.snapshots = snapshots;
         this.journal = journal;
-        this.slots = slots;
+        this.slots = (snapshotEvery + GROUP_EVENTS - 1) / GROUP_EVENTS + 1;
     }
 
     /**
-     * Journals a shape the lane has just observed. The lane must have been snapshotted within the last
-     * {@code slots} events, or the ring would overwrite an event no snapshot covers.
+     * Journals a shape the lane has just observed, in the lane's open group. The lane must have been
+     * snapshotted within its last {@code snapshotEvery} events, or the ring would overwrite a group no
+     * snapshot covers.
      */
     void append(final String lane, final LaneState state, final boolean windowed, final byte[] shapeBytes) {
-        final byte[] event = new byte[EVENT_HEADER + shapeBytes.length];
-        ByteBuffer.wrap(event).put(EVENT_FORMAT).put((byte) (windowed ? 1 : 0)).putLong(state.next);
-        System.arraycopy(shapeBytes, 0, event, EVENT_HEADER, shapeBytes.length);
-        if (state.journalKeyPrefix == null) {
-            state.journalKeyPrefix = prefix(lane) + "#";
+        final LaneState.JournalGroup group = state.journalGroup;
+        if (group.events == GROUP_EVENTS) {
+            group.startNext();
         }
-        journal.put(journalKey(state.journalKeyPrefix, state.next % slots), event);
+        if (group.events == 0) {
+            group.key = journalKey(prefix(lane) + "#", group.number % slots);
+            group.append(ByteBuffer.allocate(GROUP_HEADER).put(GROUP_FORMAT).putLong(group.number).array());
+        }
+        group.append(ByteBuffer.allocate(EVENT_HEADER).put((byte) (windowed ? 1 : 0)).putLong(state.next).putInt(shapeBytes.length)
+                .array());
+        group.append(shapeBytes);
+        group.events++;
+        journal.put(group.key, group.record());
         state.next++;
     }
 
     /**
      * Every lane with a snapshot or journal events, rebuilt: its snapshot loaded into a state from
      * {@code newLane}, then the journal events after it replayed in sequence. The journal is read once,
-     * in key order, which is lane by lane; a lane's ring is put back in sequence order before it is
-     * replayed. A lane whose ring was written with another number of slots (the snapshot interval was
-     * changed) is marked to be snapshotted before its next event, which could otherwise overwrite one
-     * of the events just replayed.
+     * in key order, which is lane by lane; a lane's events are put back in sequence order before they
+     * are replayed. A lane that had events to replay is marked to be snapshotted before its next event:
+     * its new groups could otherwise overwrite the groups just replayed (the ring counts groups, and a
+     * restart leaves one partly filled, or a changed snapshot interval another number of slots).
      */
     Map<String, LaneState> restoreAll(final Function<String, LaneState> newLane, final Replay replay) {
         final Map<String, LaneState> lanes = new LinkedHashMap<>();
@@ -131,30 +153,65 @@ final class LaneLog {
         return lanes;
     }
 
-    /** One lane's journal events after its snapshot, in sequence; a missing one means the state cannot be rebuilt. */
+    /** A journaled event: its sequence, whether it was counted in its window, and the shape's bytes. */
+    private record Event(long seq, boolean windowed, byte[] shape) { }
+
+    /**
+     * One lane's journal events after its snapshot, in sequence; a missing one means the state cannot be
+     * rebuilt. The lane's next group is numbered after every group its ring holds.
+     */
     private void replayRing(final String lane, final LaneState state, final List<KeyValue<String, byte[]>> ring, final Replay replay) {
-        final List<KeyValue<String, byte[]>> live = new ArrayList<>();
-        for (final KeyValue<String, byte[]> event : ring) {
-            if (event.value.length < EVENT_HEADER || event.value[0] != EVENT_FORMAT) {
-                throw olderFormat(lane);
-            }
-            if (sequenceOf(event.value) >= state.snapshotAt) {
-                live.add(event);
-            }
+        final List<Event> live = new ArrayList<>();
+        long lastGroup = -1;
+        for (final KeyValue<String, byte[]> record : ring) {
+            lastGroup = Math.max(lastGroup, readRecord(lane, record.value, event -> {
+                if (event.seq() >= state.snapshotAt) {
+                    live.add(event);
+                }
+            }));
         }
-        live.sort(Comparator.comparingLong(event -> sequenceOf(event.value)));
-        for (final KeyValue<String, byte[]> event : live) {
-            final long seq = sequenceOf(event.value);
-            if (seq != state.next) {
-                throw new IncompatibleStateException("the journal of lane " + lane + " has event " + seq + " where " + state.next
+        live.sort(Comparator.comparingLong(Event::seq));
+        for (final Event event : live) {
+            if (event.seq() != state.next) {
+                throw new IncompatibleStateException("the journal of lane " + lane + " has event " + event.seq() + " where " + state.next
                         + " was due; " + RESET);
             }
-            if (slotOf(event.key) != seq % slots) {
-                state.snapshotBeforeAppend = true;
-            }
-            replay.apply(state, event.value[1] == 1, Arrays.copyOfRange(event.value, EVENT_HEADER, event.value.length));
+            replay.apply(state, event.windowed(), event.shape());
             state.next++;
         }
+        state.journalGroup.restart(lastGroup + 1);
+        state.snapshotBeforeAppend |= !live.isEmpty();
+    }
+
+    /** Hands each event of a journal record to {@code events}; returns the record's group number (-1 for a single event). */
+    private static long readRecord(final String lane, final byte[] record, final java.util.function.Consumer<Event> events) {
+        final ByteBuffer in = ByteBuffer.wrap(record);
+        if (record.length >= SINGLE_EVENT_HEADER && record[0] == SINGLE_EVENT_FORMAT) {
+            in.get();
+            final boolean windowed = in.get() == 1;
+            events.accept(new Event(in.getLong(), windowed, Arrays.copyOfRange(record, SINGLE_EVENT_HEADER, record.length)));
+            return -1;
+        }
+        if (record.length < GROUP_HEADER || record[0] != GROUP_FORMAT) {
+            throw olderFormat(lane);
+        }
+        in.get();
+        final long group = in.getLong();
+        while (in.hasRemaining()) {
+            if (in.remaining() < EVENT_HEADER) {
+                throw olderFormat(lane);
+            }
+            final boolean windowed = in.get() == 1;
+            final long seq = in.getLong();
+            final int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                throw olderFormat(lane);
+            }
+            final byte[] shape = new byte[length];
+            in.get(shape);
+            events.accept(new Event(seq, windowed, shape));
+        }
+        return group;
     }
 
     /** The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns. */
@@ -204,6 +261,11 @@ final class LaneLog {
                 .put(SNAPSHOT_FORMAT).putLong(state.next).putInt(chunks).putInt(additionChunks).array());
         state.snapshotAt = state.next;
         state.snapshotBeforeAppend = false;
+        // the events of the open group are covered now: new ones go to a new group, so that the ring counts only
+        // groups since the snapshot
+        if (state.journalGroup.events > 0) {
+            state.journalGroup.startNext();
+        }
     }
 
     /** Writes {@code bytes} as chunks {@code from}, {@code from + 1}, ... of the lane's {@code kind}; returns how many. */
@@ -248,15 +310,6 @@ final class LaneLog {
 
     private static String chunkKey(final String lane, final String kind, final int chunk) {
         return prefix(lane) + "#" + kind + "#" + chunk;
-    }
-
-    private static long sequenceOf(final byte[] event) {
-        return ByteBuffer.wrap(event, 2, Long.BYTES).getLong();
-    }
-
-    /** The slot of a journal key. */
-    private static long slotOf(final String journalKey) {
-        return Long.parseLong(journalKey.substring(journalKey.length() - SLOT_DIGITS));
     }
 
     /** The lane's prefix and '#', then the slot zero-padded so that the store's byte order is the slot order. */

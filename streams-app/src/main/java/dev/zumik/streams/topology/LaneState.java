@@ -35,8 +35,8 @@ final class LaneState {
     boolean snapshotBeforeAppend;
     /** Chunks of the simulator's additions records the snapshot store holds for this lane ({@link LaneLog}). */
     int additionChunks;
-    /** The start of this lane's journal keys, made once rather than per event ({@link LaneLog}). */
-    String journalKeyPrefix;
+    /** The journal group this lane's next event goes to ({@link LaneLog}). */
+    final JournalGroup journalGroup = new JournalGroup();
 
     LaneState(final List<CachePolicy> policies) {
         this.simulator = new ReuseSimulator(policies);
@@ -129,6 +129,40 @@ final class LaneState {
             final byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             windows.put(start, WindowAccumulator.fromBytes(bytes));
+        }
+    }
+
+    /** A journal group being filled: its number, its record so far, its key and how many events it holds. */
+    static final class JournalGroup {
+        long number;
+        int events;
+        String key;
+        private byte[] bytes = new byte[4096];
+        private int used;
+
+        void append(final byte[] more) {
+            if (used + more.length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, used + more.length));
+            }
+            System.arraycopy(more, 0, bytes, used, more.length);
+            used += more.length;
+        }
+
+        /** The group's record as it stands. */
+        byte[] record() {
+            return java.util.Arrays.copyOf(bytes, used);
+        }
+
+        void startNext() {
+            restart(number + 1);
+        }
+
+        /** Empties the group and numbers it {@code next}. */
+        void restart(final long next) {
+            number = next;
+            events = 0;
+            used = 0;
+            key = null;
         }
     }
 

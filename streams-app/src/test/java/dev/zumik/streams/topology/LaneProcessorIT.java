@@ -109,12 +109,53 @@ class LaneProcessorIT {
         final LaneStores stores = newStores();
         run(stores, input);
 
-        // then the ring holds each lane's last events only, however many came
+        // then the ring holds each lane's last groups only, however many came: enough for one interval
         final java.util.Map<String, Integer> perLane = new java.util.TreeMap<>();
         try (var all = stores.journal.all()) {
             all.forEachRemaining(e -> perLane.merge(e.key.substring(0, e.key.indexOf('#')), 1, Integer::sum));
         }
-        assertThat(perLane).hasSize(LANES.size()).allSatisfy((lane, events) -> assertThat(events).isEqualTo(SNAPSHOT_EVERY));
+        final int groups = (SNAPSHOT_EVERY + LaneLog.GROUP_EVENTS - 1) / LaneLog.GROUP_EVENTS + 1;
+        assertThat(perLane).hasSize(LANES.size()).allSatisfy((lane, records) -> assertThat(records).isEqualTo(groups));
+    }
+
+    @Test
+    void shouldContinueExactlyFromAJournalThePreviousBuildWroteAnEventPerRecord() {
+        // given what one processor emits over the whole input
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
+
+        for (final int cut : new int[] {300, 1200}) {
+            // when the journal up to the cut is in the previous build's form: a record per event (format 0x5B, windowed
+            // flag, sequence, the shape's bytes) keyed by its slot in a ring of SNAPSHOT_EVERY events
+            final LaneStores stores = newStores();
+            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, cut)));
+            final List<org.apache.kafka.streams.KeyValue<String, byte[]>> groups = new ArrayList<>();
+            try (var all = stores.journal.all()) {
+                all.forEachRemaining(groups::add);
+            }
+            // (in sequence order, so that each slot ends with the latest event, as that build's ring did)
+            record OldEvent(String key, long seq, byte[] value) { }
+            final List<OldEvent> events = new ArrayList<>();
+            for (final var group : groups) {
+                stores.journal.delete(group.key);
+                final String lanePrefix = group.key.substring(0, group.key.indexOf('#') + 1);
+                final java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(group.value, 9, group.value.length - 9);
+                while (in.hasRemaining()) {
+                    final byte windowed = in.get();
+                    final long seq = in.getLong();
+                    final byte[] shape = new byte[in.getInt()];
+                    in.get(shape);
+                    events.add(new OldEvent(lanePrefix + String.format("%019d", seq % SNAPSHOT_EVERY), seq,
+                            java.nio.ByteBuffer.allocate(10 + shape.length).put((byte) 0x5B).put(windowed).putLong(seq).put(shape).array()));
+                }
+            }
+            events.sort(java.util.Comparator.comparingLong(OldEvent::seq));
+            events.forEach(event -> stores.journal.put(event.key(), event.value()));
+            assertThat(events).as("events rewritten").hasSizeGreaterThan(LANES.size());
+            emitted.addAll(run(stores, input.subList(cut, input.size())));
+
+            // then this build continues from it exactly
+            assertThat(emitted).as("cut at %d", cut).isEqualTo(uninterrupted);
+        }
     }
 
     @Test
