@@ -47,6 +47,8 @@ final class LaneLog {
     private static final int CHUNK_BYTES = 512 * 1024;
     /** Events in a journal group: enough that a record costs little per shape, few enough that rewriting one is cheap. */
     static final int GROUP_EVENTS = 16;
+    /** A group closes early rather than outgrow this, well under the changelog's default 1 MB record limit (shapes of long prompts are large). */
+    static final int GROUP_BYTES = 512 * 1024;
     /**
      * First byte of a journal group: format, the group's number (a long), then per event its windowed
      * flag, sequence (a long), length (an int) and the shape's bytes.
@@ -97,19 +99,26 @@ final class LaneLog {
      */
     void append(final String lane, final LaneState state, final boolean windowed, final byte[] shapeBytes) {
         final LaneState.JournalGroup group = state.journalGroup;
-        if (group.events == GROUP_EVENTS) {
+        final int eventBytes = EVENT_HEADER + shapeBytes.length;
+        if (group.events == GROUP_EVENTS || group.events > 0 && group.bytes() + eventBytes > GROUP_BYTES) {
             group.startNext();
         }
         if (group.events == 0) {
             group.key = journalKey(prefix(lane) + "#", group.number % slots);
-            group.append(ByteBuffer.allocate(GROUP_HEADER).put(GROUP_FORMAT).putLong(group.number).array());
+            group.out(GROUP_HEADER).put(GROUP_FORMAT).putLong(group.number);
         }
-        group.append(ByteBuffer.allocate(EVENT_HEADER).put((byte) (windowed ? 1 : 0)).putLong(state.next).putInt(shapeBytes.length)
-                .array());
-        group.append(shapeBytes);
+        group.out(eventBytes).put((byte) (windowed ? 1 : 0)).putLong(state.next).putInt(shapeBytes.length).put(shapeBytes);
         group.events++;
         journal.put(group.key, group.record());
         state.next++;
+    }
+
+    /**
+     * Whether the lane's ring has no slot left for another group, so that it must be snapshotted now:
+     * groups closed early by {@link #GROUP_BYTES} can fill it before the snapshot interval has passed.
+     */
+    boolean ringFull(final LaneState state) {
+        return state.journalGroup.number - state.journalGroup.firstSinceSnapshot + 2 > slots;
     }
 
     /**
@@ -180,6 +189,7 @@ final class LaneLog {
             state.next++;
         }
         state.journalGroup.restart(lastGroup + 1);
+        state.journalGroup.firstSinceSnapshot = state.journalGroup.number;
         state.snapshotBeforeAppend |= !live.isEmpty();
     }
 
@@ -266,6 +276,7 @@ final class LaneLog {
         if (state.journalGroup.events > 0) {
             state.journalGroup.startNext();
         }
+        state.journalGroup.firstSinceSnapshot = state.journalGroup.number;
     }
 
     /** Writes {@code bytes} as chunks {@code from}, {@code from + 1}, ... of the lane's {@code kind}; returns how many. */

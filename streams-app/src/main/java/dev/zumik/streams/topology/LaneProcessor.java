@@ -102,7 +102,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
             nextCloseAt = Math.min(nextCloseAt, start + windowMs + graceMs);
         }
         log.append(laneKey, lane, windowed, record.value().raw());
-        if (lane.next - lane.snapshotAt >= snapshotEvery) {
+        if (lane.next - lane.snapshotAt >= snapshotEvery || log.ringFull(lane)) {
             log.snapshot(laneKey, lane);
         }
         closeDueWindows(true);

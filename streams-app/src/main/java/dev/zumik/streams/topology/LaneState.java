@@ -135,22 +135,28 @@ final class LaneState {
     /** A journal group being filled: its number, its record so far, its key and how many events it holds. */
     static final class JournalGroup {
         long number;
+        /** The first group after the lane's last snapshot: the ring holds the groups from it on. */
+        long firstSinceSnapshot;
         int events;
         String key;
-        private byte[] bytes = new byte[4096];
-        private int used;
+        /** The record so far, from 0 to its position; grows as needed. */
+        private java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(8192);
 
-        void append(final byte[] more) {
-            if (used + more.length > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(2 * bytes.length, used + more.length));
+        /** Where the record goes on, with room for {@code bytes} more. */
+        java.nio.ByteBuffer out(final int bytes) {
+            if (record.remaining() < bytes) {
+                record = java.nio.ByteBuffer.allocate(Math.max(2 * record.capacity(), record.position() + bytes)).put(record.flip());
             }
-            System.arraycopy(more, 0, bytes, used, more.length);
-            used += more.length;
+            return record;
+        }
+
+        int bytes() {
+            return record.position();
         }
 
         /** The group's record as it stands. */
         byte[] record() {
-            return java.util.Arrays.copyOf(bytes, used);
+            return java.util.Arrays.copyOf(record.array(), record.position());
         }
 
         void startNext() {
@@ -161,7 +167,7 @@ final class LaneState {
         void restart(final long next) {
             number = next;
             events = 0;
-            used = 0;
+            record.clear();
             key = null;
         }
     }

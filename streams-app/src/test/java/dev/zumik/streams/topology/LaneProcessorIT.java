@@ -119,6 +119,34 @@ class LaneProcessorIT {
     }
 
     @Test
+    void shouldKeepJournalRecordsUnderTheRecordLimitAndContinueExactlyWhenShapesAreLarge() {
+        // given shapes of long prompts (12,000 blocks, ~110 KB each): four fill a journal group, so that a snapshot interval
+        // of them needs more groups than the ring has slots
+        final Random random = new Random(5);
+        final Instant t0 = RecentTime.yesterdayMidnight();
+        final List<Record<Bytes, Intake>> large = new ArrayList<>();
+        for (int i = 0; i < 240; i++) {
+            large.add(record(LANES.get(i % 2), t0.plusMillis(i * 2_000L), random, 12_000));
+        }
+        large.add(record(LANES.get(0), t0.plus(Duration.ofHours(1)), random));
+        final LaneStores whole = newStores();
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(whole, large);
+        assertThat(uninterrupted).isNotEmpty();
+
+        // then every journal record stays under the group's byte bound
+        try (var all = whole.journal.all()) {
+            all.forEachRemaining(e -> assertThat(e.value.length).as(e.key).isLessThanOrEqualTo(LaneLog.GROUP_BYTES));
+        }
+        // and a run cut anywhere, its ring filled by groups closed early, continues exactly
+        for (final int cut : new int[] {7, 60, 130, 181}) {
+            final LaneStores stores = newStores();
+            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, large.subList(0, cut)));
+            emitted.addAll(run(stores, large.subList(cut, large.size())));
+            assertThat(emitted).as("cut at %d", cut).isEqualTo(uninterrupted);
+        }
+    }
+
+    @Test
     void shouldContinueExactlyFromAJournalThePreviousBuildWroteAnEventPerRecord() {
         // given what one processor emits over the whole input
         final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
@@ -345,17 +373,22 @@ class LaneProcessorIT {
     }
 
     private Record<Bytes, Intake> record(final Lane lane, final Instant at, final Random random) {
+        return record(lane, at, random, 4);
+    }
+
+    /** A shape of 8 blocks shared by its lane's prompt family, then {@code ownBlocks} of its own. */
+    private Record<Bytes, Intake> record(final Lane lane, final Instant at, final Random random, final int ownBlocks) {
         final List<Long> hashes = new ArrayList<>();
         final int family = random.nextInt(4);
         for (int b = 0; b < 8; b++) {
             hashes.add(lane.getRoute().hashCode() * 1000L + family * 100L + b);
         }
-        for (int b = 0; b < 4; b++) {
+        for (int b = 0; b < ownBlocks; b++) {
             hashes.add(random.nextLong());
         }
         final RequestShape shape = RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("t").setLane(lane)
-                .setArrivalTime(at).setPromptTokens(12 * 512).setCompletionTokens(random.nextInt(500)).setCachedTokens(random.nextInt(2048))
-                .setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:test").setHashedTokens(12 * 512).setBlockHashes(hashes)
+                .setArrivalTime(at).setPromptTokens(hashes.size() * 512).setCompletionTokens(random.nextInt(500)).setCachedTokens(random.nextInt(2048))
+                .setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:test").setHashedTokens(hashes.size() * 512).setBlockHashes(hashes)
                 .setHashKeyId("k").setTtftMs(100.0 + random.nextInt(900)).setE2eMs(2000.0 + random.nextInt(3000))
                 .setHttpStatus(random.nextInt(50) == 0 ? 503 : 200).setStream(true).setMaxTokens(null).setServiceTier(null)
                 .setSource(ShapeSource.PROXY).setParsed(true).build();
