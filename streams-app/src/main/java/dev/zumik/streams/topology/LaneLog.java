@@ -325,7 +325,7 @@ final class LaneLog {
 
     /** The lane's prefix and '#', then the slot zero-padded so that the store's byte order is the slot order. */
     private static String journalKey(final String lanePrefix, final long slot) {
-        // built by hand: String.format, or concatenating a repeat of zeros, costs more than the rest of the key, per event
+        // built by hand: String.format, or concatenating a repeat of zeros, costs more than the rest of the key, per group
         final String digits = Long.toString(slot);
         final StringBuilder key = new StringBuilder(lanePrefix.length() + SLOT_DIGITS).append(lanePrefix);
         for (int i = digits.length(); i < SLOT_DIGITS; i++) {
