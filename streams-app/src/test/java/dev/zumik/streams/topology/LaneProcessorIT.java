@@ -120,12 +120,12 @@ class LaneProcessorIT {
 
     @Test
     void shouldKeepJournalRecordsUnderTheRecordLimitAndContinueExactlyWhenShapesAreLarge() {
-        // given shapes of long prompts (12,000 blocks, ~110 KB each): four fill a journal group, so that a snapshot interval
-        // of them needs more groups than the ring has slots
+        // given shapes of long prompts (12,000 blocks, ~110 KB each; 256 distinct, so that the caches stay small): four fill
+        // a journal group, so that a snapshot interval of them needs more groups than the ring has slots
         final Random random = new Random(5);
         final Instant t0 = RecentTime.yesterdayMidnight();
         final List<Record<Bytes, Intake>> large = new ArrayList<>();
-        for (int i = 0; i < 240; i++) {
+        for (int i = 0; i < 160; i++) {
             large.add(record(LANES.get(i % 2), t0.plusMillis(i * 2_000L), random, 12_000));
         }
         large.add(record(LANES.get(0), t0.plus(Duration.ofHours(1)), random));
@@ -138,7 +138,7 @@ class LaneProcessorIT {
             all.forEachRemaining(e -> assertThat(e.value.length).as(e.key).isLessThanOrEqualTo(LaneLog.GROUP_BYTES));
         }
         // and a run cut anywhere, its ring filled by groups closed early, continues exactly
-        for (final int cut : new int[] {7, 60, 130, 181}) {
+        for (final int cut : new int[] {7, 50, 101, 150}) {
             final LaneStores stores = newStores();
             final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, large.subList(0, cut)));
             emitted.addAll(run(stores, large.subList(cut, large.size())));
@@ -376,7 +376,7 @@ class LaneProcessorIT {
         return record(lane, at, random, 4);
     }
 
-    /** A shape of 8 blocks shared by its lane's prompt family, then {@code ownBlocks} of its own. */
+    /** A shape of 8 blocks shared by its lane's prompt family, then {@code ownBlocks} of its own (past 256, repeating). */
     private Record<Bytes, Intake> record(final Lane lane, final Instant at, final Random random, final int ownBlocks) {
         final List<Long> hashes = new ArrayList<>();
         final int family = random.nextInt(4);
@@ -384,7 +384,7 @@ class LaneProcessorIT {
             hashes.add(lane.getRoute().hashCode() * 1000L + family * 100L + b);
         }
         for (int b = 0; b < ownBlocks; b++) {
-            hashes.add(random.nextLong());
+            hashes.add(b < 256 ? random.nextLong() : hashes.get(8 + b % 256));
         }
         final RequestShape shape = RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("t").setLane(lane)
                 .setArrivalTime(at).setPromptTokens(hashes.size() * 512).setCompletionTokens(random.nextInt(500)).setCachedTokens(random.nextInt(2048))
