@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * each event rewrites with itself added. The journal store caches its writes until the task commits
  * (Kafka Streams writes a cached store before the transaction that commits the input offsets), so a
  * group costs one store write and one changelog record rather than one per shape: a record per shape
- * was half the stream thread's work. A snapshot, and a restore, start a new group.
+ * was half the stream thread's work. With the cache turned off every rewrite would be written, so a
+ * group is then one event. A snapshot, and a restore, start a new group.
  *
  * <p>A lane's groups go round a ring of as many slots as groups between snapshots, plus one: group
  * {@code g} goes to slot {@code g % slots}, overwriting a group the last snapshot covers. So a snapshot
@@ -83,13 +84,19 @@ final class LaneLog {
 
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<String, byte[]> journal;
+    private final int groupEvents;
     private final int slots;
 
-    /** @param snapshotEvery events a lane takes between snapshots, which its ring of groups must hold */
-    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int snapshotEvery) {
+    /**
+     * @param snapshotEvery events a lane takes between snapshots, which its ring of groups must hold
+     * @param cached        whether the journal store's writes wait in Kafka Streams' cache until commit
+     */
+    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int snapshotEvery,
+            final boolean cached) {
         this.snapshots = snapshots;
         this.journal = journal;
-        this.slots = (snapshotEvery + GROUP_EVENTS - 1) / GROUP_EVENTS + 1;
+        this.groupEvents = cached ? GROUP_EVENTS : 1;
+        this.slots = (snapshotEvery + groupEvents - 1) / groupEvents + 1;
     }
 
     /**
@@ -100,7 +107,7 @@ final class LaneLog {
     void append(final String lane, final LaneState state, final boolean windowed, final byte[] shapeBytes) {
         final LaneState.JournalGroup group = state.journalGroup;
         final int eventBytes = EVENT_HEADER + shapeBytes.length;
-        if (group.events == GROUP_EVENTS || group.events > 0 && group.bytes() + eventBytes > GROUP_BYTES) {
+        if (group.events == groupEvents || group.events > 0 && group.bytes() + eventBytes > GROUP_BYTES) {
             group.startNext();
         }
         if (group.events == 0) {

@@ -70,7 +70,8 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     @Override
     public void init(final ProcessorContext<String, LaneWindowStats> context) {
         this.context = context;
-        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL), snapshotEvery);
+        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL), snapshotEvery,
+                cacheEnabled(context.appConfigs()));
         this.windowStore = context.getStateStore(LaneAnalysisTopology.WINDOW_STORE);
         lanes.clear();
         streamTime = Long.MIN_VALUE;
@@ -106,6 +107,12 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
             log.snapshot(laneKey, lane);
         }
         closeDueWindows(true);
+    }
+
+    /** Whether the application gives Kafka Streams' record cache any room (0 turns it off; absent, its default is 10 MB). */
+    static boolean cacheEnabled(final Map<String, Object> appConfigs) {
+        final Object bytes = appConfigs.get(org.apache.kafka.streams.StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+        return bytes == null || Long.parseLong(bytes.toString().trim()) > 0;
     }
 
     private LaneState newLane(final String laneKey) {

@@ -147,6 +147,28 @@ class LaneProcessorIT {
     }
 
     @Test
+    void shouldJournalOneShapePerRecordWhenTheRecordCacheIsOff() {
+        // given what one processor emits over the whole input
+        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
+
+        // when the application turns Kafka Streams' record cache off, which would write every rewrite of a group
+        final java.util.Properties noCache = new java.util.Properties();
+        noCache.put(org.apache.kafka.streams.StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        final LaneStores stores = newStores();
+        final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, 555), noCache));
+
+        // then each journal record holds one shape: the group header, one event header and the shape's bytes
+        try (var all = stores.journal.all()) {
+            all.forEachRemaining(e -> assertThat(e.value.length).as(e.key)
+                    .isEqualTo(9 + 13 + java.nio.ByteBuffer.wrap(e.value, 18, 4).getInt()));
+        }
+        // and a run continued with the cache on, which groups again, emits what an uninterrupted run does
+        emitted.addAll(run(stores, input.subList(555, input.size())));
+        assertThat(emitted).isEqualTo(uninterrupted);
+        assertThat(LaneProcessor.cacheEnabled(java.util.Map.of())).isTrue();
+    }
+
+    @Test
     void shouldContinueExactlyFromAJournalThePreviousBuildWroteAnEventPerRecord() {
         // given what one processor emits over the whole input
         final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), input);
@@ -190,7 +212,7 @@ class LaneProcessorIT {
     void shouldWriteOpenWindowsToTheQueryableStoreOnTheWallClock() {
         // given a processor part way through the first windows
         final LaneStores stores = newStores();
-        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores, new java.util.Properties());
         final LaneProcessor processor = processor();
         processor.init(context);
         input.subList(0, 100).forEach(processor::process);
@@ -301,7 +323,7 @@ class LaneProcessorIT {
     void shouldRefuseStateAnOlderBuildWroteWithoutJournaledWindows() {
         // given a snapshot meta record in the older 12-byte form
         final LaneStores stores = newStores();
-        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores, new java.util.Properties());
         stores.snapshots.put("10:openai/x/y#meta", new byte[12]);
 
         // when / then
@@ -313,7 +335,7 @@ class LaneProcessorIT {
     void shouldRefuseAJournalAnEarlierBuildKeyedBySequence() {
         // given a journal event in the earlier form: format 0x5A, windowed flag, then the shape's bytes
         final LaneStores stores = newStores();
-        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores, new java.util.Properties());
         stores.journal.put("10:openai/x/y#0000000000000000000", new byte[] {0x5A, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
 
         // when / then
@@ -337,8 +359,8 @@ class LaneProcessorIT {
     }
 
     /** A fresh context over the stores, as a new task sees them: opened once, their contents kept. */
-    private static MockProcessorContext<String, LaneWindowStats> context(final LaneStores stores) {
-        final MockProcessorContext<String, LaneWindowStats> context = new MockProcessorContext<>();
+    private static MockProcessorContext<String, LaneWindowStats> context(final LaneStores stores, final java.util.Properties config) {
+        final MockProcessorContext<String, LaneWindowStats> context = new MockProcessorContext<>(config);
         for (final StateStore store : List.<StateStore>of(stores.snapshots, stores.journal, stores.windows)) {
             if (!store.isOpen()) {
                 store.init(context.getStateStoreContext(), store);
@@ -353,7 +375,17 @@ class LaneProcessorIT {
     }
 
     private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records, final int snapshotEvery) {
-        final MockProcessorContext<String, LaneWindowStats> context = context(stores);
+        return run(stores, records, snapshotEvery, new java.util.Properties());
+    }
+
+    private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records,
+                                                      final java.util.Properties config) {
+        return run(stores, records, SNAPSHOT_EVERY, config);
+    }
+
+    private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records, final int snapshotEvery,
+                                                      final java.util.Properties config) {
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores, config);
         final LaneProcessor processor = processor(snapshotEvery);
         processor.init(context);
         records.forEach(processor::process);
