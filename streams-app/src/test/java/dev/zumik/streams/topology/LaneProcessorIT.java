@@ -76,12 +76,8 @@ class LaneProcessorIT {
 
         for (final int cut : new int[] {1, 300, 555, 1200, 1700}) {
             // when one processor takes the input up to the cut and a new one, on the same stores, the rest
-            final LaneStores stores = newStores();
-            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, input.subList(0, cut)));
-            emitted.addAll(run(stores, input.subList(cut, input.size())));
-
             // then the same windows come out, with the same figures, once each
-            assertThat(emitted).as("cut at %d", cut).isEqualTo(uninterrupted);
+            assertThat(runCutAt(input, cut)).as("cut at %d", cut).isEqualTo(uninterrupted);
         }
     }
 
@@ -139,10 +135,7 @@ class LaneProcessorIT {
         }
         // and a run cut anywhere, its ring filled by groups closed early, continues exactly
         for (final int cut : new int[] {7, 50, 101, 150}) {
-            final LaneStores stores = newStores();
-            final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, large.subList(0, cut)));
-            emitted.addAll(run(stores, large.subList(cut, large.size())));
-            assertThat(emitted).as("cut at %d", cut).isEqualTo(uninterrupted);
+            assertThat(runCutAt(large, cut)).as("cut at %d", cut).isEqualTo(uninterrupted);
         }
     }
 
@@ -368,6 +361,14 @@ class LaneProcessorIT {
             context.addStateStore(store);
         }
         return context;
+    }
+
+    /** What one processor emits over {@code records} up to {@code cut}, then a new one on the same stores over the rest. */
+    private List<Record<String, LaneWindowStats>> runCutAt(final List<Record<Bytes, Intake>> records, final int cut) {
+        final LaneStores stores = newStores();
+        final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, records.subList(0, cut)));
+        emitted.addAll(run(stores, records.subList(cut, records.size())));
+        return emitted;
     }
 
     private List<Record<String, LaneWindowStats>> run(final LaneStores stores, final List<Record<Bytes, Intake>> records) {
