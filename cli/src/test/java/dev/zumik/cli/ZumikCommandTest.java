@@ -125,6 +125,23 @@ class ZumikCommandTest {
     }
 
     @Test
+    void shouldRefuseAPortAlreadyListenedOnWithOneLineAndLeaveTheListenerAlone() throws Exception {
+        // given a listener on every address, as another server would hold it
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+            // when the registry is asked for that port on loopback
+            final Run run = run("registry", "--port", Integer.toString(busy.getLocalPort()));
+
+            // then one line names the port and the flag, and the listener still accepts
+            assertThat(run.exitCode()).isEqualTo(ZumikException.FAILURE);
+            assertThat(run.err().strip()).doesNotContain("\n")
+                    .contains("port " + busy.getLocalPort() + " on 127.0.0.1 is in use; pass --port with another port");
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", busy.getLocalPort())) {
+                assertThat(client.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldPrintTheResolvedSimulatorProfile() {
         // when
         final Run run = run("sim", "--profile", "dynamo", "--seed", "5", "--print-profile");
