@@ -34,9 +34,9 @@ public final class LaneAnalysisTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.SNAPSHOTS), Serdes.String(),
                 Serdes.ByteArray()));
-        // cached: a journal group, rewritten by each of its events, reaches the store and its changelog once per commit
+        // earlier builds' journal: read once when their state is continued, then emptied
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.JOURNAL), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled());
+                Serdes.ByteArray()));
         builder.addStateStore(Stores.timestampedWindowStoreBuilder(Stores.persistentTimestampedWindowStore(WINDOW_STORE,
                 max(QUERYABLE_RETENTION, settings.window().plus(settings.grace())), settings.window(), false), Serdes.Bytes(),
                 WindowAccumulator.serde()));

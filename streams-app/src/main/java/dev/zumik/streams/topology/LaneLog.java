@@ -19,172 +19,160 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The durable form of the lanes' in-memory state ({@link LaneState}): two changelogged stores written
- * in the same transaction as the input offsets. The snapshot store holds each lane's state (in chunks
- * under the broker's record size) every so many events; the journal holds every shape since, as the
- * bytes it was read from, its sequence and whether it was counted in its window. Loading the snapshot
- * and replaying the journal gives exactly the state an uninterrupted run would have.
+ * The durable form of the lanes' in-memory state ({@link LaneState}): each lane's snapshot, written
+ * every so many of its events in the same transaction as the input offsets, and the input offset it
+ * covers up to. The shapes after a snapshot are not written again: the input partition holds them, so a
+ * restore reads them back from there ({@link InputPartition}) and observes them again. A shape record
+ * per event was most of what the stream thread spent on durability.
  *
- * <p>The journal holds events in groups of up to {@link #GROUP_EVENTS}, one record per group, which
- * each event rewrites with itself added. The journal store caches its writes until the task commits
- * (Kafka Streams writes a cached store before the transaction that commits the input offsets), so a
- * group costs one store write and one changelog record rather than one per shape: a record per shape
- * was half the stream thread's work. With the cache turned off every rewrite would be written, so a
- * group is then one event. A snapshot, and a restore, start a new group.
- *
- * <p>A lane's groups go round a ring of as many slots as groups between snapshots, plus one: group
- * {@code g} goes to slot {@code g % slots}, overwriting a group the last snapshot covers. So a snapshot
- * deletes nothing: deleting what it covered would cost a store delete and a changelog tombstone each.
+ * <p>One more record, the replay start, says where a restore reads from: no lane has an event it needs
+ * before that offset.
  *
  * <p>A snapshot is a base (all the state but the ideal cache's blocks, which only grow) and one more
  * additions record: the blocks added since the previous snapshot, appended after the lane's earlier
  * records. The ideal cache was most of a snapshot's bytes, rewritten whole each time; now a snapshot
  * writes what changed. The records start over when the lane's caches were made anew.
+ *
+ * <p>Earlier builds kept the shapes after each snapshot in a journal store of their own. That state is
+ * still read and continued: its journal is replayed once, every lane snapshotted, and the journal
+ * emptied.
  */
 final class LaneLog {
     static final String SNAPSHOTS = "reuse-snapshots";
+    /** Earlier builds' journal of the shapes after each snapshot: read once, then emptied. */
     static final String JOURNAL = "reuse-journal";
     /** Snapshot chunks stay well under the default 1 MB record limit of the changelog topic. */
     private static final int CHUNK_BYTES = 512 * 1024;
-    /** Events in a journal group: enough that a record costs little per shape, few enough that rewriting one is cheap. */
-    static final int GROUP_EVENTS = 16;
-    /** A group closes early rather than outgrow this, well under the changelog's default 1 MB record limit (shapes of long prompts are large). */
-    static final int GROUP_BYTES = 512 * 1024;
     /**
-     * First byte of a journal group: format, the group's number (a long), then per event its windowed
-     * flag, sequence (a long), length (an int) and the shape's bytes.
+     * First byte of earlier builds' journal records: a group (format, group number, then per event its
+     * windowed flag, sequence, length and the shape's bytes), or one event (format, windowed flag,
+     * sequence, the shape's bytes). Events beginning with 0x5A or with the block size are older still.
      */
     private static final byte GROUP_FORMAT = 0x5C;
     private static final int GROUP_HEADER = 1 + Long.BYTES;
     private static final int EVENT_HEADER = 1 + Long.BYTES + Integer.BYTES;
-    /**
-     * First byte of the previous build's journal records, one event each: format, windowed flag,
-     * sequence (a long), the shape's bytes; still read. Earlier builds' events began with 0x5A (no
-     * sequence, keyed by sequence) or with the block size (an int).
-     */
     private static final byte SINGLE_EVENT_FORMAT = 0x5B;
     private static final int SINGLE_EVENT_HEADER = 2 + Long.BYTES;
-    /** First byte of a snapshot's meta record: its base and additions chunks. Format 2 (still read) had the state whole. */
-    private static final byte SNAPSHOT_FORMAT = 3;
+    /**
+     * First byte of a snapshot's meta record: events covered, input offset covered up to, base and
+     * additions chunks. Formats 3 (no offset) and 2 (the state whole) came with a journal, and are read.
+     */
+    private static final byte SNAPSHOT_FORMAT = 4;
+    private static final int SNAPSHOT_META_BYTES = 1 + 2 * Long.BYTES + 2 * Integer.BYTES;
+    private static final byte JOURNALED_SNAPSHOT_FORMAT = 3;
     private static final byte WHOLE_SNAPSHOT_FORMAT = 2;
     private static final String META = "#meta";
+    /** The replay start's key: no lane's key begins with '#'. Format, offset. */
+    private static final String REPLAY_START = "#replay-start";
+    private static final byte REPLAY_START_FORMAT = 1;
     /** Chunk kinds: the base (the name earlier builds gave the whole state's chunks), and the additions records. */
     private static final String BASE = "chunk";
     private static final String ADDED = "added";
     /** How to rebuild state this build cannot continue from, for the messages that refuse it. */
     private static final String RESET = "reset the streams application (kafka-streams-application-reset, or a new application id)"
             + " to rebuild it from the shapes";
-    /** Digits of a journal key's slot: any long fits. */
-    private static final int SLOT_DIGITS = 19;
 
-    /** Applies one journal event to the lane being restored. */
+    /** Applies one event of an earlier build's journal to the lane being restored. */
     interface Replay {
         void apply(LaneState lane, boolean windowed, byte[] shapeBytes);
     }
 
+    /**
+     * The lanes as their snapshots left them, and the offset to read the input from to bring them up to
+     * date ({@link #NO_REPLAY_START} when none was written); or, from an earlier build's state, the lanes
+     * already brought up to date by its journal ({@code journaled}), which must be snapshotted before the
+     * task goes on.
+     */
+    record Restored(Map<String, LaneState> lanes, long replayStart, boolean journaled) { }
+
+    static final long NO_REPLAY_START = -1;
+
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<String, byte[]> journal;
-    private final int groupEvents;
-    private final int slots;
 
-    /**
-     * @param snapshotEvery events a lane takes between snapshots, which its ring of groups must hold
-     * @param cached        whether the journal store's writes wait in Kafka Streams' cache until commit
-     */
-    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal, final int snapshotEvery,
-            final boolean cached) {
+    LaneLog(final KeyValueStore<String, byte[]> snapshots, final KeyValueStore<String, byte[]> journal) {
         this.snapshots = snapshots;
         this.journal = journal;
-        this.groupEvents = cached ? GROUP_EVENTS : 1;
-        this.slots = (snapshotEvery + groupEvents - 1) / groupEvents + 1;
     }
 
     /**
-     * Journals a shape the lane has just observed, in the lane's open group. The lane must have been
-     * snapshotted within its last {@code snapshotEvery} events, or the ring would overwrite a group no
-     * snapshot covers.
+     * Every lane with a snapshot, loaded into a state from {@code newLane}, and the replay start; or,
+     * from an earlier build's state, every lane with a snapshot or journal events, its journal replayed
+     * in sequence onto its snapshot (a missing event means the state cannot be rebuilt).
      */
-    void append(final String lane, final LaneState state, final boolean windowed, final byte[] shapeBytes) {
-        final LaneState.JournalGroup group = state.journalGroup;
-        final int eventBytes = EVENT_HEADER + shapeBytes.length;
-        if (group.events == groupEvents || group.events > 0 && group.bytes() + eventBytes > GROUP_BYTES) {
-            group.startNext();
-        }
-        if (group.events == 0) {
-            group.key = journalKey(prefix(lane) + "#", group.number % slots);
-            group.out(GROUP_HEADER).put(GROUP_FORMAT).putLong(group.number);
-        }
-        group.out(eventBytes).put((byte) (windowed ? 1 : 0)).putLong(state.next).putInt(shapeBytes.length).put(shapeBytes);
-        group.events++;
-        journal.put(group.key, group.record());
-        state.next++;
-    }
-
-    /**
-     * Whether the lane's ring has no slot left for another group, so that it must be snapshotted now:
-     * groups closed early by {@link #GROUP_BYTES} can fill it before the snapshot interval has passed.
-     */
-    boolean ringFull(final LaneState state) {
-        return state.journalGroup.number - state.journalGroup.firstSinceSnapshot + 2 > slots;
-    }
-
-    /**
-     * Every lane with a snapshot or journal events, rebuilt: its snapshot loaded into a state from
-     * {@code newLane}, then the journal events after it replayed in sequence. The journal is read once,
-     * in key order, which is lane by lane; a lane's events are put back in sequence order before they
-     * are replayed. A lane that had events to replay is marked to be snapshotted before its next event:
-     * its new groups could otherwise overwrite the groups just replayed (the ring counts groups, and a
-     * restart leaves one partly filled, or a changed snapshot interval another number of slots).
-     */
-    Map<String, LaneState> restoreAll(final Function<String, LaneState> newLane, final Replay replay) {
+    Restored restore(final Function<String, LaneState> newLane, final Replay replay) {
+        final byte[] start = snapshots.get(REPLAY_START);
         final Map<String, LaneState> lanes = new LinkedHashMap<>();
-        final Map<String, byte[]> metas = new LinkedHashMap<>();
         try (KeyValueIterator<String, byte[]> all = snapshots.all()) {
             all.forEachRemaining(e -> {
                 if (e.key.endsWith(META)) {
-                    metas.put(laneOf(e.key), e.value);
+                    final String lane = laneOf(e.key);
+                    lanes.put(lane, loadSnapshot(lane, e.value, start == null, newLane.apply(lane)));
                 }
             });
         }
-        metas.forEach((lane, meta) -> lanes.put(lane, loadSnapshot(lane, meta, newLane.apply(lane))));
+        if (start != null) {
+            if (start.length != 1 + Long.BYTES || start[0] != REPLAY_START_FORMAT) {
+                throw new IncompatibleStateException("the lane state's replay start was written by another Zumik; " + RESET);
+            }
+            return new Restored(lanes, ByteBuffer.wrap(start, 1, Long.BYTES).getLong(), false);
+        }
+        final boolean journaled = replayJournal(lanes, newLane, replay);
+        return new Restored(lanes, NO_REPLAY_START, journaled || !lanes.isEmpty());
+    }
+
+    /** Records where a restore is to read the input from: no lane has an event it needs before {@code offset}. */
+    void writeReplayStart(final long offset) {
+        snapshots.put(REPLAY_START, ByteBuffer.allocate(1 + Long.BYTES).put(REPLAY_START_FORMAT).putLong(offset).array());
+    }
+
+    /** Deletes an earlier build's journal, once every lane it held is snapshotted. */
+    void dropJournal() {
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> all = journal.all()) {
+            all.forEachRemaining(e -> keys.add(e.key));
+        }
+        keys.forEach(journal::delete);
+    }
+
+    /** Replays an earlier build's journal onto the lanes; returns whether it held any record. */
+    private boolean replayJournal(final Map<String, LaneState> lanes, final Function<String, LaneState> newLane, final Replay replay) {
+        boolean any = false;
         try (KeyValueIterator<String, byte[]> all = journal.all()) {
             String lane = null;
-            final List<KeyValue<String, byte[]>> ring = new ArrayList<>();
+            final List<byte[]> records = new ArrayList<>();
             while (all.hasNext()) {
-                final KeyValue<String, byte[]> event = all.next();
-                final String eventLane = laneOf(event.key);
-                if (!eventLane.equals(lane)) {
+                final KeyValue<String, byte[]> record = all.next();
+                any = true;
+                final String recordLane = laneOf(record.key);
+                if (!recordLane.equals(lane)) {
                     if (lane != null) {
-                        replayRing(lane, lanes.computeIfAbsent(lane, newLane), ring, replay);
+                        replayLane(lane, lanes.computeIfAbsent(lane, newLane), records, replay);
                     }
-                    lane = eventLane;
-                    ring.clear();
+                    lane = recordLane;
+                    records.clear();
                 }
-                ring.add(event);
+                records.add(record.value);
             }
             if (lane != null) {
-                replayRing(lane, lanes.computeIfAbsent(lane, newLane), ring, replay);
+                replayLane(lane, lanes.computeIfAbsent(lane, newLane), records, replay);
             }
         }
-        return lanes;
+        return any;
     }
 
     /** A journaled event: its sequence, whether it was counted in its window, and the shape's bytes. */
     private record Event(long seq, boolean windowed, byte[] shape) { }
 
-    /**
-     * One lane's journal events after its snapshot, in sequence; a missing one means the state cannot be
-     * rebuilt. The lane's next group is numbered after every group its ring holds.
-     */
-    private void replayRing(final String lane, final LaneState state, final List<KeyValue<String, byte[]>> ring, final Replay replay) {
+    /** One lane's journal events after its snapshot, in sequence. */
+    private void replayLane(final String lane, final LaneState state, final List<byte[]> records, final Replay replay) {
         final List<Event> live = new ArrayList<>();
-        long lastGroup = -1;
-        for (final KeyValue<String, byte[]> record : ring) {
-            lastGroup = Math.max(lastGroup, readRecord(lane, record.value, event -> {
+        for (final byte[] record : records) {
+            readRecord(lane, record, event -> {
                 if (event.seq() >= state.snapshotAt) {
                     live.add(event);
                 }
-            }));
+            });
         }
         live.sort(Comparator.comparingLong(Event::seq));
         for (final Event event : live) {
@@ -195,25 +183,21 @@ final class LaneLog {
             replay.apply(state, event.windowed(), event.shape());
             state.next++;
         }
-        state.journalGroup.restart(lastGroup + 1);
-        state.journalGroup.firstSinceSnapshot = state.journalGroup.number;
-        state.snapshotBeforeAppend |= !live.isEmpty();
     }
 
-    /** Hands each event of a journal record to {@code events}; returns the record's group number (-1 for a single event). */
-    private static long readRecord(final String lane, final byte[] record, final java.util.function.Consumer<Event> events) {
+    /** Hands each event of a journal record to {@code events}. */
+    private static void readRecord(final String lane, final byte[] record, final java.util.function.Consumer<Event> events) {
         final ByteBuffer in = ByteBuffer.wrap(record);
         if (record.length >= SINGLE_EVENT_HEADER && record[0] == SINGLE_EVENT_FORMAT) {
             in.get();
             final boolean windowed = in.get() == 1;
             events.accept(new Event(in.getLong(), windowed, Arrays.copyOfRange(record, SINGLE_EVENT_HEADER, record.length)));
-            return -1;
+            return;
         }
         if (record.length < GROUP_HEADER || record[0] != GROUP_FORMAT) {
             throw olderFormat(lane);
         }
-        in.get();
-        final long group = in.getLong();
+        in.position(GROUP_HEADER);
         while (in.hasRemaining()) {
             if (in.remaining() < EVENT_HEADER) {
                 throw olderFormat(lane);
@@ -228,18 +212,26 @@ final class LaneLog {
             in.get(shape);
             events.accept(new Event(seq, windowed, shape));
         }
-        return group;
     }
 
-    /** The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns. */
-    private LaneState loadSnapshot(final String lane, final byte[] meta, final LaneState state) {
-        final boolean whole = meta.length == 1 + Long.BYTES + Integer.BYTES && meta[0] == WHOLE_SNAPSHOT_FORMAT;
-        if (!whole && (meta.length != 1 + Long.BYTES + 2 * Integer.BYTES || meta[0] != SNAPSHOT_FORMAT)) {
+    /**
+     * The snapshot whose meta record is {@code meta}, loaded into {@code state}, which it returns: this
+     * build's form with a replay start, or an earlier build's ({@code journaled}) without.
+     */
+    private LaneState loadSnapshot(final String lane, final byte[] meta, final boolean journaled, final LaneState state) {
+        final byte format = meta.length == 0 ? 0 : meta[0];
+        final boolean current = !journaled && format == SNAPSHOT_FORMAT && meta.length == SNAPSHOT_META_BYTES;
+        final boolean whole = journaled && format == WHOLE_SNAPSHOT_FORMAT && meta.length == 1 + Long.BYTES + Integer.BYTES;
+        final boolean increments = journaled && format == JOURNALED_SNAPSHOT_FORMAT && meta.length == 1 + Long.BYTES + 2 * Integer.BYTES;
+        if (!current && !whole && !increments) {
             throw olderFormat(lane);
         }
         final ByteBuffer header = ByteBuffer.wrap(meta, 1, meta.length - 1);
         state.snapshotAt = header.getLong();
         state.next = state.snapshotAt;
+        if (current) {
+            state.coveredTo = header.getLong();
+        }
         final byte[] base = readChunks(lane, BASE, 0, header.getInt());
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(base))) {
             if (whole) {
@@ -255,10 +247,10 @@ final class LaneLog {
     }
 
     /**
-     * Writes the lane's state as its snapshot: its base, and its additions after the earlier ones (or
-     * in their place when they start over). The journal events it covers become free slots.
+     * Writes the lane's state as its snapshot, covering the input up to {@code position} (exclusive): its
+     * base, and its additions after the earlier ones (or in their place when they start over).
      */
-    void snapshot(final String lane, final LaneState state) {
+    void snapshot(final String lane, final LaneState state, final long position) {
         final ByteArrayOutputStream base = new ByteArrayOutputStream();
         final ByteArrayOutputStream additions = new ByteArrayOutputStream();
         final boolean startOver;
@@ -274,16 +266,11 @@ final class LaneLog {
             snapshots.delete(chunkKey(lane, ADDED, c));
         }
         state.additionChunks = additionChunks;
-        snapshots.put(prefix(lane) + META, ByteBuffer.allocate(1 + Long.BYTES + 2 * Integer.BYTES)
-                .put(SNAPSHOT_FORMAT).putLong(state.next).putInt(chunks).putInt(additionChunks).array());
+        snapshots.put(prefix(lane) + META, ByteBuffer.allocate(SNAPSHOT_META_BYTES)
+                .put(SNAPSHOT_FORMAT).putLong(state.next).putLong(position).putInt(chunks).putInt(additionChunks).array());
         state.snapshotAt = state.next;
-        state.snapshotBeforeAppend = false;
-        // the events of the open group are covered now: new ones go to a new group, so that the ring counts only
-        // groups since the snapshot
-        if (state.journalGroup.events > 0) {
-            state.journalGroup.startNext();
-        }
-        state.journalGroup.firstSinceSnapshot = state.journalGroup.number;
+        state.coveredTo = position;
+        state.firstLive = LaneState.NONE_LIVE;
     }
 
     /** Writes {@code bytes} as chunks {@code from}, {@code from + 1}, ... of the lane's {@code kind}; returns how many. */
@@ -328,16 +315,5 @@ final class LaneLog {
 
     private static String chunkKey(final String lane, final String kind, final int chunk) {
         return prefix(lane) + "#" + kind + "#" + chunk;
-    }
-
-    /** The lane's prefix and '#', then the slot zero-padded so that the store's byte order is the slot order. */
-    private static String journalKey(final String lanePrefix, final long slot) {
-        // built by hand: String.format, or concatenating a repeat of zeros, costs more than the rest of the key, per group
-        final String digits = Long.toString(slot);
-        final StringBuilder key = new StringBuilder(lanePrefix.length() + SLOT_DIGITS).append(lanePrefix);
-        for (int i = digits.length(); i < SLOT_DIGITS; i++) {
-            key.append('0');
-        }
-        return key.append(digits).toString();
     }
 }

@@ -28,14 +28,24 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Kafka Streams' windowed aggregations drop it.
  *
  * <p>The state lives in memory, so a shape costs no store round trip of its window; its durable form
- * is the {@link LaneLog} (snapshot plus journal), written in the same transaction as the input
- * offsets. Every lane of the task is rebuilt from it when the task starts (after a restart or a
- * rebalance), and windows whose close time had passed are dropped, since they were emitted in a
+ * is the {@link LaneLog}: each lane's snapshot, written in the same transaction as the input offsets,
+ * and the input offset it covers up to. When the task starts (after a restart or a rebalance) every
+ * lane is loaded from its snapshot and the input partition is read again from the replay start to the
+ * committed offset: the shapes after each lane's snapshot are observed again, with the stream time
+ * they had, and windows whose close time had passed are dropped, since they were emitted in a
  * committed transaction. The queryable window store gets each closed window, and open windows once a
  * second (wall-clock), for the query API.
+ *
+ * <p>A lane is snapshotted every {@code snapshotEvery} of its events; so that a restore reads a bounded
+ * stretch of input, also once the replay start falls {@link #replaySpan} records behind (the lanes
+ * whose events hold it back), and on the wall clock every {@link #LINGER_CHECK_EVERY} (the lanes whose
+ * events have waited since the previous check), so that a quiet lane never holds it back longer than
+ * the input topic's retention.
  */
 final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindowStats> {
     private static final Duration WRITE_OPEN_WINDOWS_EVERY = Duration.ofSeconds(1);
+    static final Duration LINGER_CHECK_EVERY = Duration.ofMinutes(10);
+    private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final Function<Lane, List<CachePolicy>> policiesFor;
     private final int snapshotEvery;
@@ -47,6 +57,12 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private final Map<String, LaneState> lanes = new TreeMap<>();
     private ProcessorContext<String, LaneWindowStats> context;
     private LaneLog log;
+    /** Where a restore would read the input from now; {@link LaneLog#NO_REPLAY_START} until the task's first shape. */
+    private long replayStart = LaneLog.NO_REPLAY_START;
+    /** The input offset after the last shape this task observed (the committed offset when restored). */
+    private long position = UNKNOWN;
+    /** The position at the previous wall-clock check for lanes whose events linger. */
+    private long positionAtLastCheck = UNKNOWN;
     private TimestampedWindowStore<Bytes, WindowAccumulator> windowStore;
     /** The latest arrival time this task has seen. */
     private long streamTime = Long.MIN_VALUE;
@@ -55,7 +71,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
 
     /**
      * @param policiesFor  the cache policies of a lane (the managed rules depend on its model)
-     * @param deserializer reads the journal's shape bytes back, as intake read them from {@code topic}
+     * @param deserializer reads shapes read again from {@code topic}, the input, as intake reads them
      */
     LaneProcessor(final Function<Lane, List<CachePolicy>> policiesFor, final int snapshotEvery, final Duration window,
                   final Duration grace, final Deserializer<RequestShape> deserializer, final String topic) {
@@ -70,49 +86,139 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     @Override
     public void init(final ProcessorContext<String, LaneWindowStats> context) {
         this.context = context;
-        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL), snapshotEvery,
-                cacheEnabled(context.appConfigs()));
+        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL));
         this.windowStore = context.getStateStore(LaneAnalysisTopology.WINDOW_STORE);
         lanes.clear();
         streamTime = Long.MIN_VALUE;
-        lanes.putAll(log.restoreAll(this::newLane, this::replay));
+        position = UNKNOWN;
+        final LaneLog.Restored restored = log.restore(this::newLane, this::replayJournaled);
+        lanes.putAll(restored.lanes());
+        replayStart = restored.replayStart();
+        if (replayStart != LaneLog.NO_REPLAY_START || restored.journaled()) {
+            try (InputPartition input = InputPartition.open(context.appConfigs(), topic, context.taskId().partition())) {
+                position = input.resumeOffset();
+                if (replayStart != LaneLog.NO_REPLAY_START) {
+                    input.read(replayStart, position, this::observeAgain);
+                }
+            }
+        }
         for (final LaneState lane : lanes.values()) {
             lane.unwritten.addAll(lane.windows.keySet());
             streamTime = Math.max(streamTime, lane.maxTimestamp);
         }
+        if (restored.journaled()) {
+            // an earlier build's journal, replayed: this build's snapshots take its place
+            lanes.forEach((laneKey, lane) -> log.snapshot(laneKey, lane, position));
+            log.dropJournal();
+            replayStart = position;
+            log.writeReplayStart(replayStart);
+        }
+        positionAtLastCheck = position;
         nextCloseAt = Long.MIN_VALUE;
         closeDueWindows(false);
         context.schedule(WRITE_OPEN_WINDOWS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> writeOpenWindows());
+        context.schedule(LINGER_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> snapshotLingeringLanes());
     }
 
     @Override
     public void process(final Record<Bytes, Intake> record) {
         final RequestShape shape = record.value().shape();
+        final long offset = context.recordMetadata().orElseThrow(() -> new IllegalStateException("a shape without its input offset"))
+                .offset();
+        if (replayStart == LaneLog.NO_REPLAY_START) {
+            replayStart = offset;
+            log.writeReplayStart(replayStart);
+        }
         // intake checked that the key is the shape's lane, and made the arrival time the record time
         final String laneKey = Lanes.key(shape.getLane());
         final LaneState lane = lanes.computeIfAbsent(laneKey, this::newLane);
-        if (lane.snapshotBeforeAppend) {
-            // before this shape is observed: the snapshot must cover exactly the events journaled so far
-            log.snapshot(laneKey, lane);
+        observe(lane, shape, offset);
+        position = offset + 1;
+        if (lane.next - lane.snapshotAt >= snapshotEvery) {
+            log.snapshot(laneKey, lane, position);
+            advanceReplayStart();
+        }
+        if (position - replayStart > replaySpan()) {
+            snapshotLanesLiveBefore(position - replaySpan() / 2);
+        }
+        closeDueWindows(true);
+    }
+
+    /**
+     * Records of input a restore may have to read again before the lanes holding it back are snapshotted:
+     * two snapshot intervals per lane, as many shapes as an earlier build's journals held in all.
+     */
+    long replaySpan() {
+        return 2L * snapshotEvery * Math.max(2, lanes.size());
+    }
+
+    /**
+     * Counts a shape in its lane as it arrives at {@code offset}: simulated, and counted in its window
+     * unless the stream time has passed the window's close.
+     */
+    private void observe(final LaneState lane, final RequestShape shape, final long offset) {
+        if (lane.firstLive == LaneState.NONE_LIVE) {
+            lane.firstLive = offset;
         }
         streamTime = Math.max(streamTime, shape.getArrivalTime().toEpochMilli());
         final long start = windowStart(shape);
         final boolean windowed = start + windowMs + graceMs > streamTime;
         lane.observe(shape, windowed, start);
+        lane.next++;
         if (windowed) {
             nextCloseAt = Math.min(nextCloseAt, start + windowMs + graceMs);
         }
-        log.append(laneKey, lane, windowed, record.value().raw());
-        if (lane.next - lane.snapshotAt >= snapshotEvery || log.ringFull(lane)) {
-            log.snapshot(laneKey, lane);
-        }
-        closeDueWindows(true);
     }
 
-    /** Whether the application gives Kafka Streams' record cache any room (0 turns it off; absent, its default is 10 MB). */
-    static boolean cacheEnabled(final Map<String, Object> appConfigs) {
-        final Object bytes = appConfigs.get(org.apache.kafka.streams.StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
-        return bytes == null || Long.parseLong(bytes.toString().trim()) > 0;
+    /**
+     * A record of the input read again on restore: observed as when it was processed if its lane's
+     * snapshot does not cover it, and in any case counted in the stream time. Intake's check decides, as
+     * it did then, which records were shapes. The stream time starts lower than it was at the replay
+     * start, so a shape that was too late for its window may be counted in it again; but that window had
+     * closed by the committed offset, and is dropped with the others once the read is done.
+     */
+    private void observeAgain(final long offset, final byte[] key, final byte[] value) {
+        final RequestShape shape = ShapeIntake.check(deserializer, topic, key, value).shape();
+        if (shape == null) {
+            return;
+        }
+        final String laneKey = Lanes.key(shape.getLane());
+        final LaneState lane = lanes.get(laneKey);
+        if (lane != null && offset < lane.coveredTo) {
+            streamTime = Math.max(streamTime, shape.getArrivalTime().toEpochMilli());
+            return;
+        }
+        observe(lane == null ? lanes.computeIfAbsent(laneKey, this::newLane) : lane, shape, offset);
+    }
+
+    /** Snapshots the lanes with events since the previous check: a quiet lane must not hold the replay start back for days. */
+    private void snapshotLingeringLanes() {
+        snapshotLanesLiveBefore(positionAtLastCheck);
+        positionAtLastCheck = position;
+    }
+
+    /** Snapshots every lane with an event after its snapshot before {@code offset}, and moves the replay start on. */
+    private void snapshotLanesLiveBefore(final long offset) {
+        for (final Map.Entry<String, LaneState> entry : lanes.entrySet()) {
+            if (entry.getValue().firstLive < offset) {
+                log.snapshot(entry.getKey(), entry.getValue(), position);
+            }
+        }
+        if (replayStart != LaneLog.NO_REPLAY_START) {
+            advanceReplayStart();
+        }
+    }
+
+    /** The replay start moves to the earliest event a snapshot does not cover, or to the position when there is none. */
+    private void advanceReplayStart() {
+        long earliest = position;
+        for (final LaneState lane : lanes.values()) {
+            earliest = Math.min(earliest, lane.firstLive);
+        }
+        if (earliest != replayStart) {
+            replayStart = earliest;
+            log.writeReplayStart(earliest);
+        }
     }
 
     private LaneState newLane(final String laneKey) {
@@ -124,8 +230,8 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         return at - Math.floorMod(at, windowMs);
     }
 
-    /** One journal event onto a lane being restored: the same observation as when it was processed. */
-    private void replay(final LaneState lane, final boolean windowed, final byte[] shapeBytes) {
+    /** One event of an earlier build's journal onto a lane being restored: the same observation as when it was processed. */
+    private void replayJournaled(final LaneState lane, final boolean windowed, final byte[] shapeBytes) {
         final RequestShape shape = deserializer.deserialize(topic, shapeBytes);
         lane.observe(shape, windowed, windowStart(shape));
     }

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * One lane in memory: its reuse simulator, its open windows, and where its durable form ({@link
- * LaneLog}) stands. Everything a shape changes is here, so that replaying the lane's journal onto its
- * snapshot rebuilds exactly this state.
+ * LaneLog}) stands. Everything a shape changes is here, so that observing the lane's shapes after its
+ * snapshot again, on the snapshot, rebuilds exactly this state.
  */
 final class LaneState {
     final ReuseSimulator simulator;
@@ -28,15 +28,17 @@ final class LaneState {
     final Set<Long> unwritten = new HashSet<>();
     /** The latest arrival time seen in this lane. */
     long maxTimestamp = Long.MIN_VALUE;
-    /** The journal sequence of the next event, and the sequence the snapshot covers up to. */
+    /** Events this lane has observed, and how many of them its snapshot covers. */
     long next;
     long snapshotAt;
-    /** Set when the journal was restored from a ring of another size: snapshot before the next event is journaled. */
-    boolean snapshotBeforeAppend;
+    /** The input offset its snapshot covers up to (exclusive): its events from there on are read again on restore. */
+    long coveredTo = Long.MIN_VALUE;
+    /** The input offset of its first event after the snapshot ({@link #NONE_LIVE} when none). */
+    long firstLive = NONE_LIVE;
     /** Chunks of the simulator's additions records the snapshot store holds for this lane ({@link LaneLog}). */
     int additionChunks;
-    /** The journal group this lane's next event goes to ({@link LaneLog}). */
-    final JournalGroup journalGroup = new JournalGroup();
+
+    static final long NONE_LIVE = Long.MAX_VALUE;
 
     LaneState(final List<CachePolicy> policies) {
         this.simulator = new ReuseSimulator(policies);
@@ -129,46 +131,6 @@ final class LaneState {
             final byte[] bytes = new byte[in.readInt()];
             in.readFully(bytes);
             windows.put(start, WindowAccumulator.fromBytes(bytes));
-        }
-    }
-
-    /** A journal group being filled: its number, its record so far, its key and how many events it holds. */
-    static final class JournalGroup {
-        long number;
-        /** The first group after the lane's last snapshot: the ring holds the groups from it on. */
-        long firstSinceSnapshot;
-        int events;
-        String key;
-        /** The record so far, from 0 to its position; grows as needed. */
-        private java.nio.ByteBuffer record = java.nio.ByteBuffer.allocate(8192);
-
-        /** Where the record goes on, with room for {@code bytes} more. */
-        java.nio.ByteBuffer out(final int bytes) {
-            if (record.remaining() < bytes) {
-                record = java.nio.ByteBuffer.allocate(Math.max(2 * record.capacity(), record.position() + bytes)).put(record.flip());
-            }
-            return record;
-        }
-
-        int bytes() {
-            return record.position();
-        }
-
-        /** The group's record as it stands. */
-        byte[] record() {
-            return java.util.Arrays.copyOf(record.array(), record.position());
-        }
-
-        void startNext() {
-            restart(number + 1);
-        }
-
-        /** Empties the group and numbers it {@code next}. */
-        void restart(final long next) {
-            number = next;
-            events = 0;
-            record.clear();
-            key = null;
         }
     }
 

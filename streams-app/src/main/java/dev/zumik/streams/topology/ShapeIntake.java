@@ -36,33 +36,43 @@ final class ShapeIntake implements FixedKeyProcessor<Bytes, byte[], Intake> {
 
     @Override
     public void process(final FixedKeyRecord<Bytes, byte[]> record) {
-        final String key = record.key() == null ? "" : new String(record.key().get(), StandardCharsets.UTF_8);
-        final RequestShape shape;
-        try {
-            shape = record.value() == null ? null : deserializer.deserialize(topic(), record.value());
-        } catch (final RuntimeException e) {
-            deadLetter(record, key, "undeserializable: " + e.getMessage(), e);
+        final Checked checked = check(deserializer, topic(), record.key() == null ? null : record.key().get(), record.value());
+        if (checked.shape() == null) {
+            deadLetter(record, checked.reason(), checked.cause());
             return;
         }
+        context.forward(record.withValue(new Intake(checked.shape(), null))
+                .withTimestamp(checked.shape().getArrivalTime().toEpochMilli()));
+    }
+
+    /** A record's shape when it is valid, or why it is not (and the exception that said so, if any). */
+    record Checked(RequestShape shape, String reason, Exception cause) { }
+
+    /**
+     * Deserializes and validates one shape record: what intake forwards, and what a restore that reads
+     * the input again takes, so that both see the same shapes.
+     */
+    static Checked check(final Deserializer<RequestShape> deserializer, final String topic, final byte[] key, final byte[] value) {
+        final String lane = key == null ? "" : new String(key, StandardCharsets.UTF_8);
+        final RequestShape shape;
+        try {
+            shape = value == null ? null : deserializer.deserialize(topic, value);
+        } catch (final RuntimeException e) {
+            return new Checked(null, "undeserializable: " + e.getMessage(), e);
+        }
         if (shape == null) {
-            deadLetter(record, key, "empty value (tombstone) on the shape topic", null);
-            return;
+            return new Checked(null, "empty value (tombstone) on the shape topic", null);
         }
         final Optional<String> problem;
         try {
-            problem = ShapeValidation.problem(key, shape);
+            problem = ShapeValidation.problem(lane, shape);
         } catch (final RuntimeException e) {
-            deadLetter(record, key, "invalid: " + e, e);
-            return;
+            return new Checked(null, "invalid: " + e, e);
         }
-        if (problem.isPresent()) {
-            deadLetter(record, key, problem.get(), null);
-            return;
-        }
-        context.forward(record.withValue(new Intake(shape, record.value(), null)).withTimestamp(shape.getArrivalTime().toEpochMilli()));
+        return problem.map(reason -> new Checked(null, reason, null)).orElseGet(() -> new Checked(shape, null, null));
     }
 
-    private void deadLetter(final FixedKeyRecord<Bytes, byte[]> record, final String key, final String reason, final Exception cause) {
+    private void deadLetter(final FixedKeyRecord<Bytes, byte[]> record, final String reason, final Exception cause) {
         final Optional<RecordMetadata> meta = context.recordMetadata();
         final DeadLetter letter = DeadLetter.newBuilder()
                 .setTopic(meta.map(RecordMetadata::topic).orElse(""))
@@ -75,7 +85,7 @@ final class ShapeIntake implements FixedKeyProcessor<Bytes, byte[], Intake> {
                 .setStage(STAGE)
                 .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
                 .build();
-        context.forward(record.withValue(new Intake(null, null, letter)));
+        context.forward(record.withValue(new Intake(null, letter)));
     }
 
     private String topic() {

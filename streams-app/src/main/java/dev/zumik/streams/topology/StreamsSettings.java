@@ -16,7 +16,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * tier chain), how often a lane's reuse state is snapshotted, and how lanes are diagnosed.
  *
  * @param kafka          client properties passed through (bootstrap.servers, security, ...)
- * @param snapshotEvery  events per lane between snapshots of its reuse state; the journal replays at most this many
+ * @param snapshotEvery  events per lane between snapshots of its reuse state; a restore observes at most about this many
+ *                       per lane again, read back from the input
  */
 public record StreamsSettings(String applicationId, Map<String, Object> kafka, Duration window, Duration grace,
                               List<CachePolicy> policies, int snapshotEvery, Path stateDir, DiagnosisSettings diagnosis) {
@@ -88,7 +89,7 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
         p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
         p.putIfAbsent("processing.exception.handler.global.enabled", true);
-        // every shape writes a journal record to a changelog: larger batches, far fewer produce requests
+        // snapshot chunks are up to 512 KiB: larger batches, fewer produce requests
         if (!p.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
             p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
         }
