@@ -43,6 +43,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * the input topic's retention.
  */
 final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindowStats> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaneProcessor.class);
     private static final Duration WRITE_OPEN_WINDOWS_EVERY = Duration.ofSeconds(1);
     static final Duration LINGER_CHECK_EVERY = Duration.ofMinutes(10);
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -61,6 +62,8 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private long replayStart = LaneLog.NO_REPLAY_START;
     /** The input offset after the last shape this task observed (the committed offset when restored). */
     private long position = UNKNOWN;
+    /** Shapes the last restore observed again (for its log line). */
+    private long observedAgain;
     /** The position at the previous wall-clock check for lanes whose events linger. */
     private long positionAtLastCheck = UNKNOWN;
     private TimestampedWindowStore<Bytes, WindowAccumulator> windowStore;
@@ -91,16 +94,21 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         lanes.clear();
         streamTime = Long.MIN_VALUE;
         position = UNKNOWN;
+        observedAgain = 0;
         final LaneLog.Restored restored = log.restore(this::newLane, this::replayJournaled);
         lanes.putAll(restored.lanes());
         replayStart = restored.replayStart();
         if (replayStart != LaneLog.NO_REPLAY_START || restored.journaled()) {
+            final long began = System.nanoTime();
             try (InputPartition input = InputPartition.open(context.appConfigs(), topic, context.taskId().partition())) {
                 position = input.resumeOffset();
                 if (replayStart != LaneLog.NO_REPLAY_START) {
                     input.read(replayStart, position, this::observeAgain);
                 }
             }
+            LOG.info("lanes of {}-{} restored: {} from snapshots{}, offsets {} to {} read back in {} ms ({} shapes observed again)",
+                    topic, context.taskId().partition(), restored.lanes().size(), restored.journaled() ? " and an earlier build's journal" : "",
+                    replayStart, position, (System.nanoTime() - began) / 1_000_000, observedAgain);
         }
         for (final LaneState lane : lanes.values()) {
             lane.unwritten.addAll(lane.windows.keySet());
@@ -188,6 +196,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
             streamTime = Math.max(streamTime, shape.getArrivalTime().toEpochMilli());
             return;
         }
+        observedAgain++;
         observe(lane == null ? lanes.computeIfAbsent(laneKey, this::newLane) : lane, shape, offset);
     }
 
