@@ -104,8 +104,8 @@ class ClusterFailoverIT {
             }
 
             // then the instance left took the killed one's tasks over and read their shapes back from the input
-            assertThat(Files.readString(dir.resolve("b.log"))).containsPattern("lanes of .*zumik\\.shapes\\.v1-\\d+ restored: \\d+ from "
-                    + "snapshots, offsets \\d+ to \\d+ read back in \\d+ ms \\([1-9]\\d* shapes observed again\\)");
+            assertThat(Files.readString(dir.resolve("b.log"))).containsPattern("lanes of .*zumik\\.shapes\\.v1-\\d+ restored: [1-9]\\d*, \\d+ of them "
+                    + "from snapshots; offsets \\d+ to \\d+ read back in \\d+ ms \\([1-9]\\d* shapes observed again\\)");
             // then every lane's committed window statistics equal the offline recount, once per window
             final List<LaneWindowStats> stats = stack.readCommitted(topics.laneStats()).stream()
                     .filter(s -> s.getWindowStart().isBefore(START.plus(Duration.ofHours(1)))).toList();

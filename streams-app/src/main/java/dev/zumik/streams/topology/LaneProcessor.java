@@ -106,8 +106,9 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
                     input.read(replayStart, position, this::observeAgain);
                 }
             }
-            LOG.info("lanes of {}-{} restored: {} from snapshots{}, offsets {} to {} read back in {} ms ({} shapes observed again)",
-                    topic, context.taskId().partition(), restored.lanes().size(), restored.journaled() ? " and an earlier build's journal" : "",
+            LOG.info("lanes of {}-{} restored: {}, {} of them from snapshots{}; offsets {} to {} read back in {} ms ({} shapes observed again)",
+                    topic, context.taskId().partition(), lanes.size(), restored.lanes().size(),
+                    restored.journaled() ? " and an earlier build's journal" : "",
                     replayStart, position, (System.nanoTime() - began) / 1_000_000, observedAgain);
         }
         for (final LaneState lane : lanes.values()) {
