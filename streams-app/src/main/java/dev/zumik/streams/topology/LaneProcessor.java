@@ -106,10 +106,12 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
                     input.read(replayStart, position, this::observeAgain);
                 }
             }
+            // an earlier build's journal carries no replay start: its shapes came from the journal, none from the input
+            final long readFrom = replayStart == LaneLog.NO_REPLAY_START ? position : replayStart;
             LOG.info("lanes of {}-{} restored: {}, {} of them from snapshots{}; offsets {} to {} read back in {} ms ({} shapes observed again)",
                     topic, context.taskId().partition(), lanes.size(), restored.lanes().size(),
                     restored.journaled() ? " and an earlier build's journal" : "",
-                    replayStart, position, (System.nanoTime() - began) / 1_000_000, observedAgain);
+                    readFrom, position, (System.nanoTime() - began) / 1_000_000, observedAgain);
         }
         for (final LaneState lane : lanes.values()) {
             lane.unwritten.addAll(lane.windows.keySet());
