@@ -4,6 +4,7 @@ import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.replay.backend.Backend;
@@ -35,17 +36,27 @@ import java.util.concurrent.Future;
 /**
  * One replay from window to signed verdict, the same for the Kafka worker and {@code zumik replay
  * --trace}: checks the window (empty, lost to retention, unpriced → INCONCLUSIVE without firing a
- * request), fires it open-loop at both sides, measures, prices, bootstraps, decides and signs.
+ * request), then {@link #measure measures} (fires it open-loop at both sides and collects what each
+ * did) and {@link #judge judges} (figures, costs, intervals, each BYOC reason's test, the decision),
+ * and signs. Judging needs no HTTP, so decision tables run it on outcomes made up in advance.
  */
 public final class ReplayJob {
 
-    /** What to replay and against what. */
+    /**
+     * What to replay, against what, and why: {@code reasons} are the BYOC reasons the replay tests (from
+     * the diagnosis or declared by a person); {@code policy} is the lane's, with any SLO given for this
+     * replay in place; {@code qualityEvidence} is a reference to a quality evaluation of the model swap, or null.
+     */
     public record Inputs(String requestId, String laneKey, Instant from, Instant to, String trigger, List<RequestShape> shapes,
                          boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
-                         LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings) { }
+                         LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings, List<Decider.Asked> reasons,
+                         String qualityEvidence) { }
 
     /** The signed verdict, its report, and each side's per-request outcomes (empty when nothing was fired). */
     public record Result(VerdictReport report, String envelope, List<Outcome> baseline, List<Outcome> candidate) { }
+
+    /** What both sides did with the window's shapes (in arrival order), and how the run went. */
+    public record Measurement(List<RequestShape> shapes, List<Outcome> baseline, List<Outcome> candidate, String startedAt, double seconds) { }
 
     /** Receives the two sides' live counters once the replay starts. */
     public interface Listener {
@@ -60,39 +71,38 @@ public final class ReplayJob {
     private ReplayJob() { }
 
     public static Result run(final Inputs in, final PrivateKey key, final Listener listener) throws InterruptedException {
-        final List<RequestShape> shapes = in.shapes().stream()
-                .sorted(java.util.Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId)).toList();
-        final VerdictReport.Window window = new VerdictReport.Window(WindowDigest.name(in.laneKey(), in.from(), in.to()),
-                in.from().toString(), in.to().toString(), shapes.size(), WindowDigest.sha256(shapes), in.truncatedByRetention());
+        final List<RequestShape> shapes = inArrivalOrder(in.shapes());
         final String[] lane = in.laneKey().split("/", 3);
         final Optional<PriceTable.ManagedPrice> price = in.prices().forModel(lane[0], lane[1]);
         final List<String> early = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
         if (shapes.isEmpty()) {
-            early.add("EMPTY_WINDOW");
+            early.add(ReasonCode.EMPTY_WINDOW.name());
+            notes.add("no shapes of this lane arrived in the window");
         }
         if (in.truncatedByRetention()) {
-            early.add("WINDOW_TRUNCATED_BY_RETENTION");
+            early.add(ReasonCode.WINDOW_TRUNCATED_BY_RETENTION.name());
+            notes.add("the shape topic had already deleted records from before the window's start: part of it is lost to retention");
         }
         if (price.isEmpty()) {
-            early.add("NO_PRICE");
+            early.add(ReasonCode.NO_PRICE.name());
+            notes.add("the price table has no managed price for " + lane[0] + "/" + lane[1]);
         }
-        final ReplaySettings settings = in.settings();
         if (!early.isEmpty()) {
-            final List<String> notes = new ArrayList<>();
-            if (shapes.isEmpty()) {
-                notes.add("no shapes of this lane arrived in the window");
-            }
-            if (in.truncatedByRetention()) {
-                notes.add("the shape topic had already deleted records from before the window's start: part of it is lost to retention");
-            }
-            if (price.isEmpty()) {
-                notes.add("the price table has no managed price for " + lane[0] + "/" + lane[1]);
-            }
-            final VerdictReport report = report(in, window, null, null, null, null, "INCONCLUSIVE", early, notes, Instant.now());
+            final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(),
+                    in.trigger(), window(in, shapes), null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
+                    thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), substitution(in),
+                    VerdictReport.standardFormulas(), Instant.now().toString());
             return new Result(report, SignedVerdict.sign(report, key), List.of(), List.of());
         }
+        final Measurement measurement = measure(in, shapes, listener);
+        final VerdictReport report = judge(in, measurement);
+        return new Result(report, SignedVerdict.sign(report, key), measurement.baseline(), measurement.candidate());
+    }
 
-        final long idealHits = idealHitTokens(shapes);
+    /** Fires the shapes (in arrival order) open-loop at both sides and collects each request's outcome. */
+    public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
+        final ReplaySettings settings = in.settings();
         final long[] offsets = OpenLoopScheduler.offsets(shapes, settings.timeScale());
         final Progress baselineProgress = new Progress(shapes.size());
         final Progress candidateProgress = new Progress(shapes.size());
@@ -132,18 +142,34 @@ public final class ReplayJob {
             vertx.close().await();
         }
         final double seconds = (System.nanoTime() - started) / 1e9 / (settings.sequential() ? 2 : 1);
+        return new Measurement(shapes, baseline, candidate, startedAt.toString(), seconds);
+    }
 
+    /**
+     * The verdict on a measurement: each side's figures against the lane's SLOs, both sides' monthly
+     * costs, the bootstrap intervals, each BYOC reason's test and the decision. Needs a priced lane.
+     */
+    public static VerdictReport judge(final Inputs in, final Measurement m) {
+        final List<RequestShape> shapes = m.shapes();
+        final ReplaySettings settings = in.settings();
+        final String[] lane = in.laneKey().split("/", 3);
+        final PriceTable.ManagedPrice price = in.prices().forModel(lane[0], lane[1])
+                .orElseThrow(() -> new IllegalArgumentException("no managed price for " + lane[0] + "/" + lane[1]));
+        final long idealHits = idealHitTokens(shapes);
         final long warmupNanos = settings.warmup().toNanos();
-        final SideStats.Slo slo = slo(in.policy(), () -> SideStats.of(in.baseline().describe(), baseline, warmupNanos,
-                new SideStats.Slo(null, null), idealHits, seconds));
-        final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
-        final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
-        final ReplayCosts costs = new ReplayCosts(price.get(), in.profile(), in.prices(), in.laneKey(), in.from().toEpochMilli(),
-                in.to().toEpochMilli(), shapes, baseline, candidate);
+        final SideStats.Slo slo = slo(in.policy(), () -> SideStats.of(in.baseline().describe(), m.baseline(), warmupNanos,
+                new SideStats.Slo(null, null), idealHits, m.seconds()));
+        final SideStats baseStats = SideStats.of(in.baseline().describe(), m.baseline(), warmupNanos, slo, idealHits, m.seconds());
+        final SideStats candStats = SideStats.of(in.candidate().describe(), m.candidate(), warmupNanos, slo, idealHits, m.seconds());
+        final ReplayCosts costs = new ReplayCosts(price, in.profile(), in.prices(), in.laneKey(), in.from().toEpochMilli(),
+                in.to().toEpochMilli(), shapes, m.baseline(), m.candidate());
         final ReplayCosts.Figures figures = costs.all();
-        final Bootstrap.Result intervals = Bootstrap.run(costs, baseline, candidate, warmupNanos, settings.bootstrapIterations(),
+        final Bootstrap.Result intervals = Bootstrap.run(costs, m.baseline(), m.candidate(), warmupNanos, settings.bootstrapIterations(),
                 settings.confidence(), settings.seed());
-        final Decider.Ruling ruling = Decider.decide(baseStats, candStats, intervals, in.decision().materialGainPct(), settings);
+        final Double priorityMonthly = price.atPriority().map(p -> costs.managedMonthlyUsdAt(p)).orElse(null);
+        final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, figures.managedMonthlyUsd(),
+                figures.byoc().monthlyUsd(), priorityMonthly, medianPrompt(shapes), in.profile().capabilities()), in.reasons(), in.policy(),
+                in.decision(), settings);
         final List<String> notes = notes(baseStats, candStats);
         if (figures.byoc().replicas() > 1) {
             notes.add("BYOC is priced at " + figures.byoc().replicas() + " replicas for this lane's peak; the replay ran against one endpoint ("
@@ -156,11 +182,32 @@ public final class ReplayJob {
                 figures.byoc().replicas(), figures.byoc().gpus()));
         final VerdictReport.Replay replay = new VerdictReport.Replay(settings.timeScale(), settings.concurrency(),
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
-                warmupPolicy(settings), startedAt.toString(), seconds, settings.seed());
-        final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window, replay,
-                baseSide, candSide, intervals, ruling.decision().name(), ruling.reasons(), notes, thresholds(in, slo), VerdictReport.standardFormulas(),
-                Instant.now().toString());
-        return new Result(report, SignedVerdict.sign(report, key), baseline, candidate);
+                warmupPolicy(settings), m.startedAt(), m.seconds(), settings.seed());
+        return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay, baseSide,
+                candSide, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo),
+                substitution(in), VerdictReport.standardFormulas(), Instant.now().toString());
+    }
+
+    static List<RequestShape> inArrivalOrder(final List<RequestShape> shapes) {
+        return shapes.stream().sorted(java.util.Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId))
+                .toList();
+    }
+
+    private static VerdictReport.Window window(final Inputs in, final List<RequestShape> shapes) {
+        return new VerdictReport.Window(WindowDigest.name(in.laneKey(), in.from(), in.to()), in.from().toString(), in.to().toString(),
+                shapes.size(), WindowDigest.sha256(shapes), in.truncatedByRetention());
+    }
+
+    /** The window's median prompt (nearest rank), for LONG_PROMPTS_ALONE. */
+    static long medianPrompt(final List<RequestShape> shapes) {
+        final long[] prompts = shapes.stream().mapToLong(RequestShape::getPromptTokens).sorted().toArray();
+        return prompts.length == 0 ? 0 : prompts[(prompts.length - 1) / 2];
+    }
+
+    private static VerdictReport.ModelSubstitution substitution(final Inputs in) {
+        final String[] lane = in.laneKey().split("/", 3);
+        return new VerdictReport.ModelSubstitution(lane[0] + "/" + lane[1], in.profile() == null ? null : in.profile().model().name(),
+                in.qualityEvidence() != null, in.qualityEvidence());
     }
 
     /**
@@ -213,19 +260,11 @@ public final class ReplayJob {
     }
 
     private static VerdictReport.Thresholds thresholds(final Inputs in, final SideStats.Slo slo) {
-        final boolean declared = in.policy().ttftP99SloMs() != null || in.policy().e2eP99SloMs() != null;
-        return new VerdictReport.Thresholds(in.decision().materialGainPct(), in.settings().maxLagP99Millis(), in.settings().maxErrorRate(),
-                Decider.SLO_TOLERANCE, Decider.CAPTURE_TOLERANCE, slo.ttftMs(), slo.e2eMs(),
-                declared ? "declared by the lane policy" : "none declared: the baseline's replayed p99 x " + IMPLICIT_SLO_SLACK);
-    }
-
-    private static VerdictReport report(final Inputs in, final VerdictReport.Window window, final VerdictReport.Replay replay,
-                                        final VerdictReport.Side baseline, final VerdictReport.Side candidate, final Bootstrap.Result intervals,
-                                        final String decision, final List<String> reasons, final List<String> notes,
-                                        final Instant decidedAt) {
-        return new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(), in.trigger(), window,
-                replay, baseline, candidate, intervals, decision, reasons, notes,
-                thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), VerdictReport.standardFormulas(),
-                decidedAt.toString());
+        final boolean declared = in.policy().declaresSlo();
+        final LanePolicies.Policy p = in.policy();
+        return new VerdictReport.Thresholds(in.decision().asMap(), in.settings().maxLagP99Millis(), in.settings().maxErrorRate(),
+                slo.ttftMs(), slo.e2eMs(), declared ? "declared by the lane policy" : "none declared: the baseline's replayed p99 x " + IMPLICIT_SLO_SLACK,
+                p.sloTarget() != null ? p.sloTarget() : in.decision().sloTarget(),
+                p.acceptedPremiumPct() != null ? p.acceptedPremiumPct() : in.decision().acceptedPremiumPct());
     }
 }

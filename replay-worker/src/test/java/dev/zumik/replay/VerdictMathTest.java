@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.replay.client.ErrorClass;
 import dev.zumik.replay.client.Outcome;
-import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.verdict.Bootstrap;
-import dev.zumik.replay.verdict.Decider;
 import dev.zumik.replay.verdict.Percentiles;
 import dev.zumik.replay.verdict.SideStats;
 import java.util.ArrayList;
@@ -43,21 +41,6 @@ class VerdictMathTest {
     }
 
     @Test
-    void shouldMoveOnlyWhenGainIntervalSloAndCaptureAllHold() {
-        final ReplaySettings settings = ReplaySettings.defaults();
-        final SideStats base = side(0.9, 0.8, 0, 1);
-        final Bootstrap.Result gain = intervals(30, 20, 40);
-        assertThat(Decider.decide(base, side(0.9, 0.8, 0, 1), gain, 15, settings).decision()).isEqualTo(Decider.Decision.MOVE);
-        assertThat(Decider.decide(base, side(0.9, 0.8, 0, 1), intervals(10, 5, 15), 15, settings).reasons()).containsExactly("NO_MATERIAL_GAIN");
-        assertThat(Decider.decide(base, side(0.9, 0.8, 0, 1), intervals(20, -3, 40), 15, settings).reasons())
-                .containsExactly("GAIN_NOT_SIGNIFICANT");
-        assertThat(Decider.decide(base, side(0.7, 0.8, 0, 1), gain, 15, settings).reasons()).containsExactly("SLO_WORSE");
-        assertThat(Decider.decide(base, side(0.9, 0.5, 0, 1), gain, 15, settings).reasons()).containsExactly("CAPTURE_WORSE");
-        assertThat(Decider.decide(base, side(0.9, 0.8, 0.2, 1), gain, 15, settings).decision()).isEqualTo(Decider.Decision.INCONCLUSIVE);
-        assertThat(Decider.decide(base, side(0.9, 0.8, 0, 80), gain, 15, settings).reasons()).containsExactly("SCHEDULE_LAG");
-    }
-
-    @Test
     void shouldGiveTheSameIntervalsForTheSameSeed() {
         final List<Outcome> b = new ArrayList<>();
         final List<Outcome> c = new ArrayList<>();
@@ -81,14 +64,4 @@ class VerdictMathTest {
         return new Outcome(index, 0, lag, 200, ErrorClass.NONE, ttft, e2e, output, new int[0], prompt, output, cached, null, prompt, output, 0);
     }
 
-    private static SideStats side(final double slo, final double capture, final double errorRate, final double lagP99) {
-        final Percentiles.Summary any = new Percentiles.Summary(100, 1, 1, 1);
-        return new SideStats("s", 100, Math.round(errorRate * 100), errorRate, java.util.Map.of(), new Percentiles.Summary(100, 1, 1, lagP99),
-                any, any, any, any, slo, 1, 1000, Math.round(capture * 1000), 0, 100, capture, null, 0, 0, 0);
-    }
-
-    private static Bootstrap.Result intervals(final double gain, final double low, final double high) {
-        final Bootstrap.Interval zero = new Bootstrap.Interval(0, 0, 0);
-        return new Bootstrap.Result(1000, 0.95, new Bootstrap.Interval(gain, low, high), zero, zero, zero);
-    }
 }

@@ -2,6 +2,7 @@ package dev.zumik.core.cost;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.zumik.core.config.YamlConfig;
+import dev.zumik.core.decision.Isolation;
 import dev.zumik.core.reuse.CachePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +18,17 @@ import java.util.List;
  * @param replicaSelection components that pick the replica for a request in this stack's path; exactly
  *                         one may (e.g. the Dynamo KV router, or the Gateway API Inference Extension's
  *                         endpoint picker), or their decisions fight
+ * @param capabilities     isolation capabilities the deployment offers, from the closed set of {@link Isolation}
+ *                         (private-networking, region:NAME, runtime-confirmed-deletion); a lane's isolation
+ *                         requirement holds only against a profile that declares it
  */
 public record ByocProfile(String name, String description, List<String> stack, List<String> replicaSelection, Endpoint endpoint,
                           Gpu gpu, Model model, List<Tier> tiers, Throughput throughput, double headroom, int minReplicas,
-                          double opsMonthlyUsd) {
+                          double opsMonthlyUsd, List<String> capabilities) {
+
+    public ByocProfile {
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+    }
 
     /** Where a replay sends requests, and which cached-token dialect answers (vllm, sglang, dynamo, openai). */
     public record Endpoint(String url, String dialect) { }
@@ -74,6 +82,13 @@ public record ByocProfile(String name, String description, List<String> stack, L
         require(headroom >= 1, file, "headroom", "must be >= 1 (1.3 = 30% spare capacity)");
         require(minReplicas >= 1, file, "minReplicas", "must be >= 1");
         require(opsMonthlyUsd >= 0, file, "opsMonthlyUsd", "must be >= 0");
+        for (int i = 0; i < capabilities.size(); i++) {
+            try {
+                Isolation.check(capabilities.get(i));
+            } catch (final IllegalArgumentException e) {
+                require(false, file, "capabilities[" + i + "]", e.getMessage());
+            }
+        }
         return this;
     }
 

@@ -16,10 +16,21 @@ public record PriceTable(String asOf, String source, Map<String, ManagedPrice> m
     /**
      * Prices per 1M tokens; {@code batchDiscount} is the fraction taken off a batch-tier request;
      * {@code minCacheTokens}, {@code cacheIncrementTokens} and {@code cacheTtlSeconds} are the
-     * provider's prompt-caching rules for this model.
+     * provider's prompt-caching rules for this model; {@code priority}, where the provider sells one, is
+     * its priority (or provisioned) tier: the managed answer to a latency objective, offered before BYOC.
      */
     public record ManagedPrice(double input, double cachedInput, double cacheWrite, double output, double batchDiscount,
-                               int minCacheTokens, int cacheIncrementTokens, double cacheTtlSeconds, String source) { }
+                               int minCacheTokens, int cacheIncrementTokens, double cacheTtlSeconds, String source, Priority priority) {
+
+        /** This model at its priority tier's prices (no batch discount: a priority request is not a batch one), or empty. */
+        public Optional<ManagedPrice> atPriority() {
+            return priority == null ? Optional.empty() : Optional.of(new ManagedPrice(priority.input(), priority.cachedInput(), cacheWrite,
+                    priority.output(), 0, minCacheTokens, cacheIncrementTokens, cacheTtlSeconds, priority.source(), null));
+        }
+    }
+
+    /** A priority or provisioned tier's prices per 1M tokens. */
+    public record Priority(double input, double cachedInput, double output, String source) { }
 
     public record GpuPrice(double usdPerHour, String source) { }
 
@@ -51,6 +62,9 @@ public record PriceTable(String asOf, String source, Map<String, ManagedPrice> m
             }
             if (p.batchDiscount() < 0 || p.batchDiscount() >= 1) {
                 throw new IllegalArgumentException(file + ": managed." + model + ".batchDiscount must be in [0, 1)");
+            }
+            if (p.priority() != null && (p.priority().input() < 0 || p.priority().cachedInput() < 0 || p.priority().output() < 0)) {
+                throw new IllegalArgumentException(file + ": managed." + model + ".priority: prices must be >= 0");
             }
             if (p.cacheIncrementTokens() < 1 || p.cacheTtlSeconds() <= 0 || p.minCacheTokens() < 0) {
                 throw new IllegalArgumentException(file + ": managed." + model + ": cacheIncrementTokens >= 1, cacheTtlSeconds > 0 and minCacheTokens >= 0 are required");

@@ -30,59 +30,39 @@ class DiagnoserTest {
     }
 
     @Test
-    void shouldStayManagedOnLowVolume() {
-        // 100k prompt tokens per 15 minutes on gpt-4.1: about 590 USD a month
-        final Diagnosis d = diagnose(lane(100_000, 1_000, 0L, Map.of("infinite", 0L, "managed", 0L), 1, 1, 15, 500), LanePolicies.none());
-        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
-        assertThat(d.reasons()).containsExactly("LOW_VOLUME");
-    }
-
-    @Test
-    void shouldMakeAConcentratedHotLaneWithWarmCachesAReplayCandidate() {
-        // given 100M prompt tokens per 15 min, half reported cached, 80% reusable on a BYOC tier chain
-        final long prompt = 100_000_000;
-        final LaneEvidence hot = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
-                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.7, 1, 15, 9000);
-        // when
-        final Diagnosis d = diagnose(hot, LanePolicies.none());
+    void shouldRefuseIsolationWordsOutsideTheClosedSetAndNegativePremiumsNamingTheLane(@TempDir final Path dir) throws Exception {
+        // given
+        final Path because = dir.resolve("because.yaml");
+        Files.writeString(because, "lanes:\n  - {match: \"openai/**\", isolation: [because]}\n");
+        final Path premium = dir.resolve("premium.yaml");
+        Files.writeString(premium, "lanes:\n  - {match: \"openai/gpt-4.1/*\", acceptedPremiumPct: -5}\n");
+        final Path region = dir.resolve("region.yaml");
+        Files.writeString(region, "defaults: {isolation: [\"region:eu-west-1\", private-networking, runtime-confirmed-deletion]}\n");
         // then
-        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
-        assertThat(d.reasons()).containsExactly("CONCENTRATED_HOT_VOLUME");
-        assertThat(d.profile()).isEqualTo("dynamo");
-        assertThat(d.estimatedGainPct()).isGreaterThan(15);
-        assertThat(d.figures()).containsKeys("managed_monthly_usd", "byoc_monthly_usd.dynamo", "gain_pct.k8s-portable", "hit_ratio.dynamo");
+        assertThatThrownBy(() -> LanePolicies.read(because)).hasMessage(because + ": lanes[0] (openai/**): isolation: 'because' is not an "
+                + "isolation requirement: give private-networking, region:<name> (e.g. region:eu-west-1) or runtime-confirmed-deletion");
+        assertThatThrownBy(() -> LanePolicies.read(premium)).hasMessage(premium + ": lanes[0] (openai/gpt-4.1/*): acceptedPremiumPct must be "
+                + ">= 0, got -5.0");
+        assertThat(LanePolicies.read(region).forLane("openai/gpt-4.1/chat").isolation()).hasSize(3);
     }
 
     @Test
-    void shouldNotCallABriefSpikeSustained() {
-        final long prompt = 100_000_000;
-        final LaneEvidence spike = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
-                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.7, 1, 2, 9000);
-        assertThat(diagnose(spike, LanePolicies.none()).decision()).isNotEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
-    }
-
-    @Test
-    void shouldSayStayPutWhenTheProviderAlreadyCapturesTheReuse() {
-        // given a busy lane whose reuse the provider captures (95% of what its rules allow, little left beyond them)
-        final long prompt = 30_000_000;
-        final LaneEvidence e = lane(prompt, 500_000, 19_000_000L, Map.of("infinite", 21_000_000L, "managed", 20_000_000L,
-                "dynamo", 21_000_000L, "k8s-portable", 20_500_000L), 0.2, 3, 0, 3000);
+    void shouldReadDecisionSettingsFromDecisionKeysAndRefuseUnknownOnes() {
         // when
-        final Diagnosis d = diagnose(e, LanePolicies.none());
+        final DecisionSettings s = DecisionSettings.fromMap(Map.of("decision.material.gain.pct", "20", "decision.hot.windows", "3",
+                "kafka.bootstrap.servers", "x:9092"));
         // then
-        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
-        assertThat(d.reasons()).contains("NO_BYOC_REASON", "MANAGED_ALREADY_CAPTURES");
-        assertThat(d.levers()).isEmpty();
-    }
-
-    @Test
-    void shouldNeverLetLongPromptsAloneJustifyByoc() {
-        final long prompt = 60_000_000;
-        final LaneEvidence e = lane(prompt, 200_000, 0L, Map.of("infinite", 0L, "managed", 0L, "dynamo", 0L, "k8s-portable", 0L),
-                0.25, 3, 0, 40_000);
-        final Diagnosis d = diagnose(e, LanePolicies.none());
-        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.STAY_MANAGED);
-        assertThat(d.reasons()).containsExactly("LONG_PROMPTS_ALONE");
+        assertThat(s.materialGainPct()).isEqualTo(20);
+        assertThat(s.hotWindows()).isEqualTo(3);
+        assertThat(s.captureRatio()).isEqualTo(DecisionSettings.defaults().captureRatio());
+        assertThat(s.asMap()).containsEntry("material.gain.pct", 20.0).containsKeys("capture.ratio", "incremental.reuse.ratio",
+                "hot.min.monthly.spend.usd", "slo.target", "accepted.premium.pct");
+        assertThatThrownBy(() -> DecisionSettings.fromMap(Map.of("decision.material.gain", "20")))
+                .hasMessageStartingWith("unknown setting decision.material.gain: the decision settings are decision.material.gain.pct, ");
+        assertThatThrownBy(() -> DecisionSettings.fromMap(Map.of("decision.hot.share", "lots")))
+                .hasMessage("decision.hot.share must be a number, got 'lots'");
+        assertThatThrownBy(() -> DecisionSettings.fromMap(Map.of("decision.capture.ratio", "1.5")))
+                .hasMessage("decision.capture.ratio must be in [0, 1], got 1.5");
     }
 
     @Test
@@ -103,27 +83,13 @@ class DiagnoserTest {
         final Diagnosis d = diagnose(e, LanePolicies.read(policies));
         // then
         assertThat(d.decision()).isEqualTo(Diagnosis.Decision.USE_MANAGED_LEVERS);
+        assertThat(d.reasons()).containsExactly(ReasonCode.NO_BYOC_REASON);
         assertThat(d.levers()).extracting(Diagnosis.Lever::lever).containsExactly("PROMPT_CACHING", "BATCH_TIER", "ALIAS_ROUTING");
         final double managed = d.figures().get("managed_monthly_usd");
         // 12M missed cached tokens per period x (2.00 - 0.50) $/M x 2,880 periods a month
         assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2880, org.assertj.core.data.Offset.offset(1.0));
         assertThat(d.levers().get(1).estimatedMonthlySavingsUsd()).isCloseTo(managed * 0.5, org.assertj.core.data.Offset.offset(1.0));
         assertThat(d.levers()).allSatisfy(l -> assertThat(l.estimatedSavingsPct()).isBetween(0.0, 100.0));
-    }
-
-    @Test
-    void shouldTakeIsolationAndSloReasonsFromTheLanePolicy(@TempDir final Path dir) throws Exception {
-        final Path policies = dir.resolve("lanes.yaml");
-        Files.writeString(policies, """
-                lanes:
-                  - {match: "openai/**", ttftP99SloMs: 500, isolation: [private-networking]}
-                """);
-        final long prompt = 100_000_000;
-        final LaneEvidence e = lane(prompt, 2_000_000, prompt / 2, Map.of("infinite", 85_000_000L, "managed", 55_000_000L,
-                "dynamo", 80_000_000L, "k8s-portable", 70_000_000L), 0.1, 3, 0, 9000);
-        final Diagnosis d = diagnose(e, LanePolicies.read(policies));
-        assertThat(d.decision()).isEqualTo(Diagnosis.Decision.REPLAY_CANDIDATE);
-        assertThat(d.reasons()).containsExactly("LATENCY_SLO", "ISOLATION_REQUIRED");
     }
 
     @Test

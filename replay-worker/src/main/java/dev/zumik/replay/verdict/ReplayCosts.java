@@ -81,13 +81,26 @@ public final class ReplayCosts {
 
     /** Every request once. */
     public Figures all() {
+        return of(everyOnce(), price);
+    }
+
+    /** The managed monthly cost of every request at another price of the lane's model (its priority tier, say). */
+    public double managedMonthlyUsdAt(final PriceTable.ManagedPrice other) {
+        return of(everyOnce(), other).managedMonthlyUsd();
+    }
+
+    private int[] everyOnce() {
         final int[] weights = new int[basePrompt.length];
         java.util.Arrays.fill(weights, 1);
-        return of(weights);
+        return weights;
     }
 
     /** The requests with these multiplicities. */
     public Figures of(final int[] weights) {
+        return of(weights, price);
+    }
+
+    private Figures of(final int[] weights, final PriceTable.ManagedPrice price) {
         long requests = 0;
         long bPrompt = 0;
         long bCached = 0;

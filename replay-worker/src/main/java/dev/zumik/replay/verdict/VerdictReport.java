@@ -5,13 +5,15 @@ import java.util.Map;
 
 /**
  * Everything a verdict says, as the in-toto predicate and the JSON report: the window, how it was
- * replayed, each side's figures and cost, the intervals, the decision with its reasons, and the
- * formulas behind every number. Side, cost and interval fields are null when the replay did not run
- * (an empty or unpriceable window).
+ * replayed, each side's figures and cost, the intervals, the decision with its reasons, each BYOC
+ * reason with its own test ({@code byocReasons}), every threshold in force, the model the lane would
+ * run instead of the managed one, and the formulas behind every number. Side, cost and interval
+ * fields are null when the replay did not run (an empty or unpriceable window).
  */
 public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay,
                             Side baseline, Side candidate, Bootstrap.Result intervals, String decision, List<String> reasons,
-                            List<String> notes, Thresholds thresholds, Map<String, String> formulas, String decidedAt) {
+                            List<ReasonTest> byocReasons, List<String> notes, Thresholds thresholds, ModelSubstitution modelSubstitution,
+                            Map<String, String> formulas, String decidedAt) {
 
     public static final String PREDICATE_TYPE = "https://zumik.dev/replay-verdict/v1";
 
@@ -26,8 +28,19 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
     /** BYOC sizing behind the candidate's monthly cost. */
     public record Sizing(double hitRatio, double utilization, int replicas, int gpus) { }
 
-    public record Thresholds(double materialGainPct, double maxLagP99Ms, double maxErrorRate, double sloTolerance,
-                             double captureTolerance, Double ttftSloMs, Double e2eSloMs, String sloSource) { }
+    /**
+     * Every threshold in force: the decision settings (stay-put ones included, by their setting keys), the
+     * replay's trust bounds, and the SLOs the sides were measured against with where they came from.
+     */
+    public record Thresholds(Map<String, Double> decision, double maxLagP99Ms, double maxErrorRate, Double ttftSloMs, Double e2eSloMs,
+                             String sloSource, double sloTarget, double acceptedPremiumPct) { }
+
+    /**
+     * Moving swaps the lane's managed model for the profile's open model. Zumik compares cost, latency and
+     * cache capture, not answer quality: {@code qualityEvaluated} is true only when a person attached an
+     * evaluation ({@code qualityEvidence}, recorded as given, not judged).
+     */
+    public record ModelSubstitution(String from, String to, boolean qualityEvaluated, String qualityEvidence) { }
 
     /** The formulas the figures come from, named as in DESIGN.md. */
     public static Map<String, String> standardFormulas() {
