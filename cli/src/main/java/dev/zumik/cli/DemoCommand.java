@@ -72,8 +72,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = {
         "Run the whole pipeline on this machine and watch it decide: real Kafka, real HTTP through the capture proxy, the streams "
             + "app's diagnosis triggering a replay, a signed and verified verdict.",
-        "%nScenarios: move (a slice of the Mooncake trace: concentrated, reused traffic worth moving) and stay (a chat lane "
-            + "whose reuse managed prompt caching already captures). Work files go to one directory, named at the start."})
+        "%nScenarios: move (a slice of the Mooncake trace on a lane that requires private networking, which the BYOC "
+            + "profile offers for less) and stay (a chat lane whose reuse managed prompt caching already captures). Work files go to one directory, named at the start."})
 final class DemoCommand implements Callable<Integer> {
     /** Lane statistics windows, short so that a diagnosis comes within seconds. */
     static final Duration WINDOW = Duration.ofSeconds(2);
@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         final long started = System.nanoTime();
         out.println("Zumik demo, scenario " + scenario + "; work files in " + work.toAbsolutePath());
         step(out, started, "starting the embedded Kafka broker and schema registry");
-        try (Stack stack = new Stack(work)) {
+        try (Stack stack = new Stack(work, scenario)) {
             stack.start(out, started);
             final Result result = "move".equals(scenario) ? stack.move(out, started, timeout) : stack.stay(out, started, timeout);
             step(out, started, "done: " + result.line());
@@ -124,6 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Every running part of the demo, stopped in reverse order of start. */
     private static final class Stack implements AutoCloseable {
         private final Path work;
+        private final String scenario;
         private final List<AutoCloseable> parts = new ArrayList<>();
         private LocalStack kafka;
         private Topics topics;
@@ -132,8 +133,9 @@ final class DemoCommand implements Callable<Integer> {
         private CaptureAgent capture;
         private PrivateKey key;
 
-        Stack(final Path work) {
+        Stack(final Path work, final String scenario) {
             this.work = work;
+            this.scenario = scenario;
         }
 
         void start(final PrintWriter out, final long started) throws Exception {
@@ -158,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
             parts.add(capture);
             step(out, started, "capture proxy at 127.0.0.1:" + capture.port() + " in front of the managed simulator");
             final PriceTable prices = PriceTable.defaults();
-            final LanePolicies policies = policies();
+            final LanePolicies policies = policies(scenario);
             final DiagnosisSettings diagnosis = new DiagnosisSettings(prices, List.of(ByocProfile.shipped("dynamo")), policies,
                     DecisionSettings.defaults(), EVALUATION_WINDOWS, Duration.ofHours(6), 1);
             final StreamsSettings streams = new StreamsSettings("zumik-demo", kafka.clientProperties(), WINDOW, Duration.ofSeconds(1),
@@ -194,9 +196,14 @@ final class DemoCommand implements Callable<Integer> {
                     .validate();
         }
 
-        /** The lane's owners declare its latency objective, TTFT p99 within 3 s: what a move must not break. */
-        private static LanePolicies policies() {
-            return new LanePolicies(new LanePolicies.Policy(true, 3000.0, null, List.of(), null), List.of());
+        /**
+         * The lane's owners declare its latency objective, TTFT p99 within 3 s: what a move must not break. In
+         * the move scenario they also require private networking, at no premium over managed: managed caching
+         * already captures the Mooncake slice's reuse, so isolation, not hot volume, is the reason that can hold.
+         */
+        private static LanePolicies policies(final String scenario) {
+            final List<String> isolation = "move".equals(scenario) ? List.of(dev.zumik.core.decision.Isolation.PRIVATE_NETWORKING) : List.of();
+            return new LanePolicies(new LanePolicies.Policy(true, 3000.0, null, isolation, null, null, null, null), List.of());
         }
 
         Result move(final PrintWriter out, final long started, final Duration timeout) throws Exception {
@@ -221,7 +228,7 @@ final class DemoCommand implements Callable<Integer> {
                 step(out, started, "verdict " + verdict.getRequestId() + " verified: signature by key " + verified.keyId()
                         + ", window digest recomputed from " + topics.shapes().name());
                 out.println(VerdictSummary.text(verified.predicate()));
-                verdict.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCodes.explain(r)));
+                verdict.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCode.explain(r)));
                 final Path report = work.resolve("verdicts").resolve(verdict.getRequestId()).resolve(ReportFiles.HTML_REPORT);
                 out.println("  report: " + report.toAbsolutePath());
                 out.println("  verify again: zumik verify " + report.resolveSibling(ReportFiles.ENVELOPE) + " --key "
@@ -243,7 +250,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 final boolean replayed = !kafka.readCommitted(topics.replayRequests()).isEmpty();
                 out.println("Diagnosis: " + full.getDecision() + " (" + String.join(", ", full.getReasons()) + ") for " + LANE);
-                full.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCodes.explain(r)));
+                full.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCode.explain(r)));
                 out.printf(java.util.Locale.ROOT, "  managed $%,.0f/month; managed capture %.0f%% of what its rules allow; BYOC (dynamo) "
                                 + "$%,.0f/month, gain %.0f%%; replay requested: %s%n",
                         full.getFigures().getOrDefault("managed_monthly_usd", Double.NaN),

@@ -15,7 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
-import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReasonTest;
 import dev.zumik.replay.ReplayJob;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.report.ReportFiles;
@@ -36,12 +38,18 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "replay", description = {
         "Replay a trace file against a managed baseline and a BYOC candidate, without Kafka, and write a signed verdict: "
-            + "replay --trace FILE --format F --baseline URL --candidate URL --signing-key KEY --out DIR.",
+            + "replay --trace FILE --format F --baseline URL --candidate URL --signing-key KEY --out DIR [--reason slo|hot-volume|isolation].",
+        "%nA verdict is MOVE only for a reason that holds in the replay; with no --reason it is STAY [NO_BYOC_REASON].",
         "%nOr ask the replay workers for a replay of a lane's captured window: replay request --lane L --from T1 --to T2."},
         subcommands = ReplayCommand.Request.class)
 final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ReplayOptions replay;
+    @Mixin ReasonOptions why;
+    @Mixin DecisionOptions decision;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file: decision.<threshold> keys (docs/METRICS.md).")
+    Path config;
 
     @Option(names = "--trace", paramLabel = "FILE", description = "The trace to replay.")
     Path trace;
@@ -118,6 +126,11 @@ final class ReplayCommand implements Callable<Integer> {
         final var key = replay.key();
         final var prices = replay.priceTable();
         final var policies = replay.policies();
+        final var thresholds = decision.settings(ClientSettings.resolve(System.getenv(),
+                config == null ? null : Values.readableFile("--config", config), java.util.Map.of()));
+        final List<Decider.Asked> reasons = why.reasons().stream().map(r -> new Decider.Asked(r, ReasonTest.DECLARED)).toList();
+        final String qualityEvidence = why.qualityEvidence();
+        final LanePolicies.Policy policy = policies.forLane(Lanes.key(parsedLane)).withSlo(why.ttftMs(), why.e2eMs());
         final String apiKey = System.getenv(baseRuntime == dev.zumik.replay.backend.Runtime.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
         final Backend baseline = new Backend("baseline", baseUrl, baseRuntime, parsedLane.getModel(), apiKey);
         final Backend candidate = new Backends(java.util.Map.of(), java.util.Map.of(),
@@ -138,7 +151,7 @@ final class ReplayCommand implements Callable<Integer> {
                 + " s at x" + timeScale + ") against " + baseline + " and " + candidate);
         out.flush();
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs("trace-" + UUID.randomUUID(), Lanes.key(parsedLane), from, to, "MANUAL", shapes,
-                false, byoc, baseline, candidate, prices, policies.forLane(Lanes.key(parsedLane)), DecisionSettings.defaults(), settings);
+                false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence);
         final ReplayJob.Result result;
         try (ProgressLine progress = new ProgressLine(out, System.console() != null)) {
             result = ReplayJob.run(inputs, key, progress::watch);
@@ -153,6 +166,7 @@ final class ReplayCommand implements Callable<Integer> {
     static final class Request implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin ConnectionOptions connection;
+        @Mixin ReasonOptions why;
 
         @Option(names = "--lane", paramLabel = "PROVIDER/MODEL/ROUTE", required = true, description = "The lane to replay.")
         String lane;
@@ -185,11 +199,13 @@ final class ReplayCommand implements Callable<Integer> {
             if (!profile.matches("[a-z0-9][a-z0-9._-]*")) {
                 throw ZumikException.usage("--profile must be a profile name such as " + String.join(" or ", ByocProfile.SHIPPED));
             }
+            final List<String> reasons = why.reasons().stream().map(r -> r.code().name()).toList();
             final ReplayRequest request;
             try {
                 request = ReplayRequest.newBuilder().setRequestId(UUID.randomUUID().toString()).setLane(Lanes.parse(lane))
-                        .setFromTime(start).setToTime(end).setProfile(profile).setTrigger(ReplayTrigger.MANUAL).setReasons(List.of("MANUAL"))
-                        .setEstimatedGainPct(null).setTimeScale(timeScale).setRequestedAt(Instant.now()).build();
+                        .setFromTime(start).setToTime(end).setProfile(profile).setTrigger(ReplayTrigger.MANUAL).setReasons(reasons)
+                        .setEstimatedGainPct(null).setTimeScale(timeScale).setRequestedAt(Instant.now()).setTtftSloMs(why.ttftMs())
+                        .setE2eSloMs(why.e2eMs()).setQualityEvidence(why.qualityEvidence()).build();
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage(e.getMessage());
             }
@@ -205,6 +221,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             final PrintWriter out = spec.commandLine().getOut();
             out.println("Replay request " + request.getRequestId() + " for " + lane + " [" + start + ", " + end + ") against " + profile
+                    + (reasons.isEmpty() ? " (no reason declared: the verdict can only be STAY)" : " testing " + String.join(", ", reasons))
                     + " published to " + topic.name());
             return 0;
         }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class StreamsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConnectionOptions connection;
+    @Mixin DecisionOptions decision;
     @Mixin ForegroundOptions foreground;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = StreamsSettings.DEFAULT_APPLICATION_ID,
@@ -84,7 +85,7 @@ final class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         final ClientSettings client = connection.settings();
-        final StreamsSettings settings = settings(client.kafkaProperties());
+        final StreamsSettings settings = settings(client);
         final String[] apiAt = "off".equals(api) ? null : Values.hostPort("--api", api);
         if (apiAt != null) {
             if ("0".equals(apiAt[1])) {
@@ -124,7 +125,9 @@ final class StreamsCommand implements Callable<Integer> {
         return 0;
     }
 
-    StreamsSettings settings(final java.util.Map<String, Object> kafka) {
+    StreamsSettings settings(final ClientSettings client) {
+        final java.util.Map<String, Object> kafka = client.kafkaProperties();
+        final DecisionSettings thresholds = decision.settings(client);
         if (evaluationWindows < 1) {
             throw ZumikException.usage("--evaluation-windows must be >= 1, got " + evaluationWindows);
         }
@@ -144,7 +147,7 @@ final class StreamsCommand implements Callable<Integer> {
                 p.gpuUsdPerHour(table);
             }
             final LanePolicies policies = lanes == null ? LanePolicies.none() : LanePolicies.read(Values.readableFile("--lanes", lanes));
-            final DiagnosisSettings diagnosis = new DiagnosisSettings(table, byoc, policies, DecisionSettings.defaults(), evaluationWindows,
+            final DiagnosisSettings diagnosis = new DiagnosisSettings(table, byoc, policies, thresholds, evaluationWindows,
                     cooldown, timeScale);
             final List<CachePolicy> caches = new ArrayList<>(StreamsSettings.policiesFor(diagnosis));
             if (extraCaches != null) {

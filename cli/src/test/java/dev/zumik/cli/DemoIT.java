@@ -23,13 +23,14 @@ class DemoIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @Test
-    void shouldMoveTheHotReusedLaneOnAVerifiedVerdictWhoseReportOpensInABrowser(@TempDir final Path dir) throws Exception {
+    void shouldMoveTheLaneThatRequiresIsolationOnAVerifiedVerdictWhoseReportOpensInABrowser(@TempDir final Path dir) throws Exception {
         // when
         final ZumikCommandTest.Run run = ZumikCommandTest.run("demo", "--dir", dir.toString());
         // then
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("REPLAY_CANDIDATE (CONCENTRATED_HOT_VOLUME)", "verified: signature by key",
-                "window digest recomputed", "Verdict: MOVE (MATERIAL_GAIN, GAIN_SIGNIFICANT, SLO_NO_WORSE, EQUAL_CAPTURE)", "report.html");
+        assertThat(run.out()).contains("REPLAY_CANDIDATE (ISOLATION_REQUIRED)",
+                "verified: signature by key", "window digest recomputed",
+                "Verdict: MOVE (ISOLATION_REQUIRED, CAPABILITIES_MET, WITHIN_ACCEPTED_PREMIUM, SLO_NO_WORSE)", "report.html");
         final Path report;
         try (Stream<Path> files = Files.walk(dir.resolve("verdicts"))) {
             report = files.filter(p -> p.getFileName().toString().equals("report.html")).findFirst().orElseThrow();

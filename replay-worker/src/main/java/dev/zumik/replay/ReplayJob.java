@@ -188,7 +188,7 @@ public final class ReplayJob {
                 substitution(in), VerdictReport.standardFormulas(), Instant.now().toString());
     }
 
-    static List<RequestShape> inArrivalOrder(final List<RequestShape> shapes) {
+    public static List<RequestShape> inArrivalOrder(final List<RequestShape> shapes) {
         return shapes.stream().sorted(java.util.Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId))
                 .toList();
     }

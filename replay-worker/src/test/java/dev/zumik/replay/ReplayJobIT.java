@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
+import dev.zumik.core.decision.ByocReason;
 import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.replay.backend.Backend;
@@ -13,6 +14,9 @@ import dev.zumik.replay.client.ErrorClass;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.SignedVerdict;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReasonTest;
+import dev.zumik.replay.verdict.VerdictReport;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.sim.http.SimServer;
@@ -58,11 +62,19 @@ class ReplayJobIT {
     }
 
     /** The lane's declared SLOs: both simulators meet them at these loads. */
-    static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, 5000.0, List.of(), null);
+    static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, 5000.0, List.of(), null, null, null, null);
+    /** The replay tests the hot-volume reason, as a person declaring it would ask. */
+    static final List<Decider.Asked> HOT_VOLUME = List.of(new Decider.Asked(ByocReason.CONCENTRATED_HOT_VOLUME, ReasonTest.DECLARED));
 
     static ReplayJob.Inputs inputs(final List<RequestShape> shapes, final Instant to, final Backend candidate, final double timeScale) {
+        return inputs(shapes, to, candidate, timeScale, HOT_VOLUME);
+    }
+
+    static ReplayJob.Inputs inputs(final List<RequestShape> shapes, final Instant to, final Backend candidate, final double timeScale,
+                                   final List<Decider.Asked> reasons) {
         return new ReplayJob.Inputs("req-1", "openai/gpt-4.1/chat", START, to, "MANUAL", shapes, false, ByocProfile.shipped("dynamo"),
-                baseline(), candidate, PriceTable.defaults(), SLO, DecisionSettings.defaults(), ReplaySettings.defaults().withTimeScale(timeScale));
+                baseline(), candidate, PriceTable.defaults(), SLO, DecisionSettings.defaults(), ReplaySettings.defaults().withTimeScale(timeScale),
+                reasons, null);
     }
 
     @Test
@@ -74,8 +86,16 @@ class ReplayJobIT {
                 keys.getPrivate(), (b, c) -> { });
         // then
         assertThat(result.report().decision()).as(result.report().reasons() + " " + result.report().candidate().stats()).isEqualTo("MOVE");
-        assertThat(result.report().reasons()).contains("MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE");
+        assertThat(result.report().reasons()).containsExactly("CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE");
+        assertThat(result.report().byocReasons()).singleElement().satisfies(t -> {
+            assertThat(t.holds()).isTrue();
+            assertThat(t.source()).isEqualTo("declared");
+            assertThat(t.figures()).containsKeys("costGainLowPct", "materialGainPct", "candidateCapture");
+        });
         assertThat(result.report().thresholds().sloSource()).isEqualTo("declared by the lane policy");
+        assertThat(result.report().thresholds().decision()).containsEntry("material.gain.pct", 15.0).containsEntry("capture.ratio", 0.8);
+        assertThat(result.report().modelSubstitution()).isEqualTo(new VerdictReport.ModelSubstitution("openai/gpt-4.1",
+                "meta-llama/Llama-3.3-70B-Instruct", false, null));
         assertThat(result.report().baseline().stats().errorRate()).isZero();
         assertThat(result.report().candidate().stats().capture()).isGreaterThan(0.7);
         assertThat(result.report().baseline().stats().capture()).isGreaterThan(0.7);
@@ -85,6 +105,13 @@ class ReplayJobIT {
         final SignedVerdict.Verified verified = SignedVerdict.verify(result.envelope().getBytes(StandardCharsets.UTF_8), keys.getPublic(),
                 Optional.empty());
         assertThat(verified.decision()).isEqualTo("MOVE");
+        // and the same measurement judged with no reason asked: the same cheap candidate stays
+        final VerdictReport unreasoned = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, List.of()),
+                new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), result.baseline(), result.candidate(),
+                        result.report().replay().startedAt(), result.report().replay().durationSeconds()));
+        assertThat(unreasoned.decision()).isEqualTo("STAY");
+        assertThat(unreasoned.reasons()).containsExactly("NO_BYOC_REASON");
+        assertThat(unreasoned.intervals()).isEqualTo(result.report().intervals());
     }
 
     @Test

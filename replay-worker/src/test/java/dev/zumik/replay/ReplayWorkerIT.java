@@ -78,7 +78,7 @@ class ReplayWorkerIT {
             // when a request, the same request again, and a malformed one are published
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
                     .setFromTime(START).setToTime(START.plusSeconds(10)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
-                    .setTimeScale(1).setRequestedAt(Instant.now()).build();
+                    .setReasons(List.of("CONCENTRATED_HOT_VOLUME")).setTimeScale(1).setRequestedAt(Instant.now()).build();
             try (ReplayWorker worker = ReplayWorker.start(settings)) {
                 publish(stack, topics.replayRequests(), request);
                 publishRaw(stack, topics.replayRequests().name(), "garbage", new byte[] {0, 0, 0, 0, 42, 1, 2, 3});
@@ -96,6 +96,14 @@ class ReplayWorkerIT {
             assertThat(verdict.getRequestId()).isEqualTo(request.getRequestId());
             assertThat(verdict.getDecision()).as(verdict.getReasons().toString()).isEqualTo(VerdictDecision.MOVE);
             assertThat(verdict.getCostGainCiLowPct()).isPositive();
+            assertThat(verdict.getByocReasons()).singleElement().satisfies(t -> {
+                assertThat(t.getReason()).isEqualTo("CONCENTRATED_HOT_VOLUME");
+                assertThat(t.getSource()).isEqualTo("declared");
+                assertThat(t.getHolds()).isTrue();
+            });
+            assertThat(verdict.getThresholds()).containsEntry("material.gain.pct", 15.0);
+            assertThat(verdict.getModelTo()).isEqualTo("meta-llama/Llama-3.3-70B-Instruct");
+            assertThat(verdict.getQualityEvaluated()).isFalse();
             assertThat(verdict.getFigures()).containsKeys("baseline.ttftP99Ms", "candidate.capture", "candidate.monthlyUsd");
             final SignedVerdict.Verified verified = SignedVerdict.verify(verdict.getDsseEnvelope().getBytes(), keys.getPublic(),
                     Optional.of(KafkaWindows.source(stack.clientProperties(), topics, Duration.ofSeconds(30))));

@@ -36,6 +36,19 @@ public final class HtmlReport {
                 .append("</b>.</p>");
         h.append("<p>Window sha256 <code>").append(esc(r.window().sha256())).append("</code>; request ").append(esc(r.requestId()))
                 .append(", trigger ").append(esc(r.trigger())).append(", decided ").append(esc(r.decidedAt())).append(".</p>");
+        if (!r.byocReasons().isEmpty()) {
+            h.append("<h2>Reasons to move, each tested</h2><table><tr><th>reason</th><th>from</th><th>holds</th><th>outcome</th>"
+                    + "<th style=\"text-align:left\">test</th></tr>");
+            r.byocReasons().forEach(t -> h.append("<tr><td>").append(esc(t.reason())).append("</td><td>").append(esc(t.source()))
+                    .append("</td><td>").append(t.holds() ? "yes" : "no").append("</td><td>").append(esc(String.join(", ", t.outcome())))
+                    .append("</td><td style=\"text-align:left\">").append(esc(t.test())).append("</td></tr>"));
+            h.append("</table>");
+        }
+        if (r.modelSubstitution() != null && r.modelSubstitution().to() != null) {
+            h.append("<p>Model: ").append(esc(r.modelSubstitution().from())).append(" would become ").append(esc(r.modelSubstitution().to()))
+                    .append(r.modelSubstitution().qualityEvaluated() ? "; quality evaluation attached: " + esc(r.modelSubstitution().qualityEvidence())
+                            : "; answer quality was not evaluated").append(".</p>");
+        }
         if (!r.notes().isEmpty()) {
             h.append("<ul>");
             r.notes().forEach(n -> h.append("<li>").append(esc(n)).append("</li>"));

@@ -23,8 +23,7 @@ public final class VerdictSummary {
 
     /** {@code predicate}: a {@link VerdictReport} as JSON. */
     public static String text(final JsonNode r) {
-        final List<String> reasons = new ArrayList<>();
-        r.path("reasons").forEach(reason -> reasons.add(reason.asText()));
+        final List<String> reasons = strings(r.path("reasons"));
         final StringBuilder s = new StringBuilder();
         s.append("Verdict: ").append(r.path("decision").asText()).append(" (").append(String.join(", ", reasons)).append(") for ")
                 .append(r.path("lane").asText()).append(" against ").append(r.path("profile").asText()).append('\n');
@@ -40,7 +39,22 @@ public final class VerdictSummary {
                     r.path("baseline").path("stats").path("capture").asDouble() * 100,
                     r.path("candidate").path("stats").path("capture").asDouble() * 100));
         }
+        r.path("byocReasons").forEach(t -> s.append("  reason ").append(t.path("reason").asText()).append(" (").append(t.path("source").asText())
+                .append("): ").append(t.path("holds").asBoolean() ? "holds" : "does not hold").append(" [")
+                .append(String.join(", ", strings(t.path("outcome")))).append("]; test: ").append(t.path("test").asText()).append('\n'));
+        final JsonNode model = r.path("modelSubstitution");
+        if (model.isObject() && !model.path("to").isNull()) {
+            s.append("  model: ").append(model.path("from").asText()).append(" -> ").append(model.path("to").asText())
+                    .append(model.path("qualityEvaluated").asBoolean() ? "; quality evaluation attached: " + model.path("qualityEvidence").asText()
+                            : "; answer quality not evaluated (attach one with --quality-evidence URI)").append('\n');
+        }
         r.path("notes").forEach(n -> s.append("  note: ").append(n.asText()).append('\n'));
         return s.toString().stripTrailing();
+    }
+
+    private static List<String> strings(final JsonNode array) {
+        final List<String> out = new ArrayList<>();
+        array.forEach(item -> out.add(item.asText()));
+        return out;
     }
 }

@@ -1,6 +1,10 @@
 package dev.zumik.replay.worker;
 
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.decision.ByocReason;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReasonTest;
+import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.replay.ReplayJob;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.sign.SigningKeys;
@@ -208,8 +212,9 @@ public final class ReplayWorker implements AutoCloseable {
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs(request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
                 request.getTrigger().name(), window.shapes(), window.truncatedByRetention(), profile,
                 settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
-                settings.backends().candidate(profile), settings.prices(), settings.policies().forLane(laneKey), settings.decision(),
-                settings.replay().withTimeScale(request.getTimeScale()));
+                settings.backends().candidate(profile), settings.prices(),
+                settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs()), settings.decision(),
+                settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence());
         LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
                 inputs.candidate());
         try {
@@ -218,6 +223,16 @@ public final class ReplayWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("replay interrupted");
         }
+    }
+
+    /**
+     * The BYOC reasons a request asks the replay to test: the diagnosis's for a triggered replay, the
+     * person's for a manual one. Codes that are not one of the three (an older client's MANUAL) are no reason.
+     */
+    static List<Decider.Asked> asked(final ReplayRequest request) {
+        final String source = request.getTrigger() == ReplayTrigger.DIAGNOSIS ? ReasonTest.FROM_DIAGNOSIS : ReasonTest.DECLARED;
+        return request.getReasons().stream().map(ByocReason::ofCode).flatMap(java.util.Optional::stream)
+                .map(reason -> new Decider.Asked(reason, source)).toList();
     }
 
     /** The verdict and the request's offset (or a dead letter and the offset) in one transaction. */

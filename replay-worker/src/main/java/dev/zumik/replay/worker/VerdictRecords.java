@@ -4,6 +4,7 @@ import dev.zumik.replay.ReplayJob;
 import dev.zumik.replay.verdict.Bootstrap;
 import dev.zumik.replay.verdict.SideStats;
 import dev.zumik.replay.verdict.VerdictReport;
+import dev.zumik.schemas.avro.ByocReasonTest;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.Verdict;
 import dev.zumik.schemas.avro.VerdictDecision;
@@ -35,7 +36,13 @@ public final class VerdictRecords {
                 .setCostGainCiHighPct(i == null ? null : finite(i.costGainPct().high()))
                 .setFigures(figures).setWindowName(r.window().name()).setWindowSha256(r.window().sha256())
                 .setDsseEnvelope(result.envelope()).setSigningKeyId(signingKeyId(result.envelope()))
-                .setDecidedAt(Instant.parse(r.decidedAt())).build();
+                .setDecidedAt(Instant.parse(r.decidedAt()))
+                .setByocReasons(r.byocReasons().stream().map(t -> new ByocReasonTest(t.reason(), t.source(), t.holds(), t.outcome())).toList())
+                .setThresholds(r.thresholds().decision())
+                .setModelFrom(r.modelSubstitution() == null ? null : r.modelSubstitution().from())
+                .setModelTo(r.modelSubstitution() == null ? null : r.modelSubstitution().to())
+                .setQualityEvaluated(r.modelSubstitution() != null && r.modelSubstitution().qualityEvaluated())
+                .setQualityEvidence(r.modelSubstitution() == null ? null : r.modelSubstitution().qualityEvidence()).build();
     }
 
     private static void side(final Map<String, Double> figures, final String name, final VerdictReport.Side side) {

@@ -15,9 +15,10 @@ import java.util.TreeMap;
 /**
  * Where every Zumik component finds Kafka and the schema registry. Built from, lowest precedence
  * first: defaults, environment ({@code ZUMIK_KAFKA_BOOTSTRAP_SERVERS}, {@code ZUMIK_REGISTRY_URL},
- * and any {@code ZUMIK_KAFKA_*}/{@code ZUMIK_REGISTRY_*} as dotted keys), a properties file, and
- * command-line flags. Keys {@code kafka.<client property>} pass through unchanged to every Kafka
- * client (security settings, for example); {@code registry.<serde property>} to the registry client.
+ * and any {@code ZUMIK_KAFKA_*}/{@code ZUMIK_REGISTRY_*}/{@code ZUMIK_DECISION_*} as dotted keys), a
+ * properties file, and command-line flags. Keys {@code kafka.<client property>} pass through unchanged
+ * to every Kafka client (security settings, for example); {@code registry.<serde property>} to the
+ * registry client; {@code decision.<threshold>} are the decision rules' thresholds.
  */
 public final class ClientSettings {
     public static final String BOOTSTRAP = "kafka.bootstrap.servers";
@@ -49,13 +50,13 @@ public final class ClientSettings {
         return new ClientSettings(values);
     }
 
-    /** The environment's ZUMIK_KAFKA_* and ZUMIK_REGISTRY_* variables as dotted lower-case keys. */
+    /** The environment's ZUMIK_KAFKA_*, ZUMIK_REGISTRY_* and ZUMIK_DECISION_* variables as dotted lower-case keys. */
     static Map<String, String> fromEnvironment(final Map<String, String> environment) {
         final Map<String, String> out = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
             if (name.equals("ZUMIK_REGISTRY_URL")) {
                 out.put(REGISTRY_URL, value);
-            } else if (name.startsWith("ZUMIK_KAFKA_") || name.startsWith("ZUMIK_REGISTRY_")) {
+            } else if (name.startsWith("ZUMIK_KAFKA_") || name.startsWith("ZUMIK_REGISTRY_") || name.startsWith("ZUMIK_DECISION_")) {
                 out.put(name.substring("ZUMIK_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
@@ -94,6 +95,17 @@ public final class ClientSettings {
 
     public RegistrySettings registrySettings() {
         return RegistrySettings.fromConfig(registryProperties());
+    }
+
+    /** Every setting whose key starts with {@code prefix}, with full keys (e.g. the {@code decision.*} thresholds). */
+    public Map<String, String> withPrefix(final String prefix) {
+        final Map<String, String> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k, v);
+            }
+        });
+        return out;
     }
 
     /** Any setting by its full key, e.g. {@code capture.queue.bytes}. */

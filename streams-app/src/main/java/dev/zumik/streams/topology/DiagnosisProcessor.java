@@ -111,10 +111,11 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
             figures.values().removeIf(v -> v == null || v.isNaN() || v.isInfinite());
             final LaneDiagnosis out = LaneDiagnosis.newBuilder().setLane(period.lane(laneKey)).setPeriodStart(Instant.ofEpochMilli(from))
                     .setPeriodEnd(Instant.ofEpochMilli(end)).setDecision(DiagnosisDecision.valueOf(diagnosis.decision().name()))
-                    .setReasons(diagnosis.reasons()).setFigures(figures)
+                    .setReasons(diagnosis.reasonNames()).setFigures(figures)
                     .setLevers(diagnosis.levers().stream().map(l -> new ManagedLever(l.lever(), l.advice(), l.estimatedMonthlySavingsUsd(),
                             l.estimatedSavingsPct())).toList())
-                    .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setProfile(diagnosis.profile()).build();
+                    .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setProfile(diagnosis.profile())
+                    .setThresholds(settings.decision().asMap()).build();
             latest.put(laneKey, AvroBytes.write(out));
             context.forward(new Record<>(laneKey, out, end));
             if (diagnosis.decision() == Diagnosis.Decision.REPLAY_CANDIDATE) {
@@ -124,7 +125,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
                     final String id = UUID.nameUUIDFromBytes(("replay|" + laneKey + "|" + end).getBytes(StandardCharsets.UTF_8)).toString();
                     context.forward(new Record<>(id, ReplayRequest.newBuilder().setRequestId(id).setLane(period.lane(laneKey))
                             .setFromTime(Instant.ofEpochMilli(from)).setToTime(Instant.ofEpochMilli(end)).setProfile(diagnosis.profile())
-                            .setTrigger(ReplayTrigger.DIAGNOSIS).setReasons(diagnosis.reasons())
+                            .setTrigger(ReplayTrigger.DIAGNOSIS).setReasons(diagnosis.reasonNames())
                             .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setTimeScale(settings.replayTimeScale())
                             .setRequestedAt(Instant.ofEpochMilli(end)).build(), end));
                 }
