@@ -50,4 +50,53 @@ class ReplayCommandsIT {
         final ZumikCommandTest.Run wrongKey = ZumikCommandTest.run("verify", envelope.toString(), "--key", dir.resolve("other/signing.pub").toString());
         assertThat(wrongKey.exitCode()).isEqualTo(ZumikException.FAILURE);
     }
+
+    @Test
+    void shouldStayWithoutAReasonAndMoveForHotVolumeOnTheSameCheapCandidate(@TempDir final Path dir) throws Exception {
+        // given a lane trace (Mooncake format) of 10 requests a second for 10 s, each a 2,048-token shared prefix and 512 tokens
+        // of its own: $59k a month on gpt-4.1 against two BYOC replicas at $26k, with the reuse both sides capture
+        final StringBuilder trace = new StringBuilder();
+        for (int r = 0; r < 100; r++) {
+            trace.append("{\"timestamp\": ").append(r * 100).append(", \"input_length\": 2560, \"output_length\": 30, \"hash_ids\": [1, 2, 3, 4, ")
+                    .append(1000 + r).append("]}\n");
+        }
+        final Path file = dir.resolve("lane.jsonl");
+        Files.writeString(file, trace);
+        assertThat(ZumikCommandTest.run("keys", "generate", "--out", dir.resolve("keys").toString()).exitCode()).isZero();
+        try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+            final String[] common = {"replay", "--trace", file.toString(), "--format", "mooncake", "--baseline",
+                "http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port(), "--signing-key",
+                dir.resolve("keys/signing.key").toString()};
+            // when replayed in real time with no reason, then with hot volume declared
+            final ZumikCommandTest.Run without = ZumikCommandTest.run(concat(common, "--out", dir.resolve("without").toString()));
+            final ZumikCommandTest.Run hot = ZumikCommandTest.run(concat(common, "--out", dir.resolve("hot").toString(), "--reason", "hot-volume",
+                    "--quality-evidence", "https://evals.example/llama-3.3-70b-vs-gpt-4.1"));
+            // then the same cheap candidate stays without a reason, and moves for the reason that holds
+            assertThat(without.exitCode()).as(without.err() + without.out()).isZero();
+            assertThat(without.out()).contains("Verdict: STAY (NO_BYOC_REASON)", "answer quality not evaluated");
+            assertThat(hot.exitCode()).as(hot.err() + hot.out()).isZero();
+            assertThat(hot.out()).contains("Verdict: MOVE (CONCENTRATED_HOT_VOLUME, MATERIAL_GAIN, EQUAL_CAPTURE, SLO_NO_WORSE)",
+                    "reason CONCENTRATED_HOT_VOLUME (declared): holds", "quality evaluation attached: https://evals.example/");
+        }
+        for (final String run : new String[] {"without", "hot"}) {
+            final ZumikCommandTest.Run verify = ZumikCommandTest.run("verify", dir.resolve(run + "/verdict.dsse.json").toString(), "--key",
+                    dir.resolve("keys/signing.pub").toString());
+            assertThat(verify.exitCode()).as(run + ": " + verify.err()).isZero();
+        }
+        assertThat(Files.readString(dir.resolve("hot/report.json"))).contains("\"byocReasons\"", "\"thresholds\"", "\"modelSubstitution\"",
+                "\"qualityEvaluated\":true");
+        // and an unknown reason is one line and exit code 2
+        final ZumikCommandTest.Run typo = ZumikCommandTest.run(concat(new String[] {"replay", "--trace", file.toString(), "--format", "mooncake",
+            "--baseline", "http://127.0.0.1:9/v1", "--candidate", "http://127.0.0.1:9", "--signing-key", dir.resolve("keys/signing.key").toString(),
+            "--out", dir.resolve("typo").toString()}, "--reason", "long-prompts"));
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err().strip()).isEqualTo("zumik replay: --reason: unknown reason 'long-prompts': give slo, hot-volume, isolation");
+    }
+
+    private static String[] concat(final String[] head, final String... tail) {
+        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
 }

@@ -141,13 +141,14 @@ class LaneAnalysisTopologyIT {
         }
     }
 
-    /** A request with a shared prefix of {@code sharedBlocks} (one of {@code families}) and 20 blocks of its own. */
-    private static RequestShape request(final Lane lane, final Instant at, final int family, final int sharedBlocks, final int seq, final Long cached) {
+    /** A request with a shared prefix of {@code sharedBlocks} (one of {@code families}) and {@code ownBlocks} of its own. */
+    private static RequestShape request(final Lane lane, final Instant at, final int family, final int sharedBlocks, final int ownBlocks,
+                                        final int seq, final Long cached) {
         final List<Long> hashes = new java.util.ArrayList<>();
         for (int b = 0; b < sharedBlocks; b++) {
             hashes.add(family * 1_000_000L + b);
         }
-        for (int b = 0; b < 20; b++) {
+        for (int b = 0; b < ownBlocks; b++) {
             hashes.add(-(seq * 100L + b) - 1);
         }
         final RequestShape shape = MooncakeTrace.shape(lane, at, hashes.size() * 64, 200, hashes, 64);
@@ -173,21 +174,22 @@ class LaneAnalysisTopologyIT {
                     Serdes.String().deserializer(), topics.diagnoses().valueSerde().deserializer());
             final TestOutputTopic<String, dev.zumik.schemas.avro.ReplayRequest> replays = driver.createOutputTopic(Topics.REPLAY_REQUESTS,
                     Serdes.String().deserializer(), topics.replayRequests().valueSerde().deserializer());
-            // when: 12 minutes of a hot lane (300 requests a minute, 170-block prompts, 150 of them shared by one of 4
-            // system prompts, the provider reporting none cached) beside a small lane
+            // when: 12 minutes of a hot lane (300 requests a minute, 17-block prompts, 15 of them shared by one of 4
+            // system prompts: 960 tokens, under the managed cache's 1,024-token minimum, so the provider reports none
+            // cached and BYOC's prefix cache would hit them) beside a small lane
             int seq = 0;
             for (int second = 0; second < 12 * 60; second++) {
                 final Instant at = t0.plusSeconds(second);
                 for (int r = 0; r < 5; r++) {
-                    in.pipeInput(Lanes.key(hot), request(hot, at, seq % 4, 150, seq, 0L), at);
+                    in.pipeInput(Lanes.key(hot), request(hot, at, seq % 4, 15, 2, seq, 0L), at);
                     seq++;
                 }
                 if (second % 30 == 0) {
-                    in.pipeInput(Lanes.key(small), request(small, at, 9, 2, seq++, null), at);
+                    in.pipeInput(Lanes.key(small), request(small, at, 9, 2, 20, seq++, null), at);
                 }
             }
             final Instant later = t0.plus(Duration.ofHours(1));
-            in.pipeInput(Lanes.key(small), request(small, later, 9, 2, seq, null), later);
+            in.pipeInput(Lanes.key(small), request(small, later, 9, 2, 20, seq, null), later);
             // then: both lanes diagnosed for both complete periods; the hot lane is a candidate, once requested
             final List<org.apache.kafka.streams.test.TestRecord<String, dev.zumik.schemas.avro.LaneDiagnosis>> out = diagnoses.readRecordsToList();
             assertThat(out).hasSize(4);
@@ -197,7 +199,9 @@ class LaneAnalysisTopologyIT {
                 assertThat(d.getDecision()).isEqualTo(dev.zumik.schemas.avro.DiagnosisDecision.REPLAY_CANDIDATE);
                 assertThat(d.getReasons()).contains("CONCENTRATED_HOT_VOLUME");
                 assertThat(d.getEstimatedGainPct()).isGreaterThan(15);
-                assertThat(d.getFigures()).containsKeys("managed_monthly_usd", "hit_ratio.dynamo", "concentration.hhi", "managed_capture_ratio");
+                assertThat(d.getFigures()).containsKeys("managed_monthly_usd", "hit_ratio.dynamo", "concentration.hhi", "incremental_reuse_ratio");
+                assertThat(d.getFigures().get("incremental_reuse_ratio")).isGreaterThan(0.5);
+                assertThat(d.getThresholds()).containsEntry("hot.min.monthly.spend.usd", 10_000.0);
                 assertThat(d.getLevers()).extracting(dev.zumik.schemas.avro.ManagedLever::getLever).contains("PROMPT_CACHING");
             });
             assertThat(smallOnes).allSatisfy(d -> {
