@@ -84,8 +84,11 @@ class ReplayCommandsIT {
                     dir.resolve("keys/signing.pub").toString());
             assertThat(verify.exitCode()).as(run + ": " + verify.err()).isZero();
         }
-        assertThat(Files.readString(dir.resolve("hot/report.json"))).contains("\"byocReasons\"", "\"thresholds\"", "\"modelSubstitution\"",
-                "\"qualityEvaluated\":true");
+        final com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("hot/report.json").toFile());
+        assertThat(report.path("byocReasons").get(0).path("holds").asBoolean()).isTrue();
+        assertThat(report.path("thresholds").path("decision").path("material.gain.pct").asDouble()).isEqualTo(15);
+        assertThat(report.path("modelSubstitution").path("qualityEvaluated").asBoolean()).isTrue();
         // and an unknown reason is one line and exit code 2
         final ZumikCommandTest.Run typo = ZumikCommandTest.run(concat(new String[] {"replay", "--trace", file.toString(), "--format", "mooncake",
             "--baseline", "http://127.0.0.1:9/v1", "--candidate", "http://127.0.0.1:9", "--signing-key", dir.resolve("keys/signing.key").toString(),
