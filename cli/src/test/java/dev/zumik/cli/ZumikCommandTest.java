@@ -87,6 +87,13 @@ class ZumikCommandTest {
         "replay request --lane nolane --from 1 --to 5 | lane must be provider/model/route",
         "replay request --lane a/b/c --from 1     | Missing required option: '--to=TIME'",
         "replay request --lane a/b/c --from 1 --to 5 --profile Big | --profile must be a profile name",
+        "replay request --lane a/b/c --from 1 --to 5 --reason cheaper | --reason: unknown reason 'cheaper': give slo, hot-volume, isolation",
+        "replay request --lane a/b/c --from 1 --to 5 --slo ttft | --slo: give ttft=DURATION or e2e=DURATION",
+        "replay request --lane a/b/c --from 1 --to 5 --slo e2e=soon | --slo e2e: 'soon' is not a duration",
+        "replay request --lane a/b/c --from 1 --to 5 --quality-evidence evals | --quality-evidence: a URI with a scheme is required",
+        "streams --decision material.gain=20      | unknown setting decision.material.gain: the decision settings are",
+        "streams --decision capture.ratio=2       | decision.capture.ratio must be in [0, 1], got 2.0",
+        "streams --decision accepted.premium.pct=-5 | decision.accepted.premium.pct must be a number >= 0, got -5.0",
         "replay                                   | give --trace FILE (a replay without Kafka)",
         "replay --trace pom.xml --format mooncake | --baseline URL is required with --trace",
         "replay --trace pom.xml --format mooncake --baseline http://b --candidate http://c --out /tmp/x | --signing-key FILE is required",
@@ -122,6 +129,20 @@ class ZumikCommandTest {
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ZumikException.USAGE);
         assertThat(run.err().strip().lines()).as(run.err()).hasSize(1);
         assertThat(run.err()).contains(expected);
+    }
+
+    @Test
+    void shouldRefuseAnIsolationWordOutsideTheClosedSetNamingTheLaneAndTheValue(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+            throws Exception {
+        // given a lanes file whose isolation requirement is free text
+        final java.nio.file.Path lanes = dir.resolve("lanes.yaml");
+        java.nio.file.Files.writeString(lanes, "lanes:\n  - {match: \"openai/gpt-4.1/*\", isolation: [because]}\n");
+        // when
+        final Run run = run("streams", "--lanes", lanes.toString());
+        // then
+        assertThat(run.exitCode()).isEqualTo(ZumikException.USAGE);
+        assertThat(run.err().strip()).isEqualTo("zumik streams: " + lanes + ": lanes[0] (openai/gpt-4.1/*): isolation: 'because' is not an "
+                + "isolation requirement: give private-networking, region:<name> (e.g. region:eu-west-1) or runtime-confirmed-deletion");
     }
 
     @Test
