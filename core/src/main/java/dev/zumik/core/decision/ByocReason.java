@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The three reasons that can justify moving a lane to BYOC (DESIGN.md): each is tested on its own in
+ * The three reasons that can justify moving a lane to BYOC (docs/METRICS.md, "Decision rules"): each is tested on its own in
  * the replay, and a MOVE needs at least one that holds. People name them with {@link #word()}.
  */
 public enum ByocReason {

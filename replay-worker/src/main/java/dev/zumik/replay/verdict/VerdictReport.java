@@ -55,6 +55,7 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
         f.put("byocMonthly", "replicas x GPUs per replica x GPU $/h x 730 + operations, replicas = max(minReplicas, ceil(headroom x "
                 + "(peak prompt tokens/s x (1 - candidate capture) / prefill rate + peak output tokens/s / decode rate))), peak over 60 s");
         f.put("costGain", "(managed - BYOC) / managed x 100");
+        f.put("byocReasons", "each reason asked for tested on its own (docs/METRICS.md, Decision rules); MOVE needs one that holds");
         f.put("intervals", "paired bootstrap over requests, percentile interval");
         return f;
     }
