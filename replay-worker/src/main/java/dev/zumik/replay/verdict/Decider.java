@@ -147,6 +147,10 @@ public final class Decider {
             return new ReasonTest(ReasonCode.ISOLATION_REQUIRED.name(), source, false, test, outcome, figures);
         }
         final boolean offered = Isolation.missing(policy.isolation(), ev.capabilities()).isEmpty();
+        if (policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION)) {
+            // the profile's declaration is what is checked: no runtime deletion drill feeds the verdict yet
+            figures.put("deletionDrillEvidence", 0.0);
+        }
         outcome.add((offered ? ReasonCode.CAPABILITIES_MET : ReasonCode.CAPABILITY_MISSING).name());
         final boolean affordable = premiumTest(ev, premium, figures, outcome);
         final boolean slo = sloNoWorse(ev, d);
