@@ -98,7 +98,7 @@ public final class ReplayBench {
         final long[] offsets = OpenLoopScheduler.offsets(shapes, 1);
         final Progress progress = new Progress(shapes.size());
         final long start = System.nanoTime() + 200_000_000L;
-        final List<Outcome> outcomes = OpenLoopScheduler.run(vertx, sender, shapes, offsets, start, 20_000, progress);
+        final List<Outcome> outcomes = OpenLoopScheduler.run(vertx, sender, shapes, offsets, start, 20_000, 0, progress);
         final double[] lags = outcomes.stream().mapToDouble(o -> o.lagNanos() / 1e6).toArray();
         final long firstSend = outcomes.get(0).intendedNanos() + outcomes.get(0).lagNanos();
         final Outcome last = outcomes.get(outcomes.size() - 1);

@@ -78,6 +78,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Lane statistics windows, short so that a diagnosis comes within seconds. */
     static final Duration WINDOW = Duration.ofSeconds(2);
     static final int EVALUATION_WINDOWS = 5;
+    /** Repetitions of the triggered replay, each under fresh prompt content, as the worker runs them by default. */
+    static final int REPETITIONS = 3;
     /** The lane the capture proxy makes of the demo's traffic: provider, model, route. */
     static final String LANE = "openai/gpt-4.1//v1/chat/completions";
 
@@ -177,7 +179,7 @@ final class DemoCommand implements Callable<Integer> {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-demo"), Optional.of(URI.create("http://127.0.0.1:" + gpu.port())));
             final ReplayWorker worker = ReplayWorker.start(new WorkerSettings(kafka.clientProperties(), topics, "zumik-demo-workers", backends,
-                    ByocProfile::shipped, prices, policies, DecisionSettings.defaults(), ReplaySettings.defaults(), key,
+                    ByocProfile::shipped, prices, policies, DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(REPETITIONS), key,
                     work.resolve("verdicts"), Duration.ofSeconds(5)));
             parts.add(worker);
             step(out, started, "replay worker ready, signing with key " + worker.keyId() + " (" + work.resolve("keys") + ")");
@@ -271,7 +273,7 @@ final class DemoCommand implements Callable<Integer> {
                 final Progress sent = new Progress(shapes.size());
                 progress.watch(List.of(Map.entry("through the proxy", sent)));
                 final List<Outcome> outcomes = OpenLoopScheduler.run(vertx, client, shapes, OpenLoopScheduler.offsets(shapes, 1),
-                        System.nanoTime() + 200_000_000L, 1000, sent);
+                        System.nanoTime() + 200_000_000L, 1000, 0, sent);
                 final long failed = outcomes.stream().filter(o -> !o.ok()).count();
                 step(out, started, "proxy answered " + (outcomes.size() - failed) + "/" + outcomes.size() + " requests");
             } finally {

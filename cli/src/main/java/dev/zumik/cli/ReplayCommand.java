@@ -77,7 +77,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the envelope and the reports go.")
     Path outDir;
 
-    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1", description = "Replay speed-up (default ${DEFAULT-VALUE}: real time).")
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1", description = "Replay speed-up (default ${DEFAULT-VALUE}: real time; "
+            + "anything else is a smoke run whose verdict is never MOVE).")
     double timeScale;
 
     @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -122,7 +123,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         final java.net.URI baseUrl = Values.httpUrl("--baseline", baselineUrl);
         final java.net.URI candUrl = Values.httpUrl("--candidate", candidateUrl);
-        final var settings = replay.settings(timeScale);
+        final var settings = replay.settings(timeScale, 1);
         final var key = replay.key();
         final var prices = replay.priceTable();
         final var policies = replay.policies();

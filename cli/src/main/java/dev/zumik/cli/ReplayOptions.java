@@ -43,11 +43,20 @@ final class ReplayOptions {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the bootstrap intervals (default ${DEFAULT-VALUE}).")
     long seed;
 
-    ReplaySettings settings(final double timeScale) {
+    @Option(names = "--repetitions", paramLabel = "N",
+            description = "Replay the window N times, each under fresh prompt content, and fold the spread into the intervals "
+                    + "(default: 3 for the worker, 1 for replay --trace).")
+    Integer repetitions;
+
+    @Option(names = "--bootstrap-block", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "The bootstrap resamples blocks of the schedule this long (default ${DEFAULT-VALUE}; a tenth of a shorter replay).")
+    Duration bootstrapBlock;
+
+    ReplaySettings settings(final double timeScale, final int defaultRepetitions) {
         try {
             final ReplaySettings d = ReplaySettings.defaults();
             return new ReplaySettings(timeScale, concurrency, sequential, warmup, maxLagP99, maxErrorRate, d.maxRetries(), d.idleTimeout(),
-                    d.bootstrapIterations(), d.confidence(), seed);
+                    d.bootstrapIterations(), d.confidence(), seed, repetitions != null ? repetitions : defaultRepetitions, bootstrapBlock);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }

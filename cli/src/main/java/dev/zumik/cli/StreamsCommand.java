@@ -72,7 +72,8 @@ final class StreamsCommand implements Callable<Integer> {
             description = "At most one replay request per lane within this (default ${DEFAULT-VALUE}).")
     Duration cooldown;
 
-    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "10", description = "Speed-up of triggered replays (default ${DEFAULT-VALUE}).")
+    @Option(names = "--time-scale", paramLabel = "X", defaultValue = "1", description = "Speed-up of triggered replays (default "
+            + "${DEFAULT-VALUE}: real time, the priced load; anything else is a smoke run whose verdict is never MOVE).")
     double timeScale;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prefix of every Zumik topic name (default none).")

@@ -55,8 +55,20 @@ public final class ReplayJob {
     /** The signed verdict, its report, and each side's per-request outcomes (empty when nothing was fired). */
     public record Result(VerdictReport report, String envelope, List<Outcome> baseline, List<Outcome> candidate) { }
 
-    /** What both sides did with the window's shapes (in arrival order), and how the run went. */
-    public record Measurement(List<RequestShape> shapes, List<Outcome> baseline, List<Outcome> candidate, String startedAt, double seconds) { }
+    /** One repetition: both sides fired with the window's shapes, prompts synthesized under {@code salt}. */
+    public record Run(long salt, List<Outcome> baseline, List<Outcome> candidate, String startedAt, double seconds) { }
+
+    /** What both sides did with the window's shapes (in arrival order), in each repetition. */
+    public record Measurement(List<RequestShape> shapes, List<Run> runs) {
+
+        /** Every repetition's outcomes of one side, one after the other. */
+        public List<Outcome> pooled(final boolean baseline) {
+            return runs.stream().flatMap(r -> (baseline ? r.baseline() : r.candidate()).stream()).toList();
+        }
+    }
+
+    /** Salts of the synthesized prompts: fresh for every repetition and every attempt, never repeated. */
+    private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
 
     /** Receives the two sides' live counters once the replay starts. */
     public interface Listener {
@@ -97,11 +109,23 @@ public final class ReplayJob {
         }
         final Measurement measurement = measure(in, shapes, listener);
         final VerdictReport report = judge(in, measurement);
-        return new Result(report, SignedVerdict.sign(report, key), measurement.baseline(), measurement.candidate());
+        return new Result(report, SignedVerdict.sign(report, key), measurement.pooled(true), measurement.pooled(false));
     }
 
-    /** Fires the shapes (in arrival order) open-loop at both sides and collects each request's outcome. */
+    /**
+     * Fires the shapes (in arrival order) open-loop at both sides, once per repetition, each repetition's
+     * prompts under a fresh salt, and collects each request's outcome.
+     */
     public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
+        final List<Run> runs = new ArrayList<>();
+        for (int r = 0; r < in.settings().repetitions(); r++) {
+            runs.add(fire(in, shapes, SALTS.nextLong(), listener));
+        }
+        return new Measurement(shapes, runs);
+    }
+
+    private static Run fire(final Inputs in, final List<RequestShape> shapes, final long salt, final Listener listener)
+            throws InterruptedException {
         final ReplaySettings settings = in.settings();
         final long[] offsets = OpenLoopScheduler.offsets(shapes, settings.timeScale());
         final Progress baselineProgress = new Progress(shapes.size());
@@ -123,15 +147,15 @@ public final class ReplayJob {
             candClient.warmUp(java.time.Duration.ofSeconds(5));
             if (settings.sequential()) {
                 final long start = System.nanoTime() + LEAD_NANOS;
-                baseline = OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress);
+                baseline = OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), salt, baselineProgress);
                 candidate = OpenLoopScheduler.run(vertx, candClient, shapes, offsets, System.nanoTime() + LEAD_NANOS,
-                        settings.concurrency(), candidateProgress);
+                        settings.concurrency(), salt, candidateProgress);
             } else {
                 final long start = System.nanoTime() + LEAD_NANOS;
                 final Future<List<Outcome>> b = schedulers.submit(() ->
-                        OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), baselineProgress));
+                        OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), salt, baselineProgress));
                 final Future<List<Outcome>> c = schedulers.submit(() ->
-                        OpenLoopScheduler.run(vertx, candClient, shapes, offsets, start, settings.concurrency(), candidateProgress));
+                        OpenLoopScheduler.run(vertx, candClient, shapes, offsets, start, settings.concurrency(), salt, candidateProgress));
                 baseline = b.get();
                 candidate = c.get();
             }
@@ -142,7 +166,7 @@ public final class ReplayJob {
             vertx.close().await();
         }
         final double seconds = (System.nanoTime() - started) / 1e9 / (settings.sequential() ? 2 : 1);
-        return new Measurement(shapes, baseline, candidate, startedAt.toString(), seconds);
+        return new Run(salt, baseline, candidate, startedAt.toString(), seconds);
     }
 
     /**
@@ -155,37 +179,65 @@ public final class ReplayJob {
         final String[] lane = in.laneKey().split("/", 3);
         final PriceTable.ManagedPrice price = in.prices().forModel(lane[0], lane[1])
                 .orElseThrow(() -> new IllegalArgumentException("no managed price for " + lane[0] + "/" + lane[1]));
-        final long idealHits = idealHitTokens(shapes);
+        final long idealHits = idealHitTokens(shapes) * m.runs().size();
         final long warmupNanos = settings.warmup().toNanos();
-        final SideStats.Slo slo = slo(in.policy(), () -> SideStats.of(in.baseline().describe(), m.baseline(), warmupNanos,
-                new SideStats.Slo(null, null), idealHits, m.seconds()));
-        final SideStats baseStats = SideStats.of(in.baseline().describe(), m.baseline(), warmupNanos, slo, idealHits, m.seconds());
-        final SideStats candStats = SideStats.of(in.candidate().describe(), m.candidate(), warmupNanos, slo, idealHits, m.seconds());
-        final ReplayCosts costs = new ReplayCosts(price, in.profile(), in.prices(), in.laneKey(), in.from().toEpochMilli(),
-                in.to().toEpochMilli(), shapes, m.baseline(), m.candidate());
-        final ReplayCosts.Figures figures = costs.all();
-        final Bootstrap.Result intervals = Bootstrap.run(costs, m.baseline(), m.candidate(), warmupNanos, settings.bootstrapIterations(),
-                settings.confidence(), settings.seed());
-        final Double priorityMonthly = price.atPriority().map(p -> costs.managedMonthlyUsdAt(p)).orElse(null);
-        final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, figures.managedMonthlyUsd(),
-                figures.byoc().monthlyUsd(), priorityMonthly, medianPrompt(shapes), in.profile().capabilities()), in.reasons(), in.policy(),
-                in.decision(), settings);
-        final List<String> notes = notes(baseStats, candStats);
-        if (figures.byoc().replicas() > 1) {
-            notes.add("BYOC is priced at " + figures.byoc().replicas() + " replicas for this lane's peak; the replay ran against one endpoint ("
-                    + in.candidate().baseUrl() + "): its latency is that of the deployment behind it");
+        final List<Outcome> baseline = m.pooled(true);
+        final List<Outcome> candidate = m.pooled(false);
+        final double seconds = m.runs().stream().mapToDouble(Run::seconds).sum();
+        final SideStats.Slo slo = slo(in.policy(), () -> SideStats.of(in.baseline().describe(), baseline, warmupNanos,
+                new SideStats.Slo(null, null), idealHits, seconds));
+        final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
+        final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
+        final List<ReplayCosts> costs = m.runs().stream().map(r -> new ReplayCosts(price, in.profile(), in.prices(), in.laneKey(),
+                in.from().toEpochMilli(), in.to().toEpochMilli(), shapes, r.baseline(), r.candidate())).toList();
+        final List<ReplayCosts.Figures> figures = costs.stream().map(ReplayCosts::all).toList();
+        final Bootstrap.Result intervals = Bootstrap.run(costs, m.runs().stream().map(Run::baseline).toList(),
+                m.runs().stream().map(Run::candidate).toList(), warmupNanos, settings.bootstrapBlock().toNanos(),
+                settings.bootstrapIterations(), settings.confidence(), settings.seed());
+        final double managedMonthly = figures.stream().mapToDouble(ReplayCosts.Figures::managedMonthlyUsd).average().orElseThrow();
+        final ReplayCosts.Figures costliest = figures.stream().max(java.util.Comparator.comparingDouble(f -> f.byoc().monthlyUsd())).orElseThrow();
+        final double byocMonthly = figures.stream().mapToDouble(f -> f.byoc().monthlyUsd()).average().orElseThrow();
+        final Double priorityMonthly = price.atPriority()
+                .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
+        final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
+                priorityMonthly, medianPrompt(shapes), in.profile().capabilities()), in.reasons(), in.policy(), in.decision(), settings);
+        final boolean decisionGrade = settings.timeScale() == 1;
+        final String decision;
+        final List<String> reasons = new ArrayList<>();
+        if (!decisionGrade && ruling.decision() == Decider.Decision.MOVE) {
+            decision = Decider.Decision.INCONCLUSIVE.name();
+            reasons.add(ReasonCode.NOT_DECISION_GRADE.name());
+        } else {
+            decision = ruling.decision().name();
         }
-        final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, figures.managedMonthlyUsd(),
-                figures.managedPerMillionUsd(), null);
-        final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, figures.byoc().monthlyUsd(),
-                figures.byocPerMillionUsd(), new VerdictReport.Sizing(figures.byoc().hitRatio(), figures.byoc().utilization(),
-                figures.byoc().replicas(), figures.byoc().gpus()));
-        final VerdictReport.Replay replay = new VerdictReport.Replay(settings.timeScale(), settings.concurrency(),
+        reasons.addAll(ruling.reasons());
+        final List<String> notes = notes(baseStats, candStats);
+        if (!decisionGrade) {
+            notes.add("replayed at time scale " + settings.timeScale() + ": a smoke run, not the priced load; it cannot say MOVE");
+        }
+        final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, managedMonthly,
+                mean(figures, ReplayCosts.Figures::managedPerMillionUsd), null);
+        final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, byocMonthly,
+                mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(costliest.byoc().hitRatio(),
+                costliest.byoc().utilization(), costliest.byoc().replicas(), costliest.byoc().gpus()));
+        final List<VerdictReport.Repetition> repetitions = new ArrayList<>();
+        for (int r = 0; r < m.runs().size(); r++) {
+            final Run run = m.runs().get(r);
+            repetitions.add(new VerdictReport.Repetition(r + 1, Long.toHexString(run.salt()), run.startedAt(), run.seconds(),
+                    figures.get(r).gainPct(), SideStats.of("", run.baseline(), warmupNanos, slo, 0, run.seconds()).ttftMs().p99(),
+                    SideStats.of("", run.candidate(), warmupNanos, slo, 0, run.seconds()).ttftMs().p99()));
+        }
+        final VerdictReport.Replay replay = new VerdictReport.Replay(settings.timeScale(), decisionGrade, settings.concurrency(),
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
-                warmupPolicy(settings), m.startedAt(), m.seconds(), settings.seed());
+                warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
+                repetitions);
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay, baseSide,
-                candSide, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo),
-                substitution(in), VerdictReport.standardFormulas(), Instant.now().toString());
+                candSide, intervals, decision, reasons, ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
+                VerdictReport.standardFormulas(), Instant.now().toString());
+    }
+
+    private static double mean(final List<ReplayCosts.Figures> figures, final java.util.function.ToDoubleFunction<ReplayCosts.Figures> f) {
+        return figures.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     public static List<RequestShape> inArrivalOrder(final List<RequestShape> shapes) {

@@ -24,20 +24,41 @@ class PromptSynthesizerTest {
         // given two requests sharing 2,048 of 2,560 tokens (32 blocks of 64)
         final List<RequestShape> shapes = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"), T, 2, 1, 2048, 512, 10, 5);
         // when
-        final int[] a = PromptSynthesizer.tokenIds(shapes.get(0));
-        final int[] b = PromptSynthesizer.tokenIds(shapes.get(1));
+        final int[] a = PromptSynthesizer.tokenIds(shapes.get(0), 7);
+        final int[] b = PromptSynthesizer.tokenIds(shapes.get(1), 7);
         // then
         assertThat(a).hasSize(2560);
         assertThat(Arrays.copyOf(a, 2048)).isEqualTo(Arrays.copyOf(b, 2048));
         assertThat(Arrays.copyOfRange(a, 2048, 2112)).isNotEqualTo(Arrays.copyOfRange(b, 2048, 2112));
-        assertThat(PromptSynthesizer.tokenIds(shapes.get(0))).isEqualTo(a);
+        assertThat(PromptSynthesizer.tokenIds(shapes.get(0), 7)).isEqualTo(a);
+    }
+
+    @Test
+    void shouldShareNoBlockBetweenTwoSaltsOfTheSameWindow() {
+        // given a window whose requests share a 2,048-token prefix
+        final List<RequestShape> shapes = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"), T, 20, 1, 2048, 512, 10, 5);
+        // when its prompts are synthesized under two salts, as two repetitions or two attempts are
+        final java.util.Set<Integer> first = new java.util.HashSet<>();
+        final java.util.Set<Integer> second = new java.util.HashSet<>();
+        for (final RequestShape shape : shapes) {
+            final int[] a = PromptSynthesizer.tokenIds(shape, 1);
+            final int[] b = PromptSynthesizer.tokenIds(shape, 2);
+            for (int block = 0; block < a.length / 64; block++) {
+                first.add(Arrays.hashCode(Arrays.copyOfRange(a, block * 64, block * 64 + 64)));
+                second.add(Arrays.hashCode(Arrays.copyOfRange(b, block * 64, block * 64 + 64)));
+            }
+            // then each salt still shares the captured prefix across requests
+            assertThat(Arrays.copyOf(a, 2048)).isEqualTo(Arrays.copyOf(PromptSynthesizer.tokenIds(shapes.get(0), 1), 2048));
+        }
+        // and no 64-token block of one salt's prompts appears among the other's
+        assertThat(first).hasSize(32 + 20 * 8).doesNotContainAnyElementsOf(second);
     }
 
     @Test
     void shouldBuildTextThatTokenizesToTheTargetLengthWithTheSharedPrefixAsText() {
         final List<RequestShape> shapes = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"), T, 2, 1, 1024, 300, 10, 6);
-        final String a = PromptSynthesizer.text(shapes.get(0));
-        final String b = PromptSynthesizer.text(shapes.get(1));
+        final String a = PromptSynthesizer.text(shapes.get(0), 7);
+        final String b = PromptSynthesizer.text(shapes.get(1), 7);
         assertThat(Tokenizers.encode(Tokenizers.O200K, a)).hasSize(1324);
         assertThat(Tokenizers.encode(Tokenizers.CL100K, a)).hasSize(1324);
         final int common = commonPrefix(a, b);
@@ -48,7 +69,7 @@ class PromptSynthesizerTest {
     void shouldAskGpuRuntimesForExactOutputAndManagedApisForTheirCachingAtItsBest() throws Exception {
         final RequestShape shape = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"), T, 1, 1, 128, 0, 42, 7).get(0);
         final ObjectMapper json = new ObjectMapper();
-        final JsonNode dynamo = json.readTree(RequestBodies.body(new Backend("c", URI.create("http://h:1"), Runtime.DYNAMO, "m", null), shape));
+        final JsonNode dynamo = json.readTree(RequestBodies.body(new Backend("c", URI.create("http://h:1"), Runtime.DYNAMO, "m", null), shape, 7));
         assertThat(dynamo.path("prompt")).hasSize(128);
         assertThat(dynamo.path("max_tokens").asInt()).isEqualTo(42);
         assertThat(dynamo.path("min_tokens").asInt()).isEqualTo(42);
@@ -56,12 +77,12 @@ class PromptSynthesizerTest {
         assertThat(dynamo.path("nvext").path("ignore_eos").asBoolean()).isTrue();
         assertThat(dynamo.path("stream_options").path("include_usage").asBoolean()).isTrue();
         final JsonNode anthropic = json.readTree(RequestBodies.body(new Backend("b", URI.create("https://h"), Runtime.ANTHROPIC, "claude", "k"),
-                shape));
+                shape, 7));
         assertThat(anthropic.path("max_tokens").asInt()).isEqualTo(42);
         assertThat(anthropic.path("cache_control").path("type").asText()).isEqualTo("ephemeral");
         assertThat(anthropic.path("messages").get(0).path("content").asText()).hasSizeGreaterThan(128);
         final JsonNode openai = json.readTree(RequestBodies.body(new Backend("b", URI.create("https://h/v1"), Runtime.OPENAI, "gpt-4.1", "k"),
-                shape));
+                shape, 7));
         assertThat(openai.path("max_completion_tokens").asInt()).isEqualTo(42);
         assertThat(openai.has("ignore_eos")).isFalse();
     }

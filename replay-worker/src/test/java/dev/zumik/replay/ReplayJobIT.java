@@ -107,8 +107,8 @@ class ReplayJobIT {
         assertThat(verified.decision()).isEqualTo("MOVE");
         // and the same measurement judged with no reason asked: the same cheap candidate stays
         final VerdictReport unreasoned = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, List.of()),
-                new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), result.baseline(), result.candidate(),
-                        result.report().replay().startedAt(), result.report().replay().durationSeconds()));
+                new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), List.of(new ReplayJob.Run(1, result.baseline(), result.candidate(),
+                        result.report().replay().startedAt(), result.report().replay().durationSeconds()))));
         assertThat(unreasoned.decision()).isEqualTo("STAY");
         assertThat(unreasoned.reasons()).containsExactly("NO_BYOC_REASON");
         assertThat(unreasoned.intervals()).isEqualTo(result.report().intervals());
@@ -126,6 +126,27 @@ class ReplayJobIT {
                 + result.report().candidate().stats()).isEqualTo("STAY");
         assertThat(result.report().reasons()).contains("NO_MATERIAL_GAIN");
         assertThat(result.report().baseline().stats().capture()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void shouldFindNoPreviousRepetitionsPrefixesWarmOnTheCandidate() throws Exception {
+        // given a window whose 30 requests share a 2,048-token prefix, replayed twice against the same candidate
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 10, 9);
+        final ReplayJob.Inputs in = new ReplayJob.Inputs("req-salts", "openai/gpt-4.1/chat", START, START.plusSeconds(3), "MANUAL", shapes,
+                false, ByocProfile.shipped("dynamo"), baseline(), candidate(dynamo.port()), PriceTable.defaults(), SLO,
+                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null);
+        // when
+        final ReplayJob.Measurement m = ReplayJob.measure(in, ReplayJob.inArrivalOrder(shapes), (b, c) -> { });
+        // then each repetition ran under its own salt, and each one's first request found the candidate's cache cold
+        assertThat(m.runs()).hasSize(2);
+        assertThat(m.runs().get(0).salt()).isNotEqualTo(m.runs().get(1).salt());
+        for (final ReplayJob.Run run : m.runs()) {
+            assertThat(run.candidate().get(0).cachedTokens()).as("first request of a repetition").isZero();
+            assertThat(run.candidate().get(29).cachedTokens()).as("the prefix is shared within a repetition").isGreaterThanOrEqualTo(2048);
+        }
+        final VerdictReport report = ReplayJob.judge(in, m);
+        assertThat(report.replay().repetitions()).hasSize(2);
+        assertThat(report.baseline().stats().requests()).isEqualTo(60);
     }
 
     @Test

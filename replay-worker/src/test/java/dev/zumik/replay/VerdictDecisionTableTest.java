@@ -138,19 +138,19 @@ class VerdictDecisionTableTest {
     static SideStats side(final double sloAttainment, final double capture) {
         final Percentiles.Summary any = new Percentiles.Summary(100, 1, 1, 1);
         return new SideStats("s", 100, 0, 0, Map.of(), new Percentiles.Summary(100, 1, 1, 1), any, any, any, any, sloAttainment, 1, 1000,
-                Math.round(capture * 1000), 0, 100, capture, null, 0, 0, 0);
+                Math.round(capture * 1000), 0, 100, 100, capture, null, 0, 0, 0);
     }
 
     private static SideStats lagged(final SideStats s, final double lagP99) {
         return new SideStats(s.backend(), s.requests(), s.failed(), s.errorRate(), s.errorsByClass(), new Percentiles.Summary(100, 1, 1, lagP99),
                 s.ttftMs(), s.tpotMs(), s.itlMs(), s.e2eMs(), s.sloAttainment(), s.goodputPerSecond(), s.promptTokens(), s.cachedTokens(),
-                s.cacheWriteTokens(), s.completionTokens(), s.capture(), s.captureOfIdeal(), 0, 0, 0);
+                s.cacheWriteTokens(), s.completionTokens(), s.requestedOutputTokens(), s.capture(), s.captureOfIdeal(), 0, 0, 0);
     }
 
     private static SideStats failing(final SideStats s, final double errorRate) {
         return new SideStats(s.backend(), s.requests(), Math.round(errorRate * s.requests()), errorRate, Map.of("OVERLOADED", 20L), s.lagMs(),
                 s.ttftMs(), s.tpotMs(), s.itlMs(), s.e2eMs(), s.sloAttainment(), s.goodputPerSecond(), s.promptTokens(), s.cachedTokens(),
-                s.cacheWriteTokens(), s.completionTokens(), s.capture(), s.captureOfIdeal(), 0, 0, 0);
+                s.cacheWriteTokens(), s.completionTokens(), s.requestedOutputTokens(), s.capture(), s.captureOfIdeal(), 0, 0, 0);
     }
 
     static Bootstrap.Result gain(final double estimate, final double low, final double high) {

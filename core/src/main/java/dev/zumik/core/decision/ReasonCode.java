@@ -38,6 +38,7 @@ public enum ReasonCode {
     CAPABILITY_MISSING("the BYOC profile lacks an isolation capability the lane requires"),
     NO_ISOLATION_DECLARED("the lane declares no isolation requirement to test"),
     // a replay that cannot be trusted
+    NOT_DECISION_GRADE("the replay ran at a time scale other than 1, so it did not test the priced load: a smoke run cannot say MOVE"),
     SCHEDULE_LAG("the replay fell behind its schedule, so its latencies cannot be trusted"),
     BASELINE_ERRORS("too many baseline requests failed"),
     CANDIDATE_ERRORS("too many candidate requests failed"),

@@ -28,6 +28,16 @@ public record Outcome(int index, long intendedNanos, long lagNanos, int status, 
         return completionTokens != null ? completionTokens : contentEvents;
     }
 
+    /**
+     * End-to-end time at the captured output length, TTFT + TPOT × (captured output − 1), so that a side
+     * that stops early (a managed model ignoring the length it was asked for) is not faster for it; the
+     * measured e2e when TPOT is unknown (a failure, or fewer than two tokens).
+     */
+    public long e2eAtTargetNanos() {
+        final double tpot = tpotMillis();
+        return Double.isNaN(tpot) ? e2eNanos : ttftNanos + Math.round(tpot * 1e6 * (Math.max(1, targetOutputTokens) - 1));
+    }
+
     /** Time per output token after the first: (e2e − TTFT) / (output − 1); NaN with fewer than two tokens. */
     public double tpotMillis() {
         final int out = outputTokens();

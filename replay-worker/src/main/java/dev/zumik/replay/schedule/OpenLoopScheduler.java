@@ -35,11 +35,12 @@ public final class OpenLoopScheduler {
     private OpenLoopScheduler() { }
 
     /**
-     * Sends {@code shapes[i]} at {@code runStart + offsets[i]} (System.nanoTime clock) and waits for
-     * every answer; outcomes are in shape order.
+     * Sends {@code shapes[i]} at {@code runStart + offsets[i]} (System.nanoTime clock), its prompt
+     * synthesized under {@code salt}, and waits for every answer; outcomes are in shape order.
      */
     public static List<Outcome> run(final Vertx vertx, final RequestSender client, final List<RequestShape> shapes, final long[] offsets,
-                                    final long runStart, final int concurrency, final Progress progress) throws InterruptedException {
+                                    final long runStart, final int concurrency, final long salt, final Progress progress)
+            throws InterruptedException {
         final int n = shapes.size();
         final AtomicReferenceArray<Outcome> outcomes = new AtomicReferenceArray<>(n);
         final CountDownLatch finished = new CountDownLatch(n);
@@ -50,7 +51,7 @@ public final class OpenLoopScheduler {
         final Thread preparer = new Thread(() -> {
             try {
                 for (final RequestShape shape : shapes) {
-                    ready.put(new Prepared(RequestBodies.body(client.backend(), shape), PromptSynthesizer.targetTokens(shape),
+                    ready.put(new Prepared(RequestBodies.body(client.backend(), shape, salt), PromptSynthesizer.targetTokens(shape),
                             RequestBodies.outputTokens(shape)));
                 }
             } catch (final InterruptedException e) {

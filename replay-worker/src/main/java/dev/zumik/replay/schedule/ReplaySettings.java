@@ -19,10 +19,14 @@ import java.time.Duration;
  * @param bootstrapIterations resamples for the confidence intervals (1,000)
  * @param confidence       two-sided interval level (0.95)
  * @param seed             seeds the bootstrap, so the same replay gives the same intervals
+ * @param repetitions      times the window is replayed, each under a fresh prompt salt; between-run variance
+ *                         goes into the intervals
+ * @param bootstrapBlock   the bootstrap resamples blocks of the schedule this long (10 s), or a tenth of the
+ *                         replay's span when that is shorter, so correlated neighbours move together
  */
 public record ReplaySettings(double timeScale, int concurrency, boolean sequential, Duration warmup, double maxLagP99Millis,
                              double maxErrorRate, int maxRetries, Duration idleTimeout, int bootstrapIterations, double confidence,
-                             long seed) {
+                             long seed, int repetitions, Duration bootstrapBlock) {
 
     public ReplaySettings {
         require(timeScale > 0, "time scale must be > 0, got " + timeScale);
@@ -33,15 +37,23 @@ public record ReplaySettings(double timeScale, int concurrency, boolean sequenti
         require(maxRetries >= 0, "max retries must be >= 0");
         require(bootstrapIterations >= 100, "bootstrap iterations must be >= 100");
         require(confidence > 0.5 && confidence < 1, "confidence must be in (0.5, 1)");
+        require(repetitions >= 1, "repetitions must be >= 1, got " + repetitions);
+        require(bootstrapBlock.toMillis() >= 1, "bootstrap block must be >= 1 ms");
     }
 
     public static ReplaySettings defaults() {
-        return new ReplaySettings(1, 10_000, false, Duration.ZERO, 50, 0.05, 1, Duration.ofMinutes(2), 1000, 0.95, 42);
+        return new ReplaySettings(1, 10_000, false, Duration.ZERO, 50, 0.05, 1, Duration.ofMinutes(2), 1000, 0.95, 42, 1,
+                Duration.ofSeconds(10));
     }
 
     public ReplaySettings withTimeScale(final double scale) {
         return new ReplaySettings(scale, concurrency, sequential, warmup, maxLagP99Millis, maxErrorRate, maxRetries, idleTimeout,
-                bootstrapIterations, confidence, seed);
+                bootstrapIterations, confidence, seed, repetitions, bootstrapBlock);
+    }
+
+    public ReplaySettings withRepetitions(final int times) {
+        return new ReplaySettings(timeScale, concurrency, sequential, warmup, maxLagP99Millis, maxErrorRate, maxRetries, idleTimeout,
+                bootstrapIterations, confidence, seed, times, bootstrapBlock);
     }
 
     private static void require(final boolean ok, final String problem) {

@@ -13,7 +13,9 @@ import java.util.UUID;
  * content (and, hashes being chained, identical prefixes) and different hashes different content. A
  * shape without hashes gets content unique to its event id. As token ids the length is exact; as text
  * every generated word is one token under o200k_base and cl100k_base, so a plain tokenizer counts the
- * target length (a chat template adds its own few tokens, read back from usage).
+ * target length (a chat template adds its own few tokens, read back from usage). A {@code salt} is mixed
+ * into every block: one replay attempt's requests share prefixes exactly as the captured ones did, and
+ * no two attempts (repetitions, retries) share any, so no attempt finds an earlier one's cache warm.
  */
 public final class PromptSynthesizer {
     /** Token ids are drawn from a range that is ordinary text in every common vocabulary (no special tokens). */
@@ -27,15 +29,15 @@ public final class PromptSynthesizer {
         return shape.getBlockHashes().isEmpty() ? Math.max(0, shape.getPromptTokens()) : shape.getHashedTokens();
     }
 
-    public static int[] tokenIds(final RequestShape shape) {
+    public static int[] tokenIds(final RequestShape shape, final long salt) {
         final int[] ids = new int[targetTokens(shape)];
-        forEachToken(shape, (i, seed, j) -> ids[i] = FIRST_ID + (int) Math.floorMod(mix(seed, j), (long) ID_RANGE));
+        forEachToken(shape, salt, (i, seed, j) -> ids[i] = FIRST_ID + (int) Math.floorMod(mix(seed, j), (long) ID_RANGE));
         return ids;
     }
 
-    public static String text(final RequestShape shape) {
+    public static String text(final RequestShape shape, final long salt) {
         final StringBuilder out = new StringBuilder(targetTokens(shape) * 5);
-        forEachToken(shape, (i, seed, j) -> out.append(TokenText.token(seed, j)));
+        forEachToken(shape, salt, (i, seed, j) -> out.append(TokenText.token(seed, j)));
         return out.toString();
     }
 
@@ -43,20 +45,21 @@ public final class PromptSynthesizer {
         void token(int index, long blockSeed, int indexInBlock);
     }
 
-    private static void forEachToken(final RequestShape shape, final TokenSink sink) {
+    private static void forEachToken(final RequestShape shape, final long salt, final TokenSink sink) {
+        final long pepper = mix(salt, -1);
         final int total = targetTokens(shape);
         final List<Long> hashes = shape.getBlockHashes();
         if (hashes.isEmpty()) {
             final long seed = UUID.nameUUIDFromBytes(shape.getEventId().getBytes(StandardCharsets.UTF_8)).getLeastSignificantBits();
             for (int i = 0; i < total; i++) {
-                sink.token(i, seed, i);
+                sink.token(i, seed ^ pepper, i);
             }
             return;
         }
         final int blockSize = shape.getBlockSize();
         for (int i = 0; i < total; i++) {
             final int block = Math.min(i / blockSize, hashes.size() - 1);
-            sink.token(i, hashes.get(block), i - block * blockSize);
+            sink.token(i, hashes.get(block) ^ pepper, i - block * blockSize);
         }
     }
 

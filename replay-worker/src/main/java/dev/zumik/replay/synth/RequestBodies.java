@@ -22,25 +22,25 @@ public final class RequestBodies {
         return Math.max(1, shape.getCompletionTokens());
     }
 
-    public static byte[] body(final Backend backend, final RequestShape shape) {
+    public static byte[] body(final Backend backend, final RequestShape shape, final long salt) {
         final int output = outputTokens(shape);
         final StringBuilder json = new StringBuilder(PromptSynthesizer.targetTokens(shape) * 6 + 256);
         json.append("{\"model\":\"").append(JsonStringEncoder.getInstance().quoteAsString(backend.model())).append('"');
         final Runtime runtime = backend.runtime();
         switch (runtime) {
             case OPENAI -> {
-                json.append(",\"messages\":[{\"role\":\"user\",\"content\":\"").append(PromptSynthesizer.text(shape)).append("\"}]");
+                json.append(",\"messages\":[{\"role\":\"user\",\"content\":\"").append(PromptSynthesizer.text(shape, salt)).append("\"}]");
                 json.append(",\"max_completion_tokens\":").append(output);
                 json.append(",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
             }
             case ANTHROPIC -> {
                 json.append(",\"max_tokens\":").append(output);
-                json.append(",\"messages\":[{\"role\":\"user\",\"content\":\"").append(PromptSynthesizer.text(shape)).append("\"}]");
+                json.append(",\"messages\":[{\"role\":\"user\",\"content\":\"").append(PromptSynthesizer.text(shape, salt)).append("\"}]");
                 json.append(",\"cache_control\":{\"type\":\"ephemeral\"},\"stream\":true");
             }
             case VLLM, SGLANG, DYNAMO -> {
                 json.append(",\"prompt\":[");
-                final int[] ids = PromptSynthesizer.tokenIds(shape);
+                final int[] ids = PromptSynthesizer.tokenIds(shape, salt);
                 for (int i = 0; i < ids.length; i++) {
                     if (i > 0) {
                         json.append(',');

@@ -6,9 +6,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Seeded paired bootstrap: each iteration draws the window's requests with replacement, the same
- * draw for both sides, and recomputes the cost gain and the latency deltas (candidate − baseline);
- * the interval is the percentile interval of those recomputations.
+ * Seeded paired block bootstrap over one or more repetitions of a replay. Each iteration picks a
+ * repetition at random (so the spread between repetitions widens the interval), then draws the
+ * schedule's time blocks with replacement, as many as there are, the same draw for both sides, and
+ * recomputes the cost gain and the latency deltas (candidate − baseline). Requests close in time share
+ * cache state and queueing, so resampling blocks rather than single requests keeps that correlation.
+ * The estimate is the mean of the repetitions' full-sample figures; the interval is the percentile
+ * interval of the recomputations.
  */
 public final class Bootstrap {
     /** A point estimate with its two-sided confidence interval. */
@@ -18,15 +22,32 @@ public final class Bootstrap {
     public record Result(int iterations, double confidence, Interval costGainPct, Interval ttftP50DeltaMs, Interval ttftP99DeltaMs,
                          Interval e2eP99DeltaMs) { }
 
+    /** At least this many blocks: a replay shorter than ten blocks uses shorter blocks. */
+    static final int MIN_BLOCKS = 10;
+
     private Bootstrap() { }
 
-    public static Result run(final ReplayCosts costs, final List<Outcome> baseline, final List<Outcome> candidate, final long warmupNanos,
-                             final int iterations, final double confidence, final long seed) {
-        final int n = baseline.size();
-        final Latencies bTtft = new Latencies(baseline, warmupNanos, true);
-        final Latencies cTtft = new Latencies(candidate, warmupNanos, true);
-        final Latencies bE2e = new Latencies(baseline, warmupNanos, false);
-        final Latencies cE2e = new Latencies(candidate, warmupNanos, false);
+    /**
+     * @param costs      each repetition's costs
+     * @param baselines  each repetition's baseline outcomes, in shape order
+     * @param candidates each repetition's candidate outcomes
+     * @param blockNanos the block length asked for (shortened to a tenth of the schedule's span when that is less)
+     */
+    public static Result run(final List<ReplayCosts> costs, final List<List<Outcome>> baselines, final List<List<Outcome>> candidates,
+                             final long warmupNanos, final long blockNanos, final int iterations, final double confidence, final long seed) {
+        final int runs = costs.size();
+        final int n = baselines.get(0).size();
+        final Latencies[] bTtft = new Latencies[runs];
+        final Latencies[] cTtft = new Latencies[runs];
+        final Latencies[] bE2e = new Latencies[runs];
+        final Latencies[] cE2e = new Latencies[runs];
+        for (int r = 0; r < runs; r++) {
+            bTtft[r] = new Latencies(baselines.get(r), warmupNanos, true);
+            cTtft[r] = new Latencies(candidates.get(r), warmupNanos, true);
+            bE2e[r] = new Latencies(baselines.get(r), warmupNanos, false);
+            cE2e[r] = new Latencies(candidates.get(r), warmupNanos, false);
+        }
+        final int[][] blocks = blocks(baselines.get(0), blockNanos);
         final int[] ones = new int[n];
         Arrays.fill(ones, 1);
         final double[] gains = new double[iterations];
@@ -36,19 +57,45 @@ public final class Bootstrap {
         final SplittableRandom random = new SplittableRandom(seed);
         final int[] weights = new int[n];
         for (int it = 0; it < iterations; it++) {
+            final int r = random.nextInt(runs);
             Arrays.fill(weights, 0);
-            for (int k = 0; k < n; k++) {
-                weights[random.nextInt(n)]++;
+            for (int k = 0; k < blocks.length; k++) {
+                for (final int i : blocks[random.nextInt(blocks.length)]) {
+                    weights[i]++;
+                }
             }
-            gains[it] = costs.of(weights).gainPct();
-            p50[it] = cTtft.percentile(weights, 50) - bTtft.percentile(weights, 50);
-            p99[it] = cTtft.percentile(weights, 99) - bTtft.percentile(weights, 99);
-            e2e[it] = cE2e.percentile(weights, 99) - bE2e.percentile(weights, 99);
+            gains[it] = costs.get(r).of(weights).gainPct();
+            p50[it] = cTtft[r].percentile(weights, 50) - bTtft[r].percentile(weights, 50);
+            p99[it] = cTtft[r].percentile(weights, 99) - bTtft[r].percentile(weights, 99);
+            e2e[it] = cE2e[r].percentile(weights, 99) - bE2e[r].percentile(weights, 99);
         }
-        return new Result(iterations, confidence, interval(costs.of(ones).gainPct(), gains, confidence),
-                interval(cTtft.percentile(ones, 50) - bTtft.percentile(ones, 50), p50, confidence),
-                interval(cTtft.percentile(ones, 99) - bTtft.percentile(ones, 99), p99, confidence),
-                interval(cE2e.percentile(ones, 99) - bE2e.percentile(ones, 99), e2e, confidence));
+        final double[] gain = new double[runs];
+        final double[] p50All = new double[runs];
+        final double[] p99All = new double[runs];
+        final double[] e2eAll = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            gain[r] = costs.get(r).of(ones).gainPct();
+            p50All[r] = cTtft[r].percentile(ones, 50) - bTtft[r].percentile(ones, 50);
+            p99All[r] = cTtft[r].percentile(ones, 99) - bTtft[r].percentile(ones, 99);
+            e2eAll[r] = cE2e[r].percentile(ones, 99) - bE2e[r].percentile(ones, 99);
+        }
+        return new Result(iterations, confidence, interval(mean(gain), gains, confidence), interval(mean(p50All), p50, confidence),
+                interval(mean(p99All), p99, confidence), interval(mean(e2eAll), e2e, confidence));
+    }
+
+    /** The requests of each non-empty block of the schedule, by intended send time. */
+    static int[][] blocks(final List<Outcome> outcomes, final long blockNanos) {
+        final long span = outcomes.stream().mapToLong(Outcome::intendedNanos).max().orElse(0);
+        final long block = Math.max(1_000_000L, Math.min(blockNanos, span / MIN_BLOCKS));
+        final java.util.TreeMap<Long, List<Integer>> byBlock = new java.util.TreeMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            byBlock.computeIfAbsent(outcomes.get(i).intendedNanos() / block, k -> new java.util.ArrayList<>()).add(i);
+        }
+        return byBlock.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
+    private static double mean(final double[] values) {
+        return Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 
     static Interval interval(final double estimate, final double[] samples, final double confidence) {
@@ -65,7 +112,7 @@ public final class Bootstrap {
         Latencies(final List<Outcome> outcomes, final long warmupNanos, final boolean ttft) {
             final double[][] pairs = outcomes.stream()
                     .filter(o -> o.ok() && o.intendedNanos() >= warmupNanos && (ttft ? o.ttftNanos() >= 0 : o.e2eNanos() >= 0))
-                    .map(o -> new double[] {(ttft ? o.ttftNanos() : o.e2eNanos()) / 1e6, o.index()})
+                    .map(o -> new double[] {(ttft ? o.ttftNanos() : o.e2eAtTargetNanos()) / 1e6, o.index()})
                     .sorted((a, b) -> Double.compare(a[0], b[0])).toArray(double[][]::new);
             values = new double[pairs.length];
             owners = new int[pairs.length];

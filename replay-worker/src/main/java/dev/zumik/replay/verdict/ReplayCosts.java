@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Prices the replayed window on both sides with core's {@link CostModel}, from what each side reported:
- * managed from the baseline's prompt, cached, cache-write and output tokens at the lane's managed
- * price (batch-tier share as captured); BYOC sized for the window's busiest sizing interval with the
+ * managed from the baseline's prompt, cached and cache-write tokens and the captured output tokens (the
+ * output the lane really produced, whatever length either side stopped at) at the lane's managed
+ * price (batch-tier share as captured); BYOC, at the same captured output, sized for the window's busiest sizing interval with the
  * candidate's measured capture as its hit ratio. A failed request is priced at its target sizes with
  * nothing cached. Volumes scale to a month at the window's captured rate. Any subset of requests
  * (with multiplicities) can be priced, which is what the bootstrap resamples.
@@ -67,11 +68,11 @@ public final class ReplayCosts {
             basePrompt[i] = prompt(b);
             baseCached[i] = b.ok() && b.cachedTokens() != null ? Math.min(b.cachedTokens(), basePrompt[i]) : 0;
             baseWrites[i] = b.ok() && b.cacheWriteTokens() != null ? b.cacheWriteTokens() : 0;
-            baseOutput[i] = b.ok() ? b.outputTokens() : b.targetOutputTokens();
+            baseOutput[i] = b.targetOutputTokens();
             final Outcome c = candidate.get(i);
             candPrompt[i] = prompt(c);
             candCached[i] = c.ok() && c.cachedTokens() != null ? Math.min(c.cachedTokens(), candPrompt[i]) : 0;
-            candOutput[i] = c.ok() ? c.outputTokens() : c.targetOutputTokens();
+            candOutput[i] = c.targetOutputTokens();
         }
     }
 

@@ -11,19 +11,22 @@ import java.util.TreeMap;
  * warm-up; errors, lag and tokens cover all. Capture = reported cached tokens / reported prompt
  * tokens; against the window's ideal reuse = reported cached tokens / the infinite cache's hit tokens.
  * SLO attainment = share of measured requests that succeeded and met every SLO of the lane;
- * goodput = those requests per second of replay.
+ * goodput = those requests per second of replay. End-to-end times are at the captured output length
+ * ({@link Outcome#e2eAtTargetNanos}), so both sides are compared on the same output.
+ * {@code completionTokens} are the output tokens the side produced; {@code requestedOutputTokens} what it
+ * was asked for, the captured completion lengths (at least one each).
  */
 public record SideStats(String backend, long requests, long failed, double errorRate, Map<String, Long> errorsByClass,
                         Percentiles.Summary lagMs, Percentiles.Summary ttftMs, Percentiles.Summary tpotMs, Percentiles.Summary itlMs,
                         Percentiles.Summary e2eMs, double sloAttainment, double goodputPerSecond, long promptTokens, long cachedTokens,
-                        long cacheWriteTokens, long completionTokens, double capture, Double captureOfIdeal, double promptTokenMismatch,
-                        double outputTokenMismatch, long retries) {
+                        long cacheWriteTokens, long completionTokens, long requestedOutputTokens, double capture, Double captureOfIdeal,
+                        double promptTokenMismatch, double outputTokenMismatch, long retries) {
 
     /** The lane's latency objectives; null fields are not set. */
     public record Slo(Double ttftMs, Double e2eMs) {
         boolean met(final Outcome o) {
             return o.ok() && (ttftMs == null || (o.ttftNanos() >= 0 && o.ttftNanos() / 1e6 <= ttftMs))
-                    && (e2eMs == null || o.e2eNanos() / 1e6 <= e2eMs);
+                    && (e2eMs == null || o.e2eAtTargetNanos() / 1e6 <= e2eMs);
         }
     }
 
@@ -40,6 +43,7 @@ public record SideStats(String backend, long requests, long failed, double error
         long writes = 0;
         long completion = 0;
         long retries = 0;
+        long requestedOutput = 0;
         long promptDiff = 0;
         long promptTarget = 0;
         long outputDiff = 0;
@@ -56,6 +60,7 @@ public record SideStats(String backend, long requests, long failed, double error
         for (int i = 0; i < n; i++) {
             final Outcome o = outcomes.get(i);
             lag[i] = o.lagNanos() / 1e6;
+            requestedOutput += o.targetOutputTokens();
             retries += o.retries();
             if (!o.ok()) {
                 failed++;
@@ -78,7 +83,7 @@ public record SideStats(String backend, long requests, long failed, double error
             }
             ttft[measured] = o.ok() && o.ttftNanos() >= 0 ? o.ttftNanos() / 1e6 : Double.NaN;
             tpot[measured] = o.tpotMillis();
-            e2e[measured] = o.ok() ? o.e2eNanos() / 1e6 : Double.NaN;
+            e2e[measured] = o.ok() ? o.e2eAtTargetNanos() / 1e6 : Double.NaN;
             measured++;
             met += slo.met(o) ? 1 : 0;
             for (final int gap : o.itlMicros()) {
@@ -89,7 +94,7 @@ public record SideStats(String backend, long requests, long failed, double error
                 Percentiles.of(java.util.Arrays.copyOf(ttft, measured)), Percentiles.of(java.util.Arrays.copyOf(tpot, measured)),
                 Percentiles.of(itl), Percentiles.of(java.util.Arrays.copyOf(e2e, measured)),
                 measured == 0 ? 0 : (double) met / measured, replaySeconds <= 0 ? 0 : met / replaySeconds, prompt, cached, writes,
-                completion, prompt == 0 ? 0 : (double) cached / prompt, idealHitTokens == 0 ? null : (double) cached / idealHitTokens,
+                completion, requestedOutput, prompt == 0 ? 0 : (double) cached / prompt, idealHitTokens == 0 ? null : (double) cached / idealHitTokens,
                 promptTarget == 0 ? 0 : (double) promptDiff / promptTarget, outputTarget == 0 ? 0 : (double) outputDiff / outputTarget,
                 retries);
     }

@@ -20,8 +20,16 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
     /** The replayed window: the statement's subject. */
     public record Window(String name, String from, String to, int shapes, String sha256, boolean truncatedByRetention) { }
 
-    public record Replay(double timeScale, int concurrency, String mode, String warmupPolicy, String startedAt, double durationSeconds,
-                         long bootstrapSeed) { }
+    /**
+     * How the window was replayed: {@code decisionGrade} is false for any time scale but 1 (a smoke run
+     * that did not test the priced load, never MOVE); {@code durationSeconds} covers every repetition.
+     */
+    public record Replay(double timeScale, boolean decisionGrade, int concurrency, String mode, String warmupPolicy, String startedAt,
+                         double durationSeconds, long bootstrapSeed, double bootstrapBlockSeconds, List<Repetition> repetitions) { }
+
+    /** One repetition of the replay, under its own prompt salt: its cost gain and both sides' TTFT p99. */
+    public record Repetition(int number, String salt, String startedAt, double seconds, double costGainPct, double baselineTtftP99Ms,
+                             double candidateTtftP99Ms) { }
 
     public record Side(String backend, SideStats stats, Double monthlyUsd, Double perMillionTokensUsd, Sizing sizing) { }
 
@@ -56,7 +64,8 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
                 + "(peak prompt tokens/s x (1 - candidate capture) / prefill rate + peak output tokens/s / decode rate))), peak over 60 s");
         f.put("costGain", "(managed - BYOC) / managed x 100");
         f.put("byocReasons", "each reason asked for tested on its own (docs/METRICS.md, Decision rules); MOVE needs one that holds");
-        f.put("intervals", "paired bootstrap over requests, percentile interval");
+        f.put("intervals", "paired block bootstrap: each resample picks a repetition at random, then draws the schedule's time blocks "
+                + "with replacement (the same draw for both sides); estimate = the mean over repetitions; percentile interval");
         return f;
     }
 }

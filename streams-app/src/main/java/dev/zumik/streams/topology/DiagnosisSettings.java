@@ -15,7 +15,7 @@ public record DiagnosisSettings(PriceTable prices, List<ByocProfile> profiles, L
                                 int evaluationWindows, Duration replayCooldown, double replayTimeScale) {
     public static final int DEFAULT_EVALUATION_WINDOWS = 15;
     public static final Duration DEFAULT_REPLAY_COOLDOWN = Duration.ofHours(6);
-    public static final double DEFAULT_TIME_SCALE = 10;
+    public static final double DEFAULT_TIME_SCALE = 1;
 
     public DiagnosisSettings {
         if (evaluationWindows < 1 || replayCooldown.isNegative() || !(replayTimeScale > 0)) {
