@@ -65,7 +65,15 @@ public final class HtmlReport {
             bars(h, r);
             h.append("<h2>Schedule lag over the replay</h2>");
             lag(h, baseline, candidate);
+            h.append("<h2>Repetitions</h2><table><tr><th>#</th><th>salt</th><th>started</th><th>seconds</th><th>cost gain %</th>"
+                    + "<th>baseline TTFT p99 ms</th><th>candidate TTFT p99 ms</th></tr>");
+            r.replay().repetitions().forEach(rep -> h.append("<tr><td>").append(rep.number()).append("</td><td>").append(esc(rep.salt()))
+                    .append("</td><td>").append(esc(rep.startedAt())).append("</td><td>").append(num(rep.seconds())).append("</td><td>")
+                    .append(num(rep.costGainPct())).append("</td><td>").append(num(rep.baselineTtftP99Ms())).append("</td><td>")
+                    .append(num(rep.candidateTtftP99Ms())).append("</td></tr>"));
+            h.append("</table>");
             h.append("<p>Replay: ").append(esc(r.replay().mode())).append("; time scale ").append(num(r.replay().timeScale()))
+                    .append(r.replay().decisionGrade() ? " (decision grade)" : " (a smoke run: never MOVE)")
                     .append("; concurrency cap ").append(r.replay().concurrency()).append("; warm-up: ").append(esc(r.replay().warmupPolicy()))
                     .append(".</p>");
         }
@@ -85,7 +93,7 @@ public final class HtmlReport {
         latency(h, "TTFT ms", b.ttftMs(), c.ttftMs());
         latency(h, "TPOT ms", b.tpotMs(), c.tpotMs());
         latency(h, "ITL ms", b.itlMs(), c.itlMs());
-        latency(h, "end-to-end ms", b.e2eMs(), c.e2eMs());
+        latency(h, "end-to-end ms (at the captured output)", b.e2eMs(), c.e2eMs());
         latency(h, "schedule lag ms", b.lagMs(), c.lagMs());
         row(h, "requests / failed", b.requests() + " / " + b.failed(), c.requests() + " / " + c.failed());
         row(h, "errors by class", esc(b.errorsByClass().toString()), esc(c.errorsByClass().toString()));
@@ -94,8 +102,9 @@ public final class HtmlReport {
         row(h, "capture (cached / prompt)", pct(b.capture()), pct(c.capture()));
         row(h, "capture of ideal reuse", b.captureOfIdeal() == null ? "-" : pct(b.captureOfIdeal()),
                 c.captureOfIdeal() == null ? "-" : pct(c.captureOfIdeal()));
-        row(h, "prompt / cached / output tokens", b.promptTokens() + " / " + b.cachedTokens() + " / " + b.completionTokens(),
-                c.promptTokens() + " / " + c.cachedTokens() + " / " + c.completionTokens());
+        row(h, "prompt / cached tokens", b.promptTokens() + " / " + b.cachedTokens(), c.promptTokens() + " / " + c.cachedTokens());
+        row(h, "output tokens: requested (the captured lengths) / produced", b.requestedOutputTokens() + " / " + b.completionTokens(),
+                c.requestedOutputTokens() + " / " + c.completionTokens());
         row(h, "cost per month USD", num(r.baseline().monthlyUsd()), num(r.candidate().monthlyUsd()));
         row(h, "cost per 1M tokens USD", num(r.baseline().perMillionTokensUsd()), num(r.candidate().perMillionTokensUsd()));
         final VerdictReport.Sizing s = r.candidate().sizing();

@@ -39,6 +39,12 @@ public final class VerdictSummary {
                     r.path("baseline").path("stats").path("capture").asDouble() * 100,
                     r.path("candidate").path("stats").path("capture").asDouble() * 100));
         }
+        final JsonNode replay = r.path("replay");
+        if (replay.isObject()) {
+            s.append(String.format(Locale.ROOT, "  replay: %d repetition(s), time scale %s%s; interval from %.1f s blocks%n",
+                    replay.path("repetitions").size(), replay.path("timeScale").asText(),
+                    replay.path("decisionGrade").asBoolean(true) ? "" : " (a smoke run: never MOVE)", replay.path("bootstrapBlockSeconds").asDouble()));
+        }
         r.path("byocReasons").forEach(t -> s.append("  reason ").append(t.path("reason").asText()).append(" (").append(t.path("source").asText())
                 .append("): ").append(t.path("holds").asBoolean() ? "holds" : "does not hold").append(" [")
                 .append(String.join(", ", strings(t.path("outcome")))).append("]; test: ").append(t.path("test").asText()).append('\n'));
