@@ -115,6 +115,11 @@ final class CaptureCommand implements Callable<Integer> {
             }
         }
         try {
+            Upstream.requireUnambiguous(routes);
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage("--upstream: " + e.getMessage());
+        }
+        try {
             if (tokenizer != null) {
                 dev.zumik.core.tokens.Tokenizers.byName(tokenizer);
             }

@@ -51,7 +51,8 @@ final class PurgeCommand implements Callable<Integer> {
     @Option(names = "--signing-key", paramLabel = "FILE", required = true, description = "Ed25519 private key (PEM) that signs the evidence.")
     Path signingKey;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the evidence's DSSE envelope here.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the evidence's DSSE envelope here (default: KEY_DIR/purges/TENANT-<ms>.dsse.json); checked before anything is destroyed.")
     Path out;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prefix of every Zumik topic name.")
@@ -71,15 +72,28 @@ final class PurgeCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }
-        // Kafka first: the keys are destroyed only when the evidence has somewhere to go
+        if (out != null) {
+            requireWritable(out);
+        }
+        // everything the evidence needs is checked first: the keys are destroyed only when it has somewhere to go
         final ClientSettings settings = connection.settings();
         final Topic<String, PurgeEvidence> topic = Topics.create(new SchemaRegistryClient(settings.registrySettings()),
                 Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix).purges();
         TopicsCommand.requireTopic(settings, topic.name());
+        try {
+            // registers or looks up the evidence schema, as the real record's serialization will
+            topic.valueSerde().serializer().serialize(topic.name(), PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(List.of())
+                    .setPurgedAt(Instant.now()).setDsseEnvelope("").setSigningKeyId("").build());
+        } catch (final RuntimeException e) {
+            throw ZumikException.failure("cannot reach the schema registry at " + settings.registryUrl() + " (" + DevCommand.rootMessage(e)
+                    + "): nothing was destroyed");
+        }
+        final Path evidenceFile = out != null ? out : keyDir.resolve("purges").resolve(tenant + "-" + System.currentTimeMillis() + ".dsse.json");
         final List<String> destroyed = new TenantKeyStore(keyDir).destroy(tenant);
         if (destroyed.isEmpty()) {
             throw ZumikException.failure("tenant " + tenant + " has no keys in " + keyDir + ": nothing to purge");
         }
+        // past the point of no return: whatever fails, the destroyed key ids are printed and the evidence kept on disk
         final Instant at = Instant.now();
         final Map<String, Object> predicate = new LinkedHashMap<>();
         predicate.put("tenant", tenant);
@@ -91,21 +105,36 @@ final class PurgeCommand implements Callable<Integer> {
         final String envelope = InToto.sign("zumik-tenant:" + tenant, sha256(destroyed), PREDICATE_TYPE, InToto.tree(predicate), key);
         final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
         final PrintWriter printer = spec.commandLine().getOut();
-        if (out != null) {
-            Files.writeString(out, envelope);
+        final String gone = "keys of " + tenant + " destroyed (" + String.join(", ", destroyed) + ")";
+        try {
+            Files.createDirectories(evidenceFile.toAbsolutePath().getParent());
+            Files.writeString(evidenceFile, envelope);
+        } catch (final java.io.IOException e) {
+            printer.println(envelope);
+            throw ZumikException.failure(gone + ", but the evidence could not be written to " + evidenceFile + " (" + e.getMessage()
+                    + "); its envelope is printed above");
         }
         final PurgeEvidence evidence = PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(destroyed).setTombstones(Map.of())
                 .setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).build();
         try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), tenant, evidence)).get(30, TimeUnit.SECONDS);
-        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw ZumikException.failure("keys of " + tenant + " destroyed (" + String.join(", ", destroyed) + "), but the evidence was not "
-                    + "published: " + DevCommand.rootMessage(e) + (out == null ? "" : "; the envelope is in " + out));
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            throw ZumikException.failure(gone + ", but the evidence was not published: " + DevCommand.rootMessage(e)
+                    + "; the signed envelope is in " + evidenceFile);
         }
         printer.println("Purged tenant " + tenant + ": destroyed keys " + String.join(", ", destroyed) + "; evidence signed by key " + keyId
-                + " published to " + topic.name() + (out == null ? "" : " and written to " + out));
+                + " published to " + topic.name() + " and written to " + evidenceFile);
         return 0;
+    }
+
+    /** A usage error unless {@code file} can be written: its directory exists and is writable, and it is not a directory. */
+    private static void requireWritable(final Path file) {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)
+                || Files.exists(file) && !Files.isWritable(file)) {
+            throw ZumikException.usage("--out " + file + ": cannot write the evidence there (nothing was destroyed)");
+        }
     }
 
     /** The statement's subject digest: sha256 of the destroyed key ids, sorted, one per line. */

@@ -103,6 +103,47 @@ class PurgeIT {
         }
     }
 
+    @Test
+    void shouldDestroyNothingWhenTheEvidenceHasNowhereToGo(final LocalStack stack, @TempDir final Path dir) throws Exception {
+        // given a tenant with a key, the purge topic, and a signing key
+        final String prefix = "purge-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        final Topics topics = Topics.create(stack.registryClient(), 1, prefix);
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
+        }
+        final Path keys = dir.resolve("tenant-keys");
+        final String keyId = new dev.zumik.capture.keys.TenantKeyStore(keys).current("acme").keyId();
+        final Path keyFile = keys.resolve("acme").resolve(keyId + ".key");
+        SigningKeys.generate(dir.resolve("signing"));
+        final String signing = dir.resolve("signing/signing.key").toString();
+        final int closed = ChildProcess.freePort();
+
+        // when the evidence file cannot be written, then when the registry cannot be reached
+        final ZumikCommandTest.Run unwritable = ZumikCommandTest.run("purge", "--tenant", "acme", "--key-dir", keys.toString(), "--signing-key",
+                signing, "--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic-prefix", prefix, "--out",
+                dir.resolve("no/such/dir/purge.json").toString());
+        final ZumikCommandTest.Run noRegistry = ZumikCommandTest.run("purge", "--tenant", "acme", "--key-dir", keys.toString(), "--signing-key",
+                signing, "--kafka", stack.bootstrapServers(), "--registry", "http://127.0.0.1:" + closed, "--topic-prefix", prefix);
+
+        // then each is one line, and the key is still there
+        assertThat(unwritable.exitCode()).isEqualTo(ZumikException.USAGE);
+        assertThat(unwritable.err().strip()).endsWith("cannot write the evidence there (nothing was destroyed)");
+        assertThat(noRegistry.exitCode()).as(noRegistry.err()).isEqualTo(ZumikException.FAILURE);
+        assertThat(noRegistry.err().strip().lines()).hasSize(1);
+        assertThat(noRegistry.err()).contains("cannot reach the schema registry", "nothing was destroyed");
+        assertThat(keyFile).exists();
+
+        // and once everything is in place, the purge destroys the key and keeps its evidence on disk by default
+        final ZumikCommandTest.Run purge = ZumikCommandTest.run("purge", "--tenant", "acme", "--key-dir", keys.toString(), "--signing-key",
+                signing, "--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic-prefix", prefix);
+        assertThat(purge.exitCode()).as(purge.err()).isZero();
+        assertThat(keyFile).doesNotExist();
+        try (java.util.stream.Stream<Path> files = Files.list(keys.resolve("purges"))) {
+            assertThat(files.toList()).singleElement().satisfies(f -> assertThat(Files.readString(f))
+                    .isEqualTo(stack.readCommitted(topics.purges()).get(0).getDsseEnvelope()));
+        }
+    }
+
     private static void send(final int port) throws Exception {
         final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/v1/chat/completions")).header("content-type", "application/json")

@@ -57,8 +57,32 @@ public record Upstream(String prefix, URI base, String provider, String name) {
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException("not a URL: '" + rest + "'");
         }
+        if (base.getHost() == null || base.getHost().isEmpty()) {
+            throw new IllegalArgumentException("not a URL with a host: '" + rest + "'");
+        }
         return new Upstream(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, base,
                 provider == null || provider.isEmpty() ? providerOf(base) : provider, name);
+    }
+
+    /**
+     * Refuses a routing table in which one upstream hides another: two with the same prefix (two without
+     * one, too: a forgotten {@code /anthropic=} would send one provider's requests, API key included, to
+     * the other) or two with the same name. The message names both.
+     */
+    public static void requireUnambiguous(final java.util.List<Upstream> upstreams) {
+        for (int i = 0; i < upstreams.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                final Upstream a = upstreams.get(j);
+                final Upstream b = upstreams.get(i);
+                if (a.prefix().equals(b.prefix())) {
+                    throw new IllegalArgumentException((a.prefix().isEmpty() ? "two upstreams without a path prefix" : "two upstreams with the prefix "
+                            + a.prefix()) + " (" + a.base() + " and " + b.base() + "): the second could never be reached; give each its own PREFIX=");
+                }
+                if (!a.name().isEmpty() && a.name().equals(b.name())) {
+                    throw new IllegalArgumentException("two upstreams named " + a.name() + " (" + a.base() + " and " + b.base() + ")");
+                }
+            }
+        }
     }
 
     /** The provider a well-known API host belongs to; anything else is an OpenAI-compatible server. */
