@@ -31,6 +31,7 @@ import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import dev.zumik.streams.StreamsApp;
 import dev.zumik.streams.topology.DiagnosisSettings;
@@ -80,6 +81,8 @@ final class DemoCommand implements Callable<Integer> {
     static final int EVALUATION_WINDOWS = 5;
     /** Repetitions of the triggered replay, each under fresh prompt content, as the worker runs them by default. */
     static final int REPETITIONS = 3;
+    /** The dynamo profile's minimum, which the demo lane is priced at: the fleet the candidate is replayed on. */
+    static final int BYOC_REPLICAS = 2;
     /** The lane the capture proxy makes of the demo's traffic: provider, model, route. */
     static final String LANE = "openai/gpt-4.1//v1/chat/completions";
 
@@ -150,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
             step(out, started, "kafka " + kafka.bootstrapServers() + ", registry " + kafka.registryUrl() + ", topics created");
             managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
             parts.add(managed);
-            gpu = SimServer.start(twoReplicas(Profiles.load("dynamo", Optional.empty())), "127.0.0.1", 0);
+            gpu = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, BYOC_REPLICAS, SimFleet.Scheduler.KV_ROUTER);
             parts.add(gpu);
             step(out, started, "simulators: managed-openai at 127.0.0.1:" + managed.port() + ", dynamo (SGLang + LMCache + Mooncake, "
                     + "Llama-3.3-70B, 2 replicas of 2x H100) at 127.0.0.1:" + gpu.port());
@@ -180,22 +183,9 @@ final class DemoCommand implements Callable<Integer> {
                     Map.of("openai", "sk-demo"), Optional.of(URI.create("http://127.0.0.1:" + gpu.port())));
             final ReplayWorker worker = ReplayWorker.start(new WorkerSettings(kafka.clientProperties(), topics, "zumik-demo-workers", backends,
                     ByocProfile::shipped, prices, policies, DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(REPETITIONS), key,
-                    work.resolve("verdicts"), Duration.ofSeconds(5)));
+                    work.resolve("verdicts"), Duration.ofSeconds(5), null));
             parts.add(worker);
             step(out, started, "replay worker ready, signing with key " + worker.keyId() + " (" + work.resolve("keys") + ")");
-        }
-
-        /**
-         * The GPU simulator stands for the deployment the verdict prices: the dynamo profile's minimum of
-         * two replicas (one engine with twice the prefill lanes and batch slots, one shared prefix cache,
-         * as the KV-aware router keeps a prefix on the replica that holds it).
-         */
-        private static dev.zumik.sim.profile.SimProfile twoReplicas(final dev.zumik.sim.profile.SimProfile p) {
-            final dev.zumik.sim.profile.SimProfile.Latency l = p.latency();
-            return new dev.zumik.sim.profile.SimProfile(p.name(), p.description() + ", 2 replicas", p.wire(), p.models(), p.tokenizer(),
-                    p.blockSize(), p.cache(), new dev.zumik.sim.profile.SimProfile.Latency(l.prefillTokensPerSecond(), l.overheadMillis(),
-                    l.itlMillis(), l.batchSlowdown(), l.maxBatch() * 2, l.prefillLanes() * 2, l.jitter()), p.output(), p.faults(), p.seed())
-                    .validate();
         }
 
         /**

@@ -152,7 +152,7 @@ final class ReplayCommand implements Callable<Integer> {
                 + " s at x" + timeScale + ") against " + baseline + " and " + candidate);
         out.flush();
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs("trace-" + UUID.randomUUID(), Lanes.key(parsedLane), from, to, "MANUAL", shapes,
-                false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence);
+                false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence, replay.candidateReplicas());
         final ReplayJob.Result result;
         try (ProgressLine progress = new ProgressLine(out, System.console() != null)) {
             result = ReplayJob.run(inputs, key, progress::watch);

@@ -52,6 +52,18 @@ final class ReplayOptions {
             description = "The bootstrap resamples blocks of the schedule this long (default ${DEFAULT-VALUE}; a tenth of a shorter replay).")
     Duration bootstrapBlock;
 
+    @Option(names = "--candidate-replicas", paramLabel = "N",
+            description = "Replicas behind the candidate (default: read from its scheduler's metrics; a verdict on other capacity than "
+                    + "the priced one is INCONCLUSIVE).")
+    Integer candidateReplicas;
+
+    Integer candidateReplicas() {
+        if (candidateReplicas != null && candidateReplicas < 1) {
+            throw ZumikException.usage("--candidate-replicas must be >= 1, got " + candidateReplicas);
+        }
+        return candidateReplicas;
+    }
+
     ReplaySettings settings(final double timeScale, final int defaultRepetitions) {
         try {
             final ReplaySettings d = ReplaySettings.defaults();

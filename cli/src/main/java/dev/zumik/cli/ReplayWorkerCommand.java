@@ -91,7 +91,7 @@ final class ReplayWorkerCommand implements Callable<Integer> {
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);
         TopicsCommand.requireTopic(client, topics.replayRequests().name());
         final WorkerSettings settings = new WorkerSettings(client.kafkaProperties(), topics, group, backends, lookup, prices, replay.policies(),
-                decision.settings(client), replay.settings(1, 3), key, out, ShapeWindowReader.DEFAULT_LATENESS);
+                decision.settings(client), replay.settings(1, 3), key, out, ShapeWindowReader.DEFAULT_LATENESS, replay.candidateReplicas());
         final ReplayWorker worker = ReplayWorker.start(settings);
         final PrintWriter printer = spec.commandLine().getOut();
         printer.println("Replay worker in group " + group + ": " + topics.replayRequests().name() + " -> " + topics.verdicts().name()

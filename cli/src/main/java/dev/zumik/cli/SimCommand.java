@@ -1,6 +1,7 @@
 package dev.zumik.cli;
 
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import dev.zumik.sim.profile.SimProfile;
 import java.io.PrintWriter;
@@ -40,6 +41,15 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--print-profile", description = "Print the resolved profile as YAML and exit.")
     boolean printProfile;
 
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "1",
+            description = "Replicas behind one scheduler, each with its own KV cache and batch (default ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--scheduler", paramLabel = "NAME",
+            description = "kv-router (Dynamo's KV router), epp (the inference extension's endpoint picker) or round-robin "
+                    + "(default: the profile's own: kv-router for dynamo, epp for vllm, else round-robin).")
+    String scheduler;
+
     @Override
     public Integer call() {
         final SimProfile resolved = resolve();
@@ -50,17 +60,27 @@ final class SimCommand implements Callable<Integer> {
             return 0;
         }
         final String[] at = Values.hostPort("--listen", listen);
+        if (replicas < 1 || replicas > 64) {
+            throw ZumikException.usage("--replicas must be 1..64, got " + replicas);
+        }
+        final SimFleet.Scheduler picker;
+        try {
+            picker = scheduler == null ? SimFleet.Scheduler.of(resolved) : SimFleet.Scheduler.parse(scheduler);
+        } catch (final IllegalArgumentException e) {
+            throw ZumikException.usage("--scheduler: " + e.getMessage());
+        }
         if (!"0".equals(at[1])) {
             Ports.requireFree(at[0], Integer.parseInt(at[1]), "--listen");
         }
         final SimServer server;
         try {
-            server = SimServer.start(resolved, at[0], Integer.parseInt(at[1]));
+            server = SimServer.start(resolved, at[0], Integer.parseInt(at[1]), replicas, picker);
         } catch (final RuntimeException e) {
             throw ZumikException.failure("the simulator did not start: " + DevCommand.rootMessage(e));
         }
         out.println("Simulated " + resolved.name() + " (" + resolved.description() + ") at http://" + at[0] + ":" + server.port()
-                + " serving " + String.join(", ", resolved.models()) + " (seed " + resolved.seed() + ")");
+                + " serving " + String.join(", ", resolved.models()) + " (seed " + resolved.seed() + "), " + replicas + " replica"
+                + (replicas == 1 ? "" : "s") + " behind " + picker.word());
         out.println("Metrics: http://" + at[0] + ":" + server.port() + "/metrics");
         out.flush();
         Running.untilStopped(foreground.runFor, out, server::close);

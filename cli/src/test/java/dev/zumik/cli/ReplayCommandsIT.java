@@ -3,6 +3,7 @@ package dev.zumik.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class ReplayCommandsIT {
         final ZumikCommandTest.Run keys = ZumikCommandTest.run("keys", "generate", "--out", dir.resolve("keys").toString());
         assertThat(keys.exitCode()).as(keys.err()).isZero();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             // when the first 5 s of the Mooncake trace are replayed at twice their speed
             final ZumikCommandTest.Run replay = ZumikCommandTest.run("replay", "--trace", MOONCAKE.toString(), "--format", "mooncake",
                     "--window", "5s", "--time-scale", "2", "--baseline", "http://127.0.0.1:" + managed.port() + "/v1",
@@ -64,7 +65,7 @@ class ReplayCommandsIT {
         Files.writeString(file, trace);
         assertThat(ZumikCommandTest.run("keys", "generate", "--out", dir.resolve("keys").toString()).exitCode()).isZero();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final String[] common = {"replay", "--trace", file.toString(), "--format", "mooncake", "--baseline",
                 "http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port(), "--signing-key",
                 dir.resolve("keys/signing.key").toString()};

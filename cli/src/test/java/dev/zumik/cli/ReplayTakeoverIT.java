@@ -16,6 +16,7 @@ import dev.zumik.schemas.avro.ShapeSource;
 import dev.zumik.schemas.avro.Verdict;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,10 +62,11 @@ class ReplayTakeoverIT {
         Files.writeString(config, "kafka.bootstrap.servers=" + stack.bootstrapServers() + "\nregistry.schema.registry.url=" + stack.registryUrl()
                 + "\nkafka.session.timeout.ms=6000\nkafka.heartbeat.interval.ms=1000\n");
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final List<String> worker = List.of("replay-worker", "--config", config.toString(), "--topic-prefix", prefix,
                     "--group", "takeover-workers", "--signing-key", dir.resolve("keys/signing.key").toString(),
-                    "--baseline", "openai=http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port());
+                    "--baseline", "openai=http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port(),
+                    "--repetitions", "1");
             final Process first = ChildProcess.zumik(dir.resolve("first.log"), with(worker, "--out", dir.resolve("first").toString()));
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("takeover-" + UUID.randomUUID()).setLane(LANE)
                     .setFromTime(start).setToTime(start.plusSeconds(20)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)

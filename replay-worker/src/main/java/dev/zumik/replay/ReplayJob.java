@@ -8,6 +8,7 @@ import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.backend.CandidateCapacity;
 import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.client.ReplayClient;
 import dev.zumik.replay.schedule.OpenLoopScheduler;
@@ -45,12 +46,13 @@ public final class ReplayJob {
     /**
      * What to replay, against what, and why: {@code reasons} are the BYOC reasons the replay tests (from
      * the diagnosis or declared by a person); {@code policy} is the lane's, with any SLO given for this
-     * replay in place; {@code qualityEvidence} is a reference to a quality evaluation of the model swap, or null.
+     * replay in place; {@code qualityEvidence} is a reference to a quality evaluation of the model swap, or null;
+     * {@code candidateReplicas} the replicas behind the candidate as declared, or null to read them from its metrics.
      */
     public record Inputs(String requestId, String laneKey, Instant from, Instant to, String trigger, List<RequestShape> shapes,
                          boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
                          LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings, List<Decider.Asked> reasons,
-                         String qualityEvidence) { }
+                         String qualityEvidence, Integer candidateReplicas) { }
 
     /** The signed verdict, its report, and each side's per-request outcomes (empty when nothing was fired). */
     public record Result(VerdictReport report, String envelope, List<Outcome> baseline, List<Outcome> candidate) { }
@@ -58,8 +60,8 @@ public final class ReplayJob {
     /** One repetition: both sides fired with the window's shapes, prompts synthesized under {@code salt}. */
     public record Run(long salt, List<Outcome> baseline, List<Outcome> candidate, String startedAt, double seconds) { }
 
-    /** What both sides did with the window's shapes (in arrival order), in each repetition. */
-    public record Measurement(List<RequestShape> shapes, List<Run> runs) {
+    /** What both sides did with the window's shapes (in arrival order), in each repetition, and the capacity behind the candidate. */
+    public record Measurement(List<RequestShape> shapes, List<Run> runs, CandidateCapacity.Tested capacity) {
 
         /** Every repetition's outcomes of one side, one after the other. */
         public List<Outcome> pooled(final boolean baseline) {
@@ -102,7 +104,7 @@ public final class ReplayJob {
         }
         if (!early.isEmpty()) {
             final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(),
-                    in.trigger(), window(in, shapes), null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
+                    in.trigger(), window(in, shapes), null, null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
                     thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), substitution(in),
                     VerdictReport.standardFormulas(), Instant.now().toString());
             return new Result(report, SignedVerdict.sign(report, key), List.of(), List.of());
@@ -117,11 +119,13 @@ public final class ReplayJob {
      * prompts under a fresh salt, and collects each request's outcome.
      */
     public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
+        final CandidateCapacity.Tested capacity = in.candidateReplicas() != null ? CandidateCapacity.declared(in.candidateReplicas())
+                : CandidateCapacity.probe(in.candidate(), java.time.Duration.ofSeconds(5));
         final List<Run> runs = new ArrayList<>();
         for (int r = 0; r < in.settings().repetitions(); r++) {
             runs.add(fire(in, shapes, SALTS.nextLong(), listener));
         }
-        return new Measurement(shapes, runs);
+        return new Measurement(shapes, runs, capacity);
     }
 
     private static Run fire(final Inputs in, final List<RequestShape> shapes, final long salt, final Listener listener)
@@ -200,7 +204,8 @@ public final class ReplayJob {
         final Double priorityMonthly = price.atPriority()
                 .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
         final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
-                priorityMonthly, medianPrompt(shapes), in.profile().capabilities()), in.reasons(), in.policy(), in.decision(), settings);
+                priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), costliest.byoc().replicas(), m.capacity().replicas()),
+                in.reasons(), in.policy(), in.decision(), settings);
         final boolean decisionGrade = settings.timeScale() == 1;
         final String decision;
         final List<String> reasons = new ArrayList<>();
@@ -217,6 +222,8 @@ public final class ReplayJob {
         }
         final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, managedMonthly,
                 mean(figures, ReplayCosts.Figures::managedPerMillionUsd), null);
+        final VerdictReport.Capacity capacity = new VerdictReport.Capacity(costliest.byoc().replicas(), m.capacity().replicas(),
+                in.profile().replicaSelection().get(0), m.capacity().source());
         final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, byocMonthly,
                 mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(costliest.byoc().hitRatio(),
                 costliest.byoc().utilization(), costliest.byoc().replicas(), costliest.byoc().gpus()));
@@ -232,7 +239,7 @@ public final class ReplayJob {
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay, baseSide,
-                candSide, intervals, decision, reasons, ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
+                candSide, capacity, intervals, decision, reasons, ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
                 VerdictReport.standardFormulas(), Instant.now().toString());
     }
 

@@ -9,6 +9,7 @@ import dev.zumik.core.decision.ByocReason;
 import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.backend.CandidateCapacity;
 import dev.zumik.replay.backend.Runtime;
 import dev.zumik.replay.client.ErrorClass;
 import dev.zumik.replay.schedule.ReplaySettings;
@@ -20,6 +21,7 @@ import dev.zumik.replay.verdict.VerdictReport;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,8 @@ class ReplayJobIT {
     @BeforeAll
     static void start() throws Exception {
         managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-        dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0);
+        // the dynamo profile's minimum of two replicas behind its KV router: the capacity these windows are priced at
+        dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
         keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     }
 
@@ -74,7 +77,7 @@ class ReplayJobIT {
                                    final List<Decider.Asked> reasons) {
         return new ReplayJob.Inputs("req-1", "openai/gpt-4.1/chat", START, to, "MANUAL", shapes, false, ByocProfile.shipped("dynamo"),
                 baseline(), candidate, PriceTable.defaults(), SLO, DecisionSettings.defaults(), ReplaySettings.defaults().withTimeScale(timeScale),
-                reasons, null);
+                reasons, null, null);
     }
 
     @Test
@@ -87,6 +90,8 @@ class ReplayJobIT {
         // then
         assertThat(result.report().decision()).as(result.report().reasons() + " " + result.report().candidate().stats()).isEqualTo("MOVE");
         assertThat(result.report().reasons()).containsExactly("CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE");
+        assertThat(result.report().capacity()).isEqualTo(new VerdictReport.Capacity(2, 2, "dynamo-kv-router",
+                "metrics: worker_id of dynamo_frontend_worker_active_decode_blocks"));
         assertThat(result.report().byocReasons()).singleElement().satisfies(t -> {
             assertThat(t.holds()).isTrue();
             assertThat(t.source()).isEqualTo("declared");
@@ -108,7 +113,8 @@ class ReplayJobIT {
         // and the same measurement judged with no reason asked: the same cheap candidate stays
         final VerdictReport unreasoned = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, List.of()),
                 new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), List.of(new ReplayJob.Run(1, result.baseline(), result.candidate(),
-                        result.report().replay().startedAt(), result.report().replay().durationSeconds()))));
+                        result.report().replay().startedAt(), result.report().replay().durationSeconds())),
+                        new CandidateCapacity.Tested(result.report().capacity().testedReplicas(), result.report().capacity().testedSource())));
         assertThat(unreasoned.decision()).isEqualTo("STAY");
         assertThat(unreasoned.reasons()).containsExactly("NO_BYOC_REASON");
         assertThat(unreasoned.intervals()).isEqualTo(result.report().intervals());
@@ -134,7 +140,7 @@ class ReplayJobIT {
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 10, 9);
         final ReplayJob.Inputs in = new ReplayJob.Inputs("req-salts", "openai/gpt-4.1/chat", START, START.plusSeconds(3), "MANUAL", shapes,
                 false, ByocProfile.shipped("dynamo"), baseline(), candidate(dynamo.port()), PriceTable.defaults(), SLO,
-                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null);
+                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null, null);
         // when
         final ReplayJob.Measurement m = ReplayJob.measure(in, ReplayJob.inArrivalOrder(shapes), (b, c) -> { });
         // then each repetition ran under its own salt, and each one's first request found the candidate's cache cold
@@ -147,6 +153,47 @@ class ReplayJobIT {
         final VerdictReport report = ReplayJob.judge(in, m);
         assertThat(report.replay().repetitions()).hasSize(2);
         assertThat(report.baseline().stats().requests()).isEqualTo(60);
+    }
+
+    @Test
+    void shouldBeInconclusiveWhenTheCandidateRanOnFewerReplicasThanPriced() throws Exception {
+        // given the window of the MOVE above, and a candidate of one replica where two are priced
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 11);
+        try (SimServer one = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 1, SimFleet.Scheduler.KV_ROUTER)) {
+            // when
+            final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate(one.port()), 1), keys.getPrivate(),
+                    (b, c) -> { });
+            // then
+            assertThat(result.report().decision()).isEqualTo("INCONCLUSIVE");
+            assertThat(result.report().reasons()).startsWith("CAPACITY_MISMATCH");
+            assertThat(result.report().capacity().pricedReplicas()).isEqualTo(2);
+            assertThat(result.report().capacity().testedReplicas()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldCaptureMoreBehindAPrefixAwareSchedulerThanBehindRoundRobin() throws Exception {
+        // given 48 requests from 7 prefix families (2,048 shared tokens each), in turn, and a fleet of 4 replicas (7 and 4 share no
+        // factor, so taking replicas in turn spreads every family over all four)
+        final List<RequestShape> shapes = ReplayJob.inArrivalOrder(Workloads.families(LANE, START, 48, 12, 7, 2048, 256, 10, 12));
+        final java.util.Map<SimFleet.Scheduler, Double> capture = new java.util.EnumMap<>(SimFleet.Scheduler.class);
+        for (final SimFleet.Scheduler scheduler : SimFleet.Scheduler.values()) {
+            try (SimServer fleet = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 4, scheduler)) {
+                // when the same window is replayed behind each scheduler
+                final ReplayJob.Inputs in = new ReplayJob.Inputs("req-" + scheduler, "openai/gpt-4.1/chat", START, START.plusSeconds(4), "MANUAL",
+                        shapes, false, ByocProfile.shipped("dynamo"), baseline(), candidate(fleet.port()), PriceTable.defaults(), SLO,
+                        DecisionSettings.defaults(), ReplaySettings.defaults(), HOT_VOLUME, null, null);
+                final ReplayJob.Measurement m = ReplayJob.measure(in, shapes, (b, c) -> { });
+                assertThat(m.capacity().replicas()).as(scheduler + ": " + m.capacity().source())
+                        .isEqualTo(scheduler == SimFleet.Scheduler.ROUND_ROBIN ? null : 4);
+                final List<dev.zumik.replay.client.Outcome> outcomes = m.pooled(false);
+                capture.put(scheduler, outcomes.stream().mapToLong(o -> o.cachedTokens() == null ? 0 : o.cachedTokens()).sum()
+                        / (double) outcomes.stream().mapToLong(o -> o.promptTokens() == null ? 0 : o.promptTokens()).sum());
+            }
+        }
+        // then prefix-aware picking keeps each family on a replica that holds it (7 cold starts, against 28 in turn)
+        assertThat(capture.get(SimFleet.Scheduler.KV_ROUTER)).as(capture.toString()).isGreaterThan(capture.get(SimFleet.Scheduler.ROUND_ROBIN) + 0.15);
+        assertThat(capture.get(SimFleet.Scheduler.EPP)).as(capture.toString()).isGreaterThan(capture.get(SimFleet.Scheduler.ROUND_ROBIN) + 0.15);
     }
 
     @Test
@@ -173,7 +220,7 @@ class ReplayJobIT {
         final dev.zumik.sim.profile.SimProfile faulty = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(), p.models(),
                 p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
                 new dev.zumik.sim.profile.SimProfile.Faults(java.util.Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300), 7).validate();
-        try (SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0)) {
+        try (SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 1024, 256, 20, 4);
             // when
             final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(10), candidate(flaky.port()), 2),

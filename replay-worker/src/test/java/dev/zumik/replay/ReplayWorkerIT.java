@@ -27,6 +27,7 @@ import dev.zumik.schemas.avro.VerdictDecision;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,13 +68,13 @@ class ReplayWorkerIT {
         stack.produceShapes(topics.shapes(), shapes);
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0)) {
+             SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + dynamo.port())));
             final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
                     ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
                     ReplaySettings.defaults(),
-                    keys.getPrivate(), dir, Duration.ofSeconds(30));
+                    keys.getPrivate(), dir, Duration.ofSeconds(30), null);
 
             // when a request, the same request again, and a malformed one are published
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
@@ -132,12 +133,12 @@ class ReplayWorkerIT {
                 new dev.zumik.sim.profile.SimProfile.Faults(Map.of(429, 0.15, 500, 0.15), 0, 0, 0.1, 0, 0), 11).validate();
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0)) {
+             SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + flaky.port())));
             final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
                     ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
-                    ReplaySettings.defaults().withTimeScale(2), keys.getPrivate(), dir, Duration.ofSeconds(30));
+                    ReplaySettings.defaults().withTimeScale(2), keys.getPrivate(), dir, Duration.ofSeconds(30), null);
             final List<String> ids = new ArrayList<>();
             try (ReplayWorker worker = ReplayWorker.start(settings)) {
                 for (int w = 0; w < 2; w++) {

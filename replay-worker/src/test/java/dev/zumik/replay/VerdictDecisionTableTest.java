@@ -89,6 +89,11 @@ class VerdictDecisionTableTest {
                         Decider.Decision.MOVE, "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE"),
                 row("a replay that lagged its schedule cannot be trusted", evidence(side(0.99, 0.5), lagged(side(0.99, 0.6), 80), gain(30, 20, 40)),
                         asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "SCHEDULE_LAG"),
+                row("priced at 6 replicas, replayed on 1: the capacity tested is not the one priced", tested(evidence(side(0.99, 0.5),
+                        side(0.99, 0.6), gain(30, 20, 40)), 6, 1), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE,
+                        "CAPACITY_MISMATCH"),
+                row("replayed on capacity nobody declared or published", tested(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)),
+                        2, null), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "CAPACITY_UNKNOWN"),
                 row("a failing candidate cannot be trusted", evidence(side(0.99, 0.5), failing(side(0.99, 0.6), 0.2), gain(30, 20, 40)),
                         asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "CANDIDATE_ERRORS"))
                 .map(Arguments::of);
@@ -122,17 +127,22 @@ class VerdictDecisionTableTest {
     /** Managed $100k a month; BYOC from the gain's point estimate; a median prompt of 2,000 tokens; a private-networking profile. */
     private static Decider.Evidence evidence(final SideStats baseline, final SideStats candidate, final Bootstrap.Result gain) {
         return new Decider.Evidence(baseline, candidate, gain, 100_000, 100_000 * (1 - gain.costGainPct().estimate() / 100), null, 2000,
-                OFFERS_PRIVATE);
+                OFFERS_PRIVATE, 2, 2);
     }
 
     private static Decider.Evidence withPrompt(final Decider.Evidence e, final long promptP50) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                promptP50, e.capabilities());
+                promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas());
     }
 
     private static Decider.Evidence withPriority(final Decider.Evidence e, final double priorityThousands) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
-                priorityThousands * 1000, e.promptP50(), e.capabilities());
+                priorityThousands * 1000, e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas());
+    }
+
+    private static Decider.Evidence tested(final Decider.Evidence e, final int priced, final Integer tested) {
+        return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
+                e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested);
     }
 
     static SideStats side(final double sloAttainment, final double capture) {

@@ -41,4 +41,26 @@ final class Workloads {
         }
         return shapes;
     }
+
+    /** Requests in turn from {@code families} prefix families, each family's requests sharing its own {@code sharedTokens}. */
+    static List<RequestShape> families(final Lane lane, final Instant start, final int requests, final double perSecond, final int families,
+                                       final int sharedTokens, final int uniqueTokens, final int outputTokens, final long seed) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<RequestShape> shapes = new ArrayList<>();
+        for (int r = 0; r < requests; r++) {
+            final int family = r % families;
+            final int prompt = sharedTokens + uniqueTokens;
+            final List<Long> hashes = new ArrayList<>();
+            long h = family + 1;
+            for (int b = 0; b < (prompt + BLOCK - 1) / BLOCK; b++) {
+                h = h * 0x9E3779B97F4A7C15L + (b * BLOCK < sharedTokens ? b + 1 : random.nextLong());
+                hashes.add(h);
+            }
+            shapes.add(RequestShape.newBuilder().setEventId("fam-" + seed + "-" + r).setTenant("t").setLane(lane)
+                    .setArrivalTime(start.plusMillis(Math.round(r * 1000 / perSecond))).setPromptTokens(prompt)
+                    .setCompletionTokens(outputTokens).setBlockSize(BLOCK).setTokenizer("o200k_base").setHashedTokens(prompt)
+                    .setBlockHashes(hashes).setHashKeyId("k1").setHttpStatus(200).setStream(true).setSource(ShapeSource.IMPORT).build());
+        }
+        return shapes;
+    }
 }

@@ -1,7 +1,7 @@
 package dev.zumik.sim.http;
 
 import dev.zumik.core.cache.CacheLookup;
-import dev.zumik.sim.model.SimEngine;
+import dev.zumik.sim.model.SimFleet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -22,7 +22,7 @@ final class SimMetrics {
     private final DistributionSummary ttftMillis;
     final AtomicInteger open = new AtomicInteger();
 
-    SimMetrics(final MeterRegistry registry, final SimEngine engine) {
+    SimMetrics(final MeterRegistry registry, final SimFleet engine) {
         this.registry = registry;
         promptTokens = Counter.builder("zumik_sim_prompt_tokens").description("Prompt tokens of planned requests").register(registry);
         completionTokens = Counter.builder("zumik_sim_completion_tokens").description("Output tokens sent").register(registry);
@@ -36,9 +36,33 @@ final class SimMetrics {
         ttftMillis = DistributionSummary.builder("zumik_sim_ttft_ms").description("Time to first token as the simulator produced it")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         Gauge.builder("zumik_sim_concurrency", open, AtomicInteger::get).description("Requests in flight over HTTP").register(registry);
-        Gauge.builder("zumik_sim_queue_depth", engine, SimEngine::waiting).description("Requests waiting for a batch slot").register(registry);
-        Gauge.builder("zumik_sim_running", engine, SimEngine::running).description("Requests holding a batch slot").register(registry);
-        Gauge.builder("zumik_sim_batch_size", engine, SimEngine::decoding).description("Requests decoding together").register(registry);
+        Gauge.builder("zumik_sim_queue_depth", engine, SimFleet::waiting).description("Requests waiting for a batch slot").register(registry);
+        Gauge.builder("zumik_sim_running", engine, SimFleet::running).description("Requests holding a batch slot").register(registry);
+        Gauge.builder("zumik_sim_batch_size", engine, SimFleet::decoding).description("Requests decoding together").register(registry);
+        schedulerMetrics(registry, engine);
+    }
+
+    /**
+     * The replica count as the fleet's scheduler exposes it: Dynamo's frontend reports per-worker gauges
+     * (one {@code worker_id} each), the endpoint picker its pool's ready pods (GIE and llm-d names); a
+     * round-robin Service reports nothing.
+     */
+    private static void schedulerMetrics(final MeterRegistry registry, final SimFleet fleet) {
+        switch (fleet.scheduler()) {
+            case KV_ROUTER -> {
+                for (int i = 0; i < fleet.size(); i++) {
+                    final int replica = i;
+                    Gauge.builder("dynamo_frontend_worker_active_decode_blocks", fleet, f -> f.activeBlocks(replica))
+                            .tag("worker_id", Integer.toString(i)).description("Active KV blocks of each worker, as the router counts them")
+                            .register(registry);
+                }
+            }
+            case EPP -> {
+                Gauge.builder("inference_pool_ready_pods", fleet, SimFleet::size).description("Ready pods of the inference pool").register(registry);
+                Gauge.builder("llm_d_epp_ready_endpoints", fleet, SimFleet::size).description("Ready endpoints of the pool").register(registry);
+            }
+            default -> { }
+        }
     }
 
     void request(final String endpoint, final int status) {

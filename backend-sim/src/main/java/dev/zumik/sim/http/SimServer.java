@@ -4,7 +4,7 @@ import dev.zumik.core.hashing.BlockHasher;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.sim.model.PromptRequest;
-import dev.zumik.sim.model.SimEngine;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.SimProfile;
 import dev.zumik.sim.profile.WireDialect;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,7 +36,7 @@ public final class SimServer implements AutoCloseable {
     private final SimProfile profile;
     private final Vertx vertx;
     private final HttpServer server;
-    private final SimEngine engine;
+    private final SimFleet fleet;
     private final PrometheusMeterRegistry registry;
     private final SimMetrics metrics;
     private final Wire openAi;
@@ -45,11 +45,11 @@ public final class SimServer implements AutoCloseable {
     private final ThreadLocal<BlockHasher> hashers;
     private final long startedSeconds = System.currentTimeMillis() / 1000;
 
-    private SimServer(final SimProfile profile, final String host, final int port) {
+    private SimServer(final SimProfile profile, final String host, final int port, final int replicas, final SimFleet.Scheduler scheduler) {
         this.profile = profile;
-        this.engine = new SimEngine(profile);
+        this.fleet = new SimFleet(profile, replicas, scheduler);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new SimMetrics(registry, engine);
+        this.metrics = new SimMetrics(registry, fleet);
         this.openAi = profile.wire() == WireDialect.ANTHROPIC ? null : new OpenAiWire(profile.wire());
         this.tokenizer = Tokenizers.byName(profile.tokenizer());
         final byte[] key = hashKey(profile.seed());
@@ -59,9 +59,15 @@ public final class SimServer implements AutoCloseable {
                 .setCompressionSupported(false).setIdleTimeout(0)).requestHandler(this::handle);
     }
 
-    /** Starts a simulator for {@code profile} on {@code host:port} (0 picks a free port). */
+    /** Starts a one-replica simulator for {@code profile} on {@code host:port} (0 picks a free port). */
     public static SimServer start(final SimProfile profile, final String host, final int port) {
-        final SimServer sim = new SimServer(profile, host, port);
+        return start(profile, host, port, 1, SimFleet.Scheduler.of(profile));
+    }
+
+    /** Starts a fleet of {@code replicas} behind {@code scheduler} on {@code host:port}. */
+    public static SimServer start(final SimProfile profile, final String host, final int port, final int replicas,
+                                  final SimFleet.Scheduler scheduler) {
+        final SimServer sim = new SimServer(profile, host, port, replicas, scheduler);
         try {
             sim.server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (final Exception e) {
@@ -146,7 +152,7 @@ public final class SimServer implements AutoCloseable {
         final Exchange exchange = new Exchange(request, wire, sim, tokens.length, arrival, metrics, profile.wire() == WireDialect.ANTHROPIC);
         metrics.open.incrementAndGet();
         final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
-        final Runnable cancel = engine.submit(prompt, exchange);
+        final Runnable cancel = fleet.submit(prompt, exchange);
         request.response().closeHandler(closed -> {
             if (counted.getAndSet(false)) {
                 metrics.open.decrementAndGet();
@@ -209,7 +215,7 @@ public final class SimServer implements AutoCloseable {
         } catch (final Exception ignored) {
             // closing anyway
         } finally {
-            engine.close();
+            fleet.close();
         }
     }
 }

@@ -38,6 +38,10 @@ public enum ReasonCode {
     CAPABILITY_MISSING("the BYOC profile lacks an isolation capability the lane requires"),
     NO_ISOLATION_DECLARED("the lane declares no isolation requirement to test"),
     // a replay that cannot be trusted
+    CAPACITY_MISMATCH("the candidate was replayed on another number of replicas than BYOC is priced at: its latency and capture are "
+            + "not those of the priced deployment"),
+    CAPACITY_UNKNOWN("the candidate's replica count was neither declared (--candidate-replicas) nor published in its scheduler's metrics, "
+            + "so the tested capacity cannot be matched to the priced one"),
     NOT_DECISION_GRADE("the replay ran at a time scale other than 1, so it did not test the priced load: a smoke run cannot say MOVE"),
     SCHEDULE_LAG("the replay fell behind its schedule, so its latencies cannot be trusted"),
     BASELINE_ERRORS("too many baseline requests failed"),

@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The decision rules of docs/METRICS.md for a finished replay. INCONCLUSIVE when the replay cannot be
- * trusted (schedule lag p99 or error rate over their bounds, a side unreachable). Otherwise each BYOC
+ * trusted (schedule lag p99 or error rate over their bounds, a side unreachable, a candidate tested on
+ * other capacity than the priced one, or on unknown capacity). Otherwise each BYOC
  * reason the replay was asked for is tested on its own:
  * <ul>
  *   <li>CONCENTRATED_HOT_VOLUME: the cost gain's interval low end at least the material threshold, with
@@ -42,16 +43,23 @@ public final class Decider {
     /**
      * What the reasons are tested on: both sides' figures (SLO attainment against the lane's declared SLOs
      * where it has any), the cost gain's interval, monthly costs, the priority tier's monthly cost where
-     * priced, the window's median prompt and the candidate profile's isolation capabilities.
+     * priced, the window's median prompt, the candidate profile's isolation capabilities, and the replicas
+     * BYOC is priced at and that stood behind the candidate (null: unknown).
      */
     public record Evidence(SideStats baseline, SideStats candidate, Bootstrap.Result intervals, double managedMonthlyUsd,
-                           double byocMonthlyUsd, Double priorityMonthlyUsd, long promptP50, List<String> capabilities) { }
+                           double byocMonthlyUsd, Double priorityMonthlyUsd, long promptP50, List<String> capabilities, int pricedReplicas,
+                           Integer testedReplicas) { }
 
     private Decider() { }
 
     public static Ruling decide(final Evidence ev, final List<Asked> asked, final LanePolicies.Policy policy, final DecisionSettings d,
                                 final ReplaySettings settings) {
         final List<String> untrusted = untrusted(ev.baseline(), ev.candidate(), settings);
+        if (ev.testedReplicas() == null) {
+            untrusted.add(ReasonCode.CAPACITY_UNKNOWN.name());
+        } else if (ev.testedReplicas() != ev.pricedReplicas()) {
+            untrusted.add(ReasonCode.CAPACITY_MISMATCH.name());
+        }
         if (!untrusted.isEmpty()) {
             return new Ruling(Decision.INCONCLUSIVE, untrusted, List.of());
         }

@@ -11,7 +11,7 @@ import java.util.Map;
  * fields are null when the replay did not run (an empty or unpriceable window).
  */
 public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay,
-                            Side baseline, Side candidate, Bootstrap.Result intervals, String decision, List<String> reasons,
+                            Side baseline, Side candidate, Capacity capacity, Bootstrap.Result intervals, String decision, List<String> reasons,
                             List<ReasonTest> byocReasons, List<String> notes, Thresholds thresholds, ModelSubstitution modelSubstitution,
                             Map<String, String> formulas, String decidedAt) {
 
@@ -32,6 +32,12 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
                              double candidateTtftP99Ms) { }
 
     public record Side(String backend, SideStats stats, Double monthlyUsd, Double perMillionTokensUsd, Sizing sizing) { }
+
+    /**
+     * The capacity parity check: the replicas BYOC is priced at for this window, the replicas that stood behind
+     * the candidate (null: unknown), the profile's scheduler, and where the tested count came from.
+     */
+    public record Capacity(int pricedReplicas, Integer testedReplicas, String scheduler, String testedSource) { }
 
     /** BYOC sizing behind the candidate's monthly cost. */
     public record Sizing(double hitRatio, double utilization, int replicas, int gpus) { }

@@ -214,7 +214,8 @@ public final class ReplayWorker implements AutoCloseable {
                 settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
                 settings.backends().candidate(profile), settings.prices(),
                 settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs()), settings.decision(),
-                settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence());
+                settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence(),
+                settings.candidateReplicas());
         LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
                 inputs.candidate());
         try {

@@ -20,10 +20,11 @@ import java.util.function.Function;
  * @param profiles  profile name → BYOC profile; throws IllegalArgumentException for an unknown name
  * @param outDir    each verdict's files go to {@code outDir/<requestId>/}
  * @param lateness  how late a shape may be appended after its arrival (see ShapeWindowReader)
+ * @param candidateReplicas replicas behind the candidate as declared, or null to read them from its metrics
  */
 public record WorkerSettings(Map<String, Object> kafka, Topics topics, String groupId, Backends backends,
                              Function<String, ByocProfile> profiles, PriceTable prices, LanePolicies policies, DecisionSettings decision,
-                             ReplaySettings replay, PrivateKey signingKey, Path outDir, Duration lateness) {
+                             ReplaySettings replay, PrivateKey signingKey, Path outDir, Duration lateness, Integer candidateReplicas) {
 
     public static final String DEFAULT_GROUP = "zumik-replay-workers";
 }
