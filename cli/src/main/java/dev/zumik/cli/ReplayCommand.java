@@ -121,6 +121,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage("--baseline-runtime: " + e.getMessage());
         }
+        Values.writableDir("--out", outDir);
         final java.net.URI baseUrl = Values.httpUrl("--baseline", baselineUrl);
         final java.net.URI candUrl = Values.httpUrl("--candidate", candidateUrl);
         final var settings = replay.settings(timeScale, 1);

@@ -16,6 +16,22 @@ final class Values {
         return file;
     }
 
+    /**
+     * {@code dir}, created if missing, when files can be written in it; else a usage error naming the flag.
+     * Long runs check their output first, so that a finished replay never has nowhere to go.
+     */
+    static java.nio.file.Path writableDir(final String flag, final java.nio.file.Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (final java.io.IOException | RuntimeException e) {
+            throw ZumikException.usage(flag + " " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        if (!java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            throw ZumikException.usage(flag + " " + dir + ": not a writable directory");
+        }
+        return dir;
+    }
+
     /** The text of a readable file (a password file, say); a usage error naming the flag otherwise. */
     static String readText(final String flag, final java.nio.file.Path file) {
         try {

@@ -102,6 +102,7 @@ class ZumikCommandTest {
         "replay                                   | give --trace FILE (a replay without Kafka)",
         "replay --trace pom.xml --format mooncake | --baseline URL is required with --trace",
         "replay --trace pom.xml --format mooncake --baseline http://b --candidate http://c --out /tmp/x | --signing-key FILE is required",
+        "replay --trace pom.xml --format mooncake --baseline http://b --candidate http://c --out pom.xml/out --signing-key pom.xml | --out pom.xml/out: cannot create the directory",
         "replay --trace pom.xml --format mooncake --baseline ftp://b --candidate http://c --out /tmp/x --signing-key pom.xml | --baseline must be an http(s)://host",
         "replay --trace pom.xml --format mooncake --baseline http://b --candidate http://c --out /tmp/x --signing-key pom.xml --time-scale 0 | --time-scale must be > 0",
         "replay --trace pom.xml --format mooncake --baseline http://b --candidate http://c --out /tmp/x --signing-key pom.xml | pom.xml: not a PEM private key",
