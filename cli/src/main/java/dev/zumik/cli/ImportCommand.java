@@ -48,14 +48,17 @@ final class ImportCommand implements Callable<Integer> {
 
 
 
+    /** An import must start at least this far inside the topic's retention, or the broker's next cleanup deletes it. */
+    static final java.time.Duration RETENTION_MARGIN = java.time.Duration.ofHours(1);
+
     @Override
     public Integer call() {
         Values.readableFile(null, file);
         final TraceImporter importer;
+        final Instant first = start == null ? Instant.now() : Values.instant("--start", start);
         try {
-            importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), tenant,
-                    start == null ? Instant.now() : Values.instant("--start", start), new TenantKeyStore(shapes.keyDir)),
-                    ShapeBuilder.DEFAULT_BLOCK_SIZE, Optional.empty());
+            importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), tenant, first,
+                    new TenantKeyStore(shapes.keyDir)), ShapeBuilder.DEFAULT_BLOCK_SIZE, Optional.empty());
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }
@@ -63,6 +66,13 @@ final class ImportCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         TopicsCommand.requireTopic(settings, shapes.topic);
+        // shapes are stamped with their arrival: stamped before the retention horizon, the broker deletes them within minutes
+        final java.util.OptionalLong retention = TopicsCommand.retentionMs(settings, shapes.topic);
+        if (retention.isPresent() && first.isBefore(Instant.now().minusMillis(retention.getAsLong()).plus(RETENTION_MARGIN))) {
+            throw ZumikException.usage("--start " + first + " is older than " + shapes.topic + "'s retention ("
+                    + java.time.Duration.ofMillis(retention.getAsLong()).toHours() + " h, less a 1 h margin): the broker would delete the "
+                    + "imported shapes at its next cleanup; give a later --start, or raise the topic's retention.ms");
+        }
         final ImportReport report;
         try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(), new SchemaRegistryClient(settings.registrySettings()), shapes.topic)) {
             report = importer.importFile(file, writer::write);

@@ -76,6 +76,23 @@ final class TopicsCommand {
         }
     }
 
+    /** The topic's {@code retention.ms} (empty: kept forever, -1); a failure to read it is a run-time failure. */
+    static java.util.OptionalLong retentionMs(final ClientSettings settings, final String topic) {
+        final org.apache.kafka.common.config.ConfigResource resource =
+                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try (Admin admin = admin(settings)) {
+            final org.apache.kafka.clients.admin.ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get("retention.ms");
+            final long ms = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+            return ms < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(ms);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZumikException.failure("interrupted");
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ZumikException.failure("cannot read the retention of " + topic + " at " + settings.bootstrapServers() + ": " + e.getMessage());
+        }
+    }
+
     /**
      * Creates every topic that does not exist yet and, with a registry, registers each value schema.
      * Returns one line per topic.

@@ -42,7 +42,13 @@ class TraceCommandsIT {
         final Run exported = ZumikCommandTest.run(concat(new String[] {"export", "mooncake", "--lane", "test/m/chat",
                 "--from", start.toString(), "--to", start.plusSeconds(60).toString()}, connection));
 
+        final Run tooOld = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
+                "--start", java.time.Instant.now().minus(java.time.Duration.ofDays(8)).toString(), "--key-dir", dir.resolve("keys").toString()},
+                connection));
+
         // then
+        assertThat(tooOld.exitCode()).isEqualTo(2);
+        assertThat(tooOld.err().strip()).startsWith("zumik import: --start ").contains("is older than " + topic + "'s retention (168 h");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err().strip()).isEqualTo("zumik import: topic no-such-topic does not exist; create it first (zumik topics create)");
         assertThat(imported.exitCode()).as(imported.err()).isZero();
