@@ -22,7 +22,9 @@ import org.HdrHistogram.Histogram;
  * the simulator's own CPU per streamed token, against a baseline measured in the same run: a bare
  * Vert.x server (its own process too) that streams the same number of fixed SSE events at the same
  * pace, with no model, cache, JSON or accounting. CPU comes from /proc (user + system) over the load
- * phase only. Arguments: streams (default 5000), tokens per stream (200), ms between tokens (100).
+ * phase only. Arguments: streams (default 5000), tokens per stream (200), ms between tokens (100),
+ * replicas of the simulated fleet (1) and its scheduler (the vllm profile's own, epp; the bench's prompts
+ * are all alike, so epp keeps them on the replica that holds their prefix, and round-robin spreads them).
  * Usage, from the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.SimBench 5000 200 100}
  */
@@ -66,6 +68,8 @@ public final class SimBench {
         final int streams = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         final int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         final int itl = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+        final int replicas = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        final String scheduler = args.length > 4 ? args[4] : "epp";
         final Path work = Files.createTempDirectory("zumik-simbench");
         final Path config = work.resolve("sim.yaml");
         Files.writeString(config, "latency: {prefillTokensPerSecond: 1000000, overheadMillis: 5, itlMillis: " + itl
@@ -80,8 +84,9 @@ public final class SimBench {
 
         final int simPort = ChildProcesses.freePort();
         final Result simulated = measure(ChildProcesses.zumik(work.resolve("sim.log"), "sim", "--profile", "vllm", "--config",
-                config.toString(), "--listen", "127.0.0.1:" + simPort), simPort, streams, tokens, itl);
-        print("zumik sim --profile vllm", simulated, streams, tokens);
+                config.toString(), "--listen", "127.0.0.1:" + simPort, "--replicas", Integer.toString(replicas), "--scheduler", scheduler), simPort,
+                streams, tokens, itl);
+        print("zumik sim --profile vllm --replicas " + replicas + " --scheduler " + scheduler, simulated, streams, tokens);
         System.out.printf("simulator CPU per streamed token: %.2f us, %.2fx the bare SSE server's %.2f us%n",
                 simulated.cpuMicrosPerToken(), simulated.cpuMicrosPerToken() / baseline.cpuMicrosPerToken(), baseline.cpuMicrosPerToken());
     }
