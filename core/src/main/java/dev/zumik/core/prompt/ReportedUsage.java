@@ -47,10 +47,10 @@ public final class ReportedUsage {
         final JsonNode u = response.path("usage");
         if (dialect == Dialect.ANTHROPIC_MESSAGES) {
             if (u.isObject()) {
-                final int read = u.path("cache_read_input_tokens").asInt(0);
-                final int write = u.path("cache_creation_input_tokens").asInt(0);
+                final Integer read = count(u.get("cache_read_input_tokens"));
+                final Integer write = count(u.get("cache_creation_input_tokens"));
                 if (u.has("input_tokens")) {
-                    prompt = u.path("input_tokens").asInt() + read + write;
+                    prompt = sum(count(u.get("input_tokens")), read == null ? 0 : read, write == null ? 0 : write);
                 }
                 if (u.has("cache_read_input_tokens")) {
                     cached = read;
@@ -59,7 +59,7 @@ public final class ReportedUsage {
                     cacheWrite = write;
                 }
                 if (u.has("output_tokens")) {
-                    completion = u.path("output_tokens").asInt();
+                    completion = count(u.get("output_tokens"));
                 }
                 if (u.path("service_tier").isTextual()) {
                     serviceTier = u.path("service_tier").asText();
@@ -69,37 +69,37 @@ public final class ReportedUsage {
         }
         if (u.isObject()) {
             if (u.has("prompt_tokens")) {
-                prompt = u.path("prompt_tokens").asInt();
+                prompt = count(u.get("prompt_tokens"));
             } else if (u.has("input_tokens")) {
-                prompt = u.path("input_tokens").asInt();
+                prompt = count(u.get("input_tokens"));
             }
             if (u.has("completion_tokens")) {
-                completion = u.path("completion_tokens").asInt();
+                completion = count(u.get("completion_tokens"));
             } else if (u.has("output_tokens")) {
-                completion = u.path("output_tokens").asInt();
+                completion = count(u.get("output_tokens"));
             } else if (dialect == Dialect.OPENAI_EMBEDDINGS) {
                 completion = 0;
             }
             final JsonNode details = u.has("prompt_tokens_details") ? u.path("prompt_tokens_details") : u.path("input_tokens_details");
             if (details.isObject()) {
-                if (details.path("cached_tokens").canConvertToInt()) {
-                    cached = details.path("cached_tokens").asInt();
+                if (details.has("cached_tokens")) {
+                    cached = count(details.get("cached_tokens"));
                 }
-                if (details.path("cache_write_tokens").canConvertToInt()) {
-                    cacheWrite = details.path("cache_write_tokens").asInt();
+                if (details.has("cache_write_tokens")) {
+                    cacheWrite = count(details.get("cache_write_tokens"));
                 }
             }
         }
         final JsonNode meta = response.path("meta_info");
         if (meta.isObject()) {
-            if (meta.path("prompt_tokens").canConvertToInt()) {
-                prompt = meta.path("prompt_tokens").asInt();
+            if (meta.has("prompt_tokens")) {
+                prompt = count(meta.get("prompt_tokens"));
             }
-            if (meta.path("completion_tokens").canConvertToInt()) {
-                completion = meta.path("completion_tokens").asInt();
+            if (meta.has("completion_tokens")) {
+                completion = count(meta.get("completion_tokens"));
             }
-            if (meta.path("cached_tokens").canConvertToInt()) {
-                cached = meta.path("cached_tokens").asInt();
+            if (meta.has("cached_tokens")) {
+                cached = count(meta.get("cached_tokens"));
             }
         }
     }
@@ -110,16 +110,41 @@ public final class ReportedUsage {
             return;
         }
         if (u.has("output_tokens")) {
-            completion = u.path("output_tokens").asInt();
+            completion = count(u.get("output_tokens"));
         }
         if (u.has("input_tokens")) {
-            final int read = u.has("cache_read_input_tokens") ? u.path("cache_read_input_tokens").asInt() : (cached == null ? 0 : cached);
-            final int write = u.has("cache_creation_input_tokens") ? u.path("cache_creation_input_tokens").asInt()
+            final Integer read = u.has("cache_read_input_tokens") ? count(u.get("cache_read_input_tokens")) : (cached == null ? 0 : cached);
+            final Integer write = u.has("cache_creation_input_tokens") ? count(u.get("cache_creation_input_tokens"))
                     : (cacheWrite == null ? 0 : cacheWrite);
-            prompt = u.path("input_tokens").asInt() + read + write;
+            prompt = sum(count(u.get("input_tokens")), read == null ? 0 : read, write == null ? 0 : write);
             cached = read;
             cacheWrite = write;
         }
+    }
+
+    /**
+     * A token count as reported: a whole number from 0 to 2^31 - 1. Anything else (negative, fractional,
+     * larger, text, null) counts as not reported, so no provider's or log's odd value wraps around into a
+     * figure that prices a lane.
+     */
+    public static Integer count(final JsonNode node) {
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            return null;
+        }
+        final long value = node.asLong();
+        return value < 0 || value > Integer.MAX_VALUE ? null : (int) value;
+    }
+
+    /** The counts' sum when every one was reported and the sum is still a count; else not reported. */
+    private static Integer sum(final Integer first, final int... rest) {
+        if (first == null) {
+            return null;
+        }
+        long total = first;
+        for (final int r : rest) {
+            total += r;
+        }
+        return total > Integer.MAX_VALUE ? null : (int) total;
     }
 
     /** Reads one SSE data payload into this usage; true when the event carries generated content. */
