@@ -80,6 +80,11 @@ class PromptSynthesizerTest {
                 shape, 7));
         assertThat(anthropic.path("max_tokens").asInt()).isEqualTo(42);
         assertThat(anthropic.path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+        // a captured Anthropic request that did not ask for caching is replayed without it
+        final RequestShape uncached = Workloads.sharedPrefix(Workloads.lane("anthropic", "claude"), T, 1, 1, 128, 0, 42, 7).get(0);
+        uncached.setCacheControl(false);
+        assertThat(json.readTree(RequestBodies.body(new Backend("b", URI.create("https://h"), Runtime.ANTHROPIC, "claude", "k"), uncached, 7))
+                .has("cache_control")).isFalse();
         assertThat(anthropic.path("messages").get(0).path("content").asText()).hasSizeGreaterThan(128);
         final JsonNode openai = json.readTree(RequestBodies.body(new Backend("b", URI.create("https://h/v1"), Runtime.OPENAI, "gpt-4.1", "k"),
                 shape, 7));

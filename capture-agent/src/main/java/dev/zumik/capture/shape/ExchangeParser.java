@@ -48,10 +48,24 @@ public final class ExchangeParser {
             }
             return new ParsedExchange(true, request.path("model").asText("unknown"), stream, maxTokens(request),
                     usage.serviceTier() != null ? usage.serviceTier() : textOrNull(request.path("service_tier")),
-                    promptText, promptIds, usage.prompt(), usage.completion(), usage.cached(), usage.cacheWrite(), firstContentEnd);
+                    promptText, promptIds, usage.prompt(), usage.completion(), usage.cached(), usage.cacheWrite(), firstContentEnd,
+                    dialect == Dialect.ANTHROPIC_MESSAGES ? asksForCaching(request) : null);
         } catch (final RuntimeException e) {
             return ParsedExchange.unparsed();
         }
+    }
+
+    /** An Anthropic request asks for prompt caching with {@code cache_control} at the top level or on any tool, system or message block. */
+    static boolean asksForCaching(final JsonNode request) {
+        if (request.has("cache_control")) {
+            return true;
+        }
+        for (final String field : new String[] {"system", "tools", "messages"}) {
+            if (!request.path(field).findValues("cache_control").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Integer maxTokens(final JsonNode request) {

@@ -19,10 +19,10 @@ package dev.zumik.capture.shape;
  */
 public record ParsedExchange(boolean parsed, String model, boolean stream, Integer maxTokens, String serviceTier,
                              String promptText, int[] promptTokenIds, Integer promptTokens, Integer completionTokens,
-                             Integer cachedTokens, Integer cacheWriteTokens, long firstContentEnd) {
+                             Integer cachedTokens, Integer cacheWriteTokens, long firstContentEnd, Boolean cacheControl) {
 
     public static ParsedExchange unparsed() {
-        return new ParsedExchange(false, "unknown", false, null, null, null, null, null, null, null, null, -1);
+        return new ParsedExchange(false, "unknown", false, null, null, null, null, null, null, null, null, -1, null);
     }
 
     @Override

@@ -86,6 +86,7 @@ public final class ShapeBuilder {
                 .setStream(exchange.stream())
                 .setMaxTokens(exchange.maxTokens())
                 .setServiceTier(exchange.serviceTier())
+                .setCacheControl(exchange.cacheControl())
                 .setSource(context.source())
                 .setParsed(exchange.parsed())
                 .build();

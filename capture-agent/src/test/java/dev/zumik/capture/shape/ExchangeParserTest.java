@@ -119,6 +119,22 @@ class ExchangeParserTest {
         assertThat(parsed.cacheWriteTokens()).isEqualTo(188086);
         assertThat(parsed.cachedTokens()).isZero();
         assertThat(parsed.serviceTier()).isEqualTo("standard");
+        assertThat(parsed.cacheControl()).isFalse();
+    }
+
+    @Test
+    void shouldRecordWhetherAnAnthropicRequestAskedForCaching() {
+        // given cache_control on a system block, at the top level, and nowhere; and an OpenAI request
+        final String onBlock = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"system\":[{\"type\":\"text\",\"text\":\"rules\","
+                + "\"cache_control\":{\"type\":\"ephemeral\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        final String topLevel = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"cache_control\":{\"type\":\"ephemeral\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        final String none = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        // then
+        assertThat(ExchangeParser.parse(Dialect.ANTHROPIC_MESSAGES, b(onBlock), b("{}")).cacheControl()).isTrue();
+        assertThat(ExchangeParser.parse(Dialect.ANTHROPIC_MESSAGES, b(topLevel), b("{}")).cacheControl()).isTrue();
+        assertThat(ExchangeParser.parse(Dialect.ANTHROPIC_MESSAGES, b(none), b("{}")).cacheControl()).isFalse();
+        assertThat(ExchangeParser.parse(Dialect.OPENAI_CHAT, b("{\"model\":\"gpt-4.1\",\"messages\":[]}"), b("{}")).cacheControl()).isNull();
     }
 
     @Test

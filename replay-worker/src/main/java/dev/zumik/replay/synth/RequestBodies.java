@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
  * The streamed request body a backend gets for one shape. Output length: {@code max_tokens} = the
  * captured completion tokens; GPU runtimes are also told {@code min_tokens} and {@code ignore_eos}
  * (Dynamo's in {@code nvext} too) so they generate exactly that many. Streaming usage is always
- * asked for, so cached tokens come back. Anthropic requests carry top-level {@code cache_control}:
- * the baseline gets the provider's caching at its best, so a MOVE is never the artefact of a
- * badly cached baseline.
+ * asked for, so cached tokens come back. Anthropic requests carry top-level {@code cache_control}
+ * where the captured request asked for caching, or where the capture does not say (a trace): the
+ * baseline gets the caching production used, at its best, so a MOVE is never the artefact of a
+ * badly cached baseline, and never bought by caching production did not ask for either.
  */
 public final class RequestBodies {
     private RequestBodies() { }
@@ -36,7 +37,8 @@ public final class RequestBodies {
             case ANTHROPIC -> {
                 json.append(",\"max_tokens\":").append(output);
                 json.append(",\"messages\":[{\"role\":\"user\",\"content\":\"").append(PromptSynthesizer.text(shape, salt)).append("\"}]");
-                json.append(",\"cache_control\":{\"type\":\"ephemeral\"},\"stream\":true");
+                json.append(Boolean.FALSE.equals(shape.getCacheControl()) ? "" : ",\"cache_control\":{\"type\":\"ephemeral\"}")
+                        .append(",\"stream\":true");
             }
             case VLLM, SGLANG, DYNAMO -> {
                 json.append(",\"prompt\":[");
