@@ -323,7 +323,6 @@ public final class ReplayJob {
         final LanePolicies.Policy p = in.policy();
         return new VerdictReport.Thresholds(in.decision().asMap(), in.settings().maxLagP99Millis(), in.settings().maxErrorRate(),
                 slo.ttftMs(), slo.e2eMs(), declared ? "declared by the lane policy" : "none declared: the baseline's replayed p99 x " + IMPLICIT_SLO_SLACK,
-                p.sloTarget() != null ? p.sloTarget() : in.decision().sloTarget(),
-                p.acceptedPremiumPct() != null ? p.acceptedPremiumPct() : in.decision().acceptedPremiumPct());
+                p.sloTarget(in.decision()), p.acceptedPremiumPct(in.decision()));
     }
 }

@@ -102,7 +102,7 @@ public final class Diagnoser {
 
         final CostModel.ByocCost candidate = isolationDeclared && cheapestIsolated != null ? cheapestIsolated : cheapest;
         final Double gain = candidate == null ? null : CostModel.gainPct(managed, candidate.monthlyUsd());
-        final double premium = policy.acceptedPremiumPct() != null ? policy.acceptedPremiumPct() : settings.acceptedPremiumPct();
+        final double premium = policy.acceptedPremiumPct(settings);
         final boolean withinPremium = gain != null && gain >= -premium;
         final List<ReasonCode> holding = new ArrayList<>();
         final List<ReasonCode> failing = new ArrayList<>();

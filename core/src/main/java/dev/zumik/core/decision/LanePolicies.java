@@ -32,6 +32,16 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
             return new Policy(true, null, null, List.of(), null, null, null, null);
         }
 
+        /** The premium over managed this lane accepts for its SLO or isolation, percent: its own, else the decision setting. */
+        public double acceptedPremiumPct(final DecisionSettings d) {
+            return acceptedPremiumPct != null ? acceptedPremiumPct : d.acceptedPremiumPct();
+        }
+
+        /** The share of requests that must meet this lane's SLOs: its own, else the decision setting. */
+        public double sloTarget(final DecisionSettings d) {
+            return sloTarget != null ? sloTarget : d.sloTarget();
+        }
+
         public boolean declaresSlo() {
             return ttftP99SloMs != null || e2eP99SloMs != null;
         }

@@ -111,8 +111,8 @@ public final class Decider {
     }
 
     private static ReasonTest latencySlo(final Evidence ev, final String source, final LanePolicies.Policy policy, final DecisionSettings d) {
-        final double target = policy.sloTarget() != null ? policy.sloTarget() : d.sloTarget();
-        final double premium = premium(policy, d);
+        final double target = policy.sloTarget(d);
+        final double premium = policy.acceptedPremiumPct(d);
         final Map<String, Double> figures = new LinkedHashMap<>();
         final List<String> outcome = new ArrayList<>();
         final String test = String.format("a declared SLO (TTFT p99 and/or e2e p99) met by at least %.1f%% of the candidate's requests "
@@ -144,7 +144,7 @@ public final class Decider {
     }
 
     private static ReasonTest isolation(final Evidence ev, final String source, final LanePolicies.Policy policy, final DecisionSettings d) {
-        final double premium = premium(policy, d);
+        final double premium = policy.acceptedPremiumPct(d);
         final Map<String, Double> figures = new LinkedHashMap<>();
         final List<String> outcome = new ArrayList<>();
         final String test = String.format("every declared requirement (%s) among the profile's capabilities (%s), at a BYOC cost at most "
@@ -165,10 +165,6 @@ public final class Decider {
         outcome.add((slo ? ReasonCode.SLO_NO_WORSE : ReasonCode.SLO_WORSE).name());
         sloFigures(ev, figures);
         return new ReasonTest(ReasonCode.ISOLATION_REQUIRED.name(), source, offered && affordable && slo, test, outcome, figures);
-    }
-
-    private static double premium(final LanePolicies.Policy policy, final DecisionSettings d) {
-        return policy.acceptedPremiumPct() != null ? policy.acceptedPremiumPct() : d.acceptedPremiumPct();
     }
 
     private static boolean premiumTest(final Evidence ev, final double premium, final Map<String, Double> figures, final List<String> outcome) {
