@@ -207,15 +207,6 @@ public final class ReplayJob {
                 priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), costliest.byoc().replicas(), m.capacity().replicas()),
                 in.reasons(), in.policy(), in.decision(), settings);
         final boolean decisionGrade = settings.timeScale() == 1;
-        final String decision;
-        final List<String> reasons = new ArrayList<>();
-        if (!decisionGrade && ruling.decision() == Decider.Decision.MOVE) {
-            decision = Decider.Decision.INCONCLUSIVE.name();
-            reasons.add(ReasonCode.NOT_DECISION_GRADE.name());
-        } else {
-            decision = ruling.decision().name();
-        }
-        reasons.addAll(ruling.reasons());
         final List<String> notes = notes(baseStats, candStats);
         if (!decisionGrade) {
             notes.add("replayed at time scale " + settings.timeScale() + ": a smoke run, not the priced load; it cannot say MOVE");
@@ -239,7 +230,7 @@ public final class ReplayJob {
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay, baseSide,
-                candSide, capacity, intervals, decision, reasons, ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
+                candSide, capacity, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
                 VerdictReport.standardFormulas(), Instant.now().toString());
     }
 

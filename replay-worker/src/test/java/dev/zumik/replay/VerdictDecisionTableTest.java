@@ -36,7 +36,7 @@ class VerdictDecisionTableTest {
 
     /** One row: the evidence, what was asked, the policy, and the verdict with its reasons. */
     private record Row(String name, Decider.Evidence evidence, List<Decider.Asked> asked, LanePolicies.Policy policy, Decider.Decision decision,
-                       List<String> reasons) {
+                       List<String> reasons, double timeScale) {
         @Override
         public String toString() {
             return name;
@@ -87,6 +87,10 @@ class VerdictDecisionTableTest {
                         List.of(new Decider.Asked(ByocReason.LATENCY_SLO, ReasonTest.FROM_DIAGNOSIS),
                                 new Decider.Asked(ByocReason.CONCENTRATED_HOT_VOLUME, ReasonTest.FROM_DIAGNOSIS)), SLO,
                         Decider.Decision.MOVE, "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE"),
+                smoke(10, row("hot volume holds, but replayed ten times faster than priced: a smoke run never moves",
+                        evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE,
+                        Decider.Decision.INCONCLUSIVE, "NOT_DECISION_GRADE", "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE",
+                        "SLO_NO_WORSE")),
                 row("a replay that lagged its schedule cannot be trusted", evidence(side(0.99, 0.5), lagged(side(0.99, 0.6), 80), gain(30, 20, 40)),
                         asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "SCHEDULE_LAG"),
                 row("priced at 6 replicas, replayed on 1: the capacity tested is not the one priced", tested(evidence(side(0.99, 0.5),
@@ -103,7 +107,8 @@ class VerdictDecisionTableTest {
     @MethodSource("rows")
     void shouldDecideEachRowAsKnownInAdvance(final Row row) {
         // when
-        final Decider.Ruling ruling = Decider.decide(row.evidence(), row.asked(), row.policy(), DEFAULTS, ReplaySettings.defaults());
+        final Decider.Ruling ruling = Decider.decide(row.evidence(), row.asked(), row.policy(), DEFAULTS,
+                ReplaySettings.defaults().withTimeScale(row.timeScale()));
         // then
         assertThat(ruling.decision()).as(row.name()).isEqualTo(row.decision());
         assertThat(ruling.reasons()).as(row.name()).containsExactlyElementsOf(row.reasons());
@@ -117,7 +122,12 @@ class VerdictDecisionTableTest {
 
     private static Row row(final String name, final Decider.Evidence evidence, final List<Decider.Asked> asked,
                                  final LanePolicies.Policy policy, final Decider.Decision decision, final String... reasons) {
-        return new Row(name, evidence, asked, policy, decision, List.of(reasons));
+        return new Row(name, evidence, asked, policy, decision, List.of(reasons), 1);
+    }
+
+    /** A row replayed at another time scale than real time. */
+    private static Row smoke(final double timeScale, final Row row) {
+        return new Row(row.name(), row.evidence(), row.asked(), row.policy(), row.decision(), row.reasons(), timeScale);
     }
 
     private static List<Decider.Asked> asked(final ByocReason reason) {

@@ -28,8 +28,9 @@ import java.util.Set;
  *   <li>ISOLATION_REQUIRED: every declared requirement among the profile's capabilities, within the accepted
  *       premium, with SLO attainment no worse than the baseline's.</li>
  * </ul>
- * MOVE when at least one holds; STAY otherwise, and STAY [NO_BYOC_REASON] (or LONG_PROMPTS_ALONE) when
- * none was asked for. Long prompts are never a reason.
+ * MOVE when at least one holds, unless the replay ran at a time scale other than 1 (a smoke run:
+ * INCONCLUSIVE [NOT_DECISION_GRADE]); STAY otherwise, and STAY [NO_BYOC_REASON] (or LONG_PROMPTS_ALONE)
+ * when none was asked for. Long prompts are never a reason.
  */
 public final class Decider {
 
@@ -84,6 +85,13 @@ public final class Decider {
                 }
                 codes.addAll(t.outcome());
             }
+        }
+        if (move && settings.timeScale() != 1) {
+            // a smoke run did not test the priced load: what would have moved the lane is said, but not signed as MOVE
+            final List<String> smoke = new ArrayList<>();
+            smoke.add(ReasonCode.NOT_DECISION_GRADE.name());
+            smoke.addAll(codes);
+            return new Ruling(Decision.INCONCLUSIVE, smoke, tests);
         }
         return new Ruling(move ? Decision.MOVE : Decision.STAY, List.copyOf(codes), tests);
     }
