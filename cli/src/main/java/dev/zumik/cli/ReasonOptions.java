@@ -26,6 +26,10 @@ final class ReasonOptions {
             description = "A reference to an evaluation of the profile's model against the lane's managed model; recorded in the verdict, not judged.")
     String qualityEvidence;
 
+    @Option(names = "--accept-partial-coverage", description = "Accept a verdict priced from less than one full week of captured traffic "
+            + "(without it such a verdict cannot be MOVE); recorded in the verdict.")
+    boolean acceptPartialCoverage;
+
     List<ByocReason> reasons() {
         final LinkedHashSet<ByocReason> out = new LinkedHashSet<>();
         for (final String word : reasons) {

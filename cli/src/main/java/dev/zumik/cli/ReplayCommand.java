@@ -147,13 +147,19 @@ final class ReplayCommand implements Callable<Integer> {
             throw ZumikException.failure(trace + ": no requests to replay");
         }
         final Instant from = shapes.get(0).getArrivalTime();
-        final Instant to = window != null ? from.plus(window) : shapes.get(shapes.size() - 1).getArrivalTime().plusMillis(1);
+        final Instant last = shapes.get(shapes.size() - 1).getArrivalTime().plusMillis(1);
+        // the money is priced from the whole trace, however little of it is replayed
+        final ReplayJob.Demand demand = new ReplayJob.Demand(ReplayJob.Demand.of(shapes, from.toEpochMilli(), last.toEpochMilli()),
+                ReplayJob.Demand.TRACE);
+        final Instant to = window != null && from.plus(window).isBefore(last) ? from.plus(window) : last;
         shapes.removeIf(s -> !s.getArrivalTime().isBefore(to));
         out.println("Replaying " + shapes.size() + " requests of " + trace.getFileName() + " (" + (to.toEpochMilli() - from.toEpochMilli()) / 1000.0
                 + " s at x" + timeScale + ") against " + baseline + " and " + candidate);
         out.flush();
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs("trace-" + UUID.randomUUID(), Lanes.key(parsedLane), from, to, "MANUAL", shapes,
-                false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence, replay.candidateReplicas());
+                false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence, replay.candidateReplicas(),
+                demand, why.acceptPartialCoverage ? "--accept-partial-coverage" : policy.acceptsPartialCoverage()
+                ? "the lane policy (acceptPartialCoverage)" : null);
         final ReplayJob.Result result;
         try (ProgressLine progress = new ProgressLine(out, System.console() != null)) {
             result = ReplayJob.run(inputs, key, progress::watch);
@@ -207,7 +213,8 @@ final class ReplayCommand implements Callable<Integer> {
                 request = ReplayRequest.newBuilder().setRequestId(UUID.randomUUID().toString()).setLane(Lanes.parse(lane))
                         .setFromTime(start).setToTime(end).setProfile(profile).setTrigger(ReplayTrigger.MANUAL).setReasons(reasons)
                         .setEstimatedGainPct(null).setTimeScale(timeScale).setRequestedAt(Instant.now()).setTtftSloMs(why.ttftMs())
-                        .setE2eSloMs(why.e2eMs()).setQualityEvidence(why.qualityEvidence()).build();
+                        .setE2eSloMs(why.e2eMs()).setQualityEvidence(why.qualityEvidence())
+                        .setAcceptPartialCoverage(why.acceptPartialCoverage).build();
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage(e.getMessage());
             }

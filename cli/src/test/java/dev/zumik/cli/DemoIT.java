@@ -30,7 +30,7 @@ class DemoIT {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("REPLAY_CANDIDATE (ISOLATION_REQUIRED)",
                 "verified: signature by key", "window digest recomputed",
-                "Verdict: MOVE (ISOLATION_REQUIRED, CAPABILITIES_MET, WITHIN_ACCEPTED_PREMIUM, SLO_NO_WORSE)", "report.html");
+                "Verdict: MOVE (ISOLATION_REQUIRED, CAPABILITIES_MET, WITHIN_ACCEPTED_PREMIUM, SLO_NO_WORSE, PARTIAL_COVERAGE_ACCEPTED)", "report.html");
         final Path report;
         try (Stream<Path> files = Files.walk(dir.resolve("verdicts"))) {
             report = files.filter(p -> p.getFileName().toString().equals("report.html")).findFirst().orElseThrow();

@@ -69,15 +69,17 @@ class ReplayCommandsIT {
             final String[] common = {"replay", "--trace", file.toString(), "--format", "mooncake", "--baseline",
                 "http://127.0.0.1:" + managed.port() + "/v1", "--candidate", "http://127.0.0.1:" + dynamo.port(), "--signing-key",
                 dir.resolve("keys/signing.key").toString()};
-            // when replayed in real time with no reason, then with hot volume declared
+            // when replayed in real time with no reason, then with hot volume declared; 10 s of traffic is all the demand
+            // there is to price, which the person accepts
             final ZumikCommandTest.Run without = ZumikCommandTest.run(concat(common, "--out", dir.resolve("without").toString()));
             final ZumikCommandTest.Run hot = ZumikCommandTest.run(concat(common, "--out", dir.resolve("hot").toString(), "--reason", "hot-volume",
-                    "--quality-evidence", "https://evals.example/llama-3.3-70b-vs-gpt-4.1"));
+                    "--quality-evidence", "https://evals.example/llama-3.3-70b-vs-gpt-4.1", "--accept-partial-coverage"));
             // then the same cheap candidate stays without a reason, and moves for the reason that holds
             assertThat(without.exitCode()).as(without.err() + without.out()).isZero();
             assertThat(without.out()).contains("Verdict: STAY (NO_BYOC_REASON)", "answer quality not evaluated");
             assertThat(hot.exitCode()).as(hot.err() + hot.out()).isZero();
-            assertThat(hot.out()).contains("Verdict: MOVE (CONCENTRATED_HOT_VOLUME, MATERIAL_GAIN, EQUAL_CAPTURE, SLO_NO_WORSE)",
+            assertThat(hot.out()).contains("Verdict: MOVE (CONCENTRATED_HOT_VOLUME, MATERIAL_GAIN, EQUAL_CAPTURE, SLO_NO_WORSE, "
+                    + "PARTIAL_COVERAGE_ACCEPTED)",
                     "reason CONCENTRATED_HOT_VOLUME (declared): holds", "quality evaluation attached: https://evals.example/");
         }
         for (final String run : new String[] {"without", "hot"}) {
@@ -90,6 +92,9 @@ class ReplayCommandsIT {
         assertThat(report.path("byocReasons").get(0).path("holds").asBoolean()).isTrue();
         assertThat(report.path("thresholds").path("decision").path("material.gain.pct").asDouble()).isEqualTo(15);
         assertThat(report.path("modelSubstitution").path("qualityEvaluated").asBoolean()).isTrue();
+        assertThat(report.path("demand").path("source").asText()).isEqualTo("the whole trace file");
+        assertThat(report.path("demand").path("coverage").path("fullWeek").asBoolean()).isFalse();
+        assertThat(report.path("demand").path("coverage").path("partialAcceptedBy").asText()).isEqualTo("--accept-partial-coverage");
         // and an unknown reason is one line and exit code 2
         final ZumikCommandTest.Run typo = ZumikCommandTest.run(concat(new String[] {"replay", "--trace", file.toString(), "--format", "mooncake",
             "--baseline", "http://127.0.0.1:9/v1", "--candidate", "http://127.0.0.1:9", "--signing-key", dir.resolve("keys/signing.key").toString(),

@@ -47,12 +47,38 @@ public final class ReplayJob {
      * What to replay, against what, and why: {@code reasons} are the BYOC reasons the replay tests (from
      * the diagnosis or declared by a person); {@code policy} is the lane's, with any SLO given for this
      * replay in place; {@code qualityEvidence} is a reference to a quality evaluation of the model swap, or null;
-     * {@code candidateReplicas} the replicas behind the candidate as declared, or null to read them from its metrics.
+     * {@code candidateReplicas} the replicas behind the candidate as declared, or null to read them from its metrics;
+     * {@code demand} the lane's captured demand the money is priced from, or null to price the window alone; {@code
+     * coverageAcceptedBy} who accepted pricing from less than a full week ({@code --accept-partial-coverage}, the lane
+     * policy), or null.
      */
     public record Inputs(String requestId, String laneKey, Instant from, Instant to, String trigger, List<RequestShape> shapes,
                          boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
                          LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings, List<Decider.Asked> reasons,
-                         String qualityEvidence, Integer candidateReplicas) { }
+                         String qualityEvidence, Integer candidateReplicas, Demand demand, String coverageAcceptedBy) {
+
+        /** The demand priced: the one given, else the window's own shapes (partial coverage). */
+        public Demand pricedDemand() {
+            return demand != null ? demand : new Demand(Demand.of(shapes, from.toEpochMilli(), to.toEpochMilli()), Demand.WINDOW_ONLY);
+        }
+    }
+
+    /** A lane's captured demand and where it came from (the words go in the report). */
+    public record Demand(dev.zumik.core.cost.DemandProfile profile, String source) {
+        public static final String STREAMS = "the streams app's capture of the lane (hour-of-week profile over the capture horizon)";
+        public static final String TRACE = "the whole trace file";
+        public static final String WINDOW_ONLY = "the replayed window alone (no captured demand came with the request)";
+
+        /** The demand of these shapes over [from, to): captured prompt, reported cache and completion tokens per request. */
+        public static dev.zumik.core.cost.DemandProfile of(final List<RequestShape> shapes, final long fromMillis, final long toMillis) {
+            final dev.zumik.core.cost.DemandProfile.Builder b = new dev.zumik.core.cost.DemandProfile.Builder();
+            for (final RequestShape s : shapes) {
+                b.addRequest(s.getArrivalTime().toEpochMilli(), s.getPromptTokens(), s.getCachedTokens() == null ? null : (long) s.getCachedTokens(),
+                        s.getCacheWriteTokens() == null ? 0 : s.getCacheWriteTokens(), s.getCompletionTokens(), "batch".equals(s.getServiceTier()));
+            }
+            return b.build(fromMillis, Math.max(toMillis, fromMillis + 1));
+        }
+    }
 
     /** The signed verdict, its report, and each side's per-request outcomes (empty when nothing was fired). */
     public record Result(VerdictReport report, String envelope, List<Outcome> baseline, List<Outcome> candidate) { }
@@ -104,7 +130,7 @@ public final class ReplayJob {
         }
         if (!early.isEmpty()) {
             final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(),
-                    in.trigger(), window(in, shapes), null, null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
+                    in.trigger(), window(in, shapes), null, null, null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
                     thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), substitution(in),
                     VerdictReport.standardFormulas(), Instant.now().toString());
             return new Result(report, SignedVerdict.sign(report, key), List.of(), List.of());
@@ -192,19 +218,24 @@ public final class ReplayJob {
                 new SideStats.Slo(null, null), idealHits, seconds));
         final SideStats baseStats = SideStats.of(in.baseline().describe(), baseline, warmupNanos, slo, idealHits, seconds);
         final SideStats candStats = SideStats.of(in.candidate().describe(), candidate, warmupNanos, slo, idealHits, seconds);
-        final List<ReplayCosts> costs = m.runs().stream().map(r -> new ReplayCosts(price, in.profile(), in.prices(), in.laneKey(),
-                in.from().toEpochMilli(), in.to().toEpochMilli(), shapes, r.baseline(), r.candidate())).toList();
+        final Demand demand = in.pricedDemand();
+        final List<ReplayCosts> costs = m.runs().stream().map(r -> new ReplayCosts(price, in.profile(), in.prices(), demand.profile(),
+                r.baseline(), r.candidate())).toList();
         final List<ReplayCosts.Figures> figures = costs.stream().map(ReplayCosts::all).toList();
         final Bootstrap.Result intervals = Bootstrap.run(costs, m.runs().stream().map(Run::baseline).toList(),
                 m.runs().stream().map(Run::candidate).toList(), warmupNanos, settings.bootstrapBlock().toNanos(),
                 settings.bootstrapIterations(), settings.confidence(), settings.seed());
         final double managedMonthly = figures.stream().mapToDouble(ReplayCosts.Figures::managedMonthlyUsd).average().orElseThrow();
-        final ReplayCosts.Figures costliest = figures.stream().max(java.util.Comparator.comparingDouble(f -> f.byoc().monthlyUsd())).orElseThrow();
-        final double byocMonthly = figures.stream().mapToDouble(f -> f.byoc().monthlyUsd()).average().orElseThrow();
+        final ReplayCosts.Figures costliest = figures.stream().max(java.util.Comparator.comparingDouble(ReplayCosts.Figures::byocMonthlyUsd))
+                .orElseThrow();
+        final double byocMonthly = figures.stream().mapToDouble(ReplayCosts.Figures::byocMonthlyUsd).average().orElseThrow();
+        final int pricedReplicas = costliest.month().pricedReplicasFor(in.from().toEpochMilli(), in.to().toEpochMilli());
+        final dev.zumik.core.cost.DemandProfile profile = demand.profile();
         final Double priorityMonthly = price.atPriority()
                 .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
         final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
-                priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), costliest.byoc().replicas(), m.capacity().replicas()),
+                priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), pricedReplicas, m.capacity().replicas(),
+                profile.fullWeek(), in.coverageAcceptedBy() != null),
                 in.reasons(), in.policy(), in.decision(), settings);
         final boolean decisionGrade = settings.timeScale() == 1;
         final List<String> notes = notes(baseStats, candStats);
@@ -213,11 +244,17 @@ public final class ReplayJob {
         }
         final VerdictReport.Side baseSide = new VerdictReport.Side(in.baseline().describe(), baseStats, managedMonthly,
                 mean(figures, ReplayCosts.Figures::managedPerMillionUsd), null);
-        final VerdictReport.Capacity capacity = new VerdictReport.Capacity(costliest.byoc().replicas(), m.capacity().replicas(),
+        final VerdictReport.Capacity capacity = new VerdictReport.Capacity(pricedReplicas, m.capacity().replicas(),
                 in.profile().replicaSelection().get(0), m.capacity().source());
+        final dev.zumik.core.cost.DemandCost month = costliest.month();
         final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, byocMonthly,
-                mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(costliest.byoc().hitRatio(),
-                costliest.byoc().utilization(), costliest.byoc().replicas(), costliest.byoc().gpus()));
+                mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(month.candidateHitRatio(), month.scaling(),
+                pricedReplicas, month.peakReplicas(), in.profile().gpu().perReplica(), month.gpuHoursPerMonth(), month.idleGpuHoursPerMonth()));
+        if (!profile.fullWeek()) {
+            notes.add(String.format("coverage: %.2f hours of captured traffic, less than one full week; %s", profile.hoursCaptured(),
+                    in.coverageAcceptedBy() != null ? "accepted by " + in.coverageAcceptedBy()
+                            : "a verdict priced from it cannot be MOVE (zumik replay --accept-partial-coverage accepts it, and is recorded)"));
+        }
         final List<VerdictReport.Repetition> repetitions = new ArrayList<>();
         for (int r = 0; r < m.runs().size(); r++) {
             final Run run = m.runs().get(r);
@@ -229,8 +266,8 @@ public final class ReplayJob {
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
-        return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay, baseSide,
-                candSide, capacity, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
+        return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay,
+                VerdictReport.Demand.of(demand.source(), profile, month, in.coverageAcceptedBy()), baseSide, candSide, capacity, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
                 VerdictReport.standardFormulas(), Instant.now().toString());
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.DemandProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.ByocReason;
 import dev.zumik.core.decision.DecisionSettings;
@@ -65,27 +66,49 @@ class ReplayJobIT {
     }
 
     /** The lane's declared SLOs: both simulators meet them at these loads. */
-    static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, 5000.0, List.of(), null, null, null, null);
+    static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, 5000.0, List.of(), null, null, null, null, null);
     /** The replay tests the hot-volume reason, as a person declaring it would ask. */
     static final List<Decider.Asked> HOT_VOLUME = List.of(new Decider.Asked(ByocReason.CONCENTRATED_HOT_VOLUME, ReasonTest.DECLARED));
 
     static ReplayJob.Inputs inputs(final List<RequestShape> shapes, final Instant to, final Backend candidate, final double timeScale) {
-        return inputs(shapes, to, candidate, timeScale, HOT_VOLUME);
+        return inputs(shapes, to, candidate, timeScale, HOT_VOLUME, null);
     }
 
     static ReplayJob.Inputs inputs(final List<RequestShape> shapes, final Instant to, final Backend candidate, final double timeScale,
-                                   final List<Decider.Asked> reasons) {
+                                   final List<Decider.Asked> reasons, final DemandProfile demand) {
         return new ReplayJob.Inputs("req-1", "openai/gpt-4.1/chat", START, to, "MANUAL", shapes, false, ByocProfile.shipped("dynamo"),
                 baseline(), candidate, PriceTable.defaults(), SLO, DecisionSettings.defaults(), ReplaySettings.defaults().withTimeScale(timeScale),
-                reasons, null, null);
+                reasons, null, null, demand == null ? null : new ReplayJob.Demand(demand, "a week made up for the test"), null);
+    }
+
+    /**
+     * A captured week (Monday 00:00 UTC on) in which each hour of the week that {@code busy} picks carries the replayed
+     * window's traffic for the whole hour (its rate, its busiest minute), and every other hour nothing: the GPUs idle.
+     */
+    static DemandProfile week(final List<RequestShape> window, final Instant from, final Instant to, final java.util.function.IntPredicate busy) {
+        final DemandProfile.Slot w = ReplayJob.Demand.of(window, from.toEpochMilli(), to.toEpochMilli()).total();
+        final double perHour = 3_600_000.0 / (to.toEpochMilli() - from.toEpochMilli());
+        final DemandProfile.Slot hour = new DemandProfile.Slot(Math.round(w.requests() * perHour), Math.round(w.promptTokens() * perHour),
+                Math.round(w.cachedTokens() * perHour), Math.round(w.cacheWriteTokens() * perHour), Math.round(w.cacheReportingRequests() * perHour),
+                Math.round(w.outputTokens() * perHour), Math.round(w.batchRequests() * perHour), w.peakPromptPerSecond(), w.peakOutputPerSecond());
+        final java.util.Map<Integer, DemandProfile.Slot> slots = new java.util.HashMap<>();
+        for (int h = 0; h < DemandProfile.HOURS_PER_WEEK; h++) {
+            if (busy.test(h)) {
+                slots.put(h, hour);
+            }
+        }
+        final long monday = Instant.parse("2026-11-30T00:00:00Z").toEpochMilli();
+        return new DemandProfile(monday, monday + DemandProfile.HOURS_PER_WEEK * DemandProfile.HOUR_MILLIS, slots);
     }
 
     @Test
-    void shouldSayMoveWhenTheCandidateIsCheaperWithEqualCapture() throws Exception {
-        // given: 10 req/s of 2,560-token prompts sharing a 2,048-token prefix: ~26M requests a month
+    void shouldSayMoveForASteadyHotLaneAndStayForABurstyOne() throws Exception {
+        // given: 10 req/s of 2,560-token prompts sharing a 2,048-token prefix, captured at that rate in every hour of a week:
+        // ~26M requests a month
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 2048, 512, 30, 1);
-        // when replayed in real time (the one simulated replica keeps up at 10 req/s, not at 40)
-        final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1),
+        final DemandProfile steady = week(shapes, START, START.plusSeconds(10), h -> true);
+        // when replayed in real time on the two replicas priced
+        final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, HOT_VOLUME, steady),
                 keys.getPrivate(), (b, c) -> { });
         // then
         assertThat(result.report().decision()).as(result.report().reasons() + " " + result.report().candidate().stats()).isEqualTo("MOVE");
@@ -110,14 +133,30 @@ class ReplayJobIT {
         final SignedVerdict.Verified verified = SignedVerdict.verify(result.envelope().getBytes(StandardCharsets.UTF_8), keys.getPublic(),
                 Optional.empty());
         assertThat(verified.decision()).isEqualTo("MOVE");
+        assertThat(result.report().demand().coverage().fullWeek()).isTrue();
+        assertThat(result.report().demand().hourly()).hasSize(168);
         // and the same measurement judged with no reason asked: the same cheap candidate stays
-        final VerdictReport unreasoned = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, List.of()),
-                new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), List.of(new ReplayJob.Run(1, result.baseline(), result.candidate(),
-                        result.report().replay().startedAt(), result.report().replay().durationSeconds())),
-                        new CandidateCapacity.Tested(result.report().capacity().testedReplicas(), result.report().capacity().testedSource())));
+        final ReplayJob.Measurement measured = new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), List.of(new ReplayJob.Run(1,
+                result.baseline(), result.candidate(), result.report().replay().startedAt(), result.report().replay().durationSeconds())),
+                new CandidateCapacity.Tested(result.report().capacity().testedReplicas(), result.report().capacity().testedSource()));
+        final VerdictReport unreasoned = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, List.of(), steady),
+                measured);
         assertThat(unreasoned.decision()).isEqualTo("STAY");
         assertThat(unreasoned.reasons()).containsExactly("NO_BYOC_REASON");
         assertThat(unreasoned.intervals()).isEqualTo(result.report().intervals());
+        // and the same window from a bursty lane, busy one hour a day and idle the rest: the window times a month says BYOC is
+        // far cheaper, the week's demand says its GPUs idle 23 hours a day and it loses
+        final VerdictReport windowTimesMonth = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, HOT_VOLUME,
+                null), measured);
+        assertThat(windowTimesMonth.intervals().costGainPct().estimate()).isGreaterThan(50);
+        assertThat(windowTimesMonth.decision()).as("the window alone is partial coverage").isEqualTo("INCONCLUSIVE");
+        assertThat(windowTimesMonth.reasons()).startsWith("PARTIAL_COVERAGE");
+        final VerdictReport bursty = ReplayJob.judge(inputs(shapes, START.plusSeconds(10), candidate(dynamo.port()), 1, HOT_VOLUME,
+                week(shapes, START, START.plusSeconds(10), h -> h % 24 == 14)), measured);
+        assertThat(bursty.decision()).as(bursty.reasons().toString()).isEqualTo("STAY");
+        assertThat(bursty.reasons()).containsExactly("NO_MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE");
+        assertThat(bursty.intervals().costGainPct().estimate()).isNegative();
+        assertThat(bursty.candidate().sizing().idleGpuHoursPerMonth()).isGreaterThan(0.9 * bursty.candidate().sizing().gpuHoursPerMonth());
     }
 
     @Test
@@ -140,7 +179,7 @@ class ReplayJobIT {
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 10, 9);
         final ReplayJob.Inputs in = new ReplayJob.Inputs("req-salts", "openai/gpt-4.1/chat", START, START.plusSeconds(3), "MANUAL", shapes,
                 false, ByocProfile.shipped("dynamo"), baseline(), candidate(dynamo.port()), PriceTable.defaults(), SLO,
-                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null, null);
+                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null, null, null, null);
         // when
         final ReplayJob.Measurement m = ReplayJob.measure(in, ReplayJob.inArrivalOrder(shapes), (b, c) -> { });
         // then each repetition ran under its own salt, and each one's first request found the candidate's cache cold
@@ -182,7 +221,7 @@ class ReplayJobIT {
                 // when the same window is replayed behind each scheduler
                 final ReplayJob.Inputs in = new ReplayJob.Inputs("req-" + scheduler, "openai/gpt-4.1/chat", START, START.plusSeconds(4), "MANUAL",
                         shapes, false, ByocProfile.shipped("dynamo"), baseline(), candidate(fleet.port()), PriceTable.defaults(), SLO,
-                        DecisionSettings.defaults(), ReplaySettings.defaults(), HOT_VOLUME, null, null);
+                        DecisionSettings.defaults(), ReplaySettings.defaults(), HOT_VOLUME, null, null, null, null);
                 final ReplayJob.Measurement m = ReplayJob.measure(in, shapes, (b, c) -> { });
                 assertThat(m.capacity().replicas()).as(scheduler + ": " + m.capacity().source())
                         .isEqualTo(scheduler == SimFleet.Scheduler.ROUND_ROBIN ? null : 4);

@@ -79,7 +79,8 @@ class ReplayWorkerIT {
             // when a request, the same request again, and a malformed one are published
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
                     .setFromTime(START).setToTime(START.plusSeconds(10)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL)
-                    .setReasons(List.of("CONCENTRATED_HOT_VOLUME")).setTimeScale(1).setRequestedAt(Instant.now()).build();
+                    .setReasons(List.of("CONCENTRATED_HOT_VOLUME")).setTimeScale(1).setRequestedAt(Instant.now())
+                    .setDemand(avro(ReplayJobIT.week(shapes, START, START.plusSeconds(10), h -> true))).build();
             try (ReplayWorker worker = ReplayWorker.start(settings)) {
                 publish(stack, topics.replayRequests(), request);
                 publishRaw(stack, topics.replayRequests().name(), "garbage", new byte[] {0, 0, 0, 0, 42, 1, 2, 3});
@@ -111,7 +112,9 @@ class ReplayWorkerIT {
             assertThat(verified.windowSha256()).isEqualTo(verdict.getWindowSha256());
             final Path out = dir.resolve(request.getRequestId());
             assertThat(Files.readString(out.resolve(ReportFiles.ENVELOPE))).isEqualTo(verdict.getDsseEnvelope());
-            assertThat(Files.readString(out.resolve(ReportFiles.HTML_REPORT))).contains("<svg").contains("MOVE").doesNotContain("<script");
+            assertThat(Files.readString(out.resolve(ReportFiles.HTML_REPORT))).contains("<svg").contains("MOVE").doesNotContain("<script")
+                    .contains("Demand priced").contains(ReplayJob.Demand.STREAMS).contains("(a full week)");
+            assertThat(verdict.getReasons()).doesNotContain("PARTIAL_COVERAGE_ACCEPTED");
             // and the malformed request is in the dead-letter topic with its reason
             final DeadLetter letter = stack.readCommitted(topics.deadLetters()).get(0);
             assertThat(letter.getStage()).isEqualTo("replay-worker");
@@ -181,4 +184,13 @@ class ReplayWorkerIT {
         }
     }
 
+
+    /** A demand profile as the streams app puts it in a replay request. */
+    static dev.zumik.schemas.avro.DemandProfile avro(final dev.zumik.core.cost.DemandProfile p) {
+        return new dev.zumik.schemas.avro.DemandProfile(Instant.ofEpochMilli(p.horizonStartMillis()), Instant.ofEpochMilli(p.horizonEndMillis()),
+                p.slots().entrySet().stream().map(e -> new dev.zumik.schemas.avro.DemandHour(e.getKey(), e.getValue().requests(),
+                        e.getValue().promptTokens(), e.getValue().cachedTokens(), e.getValue().cacheWriteTokens(),
+                        e.getValue().cacheReportingRequests(), e.getValue().outputTokens(), e.getValue().batchRequests(),
+                        e.getValue().peakPromptPerSecond(), e.getValue().peakOutputPerSecond())).toList());
+    }
 }

@@ -26,12 +26,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VerdictDecisionTableTest {
     private static final DecisionSettings DEFAULTS = DecisionSettings.defaults();
     private static final LanePolicies.Policy NONE = LanePolicies.Policy.none();
-    private static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, null, null, null);
-    private static final LanePolicies.Policy SLO_PREMIUM_10 = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, 10.0, null, null);
-    private static final LanePolicies.Policy SLO_PRIORITY_TRIED = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, 10.0, null, true);
+    private static final LanePolicies.Policy SLO = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, null, null, null, null);
+    private static final LanePolicies.Policy SLO_PREMIUM_10 = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, 10.0, null, null, null);
+    private static final LanePolicies.Policy SLO_PRIORITY_TRIED = new LanePolicies.Policy(true, 2000.0, null, List.of(), null, 10.0, null, true, null);
     private static final LanePolicies.Policy PRIVATE = new LanePolicies.Policy(true, null, null, List.of("private-networking"), null, 5.0,
-            null, null);
-    private static final LanePolicies.Policy EU = new LanePolicies.Policy(true, null, null, List.of("region:eu-west-1"), null, 5.0, null, null);
+            null, null, null);
+    private static final LanePolicies.Policy EU = new LanePolicies.Policy(true, null, null, List.of("region:eu-west-1"), null, 5.0, null, null, null);
     private static final List<String> OFFERS_PRIVATE = List.of("private-networking");
 
     /** One row: the evidence, what was asked, the policy, and the verdict with its reasons. */
@@ -91,6 +91,17 @@ class VerdictDecisionTableTest {
                         evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE,
                         Decider.Decision.INCONCLUSIVE, "NOT_DECISION_GRADE", "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE",
                         "SLO_NO_WORSE")),
+                row("hot volume holds on 20 hours of captured demand: partial coverage nobody accepted never moves",
+                        partial(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), false), asked(ByocReason.CONCENTRATED_HOT_VOLUME),
+                        NONE, Decider.Decision.INCONCLUSIVE, "PARTIAL_COVERAGE", "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE",
+                        "SLO_NO_WORSE"),
+                row("hot volume holds on partial coverage a person accepted: MOVE, and says so",
+                        partial(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), true), asked(ByocReason.CONCENTRATED_HOT_VOLUME),
+                        NONE, Decider.Decision.MOVE, "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE",
+                        "PARTIAL_COVERAGE_ACCEPTED"),
+                row("partial coverage, no reason holds: STAY as usual", partial(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(18, 4, 30)),
+                        false), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.STAY, "NO_MATERIAL_GAIN", "EQUAL_CAPTURE",
+                        "SLO_NO_WORSE"),
                 row("a replay that lagged its schedule cannot be trusted", evidence(side(0.99, 0.5), lagged(side(0.99, 0.6), 80), gain(30, 20, 40)),
                         asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "SCHEDULE_LAG"),
                 row("priced at 6 replicas, replayed on 1: the capacity tested is not the one priced", tested(evidence(side(0.99, 0.5),
@@ -137,22 +148,29 @@ class VerdictDecisionTableTest {
     /** Managed $100k a month; BYOC from the gain's point estimate; a median prompt of 2,000 tokens; a private-networking profile. */
     private static Decider.Evidence evidence(final SideStats baseline, final SideStats candidate, final Bootstrap.Result gain) {
         return new Decider.Evidence(baseline, candidate, gain, 100_000, 100_000 * (1 - gain.costGainPct().estimate() / 100), null, 2000,
-                OFFERS_PRIVATE, 2, 2);
+                OFFERS_PRIVATE, 2, 2, true, false);
+    }
+
+    /** Priced from less than a full week of captured demand, accepted by a person or not. */
+    private static Decider.Evidence partial(final Decider.Evidence e, final boolean accepted) {
+        return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
+                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), false, accepted);
     }
 
     private static Decider.Evidence withPrompt(final Decider.Evidence e, final long promptP50) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas());
+                promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted());
     }
 
     private static Decider.Evidence withPriority(final Decider.Evidence e, final double priorityThousands) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
-                priorityThousands * 1000, e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas());
+                priorityThousands * 1000, e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(),
+                e.partialCoverageAccepted());
     }
 
     private static Decider.Evidence tested(final Decider.Evidence e, final int priced, final Integer tested) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
-                e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested);
+                e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested, e.fullWeekCoverage(), e.partialCoverageAccepted());
     }
 
     static SideStats side(final double sloAttainment, final double capture) {

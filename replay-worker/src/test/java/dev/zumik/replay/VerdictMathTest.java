@@ -48,7 +48,7 @@ class VerdictMathTest {
 
     private static ReplayCosts costs(final List<Outcome> b, final List<Outcome> c) {
         return new ReplayCosts(PriceTable.defaults().forModel("openai", "gpt-4.1").get(), ByocProfile.shipped("dynamo"), PriceTable.defaults(),
-                "openai/gpt-4.1/chat", 0, 20_000, SHAPES, b, c);
+                dev.zumik.replay.ReplayJob.Demand.of(SHAPES, 0, 20_000), b, c);
     }
 
     /** 200 requests 100 ms apart; both sides' caches serve {@code cached.applyAsInt(i)} of each 1,000-token prompt. */

@@ -21,13 +21,28 @@ import java.util.List;
  * @param capabilities     isolation capabilities the deployment offers, from the closed set of {@link Isolation}
  *                         (private-networking, region:NAME, runtime-confirmed-deletion); a lane's isolation
  *                         requirement holds only against a profile that declares it
+ * @param scaling          {@code fixed} (default: the busiest hour's replicas run all month) or {@code hourly} (each hour of
+ *                         the week runs the replicas its own peak needs, an autoscaler's best case)
+ * @param scaleUpLeadMinutes under hourly scaling, how long before an hour its extra replicas must be up (model load,
+ *                         warm-up); that part of the hour before is paid too. Default 15
  */
 public record ByocProfile(String name, String description, List<String> stack, List<String> replicaSelection, Endpoint endpoint,
                           Gpu gpu, Model model, List<Tier> tiers, Throughput throughput, double headroom, int minReplicas,
-                          double opsMonthlyUsd, List<String> capabilities) {
+                          double opsMonthlyUsd, List<String> capabilities, String scaling, Double scaleUpLeadMinutes) {
+
+    public static final String SCALING_FIXED = "fixed";
+    public static final String SCALING_HOURLY = "hourly";
 
     public ByocProfile {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+        scaling = scaling == null ? SCALING_FIXED : scaling;
+        scaleUpLeadMinutes = scaleUpLeadMinutes == null ? 15.0 : scaleUpLeadMinutes;
+    }
+
+    /** Whether each hour runs its own replica count. */
+    @JsonIgnore
+    public boolean scalesHourly() {
+        return SCALING_HOURLY.equals(scaling);
     }
 
     /** Where a replay sends requests, and which cached-token dialect answers (vllm, sglang, dynamo, openai). */
@@ -82,6 +97,8 @@ public record ByocProfile(String name, String description, List<String> stack, L
         require(headroom >= 1, file, "headroom", "must be >= 1 (1.3 = 30% spare capacity)");
         require(minReplicas >= 1, file, "minReplicas", "must be >= 1");
         require(opsMonthlyUsd >= 0, file, "opsMonthlyUsd", "must be >= 0");
+        require(SCALING_FIXED.equals(scaling) || SCALING_HOURLY.equals(scaling), file, "scaling", "must be fixed or hourly");
+        require(scaleUpLeadMinutes >= 0 && scaleUpLeadMinutes <= 60, file, "scaleUpLeadMinutes", "must be between 0 and 60");
         for (int i = 0; i < capabilities.size(); i++) {
             try {
                 Isolation.check(capabilities.get(i));

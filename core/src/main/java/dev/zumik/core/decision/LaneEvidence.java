@@ -31,8 +31,8 @@ public record LaneEvidence(String provider, String model, String route, long per
         return requests == 0 ? 0 : (double) batchTierRequests / requests;
     }
 
-    /** Periods per 30-day month, to scale the period's cost to a monthly figure. */
+    /** Periods per month ({@link dev.zumik.core.cost.CostModel#HOURS_PER_MONTH} hours, as BYOC is priced), to scale the period's cost. */
     public double monthsFactor() {
-        return 30.0 * 24 * 3600 * 1000 / periodMillis;
+        return dev.zumik.core.cost.CostModel.HOURS_PER_MONTH * 3_600_000 / periodMillis;
     }
 }

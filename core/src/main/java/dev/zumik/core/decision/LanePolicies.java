@@ -19,9 +19,11 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
      * @param acceptedPremiumPct how much more than managed the lane pays for its SLO or isolation, percent (null: the decision setting)
      * @param sloTarget          share of requests that must meet the SLOs (null: the decision setting)
      * @param priorityTierTried  the managed priority tier was tried and still misses the SLO, so it is not offered first
+     * @param acceptPartialCoverage the lane's owners accept a verdict priced from less than one full week of captured
+     *                           traffic (recorded in the verdict); without it such a verdict cannot be MOVE
      */
     public record Policy(Boolean interactive, Double ttftP99SloMs, Double e2eP99SloMs, List<String> isolation, String aliasTo,
-                         Double acceptedPremiumPct, Double sloTarget, Boolean priorityTierTried) {
+                         Double acceptedPremiumPct, Double sloTarget, Boolean priorityTierTried, Boolean acceptPartialCoverage) {
 
         public Policy {
             isolation = isolation == null ? List.of() : List.copyOf(isolation);
@@ -29,7 +31,11 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
 
         /** Interactive, nothing declared. */
         public static Policy none() {
-            return new Policy(true, null, null, List.of(), null, null, null, null);
+            return new Policy(true, null, null, List.of(), null, null, null, null, null);
+        }
+
+        public boolean acceptsPartialCoverage() {
+            return Boolean.TRUE.equals(acceptPartialCoverage);
         }
 
         /** The premium over managed this lane accepts for its SLO or isolation, percent: its own, else the decision setting. */
@@ -49,7 +55,7 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
         /** This policy with the SLOs given for one replay ({@code --slo}) in place of the declared ones, where given. */
         public Policy withSlo(final Double ttftMs, final Double e2eMs) {
             return new Policy(interactive, ttftMs != null ? ttftMs : ttftP99SloMs, e2eMs != null ? e2eMs : e2eP99SloMs, isolation, aliasTo,
-                    acceptedPremiumPct, sloTarget, priorityTierTried);
+                    acceptedPremiumPct, sloTarget, priorityTierTried, acceptPartialCoverage);
         }
 
         void validate(final String where) {
@@ -75,10 +81,11 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
     }
 
     public record Rule(String match, Boolean interactive, Double ttftP99SloMs, Double e2eP99SloMs, List<String> isolation, String aliasTo,
-                       Double acceptedPremiumPct, Double sloTarget, Boolean priorityTierTried) {
+                       Double acceptedPremiumPct, Double sloTarget, Boolean priorityTierTried, Boolean acceptPartialCoverage) {
 
         Policy asPolicy() {
-            return new Policy(interactive, ttftP99SloMs, e2eP99SloMs, isolation, aliasTo, acceptedPremiumPct, sloTarget, priorityTierTried);
+            return new Policy(interactive, ttftP99SloMs, e2eP99SloMs, isolation, aliasTo, acceptedPremiumPct, sloTarget, priorityTierTried,
+                    acceptPartialCoverage);
         }
     }
 
@@ -111,7 +118,7 @@ public record LanePolicies(Policy defaults, List<Rule> lanes) {
                 return new Policy(or(rule.interactive(), d.interactive()), or(rule.ttftP99SloMs(), d.ttftP99SloMs()),
                         or(rule.e2eP99SloMs(), d.e2eP99SloMs()), or(rule.isolation(), d.isolation()), or(rule.aliasTo(), d.aliasTo()),
                         or(rule.acceptedPremiumPct(), d.acceptedPremiumPct()), or(rule.sloTarget(), d.sloTarget()),
-                        or(rule.priorityTierTried(), d.priorityTierTried()));
+                        or(rule.priorityTierTried(), d.priorityTierTried()), or(rule.acceptPartialCoverage(), d.acceptPartialCoverage()));
             }
         }
         return d;

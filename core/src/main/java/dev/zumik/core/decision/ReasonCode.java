@@ -43,6 +43,9 @@ public enum ReasonCode {
     CAPACITY_UNKNOWN("the candidate's replica count was neither declared (--candidate-replicas) nor published in its scheduler's metrics, "
             + "so the tested capacity cannot be matched to the priced one"),
     NOT_DECISION_GRADE("the replay ran at a time scale other than 1, so it did not test the priced load: a smoke run cannot say MOVE"),
+    PARTIAL_COVERAGE("the money was priced from less than one full week of captured traffic, which may miss the lane's quiet hours and "
+            + "days; nobody accepted that (zumik replay --accept-partial-coverage, or the lane policy's acceptPartialCoverage), so it cannot say MOVE"),
+    PARTIAL_COVERAGE_ACCEPTED("priced from less than one full week of captured traffic, which a person accepted (recorded in the verdict's demand)"),
     SCHEDULE_LAG("the replay fell behind its schedule, so its latencies cannot be trusted"),
     BASELINE_ERRORS("too many baseline requests failed"),
     CANDIDATE_ERRORS("too many candidate requests failed"),

@@ -86,8 +86,8 @@ class DiagnoserTest {
         assertThat(d.reasons()).containsExactly(ReasonCode.NO_BYOC_REASON);
         assertThat(d.levers()).extracting(Diagnosis.Lever::lever).containsExactly("PROMPT_CACHING", "BATCH_TIER", "ALIAS_ROUTING");
         final double managed = d.figures().get("managed_monthly_usd");
-        // 12M missed cached tokens per period x (2.00 - 0.50) $/M x 2,880 periods a month
-        assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2880, org.assertj.core.data.Offset.offset(1.0));
+        // 12M missed cached tokens per period x (2.00 - 0.50) $/M x 2,920 periods a month (730 h of 15-minute periods)
+        assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2920, org.assertj.core.data.Offset.offset(1.0));
         assertThat(d.levers().get(1).estimatedMonthlySavingsUsd()).isCloseTo(managed * 0.5, org.assertj.core.data.Offset.offset(1.0));
         assertThat(d.levers()).allSatisfy(l -> assertThat(l.estimatedSavingsPct()).isBetween(0.0, 100.0));
     }

@@ -59,6 +59,9 @@ public final class HtmlReport {
                     .append(num(r.thresholds().e2eSloMs())).append(" ms (").append(esc(r.thresholds().sloSource())).append(").</p>");
             sides(h, r);
             intervals(h, r.intervals());
+            if (r.demand() != null) {
+                demand(h, r.demand());
+            }
             h.append("<h2>TTFT, cumulative</h2>");
             cdf(h, ttfts(baseline), ttfts(candidate));
             h.append("<h2>Cost and capture</h2>");
@@ -108,7 +111,30 @@ public final class HtmlReport {
         row(h, "cost per month USD", num(r.baseline().monthlyUsd()), num(r.candidate().monthlyUsd()));
         row(h, "cost per 1M tokens USD", num(r.baseline().perMillionTokensUsd()), num(r.candidate().perMillionTokensUsd()));
         final VerdictReport.Sizing s = r.candidate().sizing();
-        row(h, "BYOC sizing", "-", s == null ? "-" : s.replicas() + " replicas, " + s.gpus() + " GPUs, utilization " + num(s.utilization()));
+        row(h, "BYOC sizing", "-", s == null ? "-" : s.scaling() + " scaling: " + s.windowReplicas() + " replicas for the window's hours, "
+                + s.peakReplicas() + " at the busiest hour, " + s.gpusPerReplica() + " GPUs each; " + num(s.gpuHoursPerMonth())
+                + " GPU hours a month, " + num(s.idleGpuHoursPerMonth()) + " of them idle");
+        h.append("</table>");
+    }
+
+    /** Where the money came from: the horizon, its coverage, and each observed hour of the week. */
+    private static void demand(final StringBuilder h, final VerdictReport.Demand d) {
+        final VerdictReport.Coverage c = d.coverage();
+        h.append("<h2>Demand priced</h2><p>From ").append(esc(d.source())).append(", ").append(esc(d.horizonStart())).append(" to ")
+                .append(esc(d.horizonEnd())).append(": ").append(num(c.hoursCaptured())).append(" hours captured, days seen: ")
+                .append(esc(String.join(", ", c.daysOfWeekSeen()))).append(c.fullWeek() ? " (a full week)" : " (coverage: "
+                        + num(c.hoursCaptured()) + " hours, less than a week" + (c.partialAcceptedBy() == null ? ")"
+                        : ", accepted by " + esc(c.partialAcceptedBy()) + ")")).append(". Managed cache hits ").append(esc(d.managedCacheHits()))
+                .append(".</p><table><tr><th>hour of week (UTC)</th><th>hours seen</th><th>requests/h</th><th>prompt tokens/h</th>"
+                        + "<th>output tokens/h</th><th>peak prompt tok/s</th><th>replicas needed</th><th>replicas paid</th><th>managed USD/h</th></tr>");
+        for (final dev.zumik.core.cost.DemandCost.Hour hour : d.hourly()) {
+            h.append("<tr><td>").append(java.time.DayOfWeek.of(hour.hourOfWeek() / 24 + 1).getDisplayName(java.time.format.TextStyle.SHORT,
+                    Locale.ROOT)).append(String.format(Locale.ROOT, " %02d:00", hour.hourOfWeek() % 24)).append("</td><td>")
+                    .append(num(hour.hoursObserved())).append("</td><td>").append(num(hour.requests())).append("</td><td>")
+                    .append(num(hour.promptTokens())).append("</td><td>").append(num(hour.outputTokens())).append("</td><td>")
+                    .append(num(hour.peakPromptPerSecond())).append("</td><td>").append(hour.replicasNeeded()).append("</td><td>")
+                    .append(num(hour.replicasPaid())).append("</td><td>").append(num(hour.managedUsd())).append("</td></tr>");
+        }
         h.append("</table>");
     }
 

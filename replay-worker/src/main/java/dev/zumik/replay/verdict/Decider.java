@@ -29,7 +29,8 @@ import java.util.Set;
  *       premium, with SLO attainment no worse than the baseline's.</li>
  * </ul>
  * MOVE when at least one holds, unless the replay ran at a time scale other than 1 (a smoke run:
- * INCONCLUSIVE [NOT_DECISION_GRADE]); STAY otherwise, and STAY [NO_BYOC_REASON] (or LONG_PROMPTS_ALONE)
+ * INCONCLUSIVE [NOT_DECISION_GRADE]) or the money was priced from less than one full week of captured
+ * demand that nobody accepted (INCONCLUSIVE [PARTIAL_COVERAGE]; accepted, MOVE carries PARTIAL_COVERAGE_ACCEPTED); STAY otherwise, and STAY [NO_BYOC_REASON] (or LONG_PROMPTS_ALONE)
  * when none was asked for. Long prompts are never a reason.
  */
 public final class Decider {
@@ -45,11 +46,12 @@ public final class Decider {
      * What the reasons are tested on: both sides' figures (SLO attainment against the lane's declared SLOs
      * where it has any), the cost gain's interval, monthly costs, the priority tier's monthly cost where
      * priced, the window's median prompt, the candidate profile's isolation capabilities, and the replicas
-     * BYOC is priced at and that stood behind the candidate (null: unknown).
+     * BYOC is priced at and that stood behind the candidate (null: unknown), whether the money was priced from a
+     * full week of captured demand, and whether a person accepted less.
      */
     public record Evidence(SideStats baseline, SideStats candidate, Bootstrap.Result intervals, double managedMonthlyUsd,
                            double byocMonthlyUsd, Double priorityMonthlyUsd, long promptP50, List<String> capabilities, int pricedReplicas,
-                           Integer testedReplicas) { }
+                           Integer testedReplicas, boolean fullWeekCoverage, boolean partialCoverageAccepted) { }
 
     private Decider() { }
 
@@ -88,12 +90,23 @@ public final class Decider {
         }
         if (move && settings.timeScale() != 1) {
             // a smoke run did not test the priced load: what would have moved the lane is said, but not signed as MOVE
-            final List<String> smoke = new ArrayList<>();
-            smoke.add(ReasonCode.NOT_DECISION_GRADE.name());
-            smoke.addAll(codes);
-            return new Ruling(Decision.INCONCLUSIVE, smoke, tests);
+            return new Ruling(Decision.INCONCLUSIVE, first(ReasonCode.NOT_DECISION_GRADE, codes), tests);
+        }
+        if (move && !ev.fullWeekCoverage()) {
+            if (!ev.partialCoverageAccepted()) {
+                // money priced from less than a week may miss the lane's quiet days: said, not signed as MOVE
+                return new Ruling(Decision.INCONCLUSIVE, first(ReasonCode.PARTIAL_COVERAGE, codes), tests);
+            }
+            codes.add(ReasonCode.PARTIAL_COVERAGE_ACCEPTED.name());
         }
         return new Ruling(move ? Decision.MOVE : Decision.STAY, List.copyOf(codes), tests);
+    }
+
+    private static List<String> first(final ReasonCode code, final Set<String> codes) {
+        final List<String> out = new ArrayList<>();
+        out.add(code.name());
+        out.addAll(codes);
+        return out;
     }
 
     private static ReasonTest hotVolume(final Evidence ev, final String source, final DecisionSettings d) {

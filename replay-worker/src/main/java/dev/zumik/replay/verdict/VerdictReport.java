@@ -6,11 +6,11 @@ import java.util.Map;
 /**
  * Everything a verdict says, as the in-toto predicate and the JSON report: the window, how it was
  * replayed, each side's figures and cost, the intervals, the decision with its reasons, each BYOC
- * reason with its own test ({@code byocReasons}), every threshold in force, the model the lane would
+ * reason with its own test ({@code byocReasons}), the captured demand the money was priced from ({@code demand}), every threshold in force, the model the lane would
  * run instead of the managed one, and the formulas behind every number. Side, cost and interval
  * fields are null when the replay did not run (an empty or unpriceable window).
  */
-public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay,
+public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay, Demand demand,
                             Side baseline, Side candidate, Capacity capacity, Bootstrap.Result intervals, String decision, List<String> reasons,
                             List<ReasonTest> byocReasons, List<String> notes, Thresholds thresholds, ModelSubstitution modelSubstitution,
                             Map<String, String> formulas, String decidedAt) {
@@ -39,8 +39,35 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
      */
     public record Capacity(int pricedReplicas, Integer testedReplicas, String scheduler, String testedSource) { }
 
-    /** BYOC sizing behind the candidate's monthly cost. */
-    public record Sizing(double hitRatio, double utilization, int replicas, int gpus) { }
+    /**
+     * BYOC sizing behind the candidate's monthly cost: the candidate's capture it was sized with, the profile's
+     * scaling, the replicas priced for the replayed window's hours and for the busiest hour, GPUs per replica,
+     * and the GPU hours a month pays, of which idle (paid but not serving the mean load).
+     */
+    public record Sizing(double hitRatio, String scaling, int windowReplicas, int peakReplicas, int gpusPerReplica, double gpuHoursPerMonth,
+                         double idleGpuHoursPerMonth) { }
+
+    /**
+     * The captured demand the money came from: where it came from, the horizon, its coverage (hours captured,
+     * days of the week seen, whether a full week was, and who accepted less), where the managed cache hits came
+     * from, and each observed hour of the week (0 = Monday 00:00 UTC) with its mean load, the replicas it needs
+     * and pays, and its mean managed cost.
+     */
+    public record Demand(String source, String horizonStart, String horizonEnd, Coverage coverage, String managedCacheHits,
+                         List<dev.zumik.core.cost.DemandCost.Hour> hourly) {
+
+        public static Demand of(final String source, final dev.zumik.core.cost.DemandProfile p, final dev.zumik.core.cost.DemandCost month,
+                                final String acceptedBy) {
+            return new Demand(source, java.time.Instant.ofEpochMilli(p.horizonStartMillis()).toString(),
+                    java.time.Instant.ofEpochMilli(p.horizonEndMillis()).toString(), new Coverage(p.hoursCaptured(),
+                    p.daysOfWeekSeen().stream().map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).toList(), p.fullWeek(),
+                    p.fullWeek() ? null : acceptedBy), month.captureReported() ? "reported by the provider on the captured requests"
+                    : "measured on the managed baseline's replay (the capture had no reports for every request)", month.hours());
+        }
+    }
+
+    /** Hours of captured traffic, days of the week seen, whether a full week was covered, and who accepted less (null: nobody). */
+    public record Coverage(double hoursCaptured, List<String> daysOfWeekSeen, boolean fullWeek, String partialAcceptedBy) { }
 
     /**
      * Every threshold in force: the decision settings (stay-put ones included, by their setting keys), the
@@ -64,10 +91,13 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
         f.put("itl", "each gap between streamed content events");
         f.put("goodput", "requests meeting every SLO / replay seconds");
         f.put("capture", "reported cached tokens / reported prompt tokens; of ideal: reported cached tokens / infinite-cache hit tokens");
-        f.put("managedMonthly", "[(prompt - cached) x input + cached x cachedInput + cacheWrites x cacheWrite + output x output] / 1e6"
-                + " x (1 - batchDiscount x batchShare) x windows per 30-day month, from the baseline's reported usage");
-        f.put("byocMonthly", "replicas x GPUs per replica x GPU $/h x 730 + operations, replicas = max(minReplicas, ceil(headroom x "
-                + "(peak prompt tokens/s x (1 - candidate capture) / prefill rate + peak output tokens/s / decode rate))), peak over 60 s");
+        f.put("managedMonthly", "730 x the mean over observed hours of the week of each hour's mean [(prompt - cached) x input + cached x "
+                + "cachedInput + cacheWrites x cacheWrite + output x output] / 1e6 x (1 - batchDiscount x batchShare), from the captured "
+                + "demand (cached: the provider's reports, else the baseline's replayed capture); an hour seen h < 1 times weighs h");
+        f.put("byocMonthly", "730 x the mean over observed hours of the replicas paid x GPUs per replica x GPU $/h + operations; an hour needs "
+                + "max(minReplicas, ceil(headroom x (peak prompt tokens/s x (1 - candidate capture) / prefill rate + peak output tokens/s "
+                + "/ decode rate))), peak = its busiest minute; fixed scaling pays the busiest hour's need in every hour, hourly its own "
+                + "plus the next hour's extra for the scale-up lead time");
         f.put("costGain", "(managed - BYOC) / managed x 100");
         f.put("byocReasons", "each reason asked for tested on its own (docs/METRICS.md, Decision rules); MOVE needs one that holds");
         f.put("intervals", "paired block bootstrap: each resample picks a repetition at random, then draws the schedule's time blocks "

@@ -1,7 +1,9 @@
 package dev.zumik.replay.worker;
 
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.DemandProfile;
 import dev.zumik.core.decision.ByocReason;
+import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.replay.verdict.Decider;
 import dev.zumik.replay.verdict.ReasonTest;
 import dev.zumik.schemas.avro.ReplayTrigger;
@@ -209,13 +211,14 @@ public final class ReplayWorker implements AutoCloseable {
         final ShapeWindowReader.Window window = ShapeWindowReader.read(settings.kafka(), settings.topics().shapes().name(),
                 settings.topics().shapes().valueSerde().deserializer(), request.getLane(), request.getFromTime(), request.getToTime(),
                 settings.lateness());
+        final LanePolicies.Policy policy = settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs());
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs(request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
                 request.getTrigger().name(), window.shapes(), window.truncatedByRetention(), profile,
                 settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
-                settings.backends().candidate(profile), settings.prices(),
-                settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs()), settings.decision(),
+                settings.backends().candidate(profile), settings.prices(), policy, settings.decision(),
                 settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence(),
-                settings.candidateReplicas());
+                settings.candidateReplicas(), demand(request), request.getAcceptPartialCoverage() ? "the replay request (acceptPartialCoverage)"
+                : policy.acceptsPartialCoverage() ? "the lane policy (acceptPartialCoverage)" : null);
         LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
                 inputs.candidate());
         try {
@@ -224,6 +227,22 @@ public final class ReplayWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("replay interrupted");
         }
+    }
+
+    /** The captured demand a request carries (the streams app's hour-of-week profile), or null: the window alone is priced. */
+    static ReplayJob.Demand demand(final ReplayRequest request) {
+        final dev.zumik.schemas.avro.DemandProfile d = request.getDemand();
+        if (d == null) {
+            return null;
+        }
+        final java.util.Map<Integer, DemandProfile.Slot> slots = new java.util.HashMap<>();
+        for (final dev.zumik.schemas.avro.DemandHour h : d.getHours()) {
+            slots.merge(Math.floorMod(h.getHourOfWeek(), DemandProfile.HOURS_PER_WEEK), new DemandProfile.Slot(h.getRequests(),
+                    h.getPromptTokens(), h.getCachedTokens(), h.getCacheWriteTokens(), h.getCacheReportingRequests(), h.getOutputTokens(),
+                    h.getBatchRequests(), h.getPeakPromptTokensPerSecond(), h.getPeakOutputTokensPerSecond()), DemandProfile.Slot::plus);
+        }
+        return new ReplayJob.Demand(new DemandProfile(d.getHorizonStart().toEpochMilli(), d.getHorizonEnd().toEpochMilli(), slots),
+                ReplayJob.Demand.STREAMS);
     }
 
     /**

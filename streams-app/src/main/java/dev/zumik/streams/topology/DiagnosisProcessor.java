@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * every lane: concentration is across lanes). A period [E − P, E) is evaluated when a window starting
  * at or after E + one window arrives, leaving one window of slack for lanes whose windows close a
  * little later on other partitions. Emits a LaneDiagnosis per lane, and a ReplayRequest for a
- * REPLAY_CANDIDATE unless the lane had one within the cooldown. Everything is in event time, so a
+ * REPLAY_CANDIDATE unless the lane had one within the cooldown, carrying the lane's hour-of-week demand
+ * ({@link DemandHours}, kept from every closed window) that the verdict's money is priced from. Everything is in event time, so a
  * replay of the input gives the same diagnoses and request ids.
  */
 public final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
@@ -46,6 +47,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     private KeyValueStore<String, byte[]> windows;
     private KeyValueStore<String, Long> marks;
     private KeyValueStore<String, byte[]> latest;
+    private DemandHours demand;
 
     DiagnosisProcessor(final DiagnosisSettings settings, final long windowMillis) {
         this.settings = settings;
@@ -59,6 +61,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
         this.windows = context.getStateStore(WINDOWS);
         this.marks = context.getStateStore(MARKS);
         this.latest = context.getStateStore(LATEST);
+        this.demand = new DemandHours(context.getStateStore(DemandHours.STORE), marks);
     }
 
     private long periodMillis() {
@@ -69,6 +72,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     public void process(final Record<String, LaneWindowStats> record) {
         final LaneWindowStats stats = record.value();
         final long start = stats.getWindowStart().toEpochMilli();
+        demand.add(Lanes.key(stats.getLane()), stats); // a window too late for its period is still demand
         Long nextEnd = marks.get(NEXT_END);
         if (nextEnd == null) {
             nextEnd = Math.floorDiv(start, periodMillis()) * periodMillis() + periodMillis();
@@ -127,7 +131,8 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
                             .setFromTime(Instant.ofEpochMilli(from)).setToTime(Instant.ofEpochMilli(end)).setProfile(diagnosis.profile())
                             .setTrigger(ReplayTrigger.DIAGNOSIS).setReasons(diagnosis.reasonNames())
                             .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setTimeScale(settings.replayTimeScale())
-                            .setRequestedAt(Instant.ofEpochMilli(end)).build(), end));
+                            .setRequestedAt(Instant.ofEpochMilli(end)).setDemand(demand.profile(laneKey, end))
+                            .setAcceptPartialCoverage(settings.lanePolicies().forLane(laneKey).acceptsPartialCoverage()).build(), end));
                 }
             }
         }

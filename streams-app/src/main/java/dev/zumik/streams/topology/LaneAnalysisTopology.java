@@ -46,6 +46,8 @@ public final class LaneAnalysisTopology {
                 Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DiagnosisProcessor.LATEST), Serdes.String(),
                 Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DemandHours.STORE), Serdes.String(),
+                Serdes.ByteArray()));
 
         final KStream<Bytes, Intake> intake = builder.stream(topics.shapes().name(),
                         Consumed.with(Serdes.Bytes(), Serdes.ByteArray()).withName("shapes-source"))
@@ -73,7 +75,7 @@ public final class LaneAnalysisTopology {
                 .repartition(Repartitioned.<String, LaneWindowStats>as("lane-stats-all").withKeySerde(Serdes.String())
                         .withValueSerde(topics.laneStats().valueSerde()).withNumberOfPartitions(1))
                 .process(() -> new DiagnosisProcessor(settings.diagnosis(), settings.window().toMillis()), Named.as("diagnosis"),
-                        DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS, DiagnosisProcessor.LATEST)
+                        DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS, DiagnosisProcessor.LATEST, DemandHours.STORE)
                 .split(Named.as("outcome-"))
                 .branch((key, value) -> value instanceof LaneDiagnosis, Branched.as("diagnosis"))
                 .defaultBranch(Branched.as("replay"));
