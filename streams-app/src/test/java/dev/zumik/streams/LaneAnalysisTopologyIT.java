@@ -216,6 +216,17 @@ class LaneAnalysisTopologyIT {
             assertThat(request.getToTime()).isEqualTo(t0.plus(Duration.ofMinutes(5)));
             assertThat(request.getTrigger()).isEqualTo(dev.zumik.schemas.avro.ReplayTrigger.DIAGNOSIS);
             assertThat(request.getProfile()).isIn("dynamo", "k8s-portable");
+            // and it carries the lane's demand so far, every closed window of it, for the money to be priced from
+            final dev.zumik.schemas.avro.DemandProfile demand = request.getDemand();
+            assertThat(demand.getHorizonStart()).isEqualTo(t0);
+            assertThat(demand.getHorizonEnd()).isAfterOrEqualTo(request.getToTime());
+            final long minutes = Duration.between(demand.getHorizonStart(), demand.getHorizonEnd()).toMinutes();
+            assertThat(demand.getHours()).singleElement().satisfies(h -> {
+                assertThat(h.getHourOfWeek()).as("Tuesday 12:00 UTC").isEqualTo(36);
+                assertThat(h.getRequests()).isEqualTo(300 * minutes);
+                assertThat(h.getPeakPromptTokensPerSecond()).isEqualTo(5 * 17 * 64);
+            });
+            assertThat(request.getAcceptPartialCoverage()).isFalse();
         }
     }
 }

@@ -21,6 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class DemandHours {
     static final String STORE = "demand-hours";
     private static final int FIELDS = 9;
+    /** Marks of a lane's first window start and latest window end: its horizon is what its hours hold. */
+    private static final String FROM = "demand-from|";
+    private static final String TO = "demand-to|";
 
     private final KeyValueStore<String, byte[]> hours;
     private final KeyValueStore<String, Long> marks;
@@ -33,10 +36,13 @@ final class DemandHours {
     /** Adds one closed window of a lane to its calendar hour; the first window of a lane starts its horizon. */
     void add(final String laneKey, final LaneWindowStats w) {
         final long start = w.getWindowStart().toEpochMilli();
-        final String first = "demand-from|" + laneKey;
-        final Long from = marks.get(first);
+        final Long from = marks.get(FROM + laneKey);
         if (from == null || start < from) {
-            marks.put(first, start);
+            marks.put(FROM + laneKey, start);
+        }
+        final Long to = marks.get(TO + laneKey);
+        if (to == null || w.getWindowEnd().toEpochMilli() > to) {
+            marks.put(TO + laneKey, w.getWindowEnd().toEpochMilli());
         }
         final DemandProfile.Slot window = DemandProfile.Slot.interval(w.getWindowEnd().toEpochMilli() - start, w.getRequests(),
                 w.getPromptTokens(), w.getReportedCachedTokens(), w.getReportedCacheWriteTokens(), w.getCacheReportingRequests(),
@@ -47,12 +53,14 @@ final class DemandHours {
     }
 
     /**
-     * The lane's hour-of-week profile over [max(its first window, end − the longest horizon), end), as the
-     * replay request carries it; drops the lane's hours that have left the horizon.
+     * The lane's hour-of-week profile over [max(its first window's start, its latest window's end − the longest
+     * horizon), its latest window's end), as the replay request carries it (at least up to {@code endMillis}, the
+     * period diagnosed); drops the lane's hours that have left the horizon.
      */
     dev.zumik.schemas.avro.DemandProfile profile(final String laneKey, final long endMillis) {
-        final long horizonStart = Math.max(endMillis - DemandProfile.MAX_HORIZON_MILLIS,
-                java.util.Objects.requireNonNullElse(marks.get("demand-from|" + laneKey), endMillis - DemandProfile.HOUR_MILLIS));
+        final long horizonEnd = Math.max(endMillis, java.util.Objects.requireNonNullElse(marks.get(TO + laneKey), endMillis));
+        final long horizonStart = Math.max(horizonEnd - DemandProfile.MAX_HORIZON_MILLIS,
+                Math.min(endMillis - 1, java.util.Objects.requireNonNullElse(marks.get(FROM + laneKey), endMillis - 1)));
         final long firstHour = Math.floorDiv(horizonStart, DemandProfile.HOUR_MILLIS);
         final DemandProfile.Builder builder = new DemandProfile.Builder();
         final List<String> expired = new ArrayList<>();
@@ -62,13 +70,13 @@ final class DemandHours {
                 final long hour = Long.parseLong(entry.key.substring(entry.key.lastIndexOf('|') + 1));
                 if (hour < firstHour) {
                     expired.add(entry.key);
-                } else if (hour * DemandProfile.HOUR_MILLIS < endMillis) {
+                } else {
                     builder.addInterval(hour * DemandProfile.HOUR_MILLIS, read(entry.value));
                 }
             }
         }
         expired.forEach(hours::delete);
-        return toAvro(builder.build(horizonStart, endMillis));
+        return toAvro(builder.build(horizonStart, horizonEnd));
     }
 
     static dev.zumik.schemas.avro.DemandProfile toAvro(final DemandProfile p) {
