@@ -251,7 +251,10 @@ public final class ReplayJob {
                 mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(month.candidateHitRatio(), month.scaling(),
                 pricedReplicas, month.peakReplicas(), in.profile().gpu().perReplica(), month.gpuHoursPerMonth(), month.idleGpuHoursPerMonth()));
         if (!profile.fullWeek()) {
-            notes.add(String.format("coverage: %.2f hours of captured traffic, less than one full week; %s", profile.hoursCaptured(),
+            final double hours = profile.hoursCaptured();
+            notes.add(String.format(java.util.Locale.ROOT, "coverage: %s of captured traffic, less than one full week; %s",
+                    hours >= 1 ? String.format(java.util.Locale.ROOT, "%.1f hours", hours) : hours * 60 >= 1
+                            ? String.format(java.util.Locale.ROOT, "%.1f minutes", hours * 60) : String.format(java.util.Locale.ROOT, "%.0f s", hours * 3600),
                     in.coverageAcceptedBy() != null ? "accepted by " + in.coverageAcceptedBy()
                             : "a verdict priced from it cannot be MOVE (zumik replay --accept-partial-coverage accepts it, and is recorded)"));
         }

@@ -217,7 +217,8 @@ public final class ReplayWorker implements AutoCloseable {
                 settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
                 settings.backends().candidate(profile), settings.prices(), policy, settings.decision(),
                 settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence(),
-                settings.candidateReplicas(), demand(request), request.getAcceptPartialCoverage() ? "the replay request (acceptPartialCoverage)"
+                settings.candidateReplicas(), demand(request), request.getAcceptPartialCoverage()
+                ? (request.getTrigger() == ReplayTrigger.DIAGNOSIS ? "the lane policy (acceptPartialCoverage)" : "zumik replay request --accept-partial-coverage")
                 : policy.acceptsPartialCoverage() ? "the lane policy (acceptPartialCoverage)" : null);
         LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
                 inputs.candidate());

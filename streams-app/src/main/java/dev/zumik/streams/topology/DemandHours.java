@@ -20,7 +20,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DemandHours {
     static final String STORE = "demand-hours";
-    private static final int FIELDS = 9;
+    /** Nine figures of the hour, then the minute being summed (epoch minute) with its prompt and output tokens. */
+    private static final int BYTES = 12 * 8;
+    private static final int MINUTE_AT = 9 * 8;
     /** Marks of a lane's first window start and latest window end: its horizon is what its hours hold. */
     private static final String FROM = "demand-from|";
     private static final String TO = "demand-to|";
@@ -44,12 +46,27 @@ final class DemandHours {
         if (to == null || w.getWindowEnd().toEpochMilli() > to) {
             marks.put(TO + laneKey, w.getWindowEnd().toEpochMilli());
         }
-        final DemandProfile.Slot window = DemandProfile.Slot.interval(w.getWindowEnd().toEpochMilli() - start, w.getRequests(),
-                w.getPromptTokens(), w.getReportedCachedTokens(), w.getReportedCacheWriteTokens(), w.getCacheReportingRequests(),
-                w.getCompletionTokens(), w.getBatchTierRequests());
+        final long millis = w.getWindowEnd().toEpochMilli() - start;
+        final DemandProfile.Slot window = DemandProfile.Slot.interval(millis, w.getRequests(), w.getPromptTokens(), w.getReportedCachedTokens(),
+                w.getReportedCacheWriteTokens(), w.getCacheReportingRequests(), w.getCompletionTokens(), w.getBatchTierRequests());
         final String key = key(laneKey, Math.floorDiv(start, DemandProfile.HOUR_MILLIS));
         final byte[] old = hours.get(key);
-        hours.put(key, write(old == null ? window : read(old).plus(window)));
+        final ByteBuffer hour = old == null ? ByteBuffer.wrap(new byte[BYTES]).putLong(MINUTE_AT, Long.MIN_VALUE) : ByteBuffer.wrap(old);
+        DemandProfile.Slot sum = old == null ? window : read(hour).plus(window);
+        if (millis < DemandProfile.MINUTE_MILLIS) {
+            // windows under a minute are summed per minute: replicas are sized for the busiest minute, not a burst of seconds
+            final long minute = Math.floorDiv(start, DemandProfile.MINUTE_MILLIS);
+            final boolean same = hour.getLong(MINUTE_AT) == minute;
+            final long prompt = (same ? hour.getLong(MINUTE_AT + 8) : 0) + w.getPromptTokens();
+            final long output = (same ? hour.getLong(MINUTE_AT + 16) : 0) + w.getCompletionTokens();
+            hour.putLong(MINUTE_AT, minute).putLong(MINUTE_AT + 8, prompt).putLong(MINUTE_AT + 16, output);
+            final DemandProfile.Slot before = old == null ? DemandProfile.Slot.EMPTY : read(hour);
+            sum = new DemandProfile.Slot(sum.requests(), sum.promptTokens(), sum.cachedTokens(), sum.cacheWriteTokens(),
+                    sum.cacheReportingRequests(), sum.outputTokens(), sum.batchRequests(), before.peakPromptPerSecond(),
+                    before.peakOutputPerSecond()).plus(new DemandProfile.Slot(0, 0, 0, 0, 0, 0, 0, prompt / 60.0, output / 60.0));
+        }
+        write(hour, sum);
+        hours.put(key, hour.array());
     }
 
     /**
@@ -71,7 +88,7 @@ final class DemandHours {
                 if (hour < firstHour) {
                     expired.add(entry.key);
                 } else {
-                    builder.addInterval(hour * DemandProfile.HOUR_MILLIS, read(entry.value));
+                    builder.addInterval(hour * DemandProfile.HOUR_MILLIS, read(ByteBuffer.wrap(entry.value)));
                 }
             }
         }
@@ -95,15 +112,14 @@ final class DemandHours {
         return laneKey + "|" + String.format("%013d", epochHour);
     }
 
-    private static byte[] write(final DemandProfile.Slot s) {
-        return ByteBuffer.allocate(FIELDS * 8).putLong(s.requests()).putLong(s.promptTokens()).putLong(s.cachedTokens())
-                .putLong(s.cacheWriteTokens()).putLong(s.cacheReportingRequests()).putLong(s.outputTokens()).putLong(s.batchRequests())
-                .putDouble(s.peakPromptPerSecond()).putDouble(s.peakOutputPerSecond()).array();
+    private static void write(final ByteBuffer b, final DemandProfile.Slot s) {
+        b.putLong(0, s.requests()).putLong(8, s.promptTokens()).putLong(16, s.cachedTokens()).putLong(24, s.cacheWriteTokens())
+                .putLong(32, s.cacheReportingRequests()).putLong(40, s.outputTokens()).putLong(48, s.batchRequests())
+                .putDouble(56, s.peakPromptPerSecond()).putDouble(64, s.peakOutputPerSecond());
     }
 
-    private static DemandProfile.Slot read(final byte[] bytes) {
-        final ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new DemandProfile.Slot(b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(), b.getLong(),
-                b.getDouble(), b.getDouble());
+    private static DemandProfile.Slot read(final ByteBuffer b) {
+        return new DemandProfile.Slot(b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40), b.getLong(48),
+                b.getDouble(56), b.getDouble(64));
     }
 }
