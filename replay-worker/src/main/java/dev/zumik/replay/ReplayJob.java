@@ -250,6 +250,11 @@ public final class ReplayJob {
         final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, byocMonthly,
                 mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(month.candidateHitRatio(), month.scaling(),
                 pricedReplicas, month.peakReplicas(), in.profile().gpu().perReplica(), month.gpuHoursPerMonth(), month.idleGpuHoursPerMonth()));
+        if (m.capacity().replicas() != null && m.capacity().replicas() != pricedReplicas) {
+            notes.add(String.format(java.util.Locale.ROOT, "capacity: BYOC is priced at %d replicas for the window's hours (their busiest "
+                    + "minute at the candidate's measured capture), and %d stood behind the candidate: replay it on %d", pricedReplicas,
+                    m.capacity().replicas(), pricedReplicas));
+        }
         if (!profile.fullWeek()) {
             final double hours = profile.hoursCaptured();
             notes.add(String.format(java.util.Locale.ROOT, "coverage: %s of captured traffic, less than one full week; %s",
