@@ -39,6 +39,17 @@ public final class VerdictSummary {
                     r.path("baseline").path("stats").path("capture").asDouble() * 100,
                     r.path("candidate").path("stats").path("capture").asDouble() * 100));
         }
+        final JsonNode demand = r.path("demand");
+        if (demand.isObject()) {
+            final JsonNode c = demand.path("coverage");
+            final JsonNode sizing = r.path("candidate").path("sizing");
+            s.append(String.format(Locale.ROOT, "  demand: %.1f hours of captured traffic (%s; %s), from %s; BYOC %s scaling, %d replicas "
+                            + "for the window, %,.0f of %,.0f GPU hours a month idle%n", c.path("hoursCaptured").asDouble(),
+                    String.join(", ", strings(c.path("daysOfWeekSeen"))), c.path("fullWeek").asBoolean() ? "a full week"
+                            : c.path("partialAcceptedBy").isTextual() ? "partial, accepted by " + c.path("partialAcceptedBy").asText() : "partial",
+                    demand.path("source").asText(), sizing.path("scaling").asText(), sizing.path("windowReplicas").asInt(),
+                    sizing.path("idleGpuHoursPerMonth").asDouble(), sizing.path("gpuHoursPerMonth").asDouble()));
+        }
         final JsonNode replay = r.path("replay");
         if (replay.isObject()) {
             s.append(String.format(Locale.ROOT, "  replay: %d repetition(s), time scale %s%s; interval from %.1f s blocks%n",

@@ -28,6 +28,12 @@ public final class VerdictRecords {
             figures.put("ttftP99DeltaMs", i.ttftP99DeltaMs().estimate());
             figures.put("e2eP99DeltaMs", i.e2eP99DeltaMs().estimate());
         }
+        if (r.demand() != null) {
+            figures.put("demand.hoursCaptured", r.demand().coverage().hoursCaptured());
+            figures.put("demand.fullWeek", r.demand().coverage().fullWeek() ? 1.0 : 0.0);
+            figures.put("candidate.gpuHoursPerMonth", r.candidate().sizing().gpuHoursPerMonth());
+            figures.put("candidate.idleGpuHoursPerMonth", r.candidate().sizing().idleGpuHoursPerMonth());
+        }
         figures.values().removeIf(v -> v == null || v.isNaN() || v.isInfinite());
         return Verdict.newBuilder().setRequestId(request.getRequestId()).setLane(request.getLane()).setProfile(request.getProfile())
                 .setDecision(VerdictDecision.valueOf(r.decision())).setReasons(r.reasons())
