@@ -28,7 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Diagnoses every lane once per evaluation period from the closed windows of all lanes (one task sees
  * every lane: concentration is across lanes). A period [E − P, E) is evaluated when a window starting
  * at or after E + one window arrives, leaving one window of slack for lanes whose windows close a
- * little later on other partitions. Emits a LaneDiagnosis per lane, and a ReplayRequest for a
+ * little later on other partitions; when no window comes for a while, the wall clock stands in (see
+ * {@link #evaluateByClock}). Emits a LaneDiagnosis per lane, and a ReplayRequest for a
  * REPLAY_CANDIDATE unless the lane had one within the cooldown, carrying the lane's hour-of-week demand
  * ({@link DemandHours}, kept from every closed window) that the verdict's money is priced from. Everything is in event time, so a
  * replay of the input gives the same diagnoses and request ids.
@@ -39,6 +40,9 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     /** The latest diagnosis of each lane (Avro binary), for the query API. */
     public static final String LATEST = "latest-diagnoses";
     private static final String NEXT_END = "#next-period-end";
+    /** The latest window start seen: with the wall time since, the clock that evaluates periods when no window comes. */
+    private static final String LATEST_START = "#latest-window-start";
+    private static final java.time.Duration CLOCK_CHECK_EVERY = java.time.Duration.ofSeconds(1);
 
     private final DiagnosisSettings settings;
     private final long windowMillis;
@@ -48,6 +52,8 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     private KeyValueStore<String, Long> marks;
     private KeyValueStore<String, byte[]> latest;
     private DemandHours demand;
+    /** Wall-clock time of the latest window (or of the task's start). */
+    private long wallAtLastWindow;
 
     DiagnosisProcessor(final DiagnosisSettings settings, final long windowMillis) {
         this.settings = settings;
@@ -62,6 +68,8 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
         this.marks = context.getStateStore(MARKS);
         this.latest = context.getStateStore(LATEST);
         this.demand = new DemandHours(context.getStateStore(DemandHours.STORE), marks);
+        this.wallAtLastWindow = context.currentSystemTimeMs();
+        context.schedule(CLOCK_CHECK_EVERY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::evaluateByClock);
     }
 
     private long periodMillis() {
@@ -81,11 +89,39 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
             return; // a window of a period already evaluated: too late to count
         }
         windows.put(windowKey(start, Lanes.key(stats.getLane())), AvroBytes.write(stats));
-        while (start >= nextEnd + windowMillis) {
-            evaluate(nextEnd);
-            nextEnd += periodMillis();
+        final Long latest = marks.get(LATEST_START);
+        if (latest == null || start > latest) {
+            marks.put(LATEST_START, start);
         }
-        marks.put(NEXT_END, nextEnd);
+        wallAtLastWindow = context.currentSystemTimeMs();
+        marks.put(NEXT_END, evaluateUpTo(start, nextEnd));
+    }
+
+    /** Evaluates every period that a window starting at {@code start} shows is over; returns the next period's end. */
+    private long evaluateUpTo(final long start, final long nextEnd) {
+        long end = nextEnd;
+        while (start >= end + windowMillis) {
+            evaluate(end);
+            end += periodMillis();
+        }
+        return end;
+    }
+
+    /**
+     * When no window has come for a while, the latest window start plus the wall time since stands in for
+     * the next window's start: a quiet lane (or a quiet organisation) still gets its period diagnosed.
+     */
+    private void evaluateByClock(final long now) {
+        final long idle = now - wallAtLastWindow;
+        final Long latest = marks.get(LATEST_START);
+        final Long nextEnd = marks.get(NEXT_END);
+        if (idle < CLOCK_CHECK_EVERY.toMillis() || latest == null || nextEnd == null) {
+            return;
+        }
+        final long end = evaluateUpTo(latest + idle, nextEnd);
+        if (end != nextEnd) {
+            marks.put(NEXT_END, end);
+        }
     }
 
     private void evaluate(final long end) {

@@ -64,7 +64,11 @@ final class LaneLog {
     private static final String META = "#meta";
     /** The replay start's key: no lane's key begins with '#'. Format, offset. */
     private static final String REPLAY_START = "#replay-start";
-    private static final byte REPLAY_START_FORMAT = 1;
+    private static final byte REPLAY_START_FORMAT = 2;
+    /** An earlier build's replay start: the offset alone. */
+    private static final byte REPLAY_START_OFFSET_ONLY = 1;
+    /** The wall-clock advances of the stream time since the replay start: pairs of the input position and the stream time set. */
+    private static final String CLOCK = "#clock";
     /** Chunk kinds: the base (the name earlier builds gave the whole state's chunks), and the additions records. */
     private static final String BASE = "chunk";
     private static final String ADDED = "added";
@@ -81,9 +85,11 @@ final class LaneLog {
      * The lanes as their snapshots left them, and the offset to read the input from to bring them up to
      * date ({@link #NO_REPLAY_START} when none was written); or, from an earlier build's state, the lanes
      * already brought up to date by its journal ({@code journaled}), which must be snapshotted before the
-     * task goes on.
+     * task goes on. {@code replayStreamTime} is the stream time just before the replay start (Long.MIN_VALUE
+     * when an earlier build did not record it), so that reading the input again from there gives every shape
+     * the stream time it had.
      */
-    record Restored(Map<String, LaneState> lanes, long replayStart, boolean journaled) { }
+    record Restored(Map<String, LaneState> lanes, long replayStart, long replayStreamTime, boolean journaled) { }
 
     static final long NO_REPLAY_START = -1;
 
@@ -112,18 +118,58 @@ final class LaneLog {
             });
         }
         if (start != null) {
-            if (start.length != 1 + Long.BYTES || start[0] != REPLAY_START_FORMAT) {
+            final boolean offsetOnly = start.length == 1 + Long.BYTES && start[0] == REPLAY_START_OFFSET_ONLY;
+            if (!offsetOnly && (start.length != 1 + 2 * Long.BYTES || start[0] != REPLAY_START_FORMAT)) {
                 throw new IncompatibleStateException("the lane state's replay start was written by another Zumik; " + RESET);
             }
-            return new Restored(lanes, ByteBuffer.wrap(start, 1, Long.BYTES).getLong(), false);
+            final ByteBuffer b = ByteBuffer.wrap(start, 1, start.length - 1);
+            return new Restored(lanes, b.getLong(), offsetOnly ? Long.MIN_VALUE : b.getLong(), false);
         }
         final boolean journaled = replayJournal(lanes, newLane, replay);
-        return new Restored(lanes, NO_REPLAY_START, journaled || !lanes.isEmpty());
+        return new Restored(lanes, NO_REPLAY_START, Long.MIN_VALUE, journaled || !lanes.isEmpty());
     }
 
-    /** Records where a restore is to read the input from: no lane has an event it needs before {@code offset}. */
-    void writeReplayStart(final long offset) {
-        snapshots.put(REPLAY_START, ByteBuffer.allocate(1 + Long.BYTES).put(REPLAY_START_FORMAT).putLong(offset).array());
+    /**
+     * Records where a restore is to read the input from (no lane has an event it needs before {@code offset})
+     * and the stream time just before it; drops the clock advances it already includes.
+     */
+    void writeReplayStart(final long offset, final long streamTimeBefore) {
+        snapshots.put(REPLAY_START, ByteBuffer.allocate(1 + 2 * Long.BYTES).put(REPLAY_START_FORMAT).putLong(offset)
+                .putLong(streamTimeBefore).array());
+        final List<long[]> clocks = readClocks();
+        if (clocks.removeIf(c -> c[0] <= offset)) {
+            putClocks(clocks);
+        }
+    }
+
+    /**
+     * Records that the stream time was moved on by the wall clock to {@code streamTime} with the input at
+     * {@code position}: a restore applies it there, so that windows the clock closed (and a committed
+     * transaction emitted) are not emitted again and later shapes are as late as they were.
+     */
+    void writeClock(final long position, final long streamTime) {
+        final List<long[]> clocks = readClocks();
+        clocks.add(new long[] {position, streamTime});
+        putClocks(clocks);
+    }
+
+    /** The wall-clock advances since the replay start, in order: {input position, stream time}. */
+    List<long[]> readClocks() {
+        final byte[] bytes = snapshots.get(CLOCK);
+        final List<long[]> out = new ArrayList<>();
+        if (bytes != null) {
+            final ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.remaining() >= 2 * Long.BYTES) {
+                out.add(new long[] {b.getLong(), b.getLong()});
+            }
+        }
+        return out;
+    }
+
+    private void putClocks(final List<long[]> clocks) {
+        final ByteBuffer b = ByteBuffer.allocate(clocks.size() * 2 * Long.BYTES);
+        clocks.forEach(c -> b.putLong(c[0]).putLong(c[1]));
+        snapshots.put(CLOCK, b.array());
     }
 
     /** Deletes an earlier build's journal, once every lane it held is snapshotted. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,8 +25,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Per lane: runs each shape through the configured cache policies (the {@code ReuseSimulator} that
  * {@code zumik analyze} runs) and counts it with its simulated hits in its tumbling event-time
  * window; emits each window's final {@code LaneWindowStats} once the task's stream time passes the
- * window's end plus the grace. A shape that arrives after that is simulated but not counted, as
- * Kafka Streams' windowed aggregations drop it.
+ * window's end plus the grace. The stream time is the latest arrival, moved on by the wall clock once
+ * the task has seen no shape for a second ({@link #advanceByClock}), so a quiet lane's last window still
+ * closes. A shape that arrives after its window closed is counted as late in the window open at the
+ * stream time (its stats' {@code lateRequests}), never dropped.
  *
  * <p>The state lives in memory, so a shape costs no store round trip of its window; its durable form
  * is the {@link LaneLog}: each lane's snapshot, written in the same transaction as the input offsets,
@@ -46,6 +49,9 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaneProcessor.class);
     private static final Duration WRITE_OPEN_WINDOWS_EVERY = Duration.ofSeconds(1);
     static final Duration LINGER_CHECK_EVERY = Duration.ofMinutes(10);
+    /** How often the wall clock is looked at, and how long without shapes before it moves the stream time on. */
+    static final Duration CLOCK_CHECK_EVERY = Duration.ofSeconds(1);
+    static final long IDLE_BEFORE_CLOCK_MS = 1_000;
     private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final Function<Lane, List<CachePolicy>> policiesFor;
@@ -71,6 +77,14 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private long streamTime = Long.MIN_VALUE;
     /** The earliest stream time at which some open window closes. */
     private long nextCloseAt = Long.MAX_VALUE;
+    /** Wall-clock time of the task's latest shape (or of its start), and the stream time then. */
+    private long wallAtLastShape;
+    private long streamTimeAtLastShape = Long.MIN_VALUE;
+    /** The wall-clock advances a restore found since the replay start, {input position, stream time}, and the next to apply. */
+    private List<long[]> restoredClocks = List.of();
+    private int nextClock;
+    /** Shapes that arrived after their window had closed, counted in a later window (Kafka Streams metric late-shapes-total). */
+    private Sensor lateShapes;
 
     /**
      * @param policiesFor  the cache policies of a lane (the managed rules depend on its model)
@@ -95,9 +109,13 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         streamTime = Long.MIN_VALUE;
         position = UNKNOWN;
         observedAgain = 0;
+        restoredClocks = log.readClocks();
+        nextClock = 0;
+        lateShapes = context.metrics().addRateTotalSensor("zumik-lanes", "task-" + context.taskId(), "late-shapes", Sensor.RecordingLevel.INFO);
         final LaneLog.Restored restored = log.restore(this::newLane, this::replayJournaled);
         lanes.putAll(restored.lanes());
         replayStart = restored.replayStart();
+        streamTime = restored.replayStreamTime();
         if (replayStart != LaneLog.NO_REPLAY_START || restored.journaled()) {
             final long began = System.nanoTime();
             try (InputPartition input = InputPartition.open(context.appConfigs(), topic, context.taskId().partition())) {
@@ -117,18 +135,22 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
             lane.unwritten.addAll(lane.windows.keySet());
             streamTime = Math.max(streamTime, lane.maxTimestamp);
         }
+        applyClocksUpTo(Long.MAX_VALUE);
+        wallAtLastShape = context.currentSystemTimeMs();
+        streamTimeAtLastShape = streamTime;
         if (restored.journaled()) {
             // an earlier build's journal, replayed: this build's snapshots take its place
             lanes.forEach((laneKey, lane) -> log.snapshot(laneKey, lane, position));
             log.dropJournal();
             replayStart = position;
-            log.writeReplayStart(replayStart);
+            log.writeReplayStart(replayStart, streamTime);
         }
         positionAtLastCheck = position;
         nextCloseAt = Long.MIN_VALUE;
         closeDueWindows(false);
         context.schedule(WRITE_OPEN_WINDOWS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> writeOpenWindows());
         context.schedule(LINGER_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> snapshotLingeringLanes());
+        context.schedule(CLOCK_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::advanceByClock);
     }
 
     @Override
@@ -138,13 +160,17 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
                 .offset();
         if (replayStart == LaneLog.NO_REPLAY_START) {
             replayStart = offset;
-            log.writeReplayStart(replayStart);
+            log.writeReplayStart(replayStart, streamTime);
         }
         // intake checked that the key is the shape's lane, and made the arrival time the record time
         final String laneKey = Lanes.key(shape.getLane());
         final LaneState lane = lanes.computeIfAbsent(laneKey, this::newLane);
-        observe(lane, shape, offset);
+        if (observe(lane, shape, offset)) {
+            lateShapes.record();
+        }
         position = offset + 1;
+        wallAtLastShape = context.currentSystemTimeMs();
+        streamTimeAtLastShape = streamTime;
         if (lane.next - lane.snapshotAt >= snapshotEvery) {
             log.snapshot(laneKey, lane, position);
             advanceReplayStart();
@@ -164,20 +190,42 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     }
 
     /**
-     * Counts a shape in its lane as it arrives at {@code offset}: simulated, and counted in its window
-     * unless the stream time has passed the window's close.
+     * Counts a shape in its lane as it arrives at {@code offset}: simulated, and counted in its window; when
+     * the stream time has passed that window's close (it was emitted), counted as late in the window open at
+     * the stream time instead, so that totals keep it. Returns whether it was late.
      */
-    private void observe(final LaneState lane, final RequestShape shape, final long offset) {
+    private boolean observe(final LaneState lane, final RequestShape shape, final long offset) {
         if (lane.firstLive == LaneState.NONE_LIVE) {
             lane.firstLive = offset;
+            lane.streamTimeBeforeFirstLive = streamTime;
         }
         streamTime = Math.max(streamTime, shape.getArrivalTime().toEpochMilli());
-        final long start = windowStart(shape);
-        final boolean windowed = start + windowMs + graceMs > streamTime;
-        lane.observe(shape, windowed, start);
+        final long own = windowStart(shape);
+        final boolean late = own + windowMs + graceMs <= streamTime;
+        final long start = late ? streamTime - Math.floorMod(streamTime, windowMs) : own;
+        lane.observe(shape, true, start, late);
         lane.next++;
-        if (windowed) {
-            nextCloseAt = Math.min(nextCloseAt, start + windowMs + graceMs);
+        nextCloseAt = Math.min(nextCloseAt, start + windowMs + graceMs);
+        return late;
+    }
+
+    /**
+     * Moves the stream time on by the wall clock once the task has seen no shape for a while, so that a lane
+     * that goes quiet (or is alone on its partition) still gets its windows closed: stream time = the stream
+     * time at the last shape + the wall time since. While shapes flow (a live lane, or a backlog read back)
+     * it is their arrival times alone that close windows. The advance is recorded with the input position, so
+     * that a restore applies it at the same point.
+     */
+    private void advanceByClock(final long now) {
+        final long idle = now - wallAtLastShape;
+        if (streamTimeAtLastShape == Long.MIN_VALUE || position == UNKNOWN || idle < IDLE_BEFORE_CLOCK_MS) {
+            return;
+        }
+        final long clockTime = streamTimeAtLastShape + idle;
+        if (clockTime > streamTime && clockTime >= nextCloseAt) {
+            streamTime = clockTime;
+            log.writeClock(position, streamTime);
+            closeDueWindows(true);
         }
     }
 
@@ -193,6 +241,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         if (shape == null) {
             return;
         }
+        applyClocksUpTo(offset);
         final String laneKey = Lanes.key(shape.getLane());
         final LaneState lane = lanes.get(laneKey);
         if (lane != null && offset < lane.coveredTo) {
@@ -224,12 +273,24 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     /** The replay start moves to the earliest event a snapshot does not cover, or to the position when there is none. */
     private void advanceReplayStart() {
         long earliest = position;
+        long streamTimeBefore = streamTime;
         for (final LaneState lane : lanes.values()) {
-            earliest = Math.min(earliest, lane.firstLive);
+            if (lane.firstLive < earliest) {
+                earliest = lane.firstLive;
+                streamTimeBefore = lane.streamTimeBeforeFirstLive;
+            }
         }
         if (earliest != replayStart) {
             replayStart = earliest;
-            log.writeReplayStart(earliest);
+            log.writeReplayStart(earliest, streamTimeBefore);
+        }
+    }
+
+    /** Applies the restored wall-clock advances made before the input reached {@code offset}. */
+    private void applyClocksUpTo(final long offset) {
+        while (nextClock < restoredClocks.size() && restoredClocks.get(nextClock)[0] <= offset) {
+            streamTime = Math.max(streamTime, restoredClocks.get(nextClock)[1]);
+            nextClock++;
         }
     }
 

@@ -35,6 +35,8 @@ final class LaneState {
     long coveredTo = Long.MIN_VALUE;
     /** The input offset of its first event after the snapshot ({@link #NONE_LIVE} when none). */
     long firstLive = NONE_LIVE;
+    /** The task's stream time just before that event (what a restore reading the input from it starts with). */
+    long streamTimeBeforeFirstLive = Long.MIN_VALUE;
     /** Chunks of the simulator's additions records the snapshot store holds for this lane ({@link LaneLog}). */
     int additionChunks;
 
@@ -59,6 +61,14 @@ final class LaneState {
      * window starting at {@code windowStart} (a late shape is simulated but not counted).
      */
     void observe(final RequestShape shape, final boolean windowed, final long windowStart) {
+        observe(shape, windowed, windowStart, false);
+    }
+
+    /**
+     * As above; {@code late} marks a shape whose own window had closed, counted in a later window
+     * ({@code windowStart}) so that no request is lost from the totals.
+     */
+    void observe(final RequestShape shape, final boolean windowed, final long windowStart, final boolean late) {
         final long arrival = shape.getArrivalTime().toEpochMilli();
         maxTimestamp = Math.max(maxTimestamp, arrival);
         final List<CacheLookup> lookups = simulator.observe(hashes(shape), shape.getBlockSize(), shape.getPromptTokens(), arrival);
@@ -67,6 +77,9 @@ final class LaneState {
         }
         final WindowAccumulator window = windows.computeIfAbsent(windowStart, start -> new WindowAccumulator());
         window.add(shape);
+        if (late) {
+            window.late++;
+        }
         for (int i = 0; i < hitKeys.length; i++) {
             final CacheLookup lookup = lookups.get(i);
             window.addHitTokens(hitKeys[i][0], lookup.hitTokens());

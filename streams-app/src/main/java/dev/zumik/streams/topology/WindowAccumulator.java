@@ -38,6 +38,8 @@ public final class WindowAccumulator {
     long reportedCacheWrite;
     long cacheReporting;
     long batchTier;
+    /** Shapes counted here that arrived after their own window had closed (their window was already emitted). */
+    long late;
     final TreeMap<String, Long> errors = new TreeMap<>();
     final TreeMap<Long, Long> perSecond = new TreeMap<>();
     /**
@@ -120,7 +122,7 @@ public final class WindowAccumulator {
         return LaneWindowStats.newBuilder().setLane(lane).setWindowStart(Instant.ofEpochMilli(windowStart))
                 .setWindowEnd(Instant.ofEpochMilli(windowEnd)).setRequests(requests).setPromptTokens(promptTokens)
                 .setCompletionTokens(completionTokens).setReportedCachedTokens(reportedCached).setReportedCacheWriteTokens(reportedCacheWrite).setCacheReportingRequests(cacheReporting)
-                .setErrorsByClass(new TreeMap<>(errors)).setBatchTierRequests(batchTier)
+                .setErrorsByClass(new TreeMap<>(errors)).setBatchTierRequests(batchTier).setLateRequests(late)
                 .setPeakToMeanArrivals(requests == 0 ? null : peak / (requests / seconds))
                 .setTtftSketch(ttft.isEmpty() ? null : ByteBuffer.wrap(ttft.toByteArray()))
                 .setE2eSketch(e2e.isEmpty() ? null : ByteBuffer.wrap(e2e.toByteArray()))
@@ -146,9 +148,9 @@ public final class WindowAccumulator {
     }
 
     /**
-     * Version 2: the counts, the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
+     * Version 3: the counts (the late ones last), the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
      * sketch followed by values not yet in it (an older build buffered some; this one writes none).
-     * Version 1 (read only) had bare sketches and modified-UTF-8 keys.
+     * Version 2 (read only) had no late count; version 1 (read only) had bare sketches and modified-UTF-8 keys.
      */
     byte[] toBytes() {
         final byte[][] errorKeys = utf8Keys(errors);
@@ -157,12 +159,12 @@ public final class WindowAccumulator {
         final byte[] ttftBytes = ttft.toByteArray();
         final byte[] e2eBytes = e2e.toByteArray();
         final byte[] promptBytes = promptLength.toByteArray();
-        final ByteBuffer out = ByteBuffer.allocate(1 + 7 * Long.BYTES + mapBytes(errorKeys) + Integer.BYTES
+        final ByteBuffer out = ByteBuffer.allocate(1 + 8 * Long.BYTES + mapBytes(errorKeys) + Integer.BYTES
                 + perSecond.size() * 2 * Long.BYTES + mapBytes(hitKeys)
                 + 3 * (Integer.BYTES + Short.BYTES) + ttftBytes.length + e2eBytes.length + promptBytes.length);
-        out.put((byte) 2);
+        out.put((byte) 3);
         out.putLong(requests).putLong(promptTokens).putLong(completionTokens).putLong(reportedCached).putLong(reportedCacheWrite)
-                .putLong(cacheReporting).putLong(batchTier);
+                .putLong(cacheReporting).putLong(batchTier).putLong(late);
         writeMap(out, errorKeys, errors);
         out.putInt(perSecond.size());
         perSecond.forEach((second, count) -> out.putLong(second).putLong(count));
@@ -177,7 +179,7 @@ public final class WindowAccumulator {
         final WindowAccumulator acc = new WindowAccumulator();
         final ByteBuffer in = ByteBuffer.wrap(bytes);
         final int version = in.get();
-        if (version != 1 && version != 2) {
+        if (version < 1 || version > 3) {
             throw new IllegalStateException("unknown window accumulator version " + version);
         }
         acc.requests = in.getLong();
@@ -187,6 +189,7 @@ public final class WindowAccumulator {
         acc.reportedCacheWrite = in.getLong();
         acc.cacheReporting = in.getLong();
         acc.batchTier = in.getLong();
+        acc.late = version >= 3 ? in.getLong() : 0;
         readMap(in, acc.errors, version);
         final int seconds = in.getInt();
         for (int i = 0; i < seconds; i++) {
@@ -195,9 +198,9 @@ public final class WindowAccumulator {
         final TreeMap<String, Long> hits = new TreeMap<>();
         readMap(in, hits, version);
         hits.forEach(acc::addHitTokens);
-        acc.ttft = readSketch(in, version == 2);
-        acc.e2e = readSketch(in, version == 2);
-        acc.promptLength = readSketch(in, version == 2);
+        acc.ttft = readSketch(in, version >= 2);
+        acc.e2e = readSketch(in, version >= 2);
+        acc.promptLength = readSketch(in, version >= 2);
         return acc;
     }
 

@@ -65,6 +65,8 @@ class LaneProcessorIT {
     private String applicationId;
     private List<Record<Bytes, Intake>> input;
     private int late;
+    /** The input without its late shapes: what an earlier build, which left them uncounted, would count the same. */
+    private List<Record<Bytes, Intake>> onTime;
 
     @BeforeEach
     void shapes(final LocalStack stack) {
@@ -72,6 +74,7 @@ class LaneProcessorIT {
         topics = Topics.create(stack.registryClient());
         applicationId = "lane-processor-it-" + UUID.randomUUID();
         input = new ArrayList<>();
+        onTime = new ArrayList<>();
         late = 0;
         final Random random = new Random(11);
         final Instant t0 = RecentTime.yesterdayMidnight();
@@ -81,9 +84,13 @@ class LaneProcessorIT {
             late += tooLate ? 1 : 0;
             final long offset = i * 400L - random.nextInt(20_000) - (tooLate ? 180_000 : 0);
             input.add(record(LANES.get(random.nextInt(LANES.size())), t0.plusMillis(Math.max(0, offset)), random));
+            if (!tooLate) {
+                onTime.add(input.get(input.size() - 1));
+            }
         }
         // a shape an hour later closes every window
         input.add(record(LANES.get(0), t0.plus(Duration.ofHours(1)), random));
+        onTime.add(input.get(input.size() - 1));
     }
 
     @Test
@@ -92,7 +99,9 @@ class LaneProcessorIT {
         final Trace trace = publish(input);
         final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), trace);
         assertThat(uninterrupted).hasSize(3 * 12);
-        assertThat(uninterrupted.stream().mapToLong(r -> r.value().getRequests()).sum()).isEqualTo(input.size() - 1 - late);
+        // every shape but the last (whose window is still open) is counted: the late ones in a later window, as late
+        assertThat(uninterrupted.stream().mapToLong(r -> r.value().getRequests()).sum()).isEqualTo(input.size() - 1);
+        assertThat(uninterrupted.stream().mapToLong(r -> r.value().getLateRequests()).sum()).isEqualTo(late);
 
         for (final int cut : new int[] {1, 300, 555, 1200, 1700}) {
             // when one processor takes the input up to the cut and a new one, on the same stores, the rest
@@ -174,7 +183,7 @@ class LaneProcessorIT {
         assertThat(coveredTo(stores)).hasSize(LANES.size()).allSatisfy((lane, offset) -> assertThat(offset).isEqualTo(position));
 
         // and a run cut a few shapes on, whose restore starts at the late shape, continues exactly: the late shape
-        // stays uncounted
+        // is counted as late again, in the same window
         final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(context.forwarded().stream()
                 .map(f -> new Record<>(f.record().key(), f.record().value(), f.record().timestamp())).toList());
         for (int i = tooLate; i < tooLate + 5; i++) {
@@ -231,8 +240,8 @@ class LaneProcessorIT {
 
     @Test
     void shouldContinueExactlyFromTheJournalsOfEarlierBuildsAndThenEmptyThem() throws Exception {
-        // given what one processor emits over the whole input
-        final Trace trace = publish(input);
+        // given what one processor emits over the whole input (on time: earlier builds left late shapes uncounted)
+        final Trace trace = publish(onTime);
         final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), trace);
 
         for (final Journaled form : Journaled.values()) {
@@ -251,7 +260,7 @@ class LaneProcessorIT {
                     assertThat(all.hasNext()).as("%s, cut at %d: journal emptied", form, cut).isFalse();
                 }
                 emitted.addAll(next);
-                emitted.addAll(run(stores, trace, cut + 5, input.size(), SNAPSHOT_EVERY, new Properties()));
+                emitted.addAll(run(stores, trace, cut + 5, onTime.size(), SNAPSHOT_EVERY, new Properties()));
                 assertThat(emitted).as("%s, cut at %d", form, cut).isEqualTo(uninterrupted);
             }
         }
@@ -342,6 +351,45 @@ class LaneProcessorIT {
             bytes.writeBytes(stores.snapshots.get(keyPrefix + c));
         }
         return bytes.toByteArray();
+    }
+
+    @Test
+    void shouldCloseAQuietLanesWindowsOnTheWallClockOnceAndCountLaterShapesForThemAsLate() {
+        // given a processor that has taken the input up to shape 600, after which no shape comes for a while
+        final Trace trace = publish(input);
+        final int quietAfter = 600;
+        final LaneStores stores = newStores();
+        final MockProcessorContext<String, LaneWindowStats> context = context(stores, new Properties());
+        final LaneProcessor processor = processor(trace, SNAPSHOT_EVERY);
+        processor.init(context);
+        for (int i = 0; i < quietAfter; i++) {
+            process(context, processor, trace, i);
+        }
+        // the clock is the last punctuator scheduled (the open windows' writer runs every second too)
+        final var scheduled = context.scheduledPunctuators();
+        final var clock = scheduled.get(scheduled.size() - 1).getPunctuator();
+        assertThat(scheduled.get(scheduled.size() - 1).getInterval()).isEqualTo(LaneProcessor.CLOCK_CHECK_EVERY);
+        clock.punctuate(context.currentSystemTimeMs() + 500);
+        assertThat(context.forwarded().stream().mapToLong(f -> f.record().value().getRequests()).sum()).as("half a second idle: no change")
+                .isLessThan(quietAfter);
+
+        // when the wall clock passes a window and the grace without shapes
+        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + WINDOW.plus(GRACE).toMillis() + 1_000);
+        clock.punctuate(context.currentSystemTimeMs());
+
+        // then every window, open ones included, is emitted with every shape so far
+        final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(context.forwarded().stream()
+                .map(f -> new Record<>(f.record().key(), f.record().value(), f.record().timestamp())).toList());
+        assertThat(emitted.stream().mapToLong(r -> r.value().getRequests()).sum()).isEqualTo(quietAfter);
+
+        // and a new processor on the stores (the offsets committed with them) emits none of them again, and counts the
+        // shapes that come later for windows the clock closed as late
+        processor.close();
+        commit(trace, trace.offsets().get(quietAfter - 1) + 1);
+        emitted.addAll(run(stores, trace, quietAfter, input.size(), SNAPSHOT_EVERY, new Properties()));
+        assertThat(emitted.stream().map(r -> r.key() + "@" + r.value().getWindowStart())).doesNotHaveDuplicates();
+        assertThat(emitted.stream().mapToLong(r -> r.value().getRequests()).sum()).isEqualTo(input.size() - 1);
+        assertThat(emitted.stream().mapToLong(r -> r.value().getLateRequests()).sum()).isGreaterThan(late);
     }
 
     @Test
@@ -508,6 +556,7 @@ class LaneProcessorIT {
         withApplication.putIfAbsent("application.id", applicationId);
         withApplication.putIfAbsent("bootstrap.servers", stack.bootstrapServers());
         final MockProcessorContext<String, LaneWindowStats> context = new MockProcessorContext<>(withApplication);
+        context.setCurrentSystemTimeMs(System.currentTimeMillis());
         for (final StateStore store : List.<StateStore>of(stores.snapshots, stores.journal, stores.windows)) {
             if (!store.isOpen()) {
                 store.init(context.getStateStoreContext(), store);
