@@ -116,7 +116,7 @@ class CaptureProxyIT {
         assertThat(shape.getTenant()).isEqualTo("team-a");
         assertThat(shape.getLane().getProvider()).isEqualTo("openai-compatible");
         assertThat(shape.getLane().getModel()).isEqualTo("gpt-4o-mini");
-        assertThat(shape.getLane().getRoute()).isEqualTo("/v1/chat/completions");
+        assertThat(shape.getLane().getRoute()).isEqualTo("chat");
         assertThat(shape.getPromptTokens()).isEqualTo(2006);
         assertThat(shape.getCompletionTokens()).isEqualTo(300);
         assertThat(shape.getCachedTokens()).isEqualTo(1920);

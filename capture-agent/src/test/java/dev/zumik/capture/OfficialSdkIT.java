@@ -91,7 +91,7 @@ class OfficialSdkIT {
                 final List<RequestShape> shapes = TopicShapes.read(stack.bootstrapServers(), stack.registryClient(), topic, 5);
                 assertThat(shapes).filteredOn(s -> s.getLane().getProvider().equals("anthropic")).hasSize(2)
                         .allSatisfy(s -> {
-                            assertThat(s.getLane().getRoute()).isEqualTo("/v1/messages");
+                            assertThat(s.getLane().getRoute()).isEqualTo("messages");
                             assertThat(s.getMaxTokens()).isEqualTo(256);
                         })
                         .anySatisfy(s -> assertThat(s.getPromptTokens()).isEqualTo(21 + 188086))

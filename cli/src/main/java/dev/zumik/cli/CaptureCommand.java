@@ -31,10 +31,12 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Where clients connect (default ${DEFAULT-VALUE}).")
     String listen;
 
-    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=P][,name=N]", split = ";",
+    @Option(names = "--upstream", paramLabel = "[PREFIX=]URL[,provider=P][,name=N][,route=R]", split = ";",
             description = {"Upstream API, repeatable: https://api.openai.com, or a path prefix routed to its own upstream,",
                 "e.g. /anthropic=https://api.anthropic.com (the prefix is stripped). Provider defaults from the host.",
-                "A named upstream is chosen by the request header X-Zumik-Upstream: N."})
+                "A named upstream is chosen by the request header X-Zumik-Upstream: N.",
+                "Lane routes are the endpoint's short name (chat, completions, responses, messages, embeddings, else the",
+                "path without /v1/ and with / as .); route=R names every request through this upstream R instead."})
     List<String> upstreams = new ArrayList<>();
 
     @Option(names = "--admin", paramLabel = "HOST:PORT|off", defaultValue = "127.0.0.1:9464",

@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The dynamo profile's minimum, which the demo lane is priced at: the fleet the candidate is replayed on. */
     static final int BYOC_REPLICAS = 2;
     /** The lane the capture proxy makes of the demo's traffic: provider, model, route. */
-    static final String LANE = "openai/gpt-4.1//v1/chat/completions";
+    static final String LANE = "openai/gpt-4.1/chat";
 
     @Spec CommandSpec spec;
 

@@ -122,7 +122,7 @@ public final class CaptureProxy implements AutoCloseable {
         final Upstream upstream = route.get();
         final String upstreamUri = upstream.basePath() + uri.substring(upstream.prefix().length());
         final Optional<Dialect> dialect = "POST".equals(request.method().name()) ? Dialect.ofPath(path) : Optional.empty();
-        final Exchange exchange = new Exchange(dialect, upstream, path.substring(upstream.prefix().length()), arrival,
+        final Exchange exchange = new Exchange(dialect, upstream, upstream.routeOf(path.substring(upstream.prefix().length())), arrival,
                 startNanos, settings.parseLimitBytes(), request.headers(), budget);
         request.pause();
 

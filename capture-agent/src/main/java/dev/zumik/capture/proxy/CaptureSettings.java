@@ -53,7 +53,7 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
     Optional<Upstream> route(final String path, final String selected) {
         if (selected != null && !selected.isBlank()) {
             return upstreams.stream().filter(u -> u.name().equals(selected.trim()))
-                    .map(u -> new Upstream("", u.base(), u.provider(), u.name())).findFirst();
+                    .map(u -> new Upstream("", u.base(), u.provider(), u.name(), u.route())).findFirst();
         }
         return route(path);
     }

@@ -11,7 +11,7 @@ import java.util.Locale;
  * @param provider provider name recorded in the lanes, e.g. openai, anthropic, vllm
  * @param name     name a client may select with the {@code X-Zumik-Upstream} header ("" for none)
  */
-public record Upstream(String prefix, URI base, String provider, String name) {
+public record Upstream(String prefix, URI base, String provider, String name, String route) {
     /** Request header that selects a named upstream, overriding path prefixes. */
     public static final String SELECT_HEADER = "X-Zumik-Upstream";
 
@@ -26,13 +26,22 @@ public record Upstream(String prefix, URI base, String provider, String name) {
         if (!prefix.isEmpty() && !prefix.startsWith("/")) {
             throw new IllegalArgumentException("route prefix must start with /, got '" + prefix + "'");
         }
+        if (route != null && !route.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("route= must be a name of letters, digits, '.', '_' or '-', got '" + route + "'");
+        }
     }
 
-    /** Parses {@code [PREFIX=]URL} with optional {@code ,provider=NAME} and {@code ,name=NAME}. */
+    /** The lane route of a request to {@code path} (the upstream's prefix stripped): its {@code route=}, else the endpoint's short name. */
+    public String routeOf(final String path) {
+        return route != null ? route : dev.zumik.schemas.topics.Lanes.routeName(path);
+    }
+
+    /** Parses {@code [PREFIX=]URL} with optional {@code ,provider=NAME}, {@code ,name=NAME} and {@code ,route=NAME}. */
     public static Upstream parse(final String spec) {
         String rest = spec.trim();
         String provider = null;
         String name = "";
+        String route = null;
         final String[] parts = rest.split(",");
         rest = parts[0].trim();
         for (int i = 1; i < parts.length; i++) {
@@ -41,8 +50,10 @@ public record Upstream(String prefix, URI base, String provider, String name) {
                 provider = part.substring("provider=".length()).trim();
             } else if (part.startsWith("name=")) {
                 name = part.substring("name=".length()).trim();
+            } else if (part.startsWith("route=")) {
+                route = part.substring("route=".length()).trim();
             } else {
-                throw new IllegalArgumentException("unknown upstream attribute '" + part + "' (known: provider=, name=)");
+                throw new IllegalArgumentException("unknown upstream attribute '" + part + "' (known: provider=, name=, route=)");
             }
         }
         String prefix = "";
@@ -61,7 +72,7 @@ public record Upstream(String prefix, URI base, String provider, String name) {
             throw new IllegalArgumentException("not a URL with a host: '" + rest + "'");
         }
         return new Upstream(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix, base,
-                provider == null || provider.isEmpty() ? providerOf(base) : provider, name);
+                provider == null || provider.isEmpty() ? providerOf(base) : provider, name, route == null || route.isEmpty() ? null : route);
     }
 
     /**

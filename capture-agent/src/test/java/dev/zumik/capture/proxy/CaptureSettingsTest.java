@@ -26,6 +26,26 @@ class CaptureSettingsTest {
     }
 
     @Test
+    void shouldNameRoutesByTheirEndpointSoThatLaneKeysReadWell() {
+        final Upstream openai = Upstream.parse("https://api.openai.com");
+        assertThat(openai.routeOf("/v1/chat/completions")).isEqualTo("chat");
+        assertThat(openai.routeOf("/v1/chat/completions/")).isEqualTo("chat");
+        assertThat(openai.routeOf("/openai/deployments/gpt-4o/chat/completions")).as("Azure OpenAI").isEqualTo("chat");
+        assertThat(openai.routeOf("/v1/completions")).isEqualTo("completions");
+        assertThat(openai.routeOf("/v1/responses")).isEqualTo("responses");
+        assertThat(openai.routeOf("/v1/messages")).isEqualTo("messages");
+        assertThat(openai.routeOf("/v1/embeddings")).isEqualTo("embeddings");
+        assertThat(openai.routeOf("/v1/audio/speech")).isEqualTo("audio.speech");
+        assertThat(openai.routeOf("/generate")).isEqualTo("generate");
+        assertThat(openai.routeOf("/")).isEqualTo("root");
+        assertThat(dev.zumik.schemas.topics.Lanes.key(new dev.zumik.schemas.avro.Lane("openai", "gpt-4.1-mini",
+                openai.routeOf("/v1/chat/completions")))).isEqualTo("openai/gpt-4.1-mini/chat");
+        // and an upstream can name its route
+        assertThat(Upstream.parse("/ext=https://x.example,route=extraction").routeOf("/v1/chat/completions")).isEqualTo("extraction");
+        assertThatThrownBy(() -> Upstream.parse("https://x.example,route=a/b")).hasMessageContaining("route= must be a name");
+    }
+
+    @Test
     void shouldLetAHeaderSelectANamedUpstream() {
         final Upstream chosen = settings.route("/v1/chat/completions", "byoc").orElseThrow();
         assertThat(chosen.provider()).isEqualTo("sglang");

@@ -23,6 +23,25 @@ public final class Lanes {
         return new Lane(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
     }
 
+    /**
+     * The route of a proxied request: the short name of its endpoint, so that a lane key reads well and needs
+     * no escaping. {@code .../chat/completions} is {@code chat}; {@code .../completions}, {@code .../responses},
+     * {@code .../messages} and {@code .../embeddings} are named so (whatever comes before: {@code /v1/},
+     * an Azure deployment path); any other path is itself without a leading {@code /v1/} and with {@code /} as
+     * {@code .} ({@code /v1/audio/speech} is {@code audio.speech}); the root is {@code root}.
+     */
+    public static String routeName(final String path) {
+        final String p = path.replaceAll("/+$", "");
+        for (final String[] known : new String[][] {{"/chat/completions", "chat"}, {"/completions", "completions"},
+            {"/responses", "responses"}, {"/messages", "messages"}, {"/embeddings", "embeddings"}}) {
+            if (p.endsWith(known[0]) || p.equals(known[0].substring(1))) {
+                return known[1];
+            }
+        }
+        final String bare = p.replaceAll("^/+", "").replaceFirst("^v1(/|$)", "").replaceAll("/+", ".");
+        return bare.isEmpty() ? "root" : bare;
+    }
+
     /** Throws with a clear message unless the lane round-trips through its key: provider and model without slashes, none empty. */
     public static void requireValid(final Lane lane) {
         if (lane.getProvider().isEmpty() || lane.getModel().isEmpty() || lane.getRoute().isEmpty()
