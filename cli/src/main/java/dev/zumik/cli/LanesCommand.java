@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik lanes}: the table a person reads first, from the streams app's query API. */
-@Command(name = "lanes", description = {"Print every lane's latest diagnosis: volume, reuse by cache policy, managed capture, "
-        + "token share, the decision and why, and the managed levers with their estimated savings."})
+@Command(name = "lanes", description = {"Print every lane seen: its latest diagnosis (volume, reuse by cache policy, managed capture, "
+        + "token share, the decision and why, and the managed levers with their estimated savings), or, until its first diagnosis, "
+        + "what its windows hold so far."})
 final class LanesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -53,12 +54,21 @@ final class LanesCommand implements Callable<Integer> {
         }
         final JsonNode lanes = new ObjectMapper().readTree(body);
         if (lanes.isEmpty()) {
-            out.println("No diagnosis yet: lanes are diagnosed at the end of each evaluation period.");
+            out.println("No lane seen yet: no shape has reached the streams app.");
             return 0;
         }
         out.printf("%-40s %10s %14s %9s %9s %9s %8s %6s  %s%n", "lane", "requests", "prompt tokens", "ideal", "managed", "best byoc",
                 "capture", "share", "decision (why)");
         for (final JsonNode lane : lanes) {
+            if (lane.path("decision").isNull()) {
+                // seen, not yet diagnosed: what its windows hold so far
+                final JsonNode live = lane.path("live");
+                out.printf("%-40s %10d %14d %9s %9s %9s %8s %6s  %s%n", lane.path("lane").asText(), live.path("requests").asLong(),
+                        live.path("prompt_tokens").asLong(), pct(live.path("hit_ratio").path("infinite")),
+                        pct(live.path("hit_ratio").path("managed")), "-", pct(live.path("reported_capture")), "-",
+                        "not diagnosed yet" + (lane.has("next_period_end") ? " (its period ends " + lane.path("next_period_end").asText() + ")" : ""));
+                continue;
+            }
             final JsonNode f = lane.path("figures");
             final String profile = lane.path("profile").asText("");
             final List<String> why = new ArrayList<>();

@@ -2,7 +2,9 @@ package dev.zumik.streams.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneDiagnosis;
+import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.streams.topology.AvroBytes;
 import dev.zumik.streams.topology.DiagnosisProcessor;
@@ -23,6 +25,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -181,12 +184,49 @@ public final class QueryApi implements AutoCloseable {
         return streams.store(StoreQueryParameters.fromNameAndType(DIAGNOSES, QueryableStoreTypes.keyValueStore()));
     }
 
+    /** Windows shown per lane in the live view: the latest ones, open or closed. */
+    static final int RECENT_WINDOWS = 5;
+
+    /**
+     * Every lane seen: its latest diagnosis (the fields of GET /lanes/{lane}/diagnosis; {@code decision} null
+     * while it has none, with {@code next_period_end}, when the period being gathered ends), and {@code live}:
+     * what its windows of the last day held so far (requests, tokens, provider-reported capture, simulated
+     * reuse per cache policy) and its latest windows, open ones included. Lanes are in key order.
+     */
     private ArrayNode lanes() {
-        final ArrayNode out = Renderings.JSON.createArrayNode();
+        final java.util.TreeMap<String, ObjectNode> byLane = new java.util.TreeMap<>();
         try (KeyValueIterator<String, byte[]> all = diagnoses().all()) {
-            all.forEachRemaining(e -> out.add(Renderings.diagnosis(AvroBytes.read(e.value, LaneDiagnosis.class))));
+            all.forEachRemaining(e -> byLane.put(e.key, Renderings.diagnosis(AvroBytes.read(e.value, LaneDiagnosis.class))));
         }
+        final java.util.Map<String, java.util.TreeMap<Long, WindowAccumulator>> windows = new java.util.HashMap<>();
+        final Instant now = Instant.now();
+        final ReadOnlyWindowStore<Bytes, WindowAccumulator> store = streams.store(StoreQueryParameters.fromNameAndType(
+                LaneAnalysisTopology.WINDOW_STORE, QueryableStoreTypes.windowStore()));
+        try (var all = store.fetchAll(now.minus(java.time.Duration.ofDays(1)), now.plus(java.time.Duration.ofDays(1)))) {
+            all.forEachRemaining(e -> windows.computeIfAbsent(new String(e.key.key().get(), StandardCharsets.UTF_8), k -> new java.util.TreeMap<>())
+                    .put(e.key.window().start(), e.value));
+        }
+        final Long nextPeriodEnd = marks().get(DiagnosisProcessor.NEXT_PERIOD_END);
+        windows.forEach((lane, byStart) -> {
+            final ObjectNode entry = byLane.computeIfAbsent(lane, k -> {
+                final ObjectNode undiagnosed = Renderings.JSON.createObjectNode().put("lane", k).putNull("decision");
+                if (nextPeriodEnd != null) {
+                    undiagnosed.put("next_period_end", Instant.ofEpochMilli(nextPeriodEnd).toString());
+                }
+                return undiagnosed;
+            });
+            final Lane parsed = Lanes.parse(lane);
+            final List<LaneWindowStats> stats = byStart.entrySet().stream()
+                    .map(w -> w.getValue().toStats(parsed, w.getKey(), w.getKey() + windowMillis)).toList();
+            entry.set("live", Renderings.live(stats, now, RECENT_WINDOWS));
+        });
+        final ArrayNode out = Renderings.JSON.createArrayNode();
+        byLane.values().forEach(out::add);
         return out;
+    }
+
+    private ReadOnlyKeyValueStore<String, Long> marks() {
+        return streams.store(StoreQueryParameters.fromNameAndType(DiagnosisProcessor.MARKS, QueryableStoreTypes.keyValueStore()));
     }
 
     private ObjectNode concentration() {

@@ -37,12 +37,51 @@ final class Renderings {
         return out;
     }
 
+    /**
+     * A lane's windows summed so far (requests, tokens, provider-reported capture = cached / prompt, simulated
+     * reuse = hit tokens / prompt per cache policy) and its latest {@code recent} windows, each marked open while
+     * its end is still ahead of {@code now}.
+     */
+    static ObjectNode live(final java.util.List<LaneWindowStats> windows, final java.time.Instant now, final int recent) {
+        long requests = 0;
+        long prompt = 0;
+        long completion = 0;
+        long cached = 0;
+        long reporting = 0;
+        final Map<String, Long> hits = new java.util.TreeMap<>();
+        for (final LaneWindowStats w : windows) {
+            requests += w.getRequests();
+            prompt += w.getPromptTokens();
+            completion += w.getCompletionTokens();
+            cached += w.getReportedCachedTokens();
+            reporting += w.getCacheReportingRequests();
+            w.getSimulatedHitTokens().forEach((policy, tokens) -> hits.merge(policy, tokens, Long::sum));
+        }
+        final ObjectNode out = JSON.createObjectNode().put("since", windows.get(0).getWindowStart().toString()).put("requests", requests)
+                .put("prompt_tokens", prompt).put("completion_tokens", completion);
+        if (reporting > 0 && prompt > 0) {
+            out.put("reported_capture", (double) cached / prompt);
+        }
+        final ObjectNode reuse = out.putObject("hit_ratio");
+        for (final Map.Entry<String, Long> e : hits.entrySet()) {
+            if (prompt > 0) {
+                reuse.put(e.getKey(), (double) e.getValue() / prompt);
+            }
+        }
+        final ArrayNode latest = out.putArray("windows");
+        for (final LaneWindowStats w : windows.subList(Math.max(0, windows.size() - recent), windows.size())) {
+            latest.add(stats(w).put("open", w.getWindowEnd().isAfter(now)));
+        }
+        return out;
+    }
+
     static ObjectNode stats(final LaneWindowStats s) {
         final ObjectNode out = JSON.createObjectNode().put("lane", Lanes.key(s.getLane()))
                 .put("window_start", s.getWindowStart().toString()).put("window_end", s.getWindowEnd().toString())
                 .put("requests", s.getRequests()).put("prompt_tokens", s.getPromptTokens()).put("completion_tokens", s.getCompletionTokens())
                 .put("reported_cached_tokens", s.getReportedCachedTokens()).put("cache_reporting_requests", s.getCacheReportingRequests())
-                .put("reported_cache_write_tokens", s.getReportedCacheWriteTokens()).put("batch_tier_requests", s.getBatchTierRequests());
+                .put("reported_cache_write_tokens", s.getReportedCacheWriteTokens()).put("batch_tier_requests", s.getBatchTierRequests())
+                .put("late_requests", s.getLateRequests());
         if (s.getPeakToMeanArrivals() != null) {
             out.put("peak_to_mean_arrivals", s.getPeakToMeanArrivals());
         }

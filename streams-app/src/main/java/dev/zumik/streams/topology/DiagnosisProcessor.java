@@ -36,10 +36,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
     static final String WINDOWS = "diagnosis-windows";
-    static final String MARKS = "diagnosis-marks";
+    /** Marks: the next period's end, the latest window start, each lane's last replay and demand horizon (the query API reads them). */
+    public static final String MARKS = "diagnosis-marks";
     /** The latest diagnosis of each lane (Avro binary), for the query API. */
     public static final String LATEST = "latest-diagnoses";
-    private static final String NEXT_END = "#next-period-end";
+    public static final String NEXT_PERIOD_END = "#next-period-end";
+    private static final String NEXT_END = NEXT_PERIOD_END;
     /** The latest window start seen: with the wall time since, the clock that evaluates periods when no window comes. */
     private static final String LATEST_START = "#latest-window-start";
     private static final java.time.Duration CLOCK_CHECK_EVERY = java.time.Duration.ofSeconds(1);
