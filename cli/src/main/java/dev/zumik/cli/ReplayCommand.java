@@ -194,6 +194,11 @@ final class ReplayCommand implements Callable<Integer> {
         @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prefix of every Zumik topic name.")
         String topicPrefix;
 
+        @Option(names = "--api", paramLabel = "URL", description = {"The streams app's query API: the lane's captured demand "
+                + "(GET /lanes/{lane}/demand) goes with the request and the verdict's money is priced from it.",
+            "Without it the worker prices the window alone, which is partial coverage (never MOVE unless --accept-partial-coverage)."})
+        String api;
+
         @Override
         public Integer call() throws Exception {
             final Instant start = Values.instant("--from", from);
@@ -214,7 +219,7 @@ final class ReplayCommand implements Callable<Integer> {
                         .setFromTime(start).setToTime(end).setProfile(profile).setTrigger(ReplayTrigger.MANUAL).setReasons(reasons)
                         .setEstimatedGainPct(null).setTimeScale(timeScale).setRequestedAt(Instant.now()).setTtftSloMs(why.ttftMs())
                         .setE2eSloMs(why.e2eMs()).setQualityEvidence(why.qualityEvidence())
-                        .setAcceptPartialCoverage(why.acceptPartialCoverage).build();
+                        .setAcceptPartialCoverage(why.acceptPartialCoverage).setDemand(api == null ? null : CapturedDemand.fetch(api, lane)).build();
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage(e.getMessage());
             }
@@ -231,6 +236,9 @@ final class ReplayCommand implements Callable<Integer> {
             final PrintWriter out = spec.commandLine().getOut();
             out.println("Replay request " + request.getRequestId() + " for " + lane + " [" + start + ", " + end + ") against " + profile
                     + (reasons.isEmpty() ? " (no reason declared: the verdict can only be STAY)" : " testing " + String.join(", ", reasons))
+                    + (request.getDemand() == null ? ", priced from the window alone (no --api)" : String.format(java.util.Locale.ROOT,
+                    ", priced from %.1f hours of captured demand", java.time.Duration.between(request.getDemand().getHorizonStart(),
+                            request.getDemand().getHorizonEnd()).toMillis() / 3_600_000.0))
                     + " published to " + topic.name());
             return 0;
         }

@@ -55,7 +55,8 @@ class NewcomerPathIT {
         Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/openai")),
                 "skipped: run npm ci --prefix sdk-clients to install the official SDKs");
         // given the topics, a managed-style simulator, the proxy in front of it and the streams app
-        final Topics topics = Topics.create(stack.registryClient(), 3, "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+        final String prefix = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        final Topics topics = Topics.create(stack.registryClient(), 3, prefix);
         try (Admin admin = Admin.create(stack.clientProperties())) {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
@@ -102,6 +103,21 @@ class NewcomerPathIT {
             assertThat(diagnosis(api).path("lane").asText()).isEqualTo(LANE);
             assertThat(lane(api).path("decision").isNull()).isFalse();
             assertThat(closedAfter).isLessThan(WINDOW.plus(GRACE).plusSeconds(8).toMillis() / 1000.0);
+
+            // and a replay a person asks for carries the lane's captured demand, for the verdict to be priced from
+            final JsonNode demand = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/lanes/" + LANE + "/demand")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(demand.path("hours").findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(REQUESTS);
+            final java.time.Instant from = java.time.Instant.parse(demand.path("horizon_start").asText());
+            final ZumikCommandTest.Run request = ZumikCommandTest.run("replay", "request", "--lane", LANE, "--from", from.toString(), "--to",
+                    from.plusSeconds(10).toString(), "--reason", "hot-volume", "--api", api, "--kafka", stack.bootstrapServers(), "--registry",
+                    stack.registryUrl(), "--topic-prefix", prefix);
+            assertThat(request.exitCode()).as(request.err()).isZero();
+            assertThat(request.out()).contains("priced from", "hours of captured demand");
+            final var asked = stack.readCommitted(topics.replayRequests()).stream()
+                    .filter(r -> r.getTrigger() == dev.zumik.schemas.avro.ReplayTrigger.MANUAL).toList();
+            assertThat(asked).singleElement().satisfies(r -> assertThat(r.getDemand().getHours().stream()
+                    .mapToLong(dev.zumik.schemas.avro.DemandHour::getRequests).sum()).isEqualTo(REQUESTS));
         }
     }
 

@@ -149,6 +149,17 @@ public final class QueryApi implements AutoCloseable {
             return bytes == null ? Answer.of(404, error("no diagnosis yet for lane " + lane))
                     : Answer.of(200, Renderings.diagnosis(AvroBytes.read(bytes, LaneDiagnosis.class)).toString());
         }
+        if (path.startsWith("/lanes/") && path.endsWith("/demand")) {
+            final String lane = lane(path, "/demand");
+            final HostInfo owner = ownerOf(DIAGNOSES, "lanes");
+            if (owner != null && !owner.equals(self)) {
+                return new Answer(0, null, owner);
+            }
+            final var demand = dev.zumik.streams.topology.DemandHours.profile(streams.store(StoreQueryParameters.fromNameAndType(
+                    dev.zumik.streams.topology.DemandHours.STORE, QueryableStoreTypes.keyValueStore())), marks(), lane, 0, new java.util.ArrayList<>());
+            return demand == null ? Answer.of(404, error("no demand captured yet for lane " + lane))
+                    : Answer.of(200, Renderings.demand(demand).toString());
+        }
         if (path.startsWith("/lanes/") && path.endsWith("/stats")) {
             final String lane = lane(path, "/stats");
             final Instant start;
@@ -177,7 +188,7 @@ public final class QueryApi implements AutoCloseable {
             }
             return Answer.of(200, out.toString());
         }
-        return Answer.of(404, error("no such resource: GET /lanes, /lanes/{lane}/diagnosis, /lanes/{lane}/stats?from=&to=, /concentration"));
+        return Answer.of(404, error("no such resource: GET /lanes, /lanes/{lane}/diagnosis, /lanes/{lane}/demand, /lanes/{lane}/stats?from=&to=, /concentration"));
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> diagnoses() {

@@ -75,6 +75,21 @@ final class Renderings {
         return out;
     }
 
+    /** A lane's hour-of-week demand, as a replay request carries it (field names of the Avro DemandProfile, snake_case). */
+    static ObjectNode demand(final dev.zumik.schemas.avro.DemandProfile d) {
+        final ObjectNode out = JSON.createObjectNode().put("horizon_start", d.getHorizonStart().toString())
+                .put("horizon_end", d.getHorizonEnd().toString());
+        final ArrayNode hours = out.putArray("hours");
+        for (final dev.zumik.schemas.avro.DemandHour h : d.getHours()) {
+            hours.addObject().put("hour_of_week", h.getHourOfWeek()).put("requests", h.getRequests()).put("prompt_tokens", h.getPromptTokens())
+                    .put("cached_tokens", h.getCachedTokens()).put("cache_write_tokens", h.getCacheWriteTokens())
+                    .put("cache_reporting_requests", h.getCacheReportingRequests()).put("output_tokens", h.getOutputTokens())
+                    .put("batch_requests", h.getBatchRequests()).put("peak_prompt_tokens_per_second", h.getPeakPromptTokensPerSecond())
+                    .put("peak_output_tokens_per_second", h.getPeakOutputTokensPerSecond());
+        }
+        return out;
+    }
+
     static ObjectNode stats(final LaneWindowStats s) {
         final ObjectNode out = JSON.createObjectNode().put("lane", Lanes.key(s.getLane()))
                 .put("window_start", s.getWindowStart().toString()).put("window_end", s.getWindowEnd().toString())

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Each lane's demand per calendar hour over the last {@link DemandProfile#MAX_HORIZON_MILLIS}, in a
@@ -18,8 +19,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * by every closed window of the lane, so that a window costs one write whatever the horizon. A replay
  * request carries the lane's hours folded into its hour-of-week {@link DemandProfile}, priced by the worker.
  */
-final class DemandHours {
-    static final String STORE = "demand-hours";
+public final class DemandHours {
+    public static final String STORE = "demand-hours";
     /** Nine figures of the hour, then the minute being summed (epoch minute) with its prompt and output tokens. */
     private static final int BYTES = 12 * 8;
     private static final int MINUTE_AT = 9 * 8;
@@ -75,12 +76,27 @@ final class DemandHours {
      * period diagnosed); drops the lane's hours that have left the horizon.
      */
     dev.zumik.schemas.avro.DemandProfile profile(final String laneKey, final long endMillis) {
+        final List<String> expired = new ArrayList<>();
+        final dev.zumik.schemas.avro.DemandProfile out = profile(hours, marks, laneKey, endMillis, expired);
+        expired.forEach(hours::delete);
+        return out;
+    }
+
+    /**
+     * The same profile read from the stores as they are (the query API's view), or null when the lane has no
+     * demand; the keys of hours that have left the horizon go to {@code expired}.
+     */
+    public static dev.zumik.schemas.avro.DemandProfile profile(final ReadOnlyKeyValueStore<String, byte[]> hours,
+                                                               final ReadOnlyKeyValueStore<String, Long> marks, final String laneKey,
+                                                               final long endMillis, final List<String> expired) {
+        final Long first = marks.get(FROM + laneKey);
+        if (first == null) {
+            return null;
+        }
         final long horizonEnd = Math.max(endMillis, java.util.Objects.requireNonNullElse(marks.get(TO + laneKey), endMillis));
-        final long horizonStart = Math.max(horizonEnd - DemandProfile.MAX_HORIZON_MILLIS,
-                Math.min(endMillis - 1, java.util.Objects.requireNonNullElse(marks.get(FROM + laneKey), endMillis - 1)));
+        final long horizonStart = Math.max(horizonEnd - DemandProfile.MAX_HORIZON_MILLIS, Math.min(horizonEnd - 1, first));
         final long firstHour = Math.floorDiv(horizonStart, DemandProfile.HOUR_MILLIS);
         final DemandProfile.Builder builder = new DemandProfile.Builder();
-        final List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = hours.range(key(laneKey, 0), key(laneKey, Long.MAX_VALUE / 2))) {
             while (it.hasNext()) {
                 final KeyValue<String, byte[]> entry = it.next();
@@ -92,7 +108,6 @@ final class DemandHours {
                 }
             }
         }
-        expired.forEach(hours::delete);
         return toAvro(builder.build(horizonStart, horizonEnd));
     }
 
