@@ -59,6 +59,7 @@ class TraceRoundTripIT {
         final ImportReport report;
         try (ShapeWriter writer = new ShapeWriter(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic)) {
             report = importer.importFile(trace, writer::write);
+            writer.commit();
         }
         final List<RequestShape> window = ShapeWindowReader.read(Map.of("bootstrap.servers", stack.bootstrapServers()), topic,
                 new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class), lane, start,

@@ -8,6 +8,7 @@ import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.ShapeWindowReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,9 +74,19 @@ final class ImportCommand implements Callable<Integer> {
                     + java.time.Duration.ofMillis(retention.getAsLong()).toHours() + " h, less a 1 h margin): the broker would delete the "
                     + "imported shapes at its next cleanup; give a later --start, or raise the topic's retention.ms");
         }
+        // readers find a window by seeking to its start and reading on in time order: shapes stamped well before what a
+        // partition already holds would sit where no reader looks (export and replays would miss them), so they are refused
+        final java.util.OptionalLong latest = TopicsCommand.maxTimestamp(settings, shapes.topic);
+        if (latest.isPresent() && first.toEpochMilli() < latest.getAsLong() - ShapeWindowReader.DEFAULT_LATENESS.toMillis()) {
+            throw ZumikException.usage("--start " + first + " is before the shapes " + shapes.topic + " already holds (up to "
+                    + Instant.ofEpochMilli(latest.getAsLong()) + "): shapes stamped out of time order are invisible to export and replays; "
+                    + "give a --start after " + Instant.ofEpochMilli(latest.getAsLong() - ShapeWindowReader.DEFAULT_LATENESS.toMillis())
+                    + " (or none: now), or import into an empty topic");
+        }
         final ImportReport report;
         try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(), new SchemaRegistryClient(settings.registrySettings()), shapes.topic)) {
             report = importer.importFile(file, writer::write);
+            writer.commit();
         } catch (final RuntimeException e) {
             throw ZumikException.failure("import failed: " + DevCommand.rootMessage(e));
         }

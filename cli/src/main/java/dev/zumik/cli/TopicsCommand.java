@@ -93,6 +93,29 @@ final class TopicsCommand {
         }
     }
 
+    /** The latest record timestamp in any partition of the topic (empty for an empty topic). */
+    static java.util.OptionalLong maxTimestamp(final ClientSettings settings, final String topic) {
+        try (Admin admin = admin(settings)) {
+            final var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
+            final java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> query = new java.util.HashMap<>();
+            partitions.forEach(p -> query.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.maxTimestamp()));
+            long max = Long.MIN_VALUE;
+            for (final var info : admin.listOffsets(query).all().get(30, TimeUnit.SECONDS).values()) {
+                if (info.offset() >= 0) {
+                    max = Math.max(max, info.timestamp());
+                }
+            }
+            return max == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZumikException.failure("interrupted");
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw ZumikException.failure("cannot read the latest timestamp of " + topic + " at " + settings.bootstrapServers() + ": "
+                    + e.getMessage());
+        }
+    }
+
     /**
      * Creates every topic that does not exist yet and, with a registry, registers each value schema.
      * Returns one line per topic.

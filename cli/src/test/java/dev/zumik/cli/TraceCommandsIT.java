@@ -18,14 +18,21 @@ class TraceCommandsIT {
 
     @Test
     void shouldImportATraceReportBadLinesAndExportTheWindow(final LocalStack stack, @TempDir final Path dir) throws Exception {
-        // given: three good Mooncake lines and two bad ones
+        // given: three good Mooncake lines and four bad ones (not JSON, inconsistent, one undecodable byte, a timestamp the
+        // broker would refuse)
         final Path trace = dir.resolve("trace.jsonl");
-        Files.writeString(trace, String.join("\n",
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        bytes.writeBytes(String.join("\n",
                 "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, \"hash_ids\": [0, 1]}",
                 "{\"timestamp\": 10, \"input_length\": 600, \"output_length\": 7, \"hash_ids\": [0, 2]}",
                 "not json",
                 "{\"timestamp\": 20, \"input_length\": 600, \"output_length\": 7, \"hash_ids\": [0]}",
-                "{\"timestamp\": 30, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [3]}"), StandardCharsets.UTF_8);
+                "").getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {'{', '"', 'x', (byte) 0xFF, '"', '}', '\n'});
+        bytes.writeBytes(String.join("\n",
+                "{\"timestamp\": 30, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [3]}",
+                "{\"timestamp\": 9000000000000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
+        Files.write(trace, bytes.toByteArray());
         final String topic = LocalStack.uniqueTopic("cli-shapes");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
@@ -46,14 +53,21 @@ class TraceCommandsIT {
                 "--start", java.time.Instant.now().minus(java.time.Duration.ofDays(8)).toString(), "--key-dir", dir.resolve("keys").toString()},
                 connection));
 
+        final Run backdated = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
+                "--start", start.minus(java.time.Duration.ofHours(2)).toString(), "--key-dir", dir.resolve("keys").toString()}, connection));
+
         // then
+        assertThat(backdated.exitCode()).as(backdated.err()).isEqualTo(2);
+        assertThat(backdated.err().strip()).startsWith("zumik import: --start ").contains("is before the shapes " + topic + " already holds")
+                .contains("invisible to export and replays");
         assertThat(tooOld.exitCode()).isEqualTo(2);
         assertThat(tooOld.err().strip()).startsWith("zumik import: --start ").contains("is older than " + topic + "'s retention (168 h");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err().strip()).isEqualTo("zumik import: topic no-such-topic does not exist; create it first (zumik topics create)");
         assertThat(imported.exitCode()).as(imported.err()).isZero();
-        assertThat(imported.out()).contains("imported 3 shapes, skipped 2 bad lines");
-        assertThat(imported.err()).contains("skipped line 3: not valid JSON").contains("skipped line 4: hash_ids has 1 ids but input_length 600");
+        assertThat(imported.out()).contains("imported 3 shapes, skipped 4 bad lines");
+        assertThat(imported.err()).contains("skipped line 3: not valid JSON").contains("skipped line 4: hash_ids has 1 ids but input_length 600")
+                .contains("skipped line 5: not UTF-8 text").contains("skipped line 7: arrival ").contains("min ahead of now");
         assertThat(exported.exitCode()).as(exported.err()).isZero();
         assertThat(exported.out().strip().lines()).containsExactly(
                 "{\"timestamp\":0,\"input_length\":1000,\"output_length\":5,\"hash_ids\":[0,1]}",

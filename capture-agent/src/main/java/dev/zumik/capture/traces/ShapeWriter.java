@@ -11,17 +11,30 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes imported shapes reliably (unlike the proxy, an import waits for Kafka): idempotent,
- * acks=all, record timestamp = arrival time, key = lane. {@link #close()} fails if any write failed.
+ * Writes imported shapes reliably (unlike the proxy, an import waits for Kafka): one transaction for the
+ * whole import (acks=all, idempotent), so readers (read_committed, as the streams app, export and replays
+ * read) see all of it or none: a failed import can simply be run again, without duplicates. Record
+ * timestamp = arrival time, key = lane. A shape the broker would refuse is refused here, before the
+ * transaction can fail on it: arrival more than {@link #MAX_AHEAD} ahead of now or before 1970, or a
+ * record over the producer's size limit ({@link IllegalArgumentException}: the import skips its line).
  */
 public final class ShapeWriter implements AutoCloseable {
-    private final KafkaProducer<String, RequestShape> producer;
+    /** How far ahead of the broker's clock a timestamp may be (Kafka 4's log.message.timestamp.after.max.ms default). */
+    public static final Duration MAX_AHEAD = Duration.ofHours(1);
+    /** Room for the record's headers and batch overhead under max.request.size. */
+    private static final int RECORD_OVERHEAD = 1024;
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ConfluentAvroSerializer<RequestShape> serializer;
     private final String topic;
+    private final int maxValueBytes;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private long written;
+    private boolean committed;
 
     public ShapeWriter(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic) {
         final Map<String, Object> props = new HashMap<>(kafkaProperties);
@@ -30,8 +43,15 @@ public final class ShapeWriter implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ConfluentAvroSerializer<>(registry, false));
+        props.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "zumik-import-" + java.util.UUID.randomUUID());
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
+        this.maxValueBytes = Integer.parseInt(String.valueOf(props.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)))
+                - RECORD_OVERHEAD;
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.serializer = new ConfluentAvroSerializer<>(registry, false);
         this.topic = topic;
+        producer.initTransactions();
+        producer.beginTransaction();
     }
 
     public void write(final RequestShape shape) {
@@ -39,12 +59,21 @@ public final class ShapeWriter implements AutoCloseable {
         if (failed != null) {
             throw new IllegalStateException("writing shapes to " + topic + " failed: " + failed.getMessage(), failed);
         }
-        producer.send(new ProducerRecord<>(topic, null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape),
-                (metadata, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    }
-                });
+        final long at = shape.getArrivalTime().toEpochMilli();
+        if (at < 0 || at > System.currentTimeMillis() + MAX_AHEAD.toMillis()) {
+            throw new IllegalArgumentException("arrival " + shape.getArrivalTime() + " is " + (at < 0 ? "before 1970" : "more than "
+                    + MAX_AHEAD.toMinutes() + " min ahead of now") + ": the broker refuses such a timestamp");
+        }
+        final byte[] value = serializer.serialize(topic, shape);
+        if (value.length > maxValueBytes) {
+            throw new IllegalArgumentException("the shape is " + value.length + " bytes, over the " + maxValueBytes
+                    + " a record may have (max.request.size)");
+        }
+        producer.send(new ProducerRecord<>(topic, null, at, Lanes.key(shape.getLane()), value), (metadata, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
         written++;
     }
 
@@ -52,13 +81,29 @@ public final class ShapeWriter implements AutoCloseable {
         return written;
     }
 
-    @Override
-    public void close() {
+    /** Makes every shape written visible at once; throws (having aborted: none is visible) if any write failed. */
+    public void commit() {
         producer.flush();
-        producer.close(Duration.ofSeconds(30));
         final Exception failed = failure.get();
         if (failed != null) {
-            throw new IllegalStateException("writing shapes to " + topic + " failed: " + failed.getMessage(), failed);
+            producer.abortTransaction();
+            throw new IllegalStateException("writing shapes to " + topic + " failed (nothing was imported): " + failed.getMessage(), failed);
+        }
+        producer.commitTransaction();
+        committed = true;
+    }
+
+    /** Aborts the transaction unless {@link #commit()} ended it: nothing of an import that did not finish is visible. */
+    @Override
+    public void close() {
+        try {
+            if (!committed) {
+                producer.abortTransaction();
+            }
+        } catch (final RuntimeException ignored) {
+            // the producer is failing anyway: its transaction times out uncommitted
+        } finally {
+            producer.close(Duration.ofSeconds(30));
         }
     }
 }

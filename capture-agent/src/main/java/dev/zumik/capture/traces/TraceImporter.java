@@ -5,7 +5,6 @@ import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,11 +43,21 @@ public abstract class TraceImporter {
     /** Reads {@code file} and hands each shape to {@code sink}. */
     public ImportReport importFile(final Path file, final Consumer<RequestShape> sink) {
         final ImportReport report = new ImportReport();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
+        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
             long number = 0;
-            while ((line = reader.readLine()) != null) {
+            while (nextLine(in, bytes)) {
                 number++;
+                final String line;
+                try {
+                    // one undecodable byte costs its line, not the file
+                    line = utf8.decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString().replaceFirst("\r$", "");
+                } catch (final java.nio.charset.CharacterCodingException e) {
+                    report.skipped(number, "not UTF-8 text");
+                    continue;
+                }
                 if (line.isBlank() || skipHeader(number, line)) {
                     continue;
                 }
@@ -63,6 +72,20 @@ public abstract class TraceImporter {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return report;
+    }
+
+    /** Reads the next line's bytes (without its newline) into {@code line}; false at the end of the input. */
+    private static boolean nextLine(final java.io.InputStream in, final java.io.ByteArrayOutputStream line) throws IOException {
+        line.reset();
+        int b = in.read();
+        if (b < 0) {
+            return false;
+        }
+        while (b >= 0 && b != '\n') {
+            line.write(b);
+            b = in.read();
+        }
+        return true;
     }
 
     private static String reason(final Exception e) {
