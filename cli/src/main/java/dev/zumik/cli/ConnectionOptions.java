@@ -31,7 +31,7 @@ final class ConnectionOptions {
         try {
             final ClientSettings settings = ClientSettings.resolve(System.getenv(), config, flags);
             settings.registrySettings();
-            LoggerFactory.getLogger(ConnectionOptions.class).info("Settings: {}", settings);
+            LoggerFactory.getLogger(ConnectionOptions.class).debug("Settings: {}", settings);
             return settings;
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());

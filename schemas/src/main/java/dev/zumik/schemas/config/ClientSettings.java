@@ -36,18 +36,42 @@ public final class ClientSettings {
     public static ClientSettings resolve(final Map<String, String> environment, final Path propertiesFile,
                                          final Map<String, String> overrides) {
         final Map<String, String> values = new TreeMap<>();
+        final Map<String, String> sources = new TreeMap<>();
         values.put(BOOTSTRAP, DEFAULT_BOOTSTRAP);
         values.put(REGISTRY_URL, DEFAULT_REGISTRY_URL);
-        values.putAll(fromEnvironment(environment));
+        fromEnvironment(environment).forEach((k, v) -> {
+            values.put(k, v);
+            sources.put(k, "the environment (ZUMIK_" + k.toUpperCase(Locale.ROOT).replace('.', '_') + ")");
+        });
         if (propertiesFile != null) {
-            values.putAll(readFile(propertiesFile));
+            readFile(propertiesFile).forEach((k, v) -> {
+                values.put(k, v);
+                sources.put(k, propertiesFile.toString());
+            });
         }
         overrides.forEach((k, v) -> {
             if (v != null) {
                 values.put(k, v);
+                sources.put(k, "the command line");
             }
         });
+        checkBootstrap(values.get(BOOTSTRAP), sources.getOrDefault(BOOTSTRAP, "the default"));
         return new ClientSettings(values);
+    }
+
+    /**
+     * Refuses a bootstrap list that is not HOST:PORT[,HOST:PORT...] (a bracketed IPv6 address allowed), naming
+     * where it came from: the Kafka client would otherwise fail deep inside with its own stack trace.
+     */
+    static void checkBootstrap(final String servers, final String source) {
+        for (final String entry : servers.split(",", -1)) {
+            final String e = entry.strip();
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:[A-Za-z_]+://)?(\\[[0-9A-Fa-f:.]+\\]|[^\\s:/\\[\\]]+):(\\d{1,5})").matcher(e);
+            if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+                throw new IllegalArgumentException("the Kafka bootstrap servers from " + source + " must be HOST:PORT[,HOST:PORT...] with a port "
+                        + "from 1 to 65535, got '" + servers + "'");
+            }
+        }
     }
 
     /** The environment's ZUMIK_KAFKA_*, ZUMIK_REGISTRY_* and ZUMIK_DECISION_* variables as dotted lower-case keys. */
