@@ -9,6 +9,7 @@ import dev.zumik.sim.profile.SimProfile;
 import dev.zumik.sim.profile.WireDialect;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpMethod;
@@ -55,8 +56,9 @@ public final class SimServer implements AutoCloseable {
         final byte[] key = hashKey(profile.seed());
         this.hashers = ThreadLocal.withInitial(() -> new BlockHasher(key));
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
-        this.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
-                .setCompressionSupported(false).setIdleTimeout(0)).requestHandler(this::handle);
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(10));
+        this.server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions().setHost(host)
+                .setPort(port).setTcpNoDelay(true).setCompressionSupported(false), timeouts)), timeouts, this::handle);
     }
 
     /** Starts a one-replica simulator for {@code profile} on {@code host:port} (0 picks a free port). */

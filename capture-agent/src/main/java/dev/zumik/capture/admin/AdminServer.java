@@ -1,6 +1,7 @@
 package dev.zumik.capture.admin;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -23,8 +24,13 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(final String host, final int port, final PrometheusMeterRegistry registry,
                                     final BooleanSupplier kafkaHealthy) {
         final Vertx vertx = Vertx.vertx();
-        final HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true))
-                .requestHandler(request -> {
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(1));
+        final HttpServer server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
+                .setHost(host).setPort(port).setTcpNoDelay(true), timeouts)), timeouts, request -> {
+                    if (request.method() != io.vertx.core.http.HttpMethod.GET && request.method() != io.vertx.core.http.HttpMethod.HEAD) {
+                        request.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end();
+                        return;
+                    }
                     switch (request.path()) {
                         case "/metrics" -> request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                                 .end(registry.scrape());

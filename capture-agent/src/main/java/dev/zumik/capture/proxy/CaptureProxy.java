@@ -7,6 +7,7 @@ import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.publish.ShapePublisher;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.capture.shape.ShapeBuilder;
+import dev.zumik.core.http.ConnectionGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.MultiMap;
@@ -38,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * response ends, which tokenizes, hashes and publishes the shape: the traffic never waits for it.
  */
 public final class CaptureProxy implements AutoCloseable {
+    /** Closes a client connection with no byte either way for this long (unless ZUMIK_HTTP_IDLE_TIMEOUT says otherwise). */
+    static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
+
     private static final Logger LOG = LoggerFactory.getLogger(CaptureProxy.class);
     /**
      * RFC 9110 §7.6.1 connection-specific headers, Host (it names the upstream) and Expect: the proxy
@@ -85,12 +89,14 @@ public final class CaptureProxy implements AutoCloseable {
         final ByteBudget budget = new ByteBudget(settings.shapingBacklogBytes(), meters, "zumik_capture_body_copies_bytes");
         final ShapeTask.Factory shapes = new ShapeTask.Factory(
                 new ShapeBuilder(keys, settings.blockSize(), settings.tokenizer()), keys, publisher, settings.tenantHeader(), meters);
-        final HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+        // a request may wait minutes on a model that thinks before its first byte: the idle timeout is long
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(IDLE_TIMEOUT);
+        final HttpServer server = vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
                 .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
                 .setCompressionSupported(false).setDecompressionSupported(false).setHandle100ContinueAutomatically(true)
-                .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setIdleTimeout(0));
+                .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536), timeouts));
         final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, backlog, budget, shapes, meters);
-        server.requestHandler(proxy::handle);
+        ConnectionGuard.guard(vertx, server, timeouts, proxy::handle);
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (final Exception e) {

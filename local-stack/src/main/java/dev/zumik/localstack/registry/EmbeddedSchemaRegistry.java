@@ -1,5 +1,6 @@
 package dev.zumik.localstack.registry;
 
+import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -41,13 +42,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final SchemaStore store = new SchemaStore(bootstrapServers, topic, clientOverrides);
         final Vertx vertx = Vertx.vertx();
         try {
-            final HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+            final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(2));
+            final HttpServerOptions options = ConnectionGuard.withIdleTimeout(new HttpServerOptions().setHost(host).setPort(port)
+                    .setTcpNoDelay(true), timeouts);
             if (security.tls()) {
                 options.setSsl(true).setKeyCertOptions(new KeyStoreOptions().setType("PKCS12")
                         .setPath(security.keystore().toAbsolutePath().toString()).setPassword(security.keystorePassword()));
             }
-            final HttpServer server = vertx.createHttpServer(options)
-                    .requestHandler(new RegistryApi(store).router(vertx, security.users()))
+            final HttpServer server = ConnectionGuard.guard(vertx, vertx.createHttpServer(options), timeouts,
+                            new RegistryApi(store).router(vertx, security.users()))
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             final String url = (security.tls() ? "https://" : "http://") + host + ":" + server.actualPort();

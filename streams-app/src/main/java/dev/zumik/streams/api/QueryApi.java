@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -70,8 +71,9 @@ public final class QueryApi implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         new JvmMemoryMetrics().bindTo(meters);
         gcMetrics.bindTo(meters);
-        this.server = vertx.createHttpServer(new HttpServerOptions().setHost(self.host()).setPort(self.port()).setTcpNoDelay(true))
-                .requestHandler(this::handle);
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(2));
+        this.server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
+                .setHost(self.host()).setPort(self.port()).setTcpNoDelay(true), timeouts)), timeouts, this::handle);
     }
 
     /** Serves on {@code host:port}, which must be the instance's {@code application.server}; windows are {@code windowMillis} long. */
