@@ -49,7 +49,7 @@ public final class CaptureAgent implements AutoCloseable {
         Optional<AdminServer> admin = Optional.empty();
         if (settings.adminPort() >= 0) {
             try {
-                admin = Optional.of(AdminServer.start(settings.adminHost(), settings.adminPort(), meters, publisher::kafkaHealthy));
+                admin = Optional.of(AdminServer.start(settings.adminHost(), settings.adminPort(), meters, publisher::kafkaState));
             } catch (final RuntimeException e) {
                 proxy.close();
                 publisher.close(Duration.ZERO);

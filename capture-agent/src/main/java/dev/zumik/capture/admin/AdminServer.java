@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The admin port: Prometheus {@code /metrics} and {@code /healthz}. Health stays 200 while Kafka is
@@ -22,7 +21,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(final String host, final int port, final PrometheusMeterRegistry registry,
-                                    final BooleanSupplier kafkaHealthy) {
+                                    final java.util.function.Supplier<String> kafkaState) {
         final Vertx vertx = Vertx.vertx();
         final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(1));
         final HttpServer server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
@@ -35,7 +34,7 @@ public final class AdminServer implements AutoCloseable {
                         case "/metrics" -> request.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                                 .end(registry.scrape());
                         case "/healthz" -> request.response().putHeader("content-type", "application/json")
-                                .end("{\"status\":\"UP\",\"kafka\":\"" + (kafkaHealthy.getAsBoolean() ? "UP" : "DOWN") + "\"}");
+                                .end("{\"status\":\"UP\",\"kafka\":\"" + kafkaState.get() + "\"}");
                         default -> request.response().setStatusCode(404).end();
                     }
                 });

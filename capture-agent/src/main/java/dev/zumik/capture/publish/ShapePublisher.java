@@ -46,6 +46,8 @@ public final class ShapePublisher implements AutoCloseable {
     private final Thread sender;
     private volatile boolean running = true;
     private volatile boolean kafkaHealthy = true;
+    /** Whether Kafka has answered (or failed to) at all yet: until then its health is unknown. */
+    private volatile boolean contacted;
 
     public ShapePublisher(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic,
                           final long maxQueueBytes, final MeterRegistry meters) {
@@ -96,6 +98,22 @@ public final class ShapePublisher implements AutoCloseable {
         return kafkaHealthy;
     }
 
+    /** UNKNOWN until Kafka has first answered or failed to, then UP or DOWN. */
+    public String kafkaState() {
+        return !contacted ? "UNKNOWN" : kafkaHealthy ? "UP" : "DOWN";
+    }
+
+    /** With nothing to send, asks Kafka for the topic's metadata: health is known (and comes back) without traffic. */
+    private void probe() {
+        try {
+            producer.partitionsFor(topic);
+            kafkaHealthy = true;
+        } catch (final RuntimeException e) {
+            kafkaHealthy = false;
+        }
+        contacted = true;
+    }
+
     /** Upper-bound estimate of a shape's serialized size, for the queue bound. */
     static long estimatedSize(final RequestShape shape) {
         return 256L + 10L * shape.getBlockHashes().size() + shape.getLane().getModel().length() + shape.getLane().getRoute().length();
@@ -120,6 +138,9 @@ public final class ShapePublisher implements AutoCloseable {
                 return;
             }
             if (shape == null) {
+                if (!contacted || !kafkaHealthy) {
+                    probe();
+                }
                 continue;
             }
             if (!send(shape)) {
@@ -151,6 +172,7 @@ public final class ShapePublisher implements AutoCloseable {
         try {
             // The record timestamp is the arrival time, so windows can be found with offsetsForTimes.
             producer.send(new ProducerRecord<>(topic, null, shape.getArrivalTime().toEpochMilli(), key, value), (metadata, error) -> {
+                contacted = true;
                 if (error == null) {
                     release(shape);
                     kafkaHealthy = true;

@@ -15,7 +15,7 @@ class AdminServerTest {
 
     @Test
     void shouldAnswerGetOnItsTwoPathsAndRefuseOtherMethods() throws Exception {
-        try (AdminServer admin = AdminServer.start("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true)) {
+        try (AdminServer admin = AdminServer.start("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> "UP")) {
             final String base = "http://127.0.0.1:" + admin.port();
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/healthz")).GET()).body()).contains("\"kafka\":\"UP\"");
             assertThat(send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET()).statusCode()).isEqualTo(200);
