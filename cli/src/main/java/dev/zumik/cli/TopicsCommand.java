@@ -183,8 +183,33 @@ final class TopicsCommand {
             final SchemaRegistryClient registry = noRegister ? null : new SchemaRegistryClient(settings.registrySettings());
             try (Admin admin = admin(settings)) {
                 requireReachable(admin, settings);
-                createAll(admin, Topics.create(registry, shapePartitions), Optional.ofNullable(replicationFactor), registry)
-                        .forEach(out::println);
+                if (replicationFactor != null) {
+                    final int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+                    if (replicationFactor > brokers) {
+                        throw ZumikException.usage("--replication-factor " + replicationFactor + " needs at least that many brokers; "
+                                + settings.bootstrapServers() + " has " + brokers);
+                    }
+                }
+                final List<String> lines = createAll(admin, Topics.create(registry, shapePartitions), Optional.ofNullable(replicationFactor),
+                        registry);
+                lines.forEach(out::println);
+                if (replicationFactor != null) {
+                    // an existing topic keeps its replication: say so rather than let the flag seem to have worked
+                    final List<String> existing = lines.stream().filter(l -> l.startsWith("exists")).map(l -> l.substring(9).strip()).toList();
+                    final Map<String, org.apache.kafka.clients.admin.TopicDescription> described = existing.isEmpty() ? Map.of()
+                            : admin.describeTopics(existing).allTopicNames().get(30, TimeUnit.SECONDS);
+                    final List<String> other = described.values().stream().filter(d -> d.partitions().get(0).replicas().size() != replicationFactor)
+                            .map(d -> d.name() + " (" + d.partitions().get(0).replicas().size() + ")").toList();
+                    if (!other.isEmpty()) {
+                        throw ZumikException.failure("already exist with another replication factor than " + replicationFactor + ", left unchanged: "
+                                + String.join(", ", other) + " (kafka-reassign-partitions changes it)");
+                    }
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ZumikException.failure("interrupted");
+            } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw ZumikException.failure("cannot describe the cluster at " + settings.bootstrapServers() + ": " + e.getMessage());
             }
             return 0;
         }

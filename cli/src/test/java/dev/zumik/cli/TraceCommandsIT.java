@@ -56,7 +56,13 @@ class TraceCommandsIT {
         final Run backdated = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
                 "--start", start.minus(java.time.Duration.ofHours(2)).toString(), "--key-dir", dir.resolve("keys").toString()}, connection));
 
+        final Run tooReplicated = ZumikCommandTest.run("topics", "create", "--replication-factor", "5", "--kafka", stack.bootstrapServers(),
+                "--registry", stack.registryUrl());
+
         // then
+        assertThat(tooReplicated.exitCode()).as(tooReplicated.err()).isEqualTo(2);
+        assertThat(tooReplicated.err().strip()).isEqualTo("zumik topics create: --replication-factor 5 needs at least that many brokers; "
+                + stack.bootstrapServers() + " has 1");
         assertThat(backdated.exitCode()).as(backdated.err()).isEqualTo(2);
         assertThat(backdated.err().strip()).startsWith("zumik import: --start ").contains("is before the shapes " + topic + " already holds")
                 .contains("invisible to export and replays");
