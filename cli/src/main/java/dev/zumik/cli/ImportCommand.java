@@ -55,6 +55,9 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Values.readableFile(null, file);
+        if (tenant.isBlank()) {
+            throw ZumikException.usage("--tenant must not be empty");
+        }
         final TraceImporter importer;
         final Instant first = start == null ? Instant.now() : Values.instant("--start", start);
         try {
@@ -92,6 +95,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         report.problems().forEach(p -> err.println("skipped " + p));
         out.println(report.summary() + " into " + shapes.topic);
+        if (report.importedCount() == 0 && report.skippedCount() > 0) {
+            throw ZumikException.failure("nothing imported: every line of " + file + " was refused (is it in " + format + " format?)");
+        }
         return 0;
     }
 }

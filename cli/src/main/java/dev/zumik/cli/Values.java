@@ -74,9 +74,9 @@ final class Values {
             if (n < 0) {
                 throw ZumikException.usage(flag + " must not be negative, got " + value);
             }
-            return n * unit;
-        } catch (final NumberFormatException e) {
-            throw ZumikException.usage(flag + " '" + value + "' is not a size (e.g. 65536, 64k, 64m, 1g)");
+            return Math.multiplyExact(n, unit);
+        } catch (final NumberFormatException | ArithmeticException e) {
+            throw ZumikException.usage(flag + " '" + value + "' is not a size (e.g. 65536, 64k, 64m, 1g; at most 8 exabytes)");
         }
     }
 
