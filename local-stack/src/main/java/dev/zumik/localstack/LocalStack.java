@@ -93,10 +93,26 @@ public final class LocalStack implements AutoCloseable {
     public void produceShapes(final Topic<String, RequestShape> topic, final Iterable<RequestShape> shapes) {
         try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(clientProperties(), topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
+            // a topic created a moment ago may not have its leaders yet: producing then races the election
+            final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (producer.partitionsFor(topic.name()).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            final java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
             for (final RequestShape shape : shapes) {
-                producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(), Lanes.key(shape.getLane()), shape));
+                sent.add(producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(),
+                        Lanes.key(shape.getLane()), shape)));
             }
             producer.flush();
+            for (final java.util.concurrent.Future<?> f : sent) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS); // a shape that did not land fails the caller, not a later assertion
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while producing shapes", e);
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("producing shapes to " + topic.name() + " failed: " + e.getMessage(), e);
         }
     }
 
