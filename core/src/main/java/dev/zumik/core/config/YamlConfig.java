@@ -47,19 +47,110 @@ public final class YamlConfig {
 
     private static <T> T read(final InputStream in, final String source, final Class<T> type) throws IOException {
         try {
-            final T value = MAPPER.readValue(in, type);
-            if (value == null) {
+            final com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(in);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 throw new IllegalArgumentException(source + ": the file is empty");
             }
-            return value;
+            // unknown fields first: a misspelt key would otherwise show up as its correct twin being "required"
+            unknownField(tree, type, "").ifPresent(problem -> {
+                throw new IllegalArgumentException(source + ": " + problem);
+            });
+            return MAPPER.treeToValue(tree, type);
         } catch (final JsonMappingException e) {
             final String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            final String message = e.getOriginalMessage().lines().findFirst().orElse("invalid");
-            throw new IllegalArgumentException(source + ": " + (field.isEmpty() ? "" : field + ": ")
-                    + (message.startsWith("Cannot map `null` into type") ? "is required" : message), e);
+            throw new IllegalArgumentException(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem(e), e);
         } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         }
+    }
+
+    /** What is wrong with a value, in the file's terms rather than Jackson's. */
+    private static String problem(final JsonMappingException e) {
+        final String message = e.getOriginalMessage().lines().findFirst().orElse("invalid");
+        if (message.startsWith("Cannot map `null` into type")) {
+            return "is required";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+            return "expected " + kind(f.getTargetType()) + ", got '" + f.getValue() + "'";
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+            return "expected " + kind(m.getTargetType()) + " here";
+        }
+        return message;
+    }
+
+    private static String kind(final Class<?> type) {
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class || type == short.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a single text value";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants()) : "a mapping of fields";
+    }
+
+    /** The first key of the tree that is not a field of {@code type} (records, nested records and lists of them), with the nearest field. */
+    private static java.util.Optional<String> unknownField(final com.fasterxml.jackson.databind.JsonNode node, final java.lang.reflect.Type type,
+                                                           final String path) {
+        final Class<?> raw = type instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType()
+                : type instanceof Class<?> c ? c : Object.class;
+        if (java.util.List.class.isAssignableFrom(raw) && node.isArray() && type instanceof java.lang.reflect.ParameterizedType p) {
+            for (int i = 0; i < node.size(); i++) {
+                final java.util.Optional<String> found = unknownField(node.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]");
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+            return java.util.Optional.empty();
+        }
+        if (!raw.isRecord() || !node.isObject()) {
+            return java.util.Optional.empty();
+        }
+        final java.util.Map<String, java.lang.reflect.Type> fields = new java.util.LinkedHashMap<>();
+        for (final java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
+            final com.fasterxml.jackson.annotation.JsonProperty named = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            fields.put(named != null && !named.value().isEmpty() ? named.value() : c.getName(), c.getGenericType());
+        }
+        for (final java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            final String name = names.next();
+            final String at = path.isEmpty() ? name : path + "." + name;
+            if (!fields.containsKey(name)) {
+                final String nearest = fields.keySet().stream().min(java.util.Comparator.comparingInt(f -> distance(f, name))).orElse(null);
+                return java.util.Optional.of(at + ": unknown field" + (nearest != null && distance(nearest, name) <= Math.max(2, name.length() / 3)
+                        ? " (did you mean " + nearest + "?)" : "; known: " + String.join(", ", fields.keySet())));
+            }
+            final java.util.Optional<String> inner = unknownField(node.get(name), fields.get(name), at);
+            if (inner.isPresent()) {
+                return inner;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Edit distance, for "did you mean". */
+    static int distance(final String a, final String b) {
+        final int[] prev = new int[b.length() + 1];
+        final int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            System.arraycopy(cur, 0, prev, 0, cur.length);
+        }
+        return prev[b.length()];
     }
 }

@@ -119,6 +119,6 @@ class DiagnoserTest {
         final Path typo = dir.resolve("typo.yaml");
         Files.writeString(typo, Files.readString(Path.of("../infra/profiles/dynamo.yaml"))
                 .replace("headroom: 1.3", "headrom: 1.3"));
-        assertThatThrownBy(() -> ByocProfile.read(typo)).hasMessageContaining("typo.yaml: headroom: is required");
+        assertThatThrownBy(() -> ByocProfile.read(typo)).hasMessageContaining("typo.yaml: headrom: unknown field (did you mean headroom?)");
     }
 }
