@@ -9,6 +9,7 @@ import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.CandidateCapacity;
+import dev.zumik.replay.backend.CandidateMetrics;
 import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.client.ReplayClient;
 import dev.zumik.replay.schedule.OpenLoopScheduler;
@@ -86,14 +87,28 @@ public final class ReplayJob {
     /** One repetition: both sides fired with the window's shapes, prompts synthesized under {@code salt}. */
     public record Run(long salt, List<Outcome> baseline, List<Outcome> candidate, String startedAt, double seconds) { }
 
-    /** What both sides did with the window's shapes (in arrival order), in each repetition, and the capacity behind the candidate. */
-    public record Measurement(List<RequestShape> shapes, List<Run> runs, CandidateCapacity.Tested capacity) {
+    /**
+     * What both sides did with the window's shapes (in arrival order), in each repetition, the capacity behind the
+     * candidate, and what the candidate runtime's own cache counters saw over all repetitions (null: not read).
+     */
+    public record Measurement(List<RequestShape> shapes, List<Run> runs, CandidateCapacity.Tested capacity, RuntimeCapture runtime) {
+
+        public Measurement(final List<RequestShape> shapes, final List<Run> runs, final CandidateCapacity.Tested capacity) {
+            this(shapes, runs, capacity, null);
+        }
 
         /** Every repetition's outcomes of one side, one after the other. */
         public List<Outcome> pooled(final boolean baseline) {
             return runs.stream().flatMap(r -> (baseline ? r.baseline() : r.candidate()).stream()).toList();
         }
     }
+
+    /**
+     * The candidate runtime's cache counters over the replay: prompt tokens it looked up and found (the delta of
+     * its counters from before the first repetition to after the last), where they were read, and by which names;
+     * or, with {@code counts} null, why there are none.
+     */
+    public record RuntimeCapture(String url, dev.zumik.replay.backend.RuntimeCounters.Counts counts, String problem) { }
 
     /** Salts of the synthesized prompts: fresh for every repetition and every attempt, never repeated. */
     private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
@@ -130,7 +145,7 @@ public final class ReplayJob {
         }
         if (!early.isEmpty()) {
             final VerdictReport report = new VerdictReport(in.requestId(), in.laneKey(), in.profile() == null ? null : in.profile().name(),
-                    in.trigger(), window(in, shapes), null, null, null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
+                    in.trigger(), window(in, shapes), null, null, null, null, null, null, null, "INCONCLUSIVE", early, List.of(), notes,
                     thresholds(in, new SideStats.Slo(in.policy().ttftP99SloMs(), in.policy().e2eP99SloMs())), substitution(in),
                     VerdictReport.standardFormulas(), Instant.now().toString());
             return new Result(report, SignedVerdict.sign(report, key), List.of(), List.of());
@@ -147,11 +162,25 @@ public final class ReplayJob {
     public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
         final CandidateCapacity.Tested capacity = in.candidateReplicas() != null ? CandidateCapacity.declared(in.candidateReplicas())
                 : CandidateCapacity.probe(in.candidate(), java.time.Duration.ofSeconds(5));
+        final CandidateMetrics.Scrape before = CandidateMetrics.read(in.candidate(), java.time.Duration.ofSeconds(5));
         final List<Run> runs = new ArrayList<>();
         for (int r = 0; r < in.settings().repetitions(); r++) {
             runs.add(fire(in, shapes, SALTS.nextLong(), listener));
         }
-        return new Measurement(shapes, runs, capacity);
+        return new Measurement(shapes, runs, capacity, runtimeCapture(before, CandidateMetrics.read(in.candidate(), java.time.Duration.ofSeconds(5))));
+    }
+
+    private static RuntimeCapture runtimeCapture(final CandidateMetrics.Scrape before, final CandidateMetrics.Scrape after) {
+        if (!before.ok() || !after.ok()) {
+            return new RuntimeCapture(after.url().toString(), null, before.ok() ? after.problem() : before.problem());
+        }
+        final var first = dev.zumik.replay.backend.RuntimeCounters.parse(before.text());
+        final var last = dev.zumik.replay.backend.RuntimeCounters.parse(after.text());
+        if (first.isEmpty() || last.isEmpty()) {
+            return new RuntimeCapture(after.url().toString(), null, after.url() + " publishes no prefix-cache counters (vllm:prefix_cache_*, "
+                    + "sglang:cached_tokens_total)");
+        }
+        return new RuntimeCapture(after.url().toString(), last.get().since(first.get()), null);
     }
 
     private static Run fire(final Inputs in, final List<RequestShape> shapes, final long salt, final Listener listener)
@@ -235,7 +264,7 @@ public final class ReplayJob {
                 .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
         final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
                 priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), pricedReplicas, m.capacity().replicas(),
-                profile.fullWeek(), in.coverageAcceptedBy() != null),
+                profile.fullWeek(), in.coverageAcceptedBy() != null, runtimeCapture(m)),
                 in.reasons(), in.policy(), in.decision(), settings);
         final boolean decisionGrade = settings.timeScale() == 1;
         final List<String> notes = notes(baseStats, candStats);
@@ -274,9 +303,39 @@ public final class ReplayJob {
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
+        final VerdictReport.RuntimeCheck runtimeCheck = runtimeCheck(m, candStats.capture(), in.decision().captureTolerance());
+        if (runtimeCheck.runtimeCapture() != null && Math.abs(runtimeCheck.runtimeCapture() - candStats.capture()) > in.decision().captureTolerance()) {
+            notes.add(String.format(java.util.Locale.ROOT, "%s: its runtime counted %.1f%% of prompt tokens served from cache, its responses "
+                    + "reported %.1f%%", in.candidate().describe(), runtimeCheck.runtimeCapture() * 100, candStats.capture() * 100));
+        }
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay,
-                VerdictReport.Demand.of(demand.source(), profile, month, in.coverageAcceptedBy()), baseSide, candSide, capacity, intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
+                VerdictReport.Demand.of(demand.source(), profile, month, in.coverageAcceptedBy()), baseSide, candSide, capacity, runtimeCheck,
+                intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
                 VerdictReport.standardFormulas(), Instant.now().toString());
+    }
+
+    private static Double runtimeCapture(final Measurement m) {
+        if (m.runtime() == null || m.runtime().counts() == null) {
+            return null;
+        }
+        final double capture = m.runtime().counts().capture();
+        return Double.isNaN(capture) ? null : capture;
+    }
+
+    /** The runtime's count of the candidate's capture against its responses', and which one the decision used. */
+    private static VerdictReport.RuntimeCheck runtimeCheck(final Measurement m, final double reported, final double tolerance) {
+        final Double runtime = runtimeCapture(m);
+        if (runtime == null) {
+            return new VerdictReport.RuntimeCheck(null, m.runtime() == null ? null : m.runtime().url(), null, reported, null, null,
+                    "the responses' figure, unconfirmed", m.runtime() == null ? "the runtime's counters were not read"
+                    : m.runtime().problem() != null ? m.runtime().problem() : "the runtime looked up no prompt tokens during the replay");
+        }
+        final var counts = m.runtime().counts();
+        final String uses = reported - runtime > tolerance ? "neither: the responses claim more than the runtime counted (CAPTURE_UNCONFIRMED)"
+                : runtime - reported > tolerance ? "the responses' figure, the lower of the two (the verdict is conservative)"
+                : "the responses' figure, confirmed by the runtime within " + tolerance;
+        return new VerdictReport.RuntimeCheck(counts.source(), m.runtime().url(), runtime, reported, counts.queried(), counts.hit(), uses,
+                "a managed baseline publishes no cache counters: its capture is what its responses reported");
     }
 
     private static double mean(final List<ReplayCosts.Figures> figures, final java.util.function.ToDoubleFunction<ReplayCosts.Figures> f) {

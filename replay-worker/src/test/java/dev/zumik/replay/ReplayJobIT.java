@@ -134,6 +134,10 @@ class ReplayJobIT {
                 Optional.empty());
         assertThat(verified.decision()).isEqualTo("MOVE");
         assertThat(result.report().demand().coverage().fullWeek()).isTrue();
+        // and the candidate runtime's own counters (sglang:cached_tokens_total, as Dynamo's workers re-export it) confirm its capture
+        assertThat(result.report().runtimeCapture().runtimeCapture()).isCloseTo(result.report().candidate().stats().capture(),
+                org.assertj.core.data.Offset.offset(0.02));
+        assertThat(result.report().runtimeCapture().decisionUses()).startsWith("the responses' figure, confirmed by the runtime");
         assertThat(result.report().demand().hourly()).hasSize(168);
         // and the same measurement judged with no reason asked: the same cheap candidate stays
         final ReplayJob.Measurement measured = new ReplayJob.Measurement(ReplayJob.inArrivalOrder(shapes), List.of(new ReplayJob.Run(1,
@@ -171,6 +175,28 @@ class ReplayJobIT {
                 + result.report().candidate().stats()).isEqualTo("STAY");
         assertThat(result.report().reasons()).contains("NO_MATERIAL_GAIN");
         assertThat(result.report().baseline().stats().capture()).isGreaterThan(0.7);
+    }
+
+    @Test
+    void shouldNotMoveOnCacheHitsTheCandidateRuntimeDidNotCount() throws Exception {
+        // given a candidate whose responses report 1.5 times the cached tokens its cache served (its counters keep the truth)
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
+        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final dev.zumik.sim.profile.SimProfile overReporting = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(),
+                p.models(), p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(), new dev.zumik.sim.profile.SimProfile.Faults(
+                        java.util.Map.of(), 0, 0, 0, 0, 0, 1.5), 3).validate();
+        try (SimServer fleet = SimServer.start(overReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
+            // when replayed as in the MOVE above
+            final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate(fleet.port()), 1, HOT_VOLUME,
+                    week(shapes, START, START.plusSeconds(3), h -> true)), keys.getPrivate(), (b, c) -> { });
+            // then the claim is caught: INCONCLUSIVE, with both figures in the report and a note
+            assertThat(result.report().decision()).as(result.report().reasons().toString()).isEqualTo("INCONCLUSIVE");
+            assertThat(result.report().reasons()).contains("CAPTURE_UNCONFIRMED");
+            final VerdictReport.RuntimeCheck check = result.report().runtimeCapture();
+            assertThat(check.reportedCapture()).isGreaterThan(check.runtimeCapture() + 0.1);
+            assertThat(check.source()).startsWith("sglang:cached_tokens_total");
+            assertThat(result.report().notes()).anyMatch(n -> n.contains("its runtime counted"));
+        }
     }
 
     @Test

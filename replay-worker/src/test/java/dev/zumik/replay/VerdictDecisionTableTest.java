@@ -102,6 +102,15 @@ class VerdictDecisionTableTest {
                 row("partial coverage, no reason holds: STAY as usual", partial(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(18, 4, 30)),
                         false), asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.STAY, "NO_MATERIAL_GAIN", "EQUAL_CAPTURE",
                         "SLO_NO_WORSE"),
+                row("hot volume holds and the runtime's counters confirm the capture: MOVE",
+                        runtime(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), 0.595), asked(ByocReason.CONCENTRATED_HOT_VOLUME),
+                        NONE, Decider.Decision.MOVE, "CONCENTRATED_HOT_VOLUME", "MATERIAL_GAIN", "EQUAL_CAPTURE", "SLO_NO_WORSE"),
+                row("the responses report 60% cached, the runtime counted 40%: the capture is unconfirmed",
+                        runtime(evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)), 0.40), asked(ByocReason.CONCENTRATED_HOT_VOLUME),
+                        NONE, Decider.Decision.INCONCLUSIVE, "CAPTURE_UNCONFIRMED"),
+                row("the runtime counted more than the responses report: the lower figure stands, the verdict is conservative",
+                        runtime(evidence(side(0.99, 0.5), side(0.99, 0.45), gain(30, 20, 40)), 0.60), asked(ByocReason.CONCENTRATED_HOT_VOLUME),
+                        NONE, Decider.Decision.STAY, "MATERIAL_GAIN", "CAPTURE_WORSE", "SLO_NO_WORSE"),
                 row("a replay that lagged its schedule cannot be trusted", evidence(side(0.99, 0.5), lagged(side(0.99, 0.6), 80), gain(30, 20, 40)),
                         asked(ByocReason.CONCENTRATED_HOT_VOLUME), NONE, Decider.Decision.INCONCLUSIVE, "SCHEDULE_LAG"),
                 row("priced at 6 replicas, replayed on 1: the capacity tested is not the one priced", tested(evidence(side(0.99, 0.5),
@@ -148,29 +157,37 @@ class VerdictDecisionTableTest {
     /** Managed $100k a month; BYOC from the gain's point estimate; a median prompt of 2,000 tokens; a private-networking profile. */
     private static Decider.Evidence evidence(final SideStats baseline, final SideStats candidate, final Bootstrap.Result gain) {
         return new Decider.Evidence(baseline, candidate, gain, 100_000, 100_000 * (1 - gain.costGainPct().estimate() / 100), null, 2000,
-                OFFERS_PRIVATE, 2, 2, true, false);
+                OFFERS_PRIVATE, 2, 2, true, false, null);
+    }
+
+    /** The candidate runtime's own counters saw this capture. */
+    private static Decider.Evidence runtime(final Decider.Evidence e, final double capture) {
+        return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
+                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(), capture);
     }
 
     /** Priced from less than a full week of captured demand, accepted by a person or not. */
     private static Decider.Evidence partial(final Decider.Evidence e, final boolean accepted) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), false, accepted);
+                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), false, accepted, e.runtimeCapture());
     }
 
     private static Decider.Evidence withPrompt(final Decider.Evidence e, final long promptP50) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted());
+                promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(),
+                e.runtimeCapture());
     }
 
     private static Decider.Evidence withPriority(final Decider.Evidence e, final double priorityThousands) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
                 priorityThousands * 1000, e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(),
-                e.partialCoverageAccepted());
+                e.partialCoverageAccepted(), e.runtimeCapture());
     }
 
     private static Decider.Evidence tested(final Decider.Evidence e, final int priced, final Integer tested) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
-                e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested, e.fullWeekCoverage(), e.partialCoverageAccepted());
+                e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested, e.fullWeekCoverage(), e.partialCoverageAccepted(),
+                e.runtimeCapture());
     }
 
     static SideStats side(final double sloAttainment, final double capture) {

@@ -27,8 +27,11 @@ final class Exchange implements SimEngine.Handle {
     private boolean opened;
     private volatile boolean ended;
 
+    /** The share of its cached tokens a response reports (a fault: 1 unless the profile says otherwise). */
+    private final double cachedReportScale;
+
     Exchange(final HttpServerRequest request, final Wire wire, final SimRequest sim, final long promptTokens, final long arrivalNanos,
-             final SimMetrics metrics, final boolean reportsCacheWrites) {
+             final SimMetrics metrics, final boolean reportsCacheWrites, final double cachedReportScale) {
         this.request = request;
         this.response = request.response();
         this.wire = wire;
@@ -38,6 +41,7 @@ final class Exchange implements SimEngine.Handle {
         this.metrics = metrics;
         this.endpoint = sim.api().path();
         this.reportsCacheWrites = reportsCacheWrites;
+        this.cachedReportScale = cachedReportScale;
     }
 
     boolean ended() {
@@ -138,7 +142,7 @@ final class Exchange implements SimEngine.Handle {
     }
 
     private Usage usage(final long completionTokens) {
-        return new Usage(promptTokens, completionTokens, plan.cache().reportedCachedTokens(),
+        return new Usage(promptTokens, completionTokens, Math.round(plan.cache().reportedCachedTokens() * cachedReportScale),
                 reportsCacheWrites ? plan.cache().writtenTokens() : 0);
     }
 }

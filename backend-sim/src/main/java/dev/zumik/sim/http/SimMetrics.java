@@ -18,11 +18,13 @@ final class SimMetrics {
     private final Counter promptTokens;
     private final Counter completionTokens;
     private final Counter cachedTokens;
+    /** The runtime's own counters: prompt tokens queried, then hit tokens by tier (none for a managed API). */
+    private final Counter[] runtime;
     private final Counter[] hitTokensByTier;
     private final DistributionSummary ttftMillis;
     final AtomicInteger open = new AtomicInteger();
 
-    SimMetrics(final MeterRegistry registry, final SimFleet engine) {
+    SimMetrics(final MeterRegistry registry, final SimFleet engine, final dev.zumik.sim.profile.WireDialect wire) {
         this.registry = registry;
         promptTokens = Counter.builder("zumik_sim_prompt_tokens").description("Prompt tokens of planned requests").register(registry);
         completionTokens = Counter.builder("zumik_sim_completion_tokens").description("Output tokens sent").register(registry);
@@ -40,6 +42,42 @@ final class SimMetrics {
         Gauge.builder("zumik_sim_running", engine, SimFleet::running).description("Requests holding a batch slot").register(registry);
         Gauge.builder("zumik_sim_batch_size", engine, SimFleet::decoding).description("Requests decoding together").register(registry);
         schedulerMetrics(registry, engine);
+        runtime = runtimeCounters(registry, wire, tiers);
+    }
+
+    /**
+     * The runtime's own prefix-cache counters, by the names the runtime publishes, counting what the cache
+     * served whatever the responses report: vLLM's {@code vllm:prefix_cache_queries} and
+     * {@code vllm:prefix_cache_hits} (GPU) with {@code vllm:external_prefix_cache_hits} (offload tiers);
+     * SGLang's (and Dynamo's workers', which re-export the engine's) {@code sglang:prompt_tokens} and
+     * {@code sglang:cached_tokens} by {@code cache_source} (device, host, storage). Exposed with {@code _total}.
+     * Managed APIs publish none.
+     */
+    private static Counter[] runtimeCounters(final MeterRegistry registry, final dev.zumik.sim.profile.WireDialect wire, final String[] tiers) {
+        switch (wire) {
+            case VLLM -> {
+                final Counter[] out = new Counter[1 + tiers.length];
+                out[0] = Counter.builder("vllm:prefix_cache_queries").description("Prompt tokens queried against the prefix cache").register(registry);
+                out[1] = Counter.builder("vllm:prefix_cache_hits").description("Prompt tokens found in the GPU prefix cache").register(registry);
+                for (int i = 1; i < tiers.length; i++) {
+                    out[1 + i] = Counter.builder("vllm:external_prefix_cache_hits").tag("tier", tiers[i])
+                            .description("Prompt tokens found by the KV connector").register(registry);
+                }
+                return out;
+            }
+            case SGLANG, DYNAMO -> {
+                final Counter[] out = new Counter[1 + tiers.length];
+                out[0] = Counter.builder("sglang:prompt_tokens").description("Prompt tokens processed").register(registry);
+                for (int i = 0; i < tiers.length; i++) {
+                    out[1 + i] = Counter.builder("sglang:cached_tokens").tag("cache_source", i == 0 ? "device" : i == 1 ? "host" : "storage")
+                            .tag("tier", tiers[i]).description("Prompt tokens served from the cache").register(registry);
+                }
+                return out;
+            }
+            default -> {
+                return new Counter[0];
+            }
+        }
     }
 
     /**
@@ -77,6 +115,12 @@ final class SimMetrics {
 
     void planned(final long prompt, final CacheLookup cache) {
         promptTokens.increment(prompt);
+        if (runtime.length > 0) {
+            runtime[0].increment(prompt);
+            for (int i = 0; i < cache.hitTokensByTier().length && 1 + i < runtime.length; i++) {
+                runtime[1 + i].increment(cache.hitTokensByTier()[i]);
+            }
+        }
         cachedTokens.increment(cache.reportedCachedTokens());
         for (int i = 0; i < hitTokensByTier.length && i < cache.hitTokensByTier().length; i++) {
             hitTokensByTier[i].increment(cache.hitTokensByTier()[i]);

@@ -50,7 +50,7 @@ public final class SimServer implements AutoCloseable {
         this.profile = profile;
         this.fleet = new SimFleet(profile, replicas, scheduler);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new SimMetrics(registry, fleet);
+        this.metrics = new SimMetrics(registry, fleet, profile.wire());
         this.openAi = profile.wire() == WireDialect.ANTHROPIC ? null : new OpenAiWire(profile.wire());
         this.tokenizer = Tokenizers.byName(profile.tokenizer());
         final byte[] key = hashKey(profile.seed());
@@ -151,7 +151,8 @@ public final class SimServer implements AutoCloseable {
         final long[] hashes = hashers.get().hashTokens(tokens, tokens.length, profile.blockSize());
         final PromptRequest prompt = new PromptRequest(hashes, tokens.length, sim.cacheRequested(), sim.maxTokens(), sim.minTokens(),
                 sim.ignoreEos(), request.getHeader(FAULT_HEADER));
-        final Exchange exchange = new Exchange(request, wire, sim, tokens.length, arrival, metrics, profile.wire() == WireDialect.ANTHROPIC);
+        final Exchange exchange = new Exchange(request, wire, sim, tokens.length, arrival, metrics, profile.wire() == WireDialect.ANTHROPIC,
+                profile.faults().cachedReportScale());
         metrics.open.incrementAndGet();
         final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
         final Runnable cancel = fleet.submit(prompt, exchange);

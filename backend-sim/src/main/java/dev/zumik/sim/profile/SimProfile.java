@@ -40,10 +40,22 @@ public record SimProfile(String name, String description, WireDialect wire, List
 
     /**
      * Injected faults, each drawn per request: error statuses with their rates, latency spikes added to
-     * the first token, streams dropped mid-way, and a slow first byte.
+     * the first token, streams dropped mid-way, and a slow first byte; {@code cachedReportScale} scales the
+     * cached tokens the responses report (1: as the cache served them; 0.5: a runtime that under-reports
+     * by half), while the runtime's own counters keep the true figure.
      */
     public record Faults(Map<Integer, Double> errorRates, double spikeRate, double spikeMillis, double dropRate,
-                         double slowFirstByteRate, double slowFirstByteMillis) { }
+                         double slowFirstByteRate, double slowFirstByteMillis, Double cachedReportScale) {
+
+        public Faults {
+            cachedReportScale = cachedReportScale == null ? 1.0 : cachedReportScale;
+        }
+
+        public Faults(final Map<Integer, Double> errorRates, final double spikeRate, final double spikeMillis, final double dropRate,
+                      final double slowFirstByteRate, final double slowFirstByteMillis) {
+            this(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, 1.0);
+        }
+    }
 
     /** Checks every field, naming the first that is wrong. */
     public SimProfile validate() {

@@ -43,6 +43,8 @@ public enum ReasonCode {
     CAPACITY_UNKNOWN("the candidate's replica count was neither declared (--candidate-replicas) nor published in its scheduler's metrics, "
             + "so the tested capacity cannot be matched to the priced one"),
     NOT_DECISION_GRADE("the replay ran at a time scale other than 1, so it did not test the priced load: a smoke run cannot say MOVE"),
+    CAPTURE_UNCONFIRMED("the candidate's responses reported more cached tokens than its runtime's own prefix-cache counters counted "
+            + "(beyond the capture tolerance): the capture the decision would rest on is not confirmed"),
     PARTIAL_COVERAGE("the money was priced from less than one full week of captured traffic, which may miss the lane's quiet hours and "
             + "days; nobody accepted that (zumik replay --accept-partial-coverage, or the lane policy's acceptPartialCoverage), so it cannot say MOVE"),
     PARTIAL_COVERAGE_ACCEPTED("priced from less than one full week of captured traffic, which a person accepted (recorded in the verdict's demand)"),

@@ -36,21 +36,12 @@ public final class CandidateCapacity {
 
     /** Reads the count from the candidate's metrics; unknown (null replicas) when they cannot be read or name no count. */
     public static Tested probe(final Backend candidate, final Duration timeout) {
-        final URI metrics = URI.create(candidate.baseUrl().getScheme() + "://" + candidate.baseUrl().getRawAuthority() + "/metrics");
-        try {
-            final HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(timeout).build().send(
-                    HttpRequest.newBuilder(metrics).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return new Tested(null, "unknown: " + metrics + " answered " + response.statusCode());
-            }
-            return parse(response.body()).orElse(new Tested(null, "unknown: " + metrics + " names no replica count (declare it with "
-                    + "--candidate-replicas)"));
-        } catch (final java.io.IOException | IllegalArgumentException e) {
-            return new Tested(null, "unknown: cannot read " + metrics + " (" + e.getMessage() + ")");
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Tested(null, "unknown: interrupted");
+        final CandidateMetrics.Scrape scrape = CandidateMetrics.read(candidate, timeout);
+        if (!scrape.ok()) {
+            return new Tested(null, "unknown: " + scrape.problem());
         }
+        return parse(scrape.text()).orElse(new Tested(null, "unknown: " + scrape.url() + " names no replica count (declare it with "
+                + "--candidate-replicas)"));
     }
 
     /** The count a Prometheus text exposition states, if it states one. */

@@ -103,6 +103,9 @@ public final class HtmlReport {
         row(h, "SLO attainment", pct(b.sloAttainment()), pct(c.sloAttainment()));
         row(h, "goodput req/s", num(b.goodputPerSecond()), num(c.goodputPerSecond()));
         row(h, "capture (cached / prompt)", pct(b.capture()), pct(c.capture()));
+        final VerdictReport.RuntimeCheck rc = r.runtimeCapture();
+        row(h, "capture by the runtime's own counters", "- (a managed API publishes none)", rc == null || rc.runtimeCapture() == null
+                ? "- (" + esc(rc == null ? "not read" : rc.note()) + ")" : pct(rc.runtimeCapture()) + ": " + esc(rc.decisionUses()));
         row(h, "capture of ideal reuse", b.captureOfIdeal() == null ? "-" : pct(b.captureOfIdeal()),
                 c.captureOfIdeal() == null ? "-" : pct(c.captureOfIdeal()));
         row(h, "prompt / cached tokens", b.promptTokens() + " / " + b.cachedTokens(), c.promptTokens() + " / " + c.cachedTokens());

@@ -47,11 +47,12 @@ public final class Decider {
      * where it has any), the cost gain's interval, monthly costs, the priority tier's monthly cost where
      * priced, the window's median prompt, the candidate profile's isolation capabilities, and the replicas
      * BYOC is priced at and that stood behind the candidate (null: unknown), whether the money was priced from a
-     * full week of captured demand, and whether a person accepted less.
+     * full week of captured demand, whether a person accepted less, and the candidate's capture as its runtime's own
+     * counters saw it (null: not published).
      */
     public record Evidence(SideStats baseline, SideStats candidate, Bootstrap.Result intervals, double managedMonthlyUsd,
                            double byocMonthlyUsd, Double priorityMonthlyUsd, long promptP50, List<String> capabilities, int pricedReplicas,
-                           Integer testedReplicas, boolean fullWeekCoverage, boolean partialCoverageAccepted) { }
+                           Integer testedReplicas, boolean fullWeekCoverage, boolean partialCoverageAccepted, Double runtimeCapture) { }
 
     private Decider() { }
 
@@ -62,6 +63,10 @@ public final class Decider {
             untrusted.add(ReasonCode.CAPACITY_UNKNOWN.name());
         } else if (ev.testedReplicas() != ev.pricedReplicas()) {
             untrusted.add(ReasonCode.CAPACITY_MISMATCH.name());
+        }
+        if (ev.runtimeCapture() != null && ev.candidate().capture() - ev.runtimeCapture() > d.captureTolerance()) {
+            // the responses claim cache hits the runtime did not count: a MOVE must not rest on them
+            untrusted.add(ReasonCode.CAPTURE_UNCONFIRMED.name());
         }
         if (!untrusted.isEmpty()) {
             return new Ruling(Decision.INCONCLUSIVE, untrusted, List.of());

@@ -11,7 +11,7 @@ import java.util.Map;
  * fields are null when the replay did not run (an empty or unpriceable window).
  */
 public record VerdictReport(String requestId, String lane, String profile, String trigger, Window window, Replay replay, Demand demand,
-                            Side baseline, Side candidate, Capacity capacity, Bootstrap.Result intervals, String decision, List<String> reasons,
+                            Side baseline, Side candidate, Capacity capacity, RuntimeCheck runtimeCapture, Bootstrap.Result intervals, String decision, List<String> reasons,
                             List<ReasonTest> byocReasons, List<String> notes, Thresholds thresholds, ModelSubstitution modelSubstitution,
                             Map<String, String> formulas, String decidedAt) {
 
@@ -38,6 +38,15 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
      * the candidate (null: unknown), the profile's scheduler, and where the tested count came from.
      */
     public record Capacity(int pricedReplicas, Integer testedReplicas, String scheduler, String testedSource) { }
+
+    /**
+     * The candidate's capture as its runtime counted it (its own prefix-cache counters over the replay) against
+     * what its responses reported, and which figure the decision rests on; {@code runtimeCapture} null when the
+     * runtime publishes no counters ({@code note} says why). A managed baseline publishes none: its capture is
+     * what its responses reported.
+     */
+    public record RuntimeCheck(String source, String url, Double runtimeCapture, double reportedCapture, Double queriedTokens,
+                               Double hitTokens, String decisionUses, String note) { }
 
     /**
      * BYOC sizing behind the candidate's monthly cost: the candidate's capture it was sized with, the profile's
