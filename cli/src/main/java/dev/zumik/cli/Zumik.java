@@ -30,6 +30,7 @@ public final class Zumik implements Runnable {
     /** Runs the command line and returns the exit code; user mistakes print one line on {@code err}. */
     public static int execute(final PrintWriter out, final PrintWriter err, final String... args) {
         final CommandLine cli = new CommandLine(new Zumik());
+        withHelpEverywhere(cli);
         cli.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         cli.setOut(out);
         cli.setErr(err);
@@ -52,6 +53,16 @@ public final class Zumik implements Runnable {
             return ZumikException.FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /** {@code -h}/{@code --help} (and {@code -V}/{@code --version}) on every subcommand, before its required arguments are checked. */
+    static void withHelpEverywhere(final CommandLine command) {
+        for (final CommandLine sub : command.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions() && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            withHelpEverywhere(sub);
+        }
     }
 
     @Override

@@ -31,6 +31,32 @@ class ZumikCommandTest {
     }
 
     @Test
+    void shouldPrintHelpForEverySubcommandWithoutCheckingItsArguments() {
+        // walk the whole command tree: every command answers -h and --help with its usage, exit 0
+        final java.util.List<String> paths = new java.util.ArrayList<>();
+        collect(new picocli.CommandLine(new Zumik()), "", paths);
+        assertThat(paths).contains("analyze", "streams", "replay", "replay request", "topics create", "capture");
+        for (final String path : paths) {
+            for (final String flag : new String[] {"-h", "--help"}) {
+                final String[] args = (path + " " + flag).trim().split(" ");
+                final Run run = run(args);
+                assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.err()).isZero();
+                assertThat(run.out()).as(String.join(" ", args)).contains("Usage: zumik " + path);
+            }
+        }
+    }
+
+    private static void collect(final picocli.CommandLine command, final String prefix, final java.util.List<String> out) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!(sub.getCommand() instanceof picocli.CommandLine.HelpCommand)) {
+                final String path = (prefix + " " + name).trim();
+                out.add(path);
+                collect(sub, path, out);
+            }
+        });
+    }
+
+    @Test
     void shouldPrintUsageWithoutASubcommand() {
         assertThat(run().out()).contains("Usage: zumik");
     }
