@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class TraceRoundTripIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SHARED = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    private static final Path SHARED = Path.of("../data/mooncake_synthetic_trace.jsonl");
     private static final Path SLICE = Path.of("src/test/resources/traces/mooncake_first400.jsonl");
 
     @Test

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AnalyzeCommandTest {
-    private static final Path MOONCAKE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
-    private static final Path AZURE = Path.of("../../shared/data/azure2023_code.csv");
+    private static final Path MOONCAKE = Path.of("../data/mooncake_synthetic_trace.jsonl");
+    private static final Path AZURE = Path.of("../data/azure2023_code.csv");
 
     @Test
     void shouldAnalyzeTheMooncakeTraceWithKeyedHashesAsWithItsRawIds(@TempDir final Path dir) throws Exception {

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * equal an offline recount of the same input exactly.
  */
 class ClusterFailoverIT {
-    private static final Path MOONCAKE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    private static final Path MOONCAKE = Path.of("../data/mooncake_synthetic_trace.jsonl");
     private static final Instant START = RecentTime.yesterdayMidnight();
     private static final List<String> LANES = List.of("mooncake/trace/a", "mooncake/trace/b");
 

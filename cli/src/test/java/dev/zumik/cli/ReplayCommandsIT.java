@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** keys generate, replay --trace against two simulators, and verify, as a user runs them. */
 class ReplayCommandsIT {
-    private static final Path MOONCAKE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    private static final Path MOONCAKE = Path.of("../data/mooncake_synthetic_trace.jsonl");
 
     @Test
     void shouldReplayATraceIntoASignedVerdictThatVerifiesAndFailsWhenTampered(@TempDir final Path dir) throws Exception {

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The Mooncake FAST '25 synthetic trace (shared/data) as shapes with its raw 512-token block ids. */
+/** The Mooncake FAST '25 synthetic trace (data/ in the repository) as shapes with its raw 512-token block ids. */
 final class MooncakeTrace {
-    static final Path FILE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    static final Path FILE = Path.of("../data/mooncake_synthetic_trace.jsonl");
     static final Instant START = RecentTime.yesterdayMidnight();
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * experiment. Needs the project's shared data beside the checkout (CI has it).
  */
 class MooncakeCacheCurveTest {
-    private static final Path TRACE = Path.of("../../shared/data/mooncake_synthetic_trace.jsonl");
+    private static final Path TRACE = Path.of("../data/mooncake_synthetic_trace.jsonl");
     private static final Pattern FIELDS = Pattern.compile("\"input_length\":\\s*(\\d+).*\"hash_ids\":\\s*\\[([^\\]]*)\\]");
 
     record Request(long inputLength, long[] blocks) { }
