@@ -57,6 +57,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (blockTokens < 1) {
             throw ZumikException.usage("--block-tokens must be >= 1, got " + blockTokens);
         }
+        Values.readableFile(null, file);
+        if (json != null) {
+            Values.writableFile("--json", json); // checked before the analysis, not after it
+        }
         final List<CachePolicy> policies;
         try {
             policies = new java.util.ArrayList<>(CachePolicy.parseList(caches));
@@ -77,7 +81,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         out.print(report.toTable());
         if (json != null) {
-            Files.writeString(json, report.toJson());
+            try {
+                Files.writeString(json, report.toJson());
+            } catch (final IOException e) {
+                throw ZumikException.failure("cannot write " + json + ": " + e.getMessage());
+            }
             out.println("JSON report: " + json);
         }
         out.flush();

@@ -13,6 +13,19 @@ final class Values {
         if (!java.nio.file.Files.isReadable(file)) {
             throw ZumikException.usage((flag == null ? "" : flag + " ") + file + ": no such readable file");
         }
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw ZumikException.usage((flag == null ? "" : flag + " ") + file + ": a directory, not a file");
+        }
+        return file;
+    }
+
+    /** {@code file} when it can be written (its directory exists and is writable, and it is not a directory); else a usage error. */
+    static java.nio.file.Path writableFile(final String flag, final java.nio.file.Path file) {
+        final java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(file) || dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)
+                || java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(file)) {
+            throw ZumikException.usage(flag + " " + file + ": cannot write a file there");
+        }
         return file;
     }
 

@@ -16,6 +16,9 @@ import java.util.List;
  * prefixes stay equal and the ids themselves do not leave.
  */
 final class MooncakeImporter extends TraceImporter {
+    /** Ten years of milliseconds: a trace offset beyond this is a broken line, not a request. */
+    static final long MAX_OFFSET_MS = 10L * 366 * 24 * 3600 * 1000;
+
     static final int BLOCK_SIZE = 512;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,6 +32,9 @@ final class MooncakeImporter extends TraceImporter {
         final long timestamp = requireLong(node, "timestamp");
         final long input = requireLong(node, "input_length");
         final long output = requireLong(node, "output_length");
+        if (timestamp > MAX_OFFSET_MS) {
+            throw new IllegalArgumentException("timestamp " + timestamp + " ms is more than ten years after the trace's start");
+        }
         if (timestamp < 0 || input < 0 || output < 0 || input > Integer.MAX_VALUE || output > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("timestamp, input_length and output_length must be >= 0");
         }

@@ -50,6 +50,10 @@ final class OpenAiLogImporter extends TraceImporter {
         if (!parsed.parsed()) {
             throw new IllegalArgumentException("not a request body of " + dialect.path());
         }
+        if ((parsed.promptText() == null || parsed.promptText().isEmpty()) && (parsed.promptTokenIds() == null || parsed.promptTokenIds().length == 0)) {
+            // a body the parser read but found no prompt in (messages that are not a list, say): nothing to count
+            throw new IllegalArgumentException("no prompt in the request body of " + dialect.path());
+        }
         final Instant arrival = arrival(node.path("timestamp"), number);
         final RequestShape shape = builder.build(parsed, new ShapeBuilder.Context(target.tenant(), target.lane().getProvider(),
                 target.lane().getRoute(), arrival, null, null, 200, ShapeSource.IMPORT));
@@ -58,8 +62,11 @@ final class OpenAiLogImporter extends TraceImporter {
     }
 
     private Instant arrival(final JsonNode timestamp, final long number) {
-        if (timestamp.isIntegralNumber()) {
+        if (timestamp.isIntegralNumber() && timestamp.canConvertToLong()) {
             return Instant.ofEpochMilli(timestamp.asLong());
+        }
+        if (timestamp.isNumber()) {
+            throw new IllegalArgumentException("timestamp " + timestamp + " is not epoch milliseconds (a whole number of them)");
         }
         if (timestamp.isTextual()) {
             try {

@@ -66,6 +66,8 @@ public abstract class TraceImporter {
                     report.imported();
                 } catch (final IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
                     report.skipped(number, reason(e));
+                } catch (final java.time.DateTimeException | ArithmeticException e) {
+                    report.skipped(number, "a time out of range (" + e.getMessage() + ")");
                 }
             }
         } catch (final IOException e) {
