@@ -53,9 +53,14 @@ public final class ConnectionGuard {
 
     private ConnectionGuard() { }
 
-    /** The options with the idle timeout set (milliseconds, so that short test values work). */
+    /**
+     * The options with the idle timeout set (milliseconds, so that short test values work), and without
+     * cleartext HTTP/2 detection: while Vert.x waits for a connection's first bytes to tell h2c from
+     * HTTP/1.1 the connection does not exist for the guard, so a socket that never speaks would never be timed.
+     */
     public static HttpServerOptions withIdleTimeout(final HttpServerOptions options, final Timeouts timeouts) {
-        return options.setIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.idle().toMillis())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        return options.setIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeouts.idle().toMillis())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(false);
     }
 
     /**
