@@ -19,7 +19,7 @@ class TraceCommandsIT {
     @Test
     void shouldImportATraceReportBadLinesAndExportTheWindow(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given: three good Mooncake lines and four bad ones (not JSON, inconsistent, one undecodable byte, a timestamp the
-        // broker would refuse)
+        // broker would refuse: two days after a start of yesterday)
         final Path trace = dir.resolve("trace.jsonl");
         final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         bytes.writeBytes(String.join("\n",
@@ -31,7 +31,7 @@ class TraceCommandsIT {
         bytes.writeBytes(new byte[] {'{', '"', 'x', (byte) 0xFF, '"', '}', '\n'});
         bytes.writeBytes(String.join("\n",
                 "{\"timestamp\": 30, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [3]}",
-                "{\"timestamp\": 9000000000000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
+                "{\"timestamp\": 172800000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
         Files.write(trace, bytes.toByteArray());
         final String topic = LocalStack.uniqueTopic("cli-shapes");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
