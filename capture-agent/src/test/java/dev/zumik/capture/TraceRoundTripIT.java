@@ -61,9 +61,14 @@ class TraceRoundTripIT {
             report = importer.importFile(trace, writer::write);
             writer.commit();
         }
-        final List<RequestShape> window = ShapeWindowReader.read(Map.of("bootstrap.servers", stack.bootstrapServers()), topic,
-                new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class), lane, start,
-                start.plusSeconds(3600)).shapes();
+        // a committed transaction is visible to read_committed readers once its markers are written, a moment after the commit
+        final List<List<RequestShape>> read = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            read.add(0, ShapeWindowReader.read(Map.of("bootstrap.servers", stack.bootstrapServers()), topic,
+                    new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class), lane, start, start.plusSeconds(3600)).shapes());
+            return read.get(0).size() == report.importedCount();
+        });
+        final List<RequestShape> window = read.get(0);
         final StringWriter exported = new StringWriter();
         MooncakeExporter.write(window, new PrintWriter(exported));
 

@@ -33,10 +33,14 @@ public final class ShapeWriter implements AutoCloseable {
     private final String topic;
     private final int maxValueBytes;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** The last offset written to each partition, to see the commit become visible. */
+    private final Map<Integer, Long> lastOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Object> kafkaProperties;
     private long written;
     private boolean committed;
 
     public ShapeWriter(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic) {
+        this.kafkaProperties = Map.copyOf(kafkaProperties);
         final Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -72,6 +76,8 @@ public final class ShapeWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, null, at, Lanes.key(shape.getLane()), value), (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
+            } else {
+                lastOffsets.merge(metadata.partition(), metadata.offset(), Math::max);
             }
         });
         written++;
@@ -91,6 +97,35 @@ public final class ShapeWriter implements AutoCloseable {
         }
         producer.commitTransaction();
         committed = true;
+        awaitVisible(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Waits until read_committed readers see the whole import (the commit's markers are written a moment after
+     * the commit returns), so that an export or a replay right after finds every shape.
+     */
+    private void awaitVisible(final Duration timeout) {
+        final Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put("isolation.level", "read_committed");
+        props.remove("group.id");
+        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            final java.util.List<org.apache.kafka.common.TopicPartition> partitions = lastOffsets.keySet().stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p)).toList();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                final Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+                if (partitions.stream().allMatch(p -> ends.getOrDefault(p, 0L) > lastOffsets.get(p.partition()))) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (final RuntimeException e) {
+            // visibility is a courtesy to the next reader: the import itself is committed
+        }
     }
 
     /** Aborts the transaction unless {@link #commit()} ended it: nothing of an import that did not finish is visible. */
