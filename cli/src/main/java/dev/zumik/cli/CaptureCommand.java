@@ -121,6 +121,7 @@ final class CaptureCommand implements Callable<Integer> {
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage("--upstream: " + e.getMessage());
         }
+        shapes.keyStore(); // a key directory that cannot be opened is a usage error now, not a failure at the first request
         try {
             if (tokenizer != null) {
                 dev.zumik.core.tokens.Tokenizers.byName(tokenizer);

@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         final Path work = dir != null ? dir : Path.of("zumik-demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
                 .format(java.time.LocalDateTime.now()));
-        Files.createDirectories(work);
+        Values.writableDir("--dir", work);
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
         out.println("Zumik demo, scenario " + scenario + "; work files in " + work.toAbsolutePath());

@@ -1,6 +1,5 @@
 package dev.zumik.cli;
 
-import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.capture.traces.ImportReport;
 import dev.zumik.capture.traces.ShapeWriter;
@@ -62,7 +61,7 @@ final class ImportCommand implements Callable<Integer> {
         final Instant first = start == null ? Instant.now() : Values.instant("--start", start);
         try {
             importer = TraceImporter.forFormat(format, new TraceImporter.Target(Lanes.parse(lane), tenant, first,
-                    new TenantKeyStore(shapes.keyDir)), ShapeBuilder.DEFAULT_BLOCK_SIZE, Optional.empty());
+                    shapes.keyStore()), ShapeBuilder.DEFAULT_BLOCK_SIZE, Optional.empty());
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }

@@ -50,6 +50,10 @@ final class RegistryCommand implements Callable<Integer> {
         Ports.requireFree(host, port, "--port");
         final ClientSettings settings = connection.settings();
         final PrintWriter out = spec.commandLine().getOut();
+        // One line within 10 s when Kafka is not there, rather than a registry that never finishes loading its store.
+        try (org.apache.kafka.clients.admin.Admin admin = TopicsCommand.admin(settings)) {
+            TopicsCommand.requireReachable(admin, settings);
+        }
         final EmbeddedSchemaRegistry registry;
         try {
             registry = EmbeddedSchemaRegistry.start(settings.bootstrapServers(), host, port, topic, settings.kafkaProperties(), security);

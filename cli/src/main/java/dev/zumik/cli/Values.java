@@ -34,15 +34,32 @@ final class Values {
      * Long runs check their output first, so that a finished replay never has nowhere to go.
      */
     static java.nio.file.Path writableDir(final String flag, final java.nio.file.Path dir) {
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw ZumikException.usage(flag + " " + dir + ": a file, not a directory");
+        }
         try {
             java.nio.file.Files.createDirectories(dir);
         } catch (final java.io.IOException | RuntimeException e) {
-            throw ZumikException.usage(flag + " " + dir + ": cannot create the directory (" + e.getMessage() + ")");
+            throw ZumikException.usage(flag + " " + dir + ": cannot create the directory (" + reason(e) + ")");
         }
         if (!java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
             throw ZumikException.usage(flag + " " + dir + ": not a writable directory");
         }
         return dir;
+    }
+
+    /** Why a file operation failed, in words rather than the exception's class. */
+    static String reason(final Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file, not a directory, is in the way";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason().toLowerCase(Locale.ROOT);
+        }
+        return e instanceof java.nio.file.NoSuchFileException ? "no such parent directory" : String.valueOf(e.getMessage());
     }
 
     /** The text of a readable file (a password file, say); a usage error naming the flag otherwise. */

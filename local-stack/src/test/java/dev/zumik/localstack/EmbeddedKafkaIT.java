@@ -1,6 +1,7 @@
 package dev.zumik.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zumik.localstack.junit.Brokers;
 import dev.zumik.localstack.junit.LocalStackExtension;
@@ -36,6 +37,13 @@ class EmbeddedKafkaIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start(Duration.ofSeconds(60))) {
             createTopic(kafka.bootstrapServers(), "kept", 1, (short) 1);
             produce(kafka.bootstrapServers(), "kept", List.of("a", "b", "c"));
+
+            // and: a second cluster on the live directory is refused before it writes to the live metadata log
+            final Map<Path, java.nio.file.attribute.FileTime> before = modified(dir);
+            assertThatThrownBy(() -> EmbeddedKafka.builder().dataDir(dir).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is in use by another Kafka of Zumik's (pid " + ProcessHandle.current().pid() + ")");
+            assertThat(modified(dir)).isEqualTo(before);
         }
 
         // when: a new broker on the same directory, on other ports
@@ -61,6 +69,17 @@ class EmbeddedKafkaIT {
         // then
         assertThat(consumeAll(kafka.bootstrapServers(), topic, 2)).containsExactlyInAnyOrder("before", "during");
         assertThat(kafka.size()).isEqualTo(3);
+    }
+
+    /** Every file under the KRaft metadata log directory with its modification time. */
+    private static Map<Path, java.nio.file.attribute.FileTime> modified(final Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(dir.resolve("kraft").resolve("__cluster_metadata-0"))) {
+            final Map<Path, java.nio.file.attribute.FileTime> times = new java.util.TreeMap<>();
+            for (final Path file : files.toList()) {
+                times.put(file, java.nio.file.Files.getLastModifiedTime(file));
+            }
+            return times;
+        }
     }
 
     static void createTopic(final String bootstrap, final String name, final int partitions, final short replication)

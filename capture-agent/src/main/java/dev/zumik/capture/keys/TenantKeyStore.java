@@ -151,7 +151,7 @@ public final class TenantKeyStore {
             if (Files.exists(pointer)) {
                 final String keyId = Files.readString(pointer, StandardCharsets.UTF_8).trim();
                 final Path file = dir.resolve(tenant).resolve(keyId + ".key");
-                return new TenantKey(tenant, keyId, Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim()));
+                return new TenantKey(tenant, keyId, readKey(file));
             }
             return create(tenant);
         } catch (final IOException e) {
@@ -174,7 +174,7 @@ public final class TenantKeyStore {
 
     private static byte[] readOrCreateKey(final Path file) throws IOException {
         if (Files.exists(file)) {
-            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return readKey(file);
         }
         final byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
@@ -182,8 +182,22 @@ public final class TenantKeyStore {
             writePrivate(file, Base64.getEncoder().encode(secret));
             return secret;
         } catch (final FileAlreadyExistsException raced) {
-            return Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+            return readKey(file);
         }
+    }
+
+    /** A key file's 32 bytes; anything else in it is an error naming the file, never a key of the wrong length. */
+    private static byte[] readKey(final Path file) throws IOException {
+        final byte[] secret;
+        try {
+            secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
+        } catch (final IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + " is not a Zumik key (32 bytes in base64)");
+        }
+        if (secret.length != 32) {
+            throw new IOException(file + " is not a Zumik key (32 bytes in base64; it holds " + secret.length + ")");
+        }
+        return secret;
     }
 
     private static void writePrivate(final Path file, final byte[] content) throws IOException {

@@ -39,11 +39,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean temporary;
     private final List<BrokerSettings> nodes;
     private final KafkaRaftServer[] servers;
+    /** Held while this cluster owns the data directory, so a second one fails before it touches the live metadata log. */
+    private final DataDirLock lock;
 
     private EmbeddedKafka(final Builder builder) throws IOException {
         this.temporary = builder.dataDir == null;
         this.dataDir = temporary ? Files.createTempDirectory("zumik-kafka-") : builder.dataDir.toAbsolutePath();
         Files.createDirectories(dataDir);
+        this.lock = DataDirLock.acquire(dataDir);
         final List<Integer> brokerPorts = new ArrayList<>();
         final List<Integer> controllerPorts = new ArrayList<>();
         final List<Integer> internalPorts = new ArrayList<>();
@@ -191,6 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         for (final Thread stopper : stoppers) {
             joinQuietly(stopper);
         }
+        lock.close();
         if (temporary) {
             deleteRecursively(dataDir);
         }
