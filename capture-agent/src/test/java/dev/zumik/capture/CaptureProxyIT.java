@@ -8,6 +8,7 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.localstack.junit.LogCapture;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
 import java.io.ByteArrayInputStream;

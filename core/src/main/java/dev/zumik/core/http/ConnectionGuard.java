@@ -70,8 +70,15 @@ public final class ConnectionGuard {
      */
     public static HttpServer guard(final Vertx vertx, final HttpServer server, final Timeouts timeouts,
                                    final Handler<HttpServerRequest> handler) {
+        return guard(vertx, server, timeouts, handler, MalformedBody.OPENAI_ERROR);
+    }
+
+    /** As {@link #guard(Vertx, HttpServer, Timeouts, Handler)}, answering a malformed request body with {@code malformed}'s 400. */
+    public static HttpServer guard(final Vertx vertx, final HttpServer server, final Timeouts timeouts,
+                                   final Handler<HttpServerRequest> handler, final MalformedBody malformed) {
         final java.util.Map<HttpConnection, Long> waiting = new java.util.concurrent.ConcurrentHashMap<>();
         server.connectionHandler(connection -> {
+            MalformedBody.install(connection, malformed);
             waiting.put(connection, vertx.setTimer(timeouts.headerRead().toMillis(), id -> {
                 if (waiting.remove(connection) != null) {
                     connection.close();

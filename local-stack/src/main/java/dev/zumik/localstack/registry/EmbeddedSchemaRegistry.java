@@ -50,7 +50,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                         .setPath(security.keystore().toAbsolutePath().toString()).setPassword(security.keystorePassword()));
             }
             final HttpServer server = ConnectionGuard.guard(vertx, vertx.createHttpServer(options), timeouts,
-                            new RegistryApi(store).router(vertx, security.users()))
+                            new RegistryApi(store).router(vertx, security.users()), RegistryApi.MALFORMED_BODY)
                     .listen()
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             final String url = (security.tls() ? "https://" : "http://") + host + ":" + server.actualPort();

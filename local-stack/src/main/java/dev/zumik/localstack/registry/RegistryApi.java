@@ -25,6 +25,10 @@ final class RegistryApi {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A body that cannot be decoded (bad chunking), answered like Confluent's registry answers one it cannot parse. */
+    static final dev.zumik.core.http.MalformedBody MALFORMED_BODY = new dev.zumik.core.http.MalformedBody(CONTENT_TYPE,
+            message -> error(400, message).toString());
+
     private final SchemaStore store;
 
     RegistryApi(final SchemaStore store) {
@@ -91,7 +95,25 @@ final class RegistryApi {
             return answer;
         }));
         router.route().last().handler(ctx -> reply(ctx, 404, error(404, "HTTP 404 Not Found")));
+        router.route().failureHandler(RegistryApi::failed);
         return router;
+    }
+
+    /**
+     * A request the router could not finish: a client gone mid-body is a debug line (its connection is
+     * closed, there is no one to answer); anything else is the 500 a handler's own failure gets.
+     */
+    private static void failed(final RoutingContext ctx) {
+        if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+            LOG.debug("Registry request {} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+            return;
+        }
+        if (ctx.failure() == null) {
+            reply(ctx, ctx.statusCode(), error(ctx.statusCode(), "HTTP " + ctx.statusCode()));
+            return;
+        }
+        LOG.warn("Registry request {} {} failed: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
+        reply(ctx, 500, error(50001, "Internal error"));
     }
 
     private JsonNode setConfig(final RoutingContext ctx, final Optional<String> subject) throws IOException {

@@ -1,4 +1,4 @@
-package dev.zumik.capture;
+package dev.zumik.localstack.junit;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,9 +9,14 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.Property;
 
-/** Records every log line of this JVM, at every level, while installed: for privacy assertions. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+/**
+ * Records every log line of this JVM, at every level, while installed: for privacy assertions and for
+ * "at most one line, no stack trace" ones. Needs log4j-core as the logging backend, as every Zumik process has.
+ */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** The lines a default run prints (INFO and above). */
+    private final List<String> shown = new CopyOnWriteArrayList<>();
     private final org.apache.logging.log4j.Level previousRoot;
 
     private LogCapture() {
@@ -27,7 +32,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         context.updateLoggers();
     }
 
-    static LogCapture install() {
+    public static LogCapture install() {
         return new LogCapture();
     }
 
@@ -38,10 +43,18 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
+        if (event.getLevel().isMoreSpecificThan(org.apache.logging.log4j.Level.INFO)) {
+            shown.add(event.getLevel() + " " + line);
+        }
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The lines at INFO and above, as a default run prints them, each after its level; a thrown exception follows " | ". */
+    public List<String> shownLines() {
+        return List.copyOf(shown);
     }
 
     @Override
