@@ -85,6 +85,28 @@ class SchemaRegistryIT {
     }
 
     @Test
+    void shouldRefuseWhatConfluentRefusesWithItsStatusAndCode(final LocalStack stack) throws Exception {
+        // given
+        final String base = stack.registryUrl();
+        final String subject = LocalStack.uniqueTopic("limits") + "-value";
+        final String fiveMegabytes = "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"doc\\\":\\\""
+                + "x".repeat(5 << 20) + "\\\",\\\"fields\\\":[]}\"}";
+
+        // when / then: a body over the limit is 413, the wrong media type 415, a control character in a subject 422 (42208)
+        assertThat(http("POST", base + "/subjects/" + subject + "/versions", fiveMegabytes)).startsWith("413 ")
+                .contains("\"error_code\":413");
+        assertThat(http("POST", base + "/subjects/" + subject + "/versions", "{\"schema\":\"\\\"string\\\"\"}", "text/plain"))
+                .startsWith("415 ").contains("\"error_code\":415");
+        assertThat(http("POST", base + "/subjects/" + subject + "%0Aevil/versions", "{\"schema\":\"\\\"string\\\"\"}"))
+                .startsWith("422 ").contains("\"error_code\":42208").contains("\\u000a");
+        assertThat(http("GET", base + "/subjects/a%07b/versions", null)).startsWith("422 ").contains("\"error_code\":42208");
+        // and nothing was registered, while a good request with a charset parameter still works
+        assertThat(http("GET", base + "/subjects", null)).doesNotContain("evil");
+        assertThat(http("POST", base + "/subjects/" + subject + "/versions", "{\"schema\":\"\\\"string\\\"\"}", "application/json; charset=utf-8"))
+                .startsWith("200 ");
+    }
+
+    @Test
     void shouldFailOverToTheNextRegistryUrl(final LocalStack stack) {
         // given: the first URL refuses connections
         final SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(
@@ -98,8 +120,12 @@ class SchemaRegistryIT {
     }
 
     private static String http(final String method, final String url, final String body) throws Exception {
+        return http(method, url, body, "application/vnd.schemaregistry.v1+json");
+    }
+
+    private static String http(final String method, final String url, final String body, final String contentType) throws Exception {
         final java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .header("Content-Type", contentType)
                 .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                         : java.net.http.HttpRequest.BodyPublishers.ofString(body));
         final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()

@@ -29,6 +29,15 @@ final class RegistryApi {
     static final dev.zumik.core.http.MalformedBody MALFORMED_BODY = new dev.zumik.core.http.MalformedBody(CONTENT_TYPE,
             message -> error(400, message).toString());
 
+    /**
+     * The largest request body: a schema must fit in one record of the store topic (Kafka's default 1 MB
+     * limit, less room for the key and the record's framing). Larger is 413, as Confluent's answers.
+     */
+    static final int BODY_LIMIT = 1_000_000;
+    /** The media types Confluent's registry takes a body in; another is 415. No Content-Type is taken as JSON, as Jersey does. */
+    private static final java.util.Set<String> BODY_TYPES = java.util.Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
+            "application/json", "application/octet-stream");
+
     private final SchemaStore store;
 
     RegistryApi(final SchemaStore store) {
@@ -41,27 +50,28 @@ final class RegistryApi {
         if (!users.isEmpty()) {
             router.route().handler(new BasicAuth(users));
         }
-        router.route().handler(BodyHandler.create().setBodyLimit(16L * 1024 * 1024));
+        router.route().handler(RegistryApi::checkRequest);
+        router.route().handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
         router.get("/").blockingHandler(ctx -> reply(ctx, 200, JSON.createObjectNode()));
         router.get("/schemas/types").blockingHandler(ctx -> reply(ctx, 200, JSON.createArrayNode().add("AVRO")));
         router.get("/subjects").blockingHandler(ctx -> handle(ctx, () -> array(store.subjects())));
         router.get("/subjects/:subject/versions").blockingHandler(ctx -> handle(ctx,
-                () -> array(store.versions(ctx.pathParam("subject")))));
+                () -> array(store.versions(subject(ctx)))));
         router.post("/subjects/:subject/versions").blockingHandler(ctx -> handle(ctx, () -> {
-            final int id = store.register(ctx.pathParam("subject"), schemaText(ctx));
+            final int id = store.register(subject(ctx), schemaText(ctx));
             return JSON.createObjectNode().put("id", id);
         }));
         router.get("/subjects/:subject/versions/:version").blockingHandler(ctx -> handle(ctx,
-                () -> versionNode(store.version(ctx.pathParam("subject"), ctx.pathParam("version")))));
+                () -> versionNode(store.version(subject(ctx), ctx.pathParam("version")))));
         router.get("/subjects/:subject/versions/:version/schema").blockingHandler(ctx -> handle(ctx, () -> JSON.readTree(
-                store.schemaText(store.version(ctx.pathParam("subject"), ctx.pathParam("version"))))));
+                store.schemaText(store.version(subject(ctx), ctx.pathParam("version"))))));
         router.post("/subjects/:subject").blockingHandler(ctx -> handle(ctx, () -> {
-            final String subject = ctx.pathParam("subject");
+            final String subject = subject(ctx);
             return versionNode(store.lookup(subject, schemaText(ctx))
                     .orElseThrow(() -> RegistryError.schemaNotFound("under subject '" + subject + "'")));
         }));
         router.delete("/subjects/:subject").blockingHandler(ctx -> handle(ctx,
-                () -> array(store.deleteSubject(ctx.pathParam("subject")))));
+                () -> array(store.deleteSubject(subject(ctx)))));
         router.get("/schemas/ids/:id").blockingHandler(ctx -> handle(ctx, () -> {
             final String idText = ctx.pathParam("id");
             final int id = parseId(idText);
@@ -76,7 +86,7 @@ final class RegistryApi {
                 () -> JSON.createObjectNode().put("compatibilityLevel", store.globalCompatibility().name())));
         router.put("/config").blockingHandler(ctx -> handle(ctx, () -> setConfig(ctx, Optional.empty())));
         router.get("/config/:subject").blockingHandler(ctx -> handle(ctx, () -> {
-            final String subject = ctx.pathParam("subject");
+            final String subject = subject(ctx);
             final boolean defaultToGlobal = Boolean.parseBoolean(ctx.queryParams().get("defaultToGlobal"));
             final Compatibility level = store.subjectCompatibility(subject)
                     .or(() -> defaultToGlobal ? Optional.of(store.compatibility(subject)) : Optional.empty())
@@ -84,9 +94,9 @@ final class RegistryApi {
             return JSON.createObjectNode().put("compatibilityLevel", level.name());
         }));
         router.put("/config/:subject").blockingHandler(ctx -> handle(ctx,
-                () -> setConfig(ctx, Optional.of(ctx.pathParam("subject")))));
+                () -> setConfig(ctx, Optional.of(subject(ctx)))));
         router.post("/compatibility/subjects/:subject/versions/:version").blockingHandler(ctx -> handle(ctx, () -> {
-            final List<String> problems = store.compatibilityProblems(ctx.pathParam("subject"), schemaText(ctx),
+            final List<String> problems = store.compatibilityProblems(subject(ctx), schemaText(ctx),
                     ctx.pathParam("version"));
             final ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
             if (Boolean.parseBoolean(ctx.queryParams().get("verbose"))) {
@@ -99,6 +109,17 @@ final class RegistryApi {
         return router;
     }
 
+    /** Answers 415 for a body in a media type the API does not take. */
+    private static void checkRequest(final RoutingContext ctx) {
+        final String type = ctx.request().getHeader("Content-Type");
+        if (type != null && (ctx.request().method() == io.vertx.core.http.HttpMethod.POST || ctx.request().method() == io.vertx.core.http.HttpMethod.PUT)
+                && !BODY_TYPES.contains(type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT))) {
+            reply(ctx, 415, error(415, "HTTP 415 Unsupported Media Type"));
+            return;
+        }
+        ctx.next();
+    }
+
     /**
      * A request the router could not finish: a client gone mid-body is a debug line (its connection is
      * closed, there is no one to answer); anything else is the 500 a handler's own failure gets.
@@ -109,7 +130,8 @@ final class RegistryApi {
             return;
         }
         if (ctx.failure() == null) {
-            reply(ctx, ctx.statusCode(), error(ctx.statusCode(), "HTTP " + ctx.statusCode()));
+            final int status = ctx.statusCode();
+            reply(ctx, status, error(status, "HTTP " + status + " " + io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase()));
             return;
         }
         LOG.warn("Registry request {} {} failed: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
@@ -183,6 +205,15 @@ final class RegistryApi {
             LOG.warn("Registry request {} {} failed", ctx.request().method(), ctx.request().path(), e);
             reply(ctx, 500, error(50001, "Internal error: " + e));
         }
+    }
+
+    /** The request's subject; 422 (42208) for one Confluent refuses: empty or holding a control character. */
+    private static String subject(final RoutingContext ctx) {
+        final String subject = ctx.pathParam("subject");
+        if (subject == null || subject.isEmpty() || subject.codePoints().anyMatch(Character::isISOControl)) {
+            throw RegistryError.invalidSubject(String.valueOf(subject));
+        }
+        return subject;
     }
 
     private static ObjectNode error(final int code, final String message) {

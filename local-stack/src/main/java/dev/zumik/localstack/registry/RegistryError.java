@@ -44,6 +44,12 @@ final class RegistryError extends RuntimeException {
                 + subject + "\", details: " + details);
     }
 
+    static RegistryError invalidSubject(final String subject) {
+        return new RegistryError(422, 42208, "Invalid subject " + subject.codePoints()
+                .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                .collect(java.util.stream.Collectors.joining("", "'", "'")) + ": a subject is not empty and holds no control character");
+    }
+
     static RegistryError subjectConfigNotFound(final String subject) {
         return new RegistryError(404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
     }
