@@ -113,6 +113,36 @@ class SimServerIT {
     }
 
     @Test
+    void shouldAnswerWrongTypesAndOversizedBodiesWithTheirReason() throws Exception {
+        try (SimServer sim = SimServer.start(TestProfiles.fast("vllm"), "127.0.0.1", 0)) {
+            final SimClient client = new SimClient(sim.port());
+            final String model = sim.profile().defaultModel();
+            final String hello = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2";
+            // when a field has the wrong type, then OpenAI's 400 names it (never a 200 that reads it as its default)
+            for (final String[] row : new String[][] {
+                    {"\"stream\":\"yes\"," + hello, "Invalid type for 'stream': expected a boolean, but got a string instead."},
+                    {"\"temperature\":\"hot\"," + hello, "Invalid type for 'temperature': expected a number, but got a string instead."},
+                    {"\"n\":1.5," + hello, "Invalid type for 'n': expected an integer, but got a decimal instead."},
+                    {"\"stream_options\":true,\"stream\":true," + hello, "Invalid type for 'stream_options': expected an object, but got a boolean instead."},
+                    {"\"messages\":[7],\"max_tokens\":2", "Invalid type for 'messages[0]': expected an object, but got an integer instead."},
+                    {"\"messages\":[{\"role\":\"user\",\"content\":5}]", "Invalid type for 'messages[0].content': expected a string or an array, but got an integer instead."},
+                    {"\"messages\":{\"role\":\"user\"}", "Invalid type for 'messages': expected an array, but got an object instead."}}) {
+                final SimClient.Reply reply = client.post("/v1/chat/completions", "{\"model\":\"" + model + "\"," + row[0] + "}");
+                assertThat(reply.status()).as(row[0]).isEqualTo(400);
+                assertThat(reply.json().at("/error/message").asText()).as(row[0]).isEqualTo(row[1]);
+            }
+            // when valid JSON of 30 MB comes (a 30 MB string in it, past Jackson's default 20 MB), then it is read and answered
+            final String big = "{\"model\":\"" + model + "\"," + hello + ",\"metadata\":{\"note\":\"" + "x".repeat(30 << 20) + "\"}}";
+            assertThat(client.post("/v1/chat/completions", big).status()).isEqualTo(200);
+            // when a body is over the limit, then 413 says the sizes
+            final SimClient.Reply huge = client.post("/v1/chat/completions", "{\"model\":\"" + model + "\",\"pad\":\""
+                    + "x".repeat(SimServer.MAX_BODY_BYTES) + "\"}");
+            assertThat(huge.status()).isEqualTo(413);
+            assertThat(huge.json().at("/error/message").asText()).contains("this server takes at most " + SimServer.MAX_BODY_BYTES + " bytes");
+        }
+    }
+
+    @Test
     void shouldInjectFaultsOnRequest() throws Exception {
         // given a slow first byte of 300 ms and spikes of 400 ms
         final SimProfile base = TestProfiles.fast("vllm");

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** JSON helpers shared by the wire formats. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The largest JSON document read, and so the largest string in it (Jackson's default stops strings at 20 MB). */
+    static final int MAX_DOCUMENT_BYTES = 64 << 20;
+    static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_BYTES).build()).build());
 
     private Json() { }
 

@@ -29,6 +29,8 @@ final class RequestReader {
         final JsonNode request;
         try {
             request = Json.MAPPER.readTree(body);
+        } catch (final com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw new BadRequest(413, "request_too_large", "the request body exceeds this server's JSON limits: " + e.getOriginalMessage());
         } catch (final java.io.IOException e) {
             throw new BadRequest(400, null, "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
                     + "using your HTTP library correctly. The OpenAI API expects a JSON payload.)");
@@ -36,6 +38,7 @@ final class RequestReader {
         if (request == null || !request.isObject()) {
             throw new BadRequest(400, null, "the request body must be a JSON object");
         }
+        FieldTypes.check(api, request);
         final String model = request.path("model").isTextual() ? request.path("model").asText() : null;
         if (model == null && (wire == WireDialect.OPENAI || wire == WireDialect.ANTHROPIC)) {
             throw new BadRequest(400, "missing_required_parameter", "you must provide a model parameter");

@@ -33,6 +33,8 @@ public final class SimServer implements AutoCloseable {
     /** Header a client sets to force a fault on its request: an error status, drop, slow or spike. */
     public static final String FAULT_HEADER = "x-zumik-sim-fault";
     private static final int INLINE_TOKENIZE_CHARS = 32 * 1024;
+    /** The largest request body taken (a prompt of millions of tokens fits); larger is 413 with the sizes, read no further. */
+    public static final int MAX_BODY_BYTES = Json.MAX_DOCUMENT_BYTES;
 
     private final SimProfile profile;
     private final Vertx vertx;
@@ -119,7 +121,28 @@ public final class SimServer implements AutoCloseable {
             return;
         }
         final long arrival = System.nanoTime();
-        request.body().onSuccess(body -> {
+        final String length = request.getHeader("content-length");
+        if (length != null && length.strip().matches("\\d{1,18}") && Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+            request.response().putHeader("connection", "close");
+            sendError(request, wire, 413, tooLarge(length.strip() + " bytes"), "request_too_large", metrics);
+            return;
+        }
+        final io.vertx.core.buffer.Buffer received = io.vertx.core.buffer.Buffer.buffer();
+        request.handler(chunk -> {
+            if (received.length() + chunk.length() > MAX_BODY_BYTES) {
+                if (!request.response().ended()) {
+                    request.response().putHeader("connection", "close");
+                    sendError(request, wire, 413, tooLarge("over " + MAX_BODY_BYTES + " bytes"), "request_too_large", metrics);
+                }
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        request.endHandler(end -> {
+            if (request.response().ended()) {
+                return;
+            }
+            final io.vertx.core.buffer.Buffer body = received;
             final SimRequest sim;
             try {
                 sim = RequestReader.read(api.get(), body.getBytes(), profile.wire(), profile.models());
@@ -184,6 +207,10 @@ public final class SimServer implements AutoCloseable {
 
     private Wire wire(final Dialect api) {
         return api == Dialect.ANTHROPIC_MESSAGES || openAi == null ? anthropic : openAi;
+    }
+
+    private static String tooLarge(final String size) {
+        return "the request body is " + size + "; this server takes at most " + MAX_BODY_BYTES + " bytes (" + (MAX_BODY_BYTES >> 20) + " MiB)";
     }
 
     static void sendError(final HttpServerRequest request, final Wire wire, final int status, final String message, final String code,
