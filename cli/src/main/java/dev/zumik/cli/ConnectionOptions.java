@@ -30,6 +30,7 @@ final class ConnectionOptions {
         flags.put(ClientSettings.REGISTRY_URL, registry);
         try {
             final ClientSettings settings = ClientSettings.resolve(System.getenv(), config, flags);
+            SettingKeys.check(settings);
             settings.registrySettings();
             LoggerFactory.getLogger(ConnectionOptions.class).debug("Settings: {}", settings);
             return settings;

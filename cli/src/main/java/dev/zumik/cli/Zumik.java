@@ -36,7 +36,7 @@ public final class Zumik implements Runnable {
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, arguments) -> {
             final String command = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println(command + ": " + ex.getMessage() + " (see '" + command + " --help')");
+            err.println(command + ": " + unknownOptionFirst(ex, arguments) + " (see '" + command + " --help')");
             err.flush();
             return ZumikException.USAGE;
         });
@@ -53,6 +53,24 @@ public final class Zumik implements Runnable {
             return ZumikException.FAILURE;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The parse error to show. Picocli checks required arguments before it reports unknown options, so a typo'd
+     * flag would read "Missing required option"; the unknown option is the user's real mistake, so it comes first.
+     */
+    private static String unknownOptionFirst(final CommandLine.ParameterException ex, final String[] arguments) {
+        if (ex instanceof CommandLine.MissingParameterException) {
+            final CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+            for (final String argument : arguments) {
+                final String name = argument.split("=", 2)[0];
+                if (name.startsWith("-") && name.length() > 1 && !name.equals("--") && spec.findOption(name) == null
+                        && !name.matches("-\\d.*")) {
+                    return "Unknown option: '" + name + "'";
+                }
+            }
+        }
+        return ex.getMessage();
     }
 
     /** {@code -h}/{@code --help} (and {@code -V}/{@code --version}) on every subcommand, before its required arguments are checked. */

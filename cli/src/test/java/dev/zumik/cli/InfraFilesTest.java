@@ -91,7 +91,12 @@ class InfraFilesTest {
         assertThat(local.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         final Path fromConfigMap = Files.createTempFile("zumik", ".properties");
         Files.writeString(fromConfigMap, documents(INFRA.resolve("k8s/config.yaml")).get(0).path("data").path("zumik.properties").asText());
-        assertThat(ClientSettings.resolve(Map.of(), fromConfigMap, Map.of()).bootstrapServers()).isEqualTo("zumik-kafka-bootstrap.zumik.svc:9092");
+        final ClientSettings inCluster = ClientSettings.resolve(Map.of(), fromConfigMap, Map.of());
+        assertThat(inCluster.bootstrapServers()).isEqualTo("zumik-kafka-bootstrap.zumik.svc:9092");
+        // every key of the shipped settings is one Zumik knows (a typo would be refused at start)
+        for (final ClientSettings settings : List.of(local, inCluster)) {
+            assertThat(settings.sources().keySet()).allSatisfy(key -> assertThat(SettingKeys.problem(key)).as(key).isNull());
+        }
         final Path lanes = Files.createTempFile("lanes", ".yaml");
         Files.writeString(lanes, documents(INFRA.resolve("k8s/config.yaml")).get(0).path("data").path("lanes.yaml").asText());
         assertThat(dev.zumik.core.decision.LanePolicies.read(lanes).defaults().ttftP99SloMs()).isEqualTo(3000.0);

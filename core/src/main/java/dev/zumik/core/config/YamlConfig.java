@@ -138,7 +138,7 @@ public final class YamlConfig {
     }
 
     /** Edit distance, for "did you mean". */
-    static int distance(final String a, final String b) {
+    public static int distance(final String a, final String b) {
         final int[] prev = new int[b.length() + 1];
         final int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -27,9 +27,12 @@ public final class ClientSettings {
     public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081";
 
     private final Map<String, String> values;
+    /** Where each setting that is not a default came from, for messages that name it. */
+    private final Map<String, String> sources;
 
-    private ClientSettings(final Map<String, String> values) {
+    private ClientSettings(final Map<String, String> values, final Map<String, String> sources) {
         this.values = Map.copyOf(values);
+        this.sources = Map.copyOf(sources);
     }
 
     /** Resolves the settings; {@code overrides} (from flags) win over the file, which wins over the environment. */
@@ -56,7 +59,12 @@ public final class ClientSettings {
             }
         });
         checkBootstrap(values.get(BOOTSTRAP), sources.getOrDefault(BOOTSTRAP, "the default"));
-        return new ClientSettings(values);
+        return new ClientSettings(values, sources);
+    }
+
+    /** Every key that was set (not defaulted), with where it was set: a file, the environment variable or the command line. */
+    public Map<String, String> sources() {
+        return sources;
     }
 
     /**
