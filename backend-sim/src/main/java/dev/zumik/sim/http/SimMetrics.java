@@ -24,7 +24,17 @@ final class SimMetrics {
     private final DistributionSummary ttftMillis;
     final AtomicInteger open = new AtomicInteger();
 
-    SimMetrics(final MeterRegistry registry, final SimFleet engine, final dev.zumik.sim.profile.WireDialect wire) {
+    /** KV bytes per token of the shipped GPU profiles' model (Llama-3.3-70B in FP8: 163,840 B), for the byte gauges. */
+    static final long KV_BYTES_PER_TOKEN = 163_840;
+
+    private final SimFleet fleet;
+    private final dev.zumik.sim.profile.SimProfile profile;
+    private Counter lmcacheHitTokens;
+
+    SimMetrics(final MeterRegistry registry, final SimFleet engine, final dev.zumik.sim.profile.SimProfile profile) {
+        this.fleet = engine;
+        this.profile = profile;
+        final dev.zumik.sim.profile.WireDialect wire = profile.wire();
         this.registry = registry;
         promptTokens = Counter.builder("zumik_sim_prompt_tokens").description("Prompt tokens of planned requests").register(registry);
         completionTokens = Counter.builder("zumik_sim_completion_tokens").description("Output tokens sent").register(registry);
@@ -43,6 +53,59 @@ final class SimMetrics {
         Gauge.builder("zumik_sim_batch_size", engine, SimFleet::decoding).description("Requests decoding together").register(registry);
         schedulerMetrics(registry, engine);
         runtime = runtimeCounters(registry, wire, tiers);
+        runtimeGauges(registry, wire, tiers.length);
+    }
+
+    /**
+     * What a deletion drill reads besides the hit counters, by the runtimes' names: the running and queued
+     * requests it waits to reach 0, the device cache's usage (0..1), and for the dynamo profile's LMCache host
+     * tier and Mooncake storage tier their usage, keys and bytes.
+     */
+    private void runtimeGauges(final MeterRegistry registry, final dev.zumik.sim.profile.WireDialect wire, final int tiers) {
+        switch (wire) {
+            case VLLM -> {
+                Gauge.builder("vllm:num_requests_running", fleet, SimFleet::running).description("Requests in the batch").register(registry);
+                Gauge.builder("vllm:num_requests_waiting", fleet, SimFleet::waiting).description("Requests waiting").register(registry);
+                Gauge.builder("vllm:kv_cache_usage_perc", this, m -> m.usage(0)).description("KV cache usage, 0..1").register(registry);
+                Gauge.builder("vllm:gpu_cache_usage_perc", this, m -> m.usage(0)).description("Deprecated name of vllm:kv_cache_usage_perc")
+                        .register(registry);
+            }
+            case SGLANG, DYNAMO -> {
+                Gauge.builder("sglang:num_running_reqs", fleet, SimFleet::running).description("Running requests").register(registry);
+                Gauge.builder("sglang:num_queue_reqs", fleet, SimFleet::waiting).description("Queued requests").register(registry);
+                Gauge.builder("sglang:token_usage", this, m -> m.usage(0)).description("Token usage of the KV pool, 0..1").register(registry);
+                if (wire == dev.zumik.sim.profile.WireDialect.DYNAMO && tiers > RuntimeAdmin.HOST) {
+                    Gauge.builder("lmcache:local_cache_usage", this, m -> m.bytes(RuntimeAdmin.HOST))
+                            .description("Bytes held by LMCache's local CPU backend").register(registry);
+                    lmcacheHitTokens = Counter.builder("lmcache:num_hit_tokens").description("Tokens LMCache served").register(registry);
+                }
+                if (wire == dev.zumik.sim.profile.WireDialect.DYNAMO && tiers > RuntimeAdmin.STORAGE) {
+                    Gauge.builder("master_key_count", fleet, f -> f.occupancy(RuntimeAdmin.STORAGE)).description("Keys in the Mooncake store")
+                            .register(registry);
+                    Gauge.builder("master_allocated_bytes", this, m -> m.bytes(RuntimeAdmin.STORAGE))
+                            .description("Bytes allocated in the Mooncake store").register(registry);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The Mooncake master's remove_all count, when the profile has a Mooncake tier. */
+    void adminCounters(final java.util.concurrent.atomic.AtomicLong removeAll) {
+        if (profile.wire() == dev.zumik.sim.profile.WireDialect.DYNAMO && fleet.tierNames().length > RuntimeAdmin.STORAGE) {
+            io.micrometer.core.instrument.FunctionCounter.builder("master_remove_all_requests", removeAll, java.util.concurrent.atomic.AtomicLong::get)
+                    .description("remove_all requests to the Mooncake master").register(registry);
+        }
+    }
+
+    /** A tier's fill, 0..1, over every replica. */
+    private double usage(final int tier) {
+        final long capacity = profile.cache().tiers().get(tier).capacityTokens() / profile.blockSize() * fleet.size();
+        return capacity == 0 ? 0 : (double) fleet.occupancy(tier) / capacity;
+    }
+
+    private double bytes(final int tier) {
+        return (double) fleet.occupancy(tier) * profile.blockSize() * KV_BYTES_PER_TOKEN;
     }
 
     /**
@@ -120,6 +183,9 @@ final class SimMetrics {
             for (int i = 0; i < cache.hitTokensByTier().length && 1 + i < runtime.length; i++) {
                 runtime[1 + i].increment(cache.hitTokensByTier()[i]);
             }
+        }
+        if (lmcacheHitTokens != null && cache.hitTokensByTier().length > RuntimeAdmin.HOST) {
+            lmcacheHitTokens.increment(cache.hitTokensByTier()[RuntimeAdmin.HOST]);
         }
         cachedTokens.increment(cache.reportedCachedTokens());
         for (int i = 0; i < hitTokensByTier.length && i < cache.hitTokensByTier().length; i++) {

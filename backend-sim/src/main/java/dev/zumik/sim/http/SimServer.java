@@ -48,16 +48,21 @@ public final class SimServer implements AutoCloseable {
     private final ThreadLocal<BlockHasher> hashers;
     private final long startedSeconds = System.currentTimeMillis() / 1000;
 
-    private SimServer(final SimProfile profile, final String host, final int port, final int replicas, final SimFleet.Scheduler scheduler) {
+    private final RuntimeAdmin admin;
+
+    private SimServer(final SimProfile profile, final String host, final int port, final int replicas, final SimFleet.Scheduler scheduler,
+                      final boolean vllmDevMode) {
         this.profile = profile;
         this.fleet = new SimFleet(profile, replicas, scheduler);
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new SimMetrics(registry, fleet, profile.wire());
+        this.metrics = new SimMetrics(registry, fleet, profile);
         this.openAi = profile.wire() == WireDialect.ANTHROPIC ? null : new OpenAiWire(profile.wire());
         this.tokenizer = Tokenizers.byName(profile.tokenizer());
         final byte[] key = hashKey(profile.seed());
         this.hashers = ThreadLocal.withInitial(() -> new BlockHasher(key));
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        this.admin = new RuntimeAdmin(profile, fleet, vertx, vllmDevMode);
+        metrics.adminCounters(admin.removeAll);
         final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(10));
         this.server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions().setHost(host)
                 .setPort(port).setTcpNoDelay(true).setCompressionSupported(false), timeouts)), timeouts, this::handle);
@@ -71,7 +76,16 @@ public final class SimServer implements AutoCloseable {
     /** Starts a fleet of {@code replicas} behind {@code scheduler} on {@code host:port}. */
     public static SimServer start(final SimProfile profile, final String host, final int port, final int replicas,
                                   final SimFleet.Scheduler scheduler) {
-        final SimServer sim = new SimServer(profile, host, port, replicas, scheduler);
+        return start(profile, host, port, replicas, scheduler, "1".equals(System.getenv("VLLM_SERVER_DEV_MODE")));
+    }
+
+    /**
+     * As above; {@code vllmDevMode} mounts vLLM's {@code /reset_prefix_cache}, as vLLM does only under
+     * {@code VLLM_SERVER_DEV_MODE=1} (which the other overloads read).
+     */
+    public static SimServer start(final SimProfile profile, final String host, final int port, final int replicas,
+                                  final SimFleet.Scheduler scheduler, final boolean vllmDevMode) {
+        final SimServer sim = new SimServer(profile, host, port, replicas, scheduler, vllmDevMode);
         try {
             sim.server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (final Exception e) {
@@ -102,6 +116,9 @@ public final class SimServer implements AutoCloseable {
         }
         if (path.equals("/health") || path.equals("/healthz")) {
             request.response().end();
+            return;
+        }
+        if (admin.handle(request)) {
             return;
         }
         if (path.endsWith("/v1/models") && request.method() == HttpMethod.GET) {

@@ -72,6 +72,16 @@ public final class Planner {
         return cache.tierNames();
     }
 
+    /** Drops the named tier's blocks (a GPU cache only); returns the blocks dropped. Engine thread only. */
+    long clearTier(final int tier) {
+        return cache instanceof dev.zumik.core.cache.BlockKvCache blocks ? blocks.clearTier(tier) : 0;
+    }
+
+    /** Blocks held per tier. Engine thread only. */
+    long[] occupancy() {
+        return cache instanceof dev.zumik.core.cache.BlockKvCache blocks ? blocks.occupancy() : new long[cache.tierNames().length];
+    }
+
     private int drawError(final double u) {
         double cumulative = 0;
         for (final Map.Entry<Integer, Double> rate : errorRates.entrySet()) {

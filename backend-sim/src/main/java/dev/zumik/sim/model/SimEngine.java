@@ -56,6 +56,7 @@ public final class SimEngine implements AutoCloseable {
         thread.execute(() -> {
             final long now = System.nanoTime();
             final Plan plan = planner.plan(request, System.currentTimeMillis());
+            occupancy = planner.occupancy();
             handle.planned(plan);
             if (plan.failed() || cancelled[0]) {
                 return;
@@ -116,6 +117,30 @@ public final class SimEngine implements AutoCloseable {
 
     public String[] tierNames() {
         return planner.tierNames();
+    }
+
+    /** Blocks held per tier, published after every change, for the occupancy gauges (KV usage, LMCache, Mooncake keys). */
+    private volatile long[] occupancy = new long[0];
+
+    public long[] occupancy() {
+        return occupancy.clone();
+    }
+
+    /**
+     * Drops these tiers' blocks on the engine thread, between requests, as a runtime's reset does; what is
+     * running keeps running. Completes with the blocks dropped per tier given.
+     */
+    public java.util.concurrent.CompletableFuture<long[]> clearTiers(final int... tiers) {
+        final java.util.concurrent.CompletableFuture<long[]> done = new java.util.concurrent.CompletableFuture<>();
+        thread.execute(() -> {
+            final long[] dropped = new long[tiers.length];
+            for (int i = 0; i < tiers.length; i++) {
+                dropped[i] = planner.clearTier(tiers[i]);
+            }
+            occupancy = planner.occupancy();
+            done.complete(dropped);
+        });
+        return done;
     }
 
     private void tick() {

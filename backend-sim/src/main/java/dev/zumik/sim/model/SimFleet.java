@@ -183,6 +183,26 @@ public final class SimFleet implements AutoCloseable {
         return replicas[0].tierNames();
     }
 
+    /**
+     * Drops these tiers' blocks on every replica (each engine between its requests). Completes with, per
+     * replica, the blocks dropped per tier given.
+     */
+    public java.util.concurrent.CompletableFuture<long[][]> clearTiers(final int... tiers) {
+        final java.util.List<java.util.concurrent.CompletableFuture<long[]>> each = Arrays.stream(replicas).map(r -> r.clearTiers(tiers)).toList();
+        return java.util.concurrent.CompletableFuture.allOf(each.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+                .thenApply(v -> each.stream().map(java.util.concurrent.CompletableFuture::join).toArray(long[][]::new));
+    }
+
+    /** Blocks held in one tier, summed over the replicas. */
+    public long occupancy(final int tier) {
+        long sum = 0;
+        for (final SimEngine replica : replicas) {
+            final long[] held = replica.occupancy();
+            sum += tier < held.length ? held[tier] : 0;
+        }
+        return sum;
+    }
+
     /** Blocks of the requests in flight on one replica: what Dynamo's router counts as its active blocks. */
     public long activeBlocks(final int replica) {
         return activeBlocks[replica].get();

@@ -42,18 +42,25 @@ public record SimProfile(String name, String description, WireDialect wire, List
      * Injected faults, each drawn per request: error statuses with their rates, latency spikes added to
      * the first token, streams dropped mid-way, and a slow first byte; {@code cachedReportScale} scales the
      * cached tokens the responses report (1: as the cache served them; 0.5: a runtime that under-reports
-     * by half), while the runtime's own counters keep the true figure.
+     * by half), while the runtime's own counters keep the true figure; {@code ignoredResets} names the cache
+     * tiers whose resets answer success and do nothing (a flush that silently fails, for deletion drills).
      */
     public record Faults(Map<Integer, Double> errorRates, double spikeRate, double spikeMillis, double dropRate,
-                         double slowFirstByteRate, double slowFirstByteMillis, Double cachedReportScale) {
+                         double slowFirstByteRate, double slowFirstByteMillis, Double cachedReportScale, List<String> ignoredResets) {
 
         public Faults {
             cachedReportScale = cachedReportScale == null ? 1.0 : cachedReportScale;
+            ignoredResets = ignoredResets == null ? List.of() : List.copyOf(ignoredResets);
         }
 
         public Faults(final Map<Integer, Double> errorRates, final double spikeRate, final double spikeMillis, final double dropRate,
                       final double slowFirstByteRate, final double slowFirstByteMillis) {
-            this(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, 1.0);
+            this(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, 1.0, List.of());
+        }
+
+        public Faults(final Map<Integer, Double> errorRates, final double spikeRate, final double spikeMillis, final double dropRate,
+                      final double slowFirstByteRate, final double slowFirstByteMillis, final Double cachedReportScale) {
+            this(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, cachedReportScale, List.of());
         }
     }
 

@@ -50,6 +50,19 @@ public final class BlockKvCache implements KvCache {
         return names.clone();
     }
 
+    /** Drops one tier's blocks (a runtime's reset of that tier); only LRU tiers have tiers to drop. Returns the blocks dropped. */
+    public long clearTier(final int tier) {
+        if (!(cache instanceof TieredLruCache tiers)) {
+            throw new UnsupportedOperationException("a " + cache.getClass().getSimpleName() + " has no tiers to clear");
+        }
+        return tiers.clearTier(tier);
+    }
+
+    /** Blocks held per tier (zeros for a cache without tiers). */
+    public long[] occupancy() {
+        return cache instanceof TieredLruCache tiers ? tiers.occupancy() : new long[names.length];
+    }
+
     /** The cache underneath, e.g. for its occupancy. */
     public PrefixCache prefixCache() {
         return cache;

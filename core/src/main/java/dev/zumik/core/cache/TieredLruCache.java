@@ -246,6 +246,26 @@ public final class TieredLruCache implements PrefixCache {
         }
     }
 
+    /**
+     * Drops every block of one tier, as a runtime's reset of that tier does (an engine's prefix-cache
+     * reset, an offload store's clear); the other tiers keep theirs.
+     *
+     * @return the blocks dropped
+     */
+    public long clearTier(final int tier) {
+        final long dropped = sizes[tier];
+        for (int slot = heads[tier]; slot != NONE; ) {
+            final int after = next(slot);
+            remove(slots[2 * slot]);
+            release(slot);
+            slot = after;
+        }
+        heads[tier] = NONE;
+        tails[tier] = NONE;
+        sizes[tier] = 0;
+        return dropped;
+    }
+
     /** Blocks held per tier, for tests and metrics. */
     public long[] occupancy() {
         return sizes.clone();

@@ -39,4 +39,22 @@ class TieredLruCacheTest {
         final long[] probe = requests.get(0).stream().mapToLong(i -> i * 7919L - 100_000L).toArray();
         assertThat(loaded.access(probe, 0).blocksByTier()).isEqualTo(reference.access(probe, 0).blocksByTier());
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldDropOneTierAndKeepTheOthersWhenATierIsCleared() {
+        // given blocks 1..5 through an HBM of 2 and a host tier of 10: 4 and 5 in HBM, 1..3 in host
+        final TieredLruCache cache = new TieredLruCache(2, 10);
+        cache.access(new long[] {1, 2, 3, 4, 5}, 0);
+        assertThat(cache.occupancy()).containsExactly(2, 3);
+
+        // when the HBM tier is reset
+        final long dropped = cache.clearTier(0);
+
+        // then only the host tier's blocks still hit, the cleared slots are reused, and clearing the host too leaves nothing
+        assertThat(dropped).isEqualTo(2);
+        assertThat(cache.occupancy()).containsExactly(0, 3);
+        assertThat(cache.access(new long[] {1, 2, 3, 4, 5}, 0).blocksByTier()).containsExactly(0, 3);
+        assertThat(cache.clearTier(1) + cache.clearTier(0)).isEqualTo(5);
+        assertThat(cache.access(new long[] {1, 2, 3}, 0).blocks()).isZero();
+    }
 }

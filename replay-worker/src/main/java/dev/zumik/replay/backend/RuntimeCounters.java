@@ -31,6 +31,29 @@ public final class RuntimeCounters {
 
     private RuntimeCounters() { }
 
+    /**
+     * The sum of every sample of the first of {@code names} the text states (aliases in order of preference,
+     * e.g. a metric and its deprecated name), over the samples whose labels include {@code label} (null: all);
+     * empty when it states none of them.
+     */
+    public static Optional<Double> sum(final String text, final String label, final String... names) {
+        for (final String name : names) {
+            double total = 0;
+            boolean seen = false;
+            final Matcher m = SAMPLE.matcher(text);
+            while (m.find()) {
+                if (m.group(1).equals(name) && (label == null || m.group(2) != null && m.group(2).contains(label))) {
+                    total += Double.parseDouble(m.group(3));
+                    seen = true;
+                }
+            }
+            if (seen) {
+                return Optional.of(total);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The counts a Prometheus text exposition states, vLLM's names first, else SGLang's; empty when it states neither. */
     public static Optional<Counts> parse(final String text) {
         double vllmQueries = 0;
