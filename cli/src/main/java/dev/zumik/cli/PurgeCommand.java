@@ -1,6 +1,7 @@
 package dev.zumik.cli;
 
 import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.replay.purge.DeletionDrill;
 import dev.zumik.replay.sign.InToto;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.PurgeEvidence;
@@ -29,10 +30,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code zumik purge --tenant T}: crypto-shreds a tenant's hash keys and publishes signed evidence of it. */
+/**
+ * {@code zumik purge --tenant T}: crypto-shreds a tenant's hash keys and publishes signed evidence of it;
+ * {@code zumik purge --runtime PROFILE}: a deletion drill on a BYOC candidate's runtime, its evidence signed and published alike.
+ */
 @Command(name = "purge", description = {
         "Destroy a tenant's hash keys (crypto-shredding: the shapes hashed under them can no longer be linked to any prompt) "
-            + "and publish signed evidence (what, when, key ids) to " + Topics.PURGES + ".",
+            + "and publish signed evidence (what, when, key ids) to " + Topics.PURGES + ". With --runtime, run a deletion drill on a "
+            + "BYOC candidate instead: every cache tier of every replica reset, a probe required to miss; its evidence is signed and published alike.",
         "%nRunning capture agents pick the change up within a second and hash the tenant's new traffic under a new key, "
             + "unlinkable to the old hashes. No Zumik topic is keyed by tenant, so there is nothing to tombstone."})
 final class PurgeCommand implements Callable<Integer> {
@@ -41,8 +46,18 @@ final class PurgeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConnectionOptions connection;
 
-    @Option(names = "--tenant", paramLabel = "ID", required = true, description = "The tenant, as shapes name it (a configured id or key-<hash>).")
+    @Option(names = "--tenant", paramLabel = "ID", description = "The tenant, as shapes name it (a configured id or key-<hash>); "
+            + "required to shred keys, recorded by a --runtime drill.")
     String tenant;
+
+    @Option(names = "--runtime", paramLabel = "PROFILE", description = "Run a deletion drill on this BYOC candidate (dynamo, k8s-portable or a "
+            + "profile file) instead of shredding keys: every cache tier of every replica reset, a probe required to miss (docs/OPERATIONS.md).")
+    String runtime;
+
+    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeletion drill (--runtime):%n")
+    RuntimeDrillOptions drill;
+
+    static final String DRILL_PREDICATE_TYPE = "https://zumik.dev/deletion-drill/v1";
 
     @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
             description = "The capture agents' tenant key store (default ${DEFAULT-VALUE}).")
@@ -60,10 +75,14 @@ final class PurgeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!tenant.matches("[A-Za-z0-9._-]{1,128}")) {
+        if (runtime == null && tenant == null) {
+            throw ZumikException.usage("give --tenant ID to shred a tenant's keys, or --runtime PROFILE to run a deletion drill");
+        }
+        if (tenant != null && !tenant.matches("[A-Za-z0-9._-]{1,128}")) {
             throw ZumikException.usage("--tenant must be 1-128 letters, digits, '.', '_' or '-', got '" + tenant + "'");
         }
-        if (!Files.isDirectory(keyDir)) {
+        final DeletionDrill.Targets targets = runtime == null ? null : drillTargets();
+        if (runtime == null && !Files.isDirectory(keyDir)) {
             throw ZumikException.usage("--key-dir " + keyDir + ": no such key store");
         }
         final PrivateKey key;
@@ -82,11 +101,14 @@ final class PurgeCommand implements Callable<Integer> {
         TopicsCommand.requireTopic(settings, topic.name());
         try {
             // registers or looks up the evidence schema, as the real record's serialization will
-            topic.valueSerde().serializer().serialize(topic.name(), PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(List.of())
+            topic.valueSerde().serializer().serialize(topic.name(), PurgeEvidence.newBuilder().setTenant("check").setDestroyedKeyIds(List.of())
                     .setPurgedAt(Instant.now()).setDsseEnvelope("").setSigningKeyId("").build());
         } catch (final RuntimeException e) {
             throw ZumikException.failure("cannot reach the schema registry at " + settings.registryUrl() + " (" + DevCommand.rootMessage(e)
                     + "): nothing was destroyed");
+        }
+        if (targets != null) {
+            return drill(targets, key, settings, topic);
         }
         final Path evidenceFile = out != null ? out : keyDir.resolve("purges").resolve(tenant + "-" + System.currentTimeMillis() + ".dsse.json");
         final List<String> destroyed = new TenantKeyStore(keyDir).destroy(tenant);
@@ -125,6 +147,72 @@ final class PurgeCommand implements Callable<Integer> {
         }
         printer.println("Purged tenant " + tenant + ": destroyed keys " + String.join(", ", destroyed) + "; evidence signed by key " + keyId
                 + " published to " + topic.name() + " and written to " + evidenceFile);
+        return 0;
+    }
+
+    /** The drill's endpoints from the flags; a usage error names what is missing. */
+    private DeletionDrill.Targets drillTargets() {
+        if (drill == null || drill.serving == null || drill.engines.isEmpty()) {
+            throw ZumikException.usage("--runtime needs --serving URL (the gateway or Dynamo's frontend) and --engine URL for every replica");
+        }
+        final dev.zumik.core.cost.ByocProfile profile = Values.byocProfile("--runtime", runtime);
+        final DeletionDrill.Runtime family = DeletionDrill.Runtime.of(profile.stack());
+        if (family == DeletionDrill.Runtime.VLLM && (!drill.lmcache.isEmpty() || drill.mooncakeMaster != null)) {
+            throw ZumikException.usage("--lmcache and --mooncake-master are tiers of the dynamo recipe; " + runtime + " runs vLLM "
+                    + "(its KV connector is reset with reset_external=true)");
+        }
+        return new DeletionDrill.Targets(family, profile.name(), Values.httpUrl("--serving", drill.serving),
+                drill.engines.stream().map(e -> Values.httpUrl("--engine", e)).toList(),
+                drill.lmcache.stream().map(e -> Values.httpUrl("--lmcache", e)).toList(),
+                java.util.Optional.ofNullable(drill.mooncakeMaster).map(m -> Values.httpUrl("--mooncake-master", m)),
+                java.util.Optional.ofNullable(drill.adminKeyFile).map(f -> Values.readText("--admin-key-file", f).strip()),
+                java.util.Optional.ofNullable(drill.apiKeyFile).map(f -> Values.readText("--api-key-file", f).strip()));
+    }
+
+    /**
+     * Runs the drill, signs its evidence (confirmed or not: a failed drill is evidence too), writes it and
+     * publishes it next to the key-shredding evidence. Exit 0 only when deletion was confirmed on every tier.
+     */
+    private int drill(final DeletionDrill.Targets targets, final PrivateKey key, final ClientSettings settings,
+                      final Topic<String, PurgeEvidence> topic) throws Exception {
+        final PrintWriter printer = spec.commandLine().getOut();
+        printer.println("Deletion drill of " + targets.candidate() + " (" + targets.runtime().name().toLowerCase(java.util.Locale.ROOT) + " recipe) on "
+                + targets.engines().size() + " replica(s): waiting for idle, then resetting every tier");
+        printer.flush();
+        final DeletionDrill.Result result = DeletionDrill.run(targets, drill.idleTimeout);
+        if (tenant != null) {
+            result.evidence().put("tenant", tenant);
+        }
+        final Instant at = Instant.now();
+        final List<String> subject = new java.util.ArrayList<>(List.of(targets.candidate()));
+        targets.engines().forEach(e -> subject.add(e.toString()));
+        final String envelope = InToto.sign("zumik-candidate:" + targets.candidate(), sha256(subject), DRILL_PREDICATE_TYPE, result.evidence(), key);
+        final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
+        final Path evidenceFile = out != null ? out : keyDir.resolve("purges").resolve("drill-" + targets.candidate() + "-" + at.toEpochMilli() + ".dsse.json");
+        try {
+            Files.createDirectories(evidenceFile.toAbsolutePath().getParent());
+            Files.writeString(evidenceFile, envelope);
+        } catch (final java.io.IOException e) {
+            printer.println(envelope);
+            throw ZumikException.failure("the drill's evidence could not be written to " + evidenceFile + " (" + e.getMessage() + "); its envelope is printed above");
+        }
+        final PurgeEvidence evidence = PurgeEvidence.newBuilder().setTenant(tenant == null ? "*" : tenant).setDestroyedKeyIds(List.of())
+                .setTombstones(Map.of()).setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).setKind("runtime-drill")
+                .setCandidate(targets.candidate()).setConfirmed(result.confirmed()).build();
+        try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), "candidate:" + targets.candidate(), evidence)).get(30, TimeUnit.SECONDS);
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            throw ZumikException.failure("the drill's evidence was not published: " + DevCommand.rootMessage(e) + "; the signed envelope is in "
+                    + evidenceFile);
+        }
+        final String where = "; evidence signed by key " + keyId + " published to " + topic.name() + " and written to " + evidenceFile;
+        if (!result.confirmed()) {
+            result.failures().forEach(f -> printer.println("  failed: " + f));
+            throw ZumikException.failure("deletion NOT confirmed on " + targets.candidate() + " (" + result.failures().size() + " failure(s) above)" + where);
+        }
+        printer.println("Deletion confirmed on every tier of " + targets.candidate() + ": every reset answered, the probe missed in its usage and in "
+                + "every engine's counters" + where);
         return 0;
     }
 

@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code zumik verify FILE --key PUB [--kafka B]}: checks a signed verdict. */
+/** {@code zumik verify FILE --key PUB [--kafka B]}: checks a signed verdict, purge or deletion-drill envelope. */
 @Command(name = "verify", description = {
-        "Check a verdict's DSSE envelope: Ed25519 signature by --key, payload type, in-toto statement and subject; "
+        "Check a verdict's, a purge's or a deletion drill's DSSE envelope: Ed25519 signature by --key, payload type, in-toto statement and subject; "
             + "given --kafka, also recompute the replayed window's sha256 from the shape topic.",
         "%nExit code 0 only when every check holds."})
 final class VerifyCommand implements Callable<Integer> {
@@ -51,6 +51,11 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (final IOException e) {
             throw ZumikException.failure("cannot read " + file + ": " + e.getMessage());
         }
+        final Optional<String> purge = purgeSummary(envelope, publicKey);
+        if (purge.isPresent()) {
+            spec.commandLine().getOut().println(purge.get());
+            return 0;
+        }
         Optional<SignedVerdict.WindowSource> window = Optional.empty();
         final boolean withWindow = connection.kafka != null;
         if (withWindow) {
@@ -69,6 +74,40 @@ final class VerifyCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("OK: " + verified.decision() + " " + String.join(",", reasons(verified)) + " for "
                 + verified.windowName() + ", signed by key " + verified.keyId() + (withWindow ? "; window digest recomputed and equal" : ""));
         return 0;
+    }
+
+    /**
+     * For purge evidence (key shredding or a deletion drill): the signature, payload type, statement type and
+     * subject checked, its one-line summary. Empty for any other predicate, which the verdict checks then take.
+     */
+    private static Optional<String> purgeSummary(final byte[] envelope, final PublicKey key) {
+        final com.fasterxml.jackson.databind.JsonNode statement;
+        final Dsse.Opened opened;
+        try {
+            opened = Dsse.open(envelope, key);
+            statement = new com.fasterxml.jackson.databind.ObjectMapper().readTree(opened.payload());
+        } catch (final Dsse.VerificationException e) {
+            throw ZumikException.failure("verification FAILED: " + e.getMessage());
+        } catch (final IOException e) {
+            throw ZumikException.failure("verification FAILED: the payload is not a JSON statement");
+        }
+        final String type = statement.path("predicateType").asText();
+        if (!type.equals(PurgeCommand.PREDICATE_TYPE) && !type.equals(PurgeCommand.DRILL_PREDICATE_TYPE)) {
+            return Optional.empty();
+        }
+        final com.fasterxml.jackson.databind.JsonNode subject = statement.path("subject");
+        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType()) || !"https://in-toto.io/Statement/v1".equals(statement.path("_type").asText())
+                || subject.size() != 1 || !subject.get(0).path("digest").path("sha256").asText().matches("[0-9a-f]{64}")) {
+            throw ZumikException.failure("verification FAILED: not an in-toto statement with one sha256 subject");
+        }
+        final com.fasterxml.jackson.databind.JsonNode p = statement.path("predicate");
+        if (type.equals(PurgeCommand.PREDICATE_TYPE)) {
+            return Optional.of("OK: purge of tenant " + p.path("tenant").asText() + " (keys " + p.path("destroyedKeyIds") + " destroyed at "
+                    + p.path("purgedAt").asText() + "), signed by key " + opened.keyId());
+        }
+        return Optional.of("OK: deletion drill of " + p.path("candidate").asText() + " at " + p.path("finishedAt").asText() + ": "
+                + (p.path("confirmed").asBoolean(false) ? "CONFIRMED on every tier" : "NOT confirmed (" + p.path("failures").size() + " failure(s))")
+                + ", signed by key " + opened.keyId());
     }
 
     private static java.util.List<String> reasons(final SignedVerdict.Verified verified) {

@@ -144,6 +144,64 @@ class PurgeIT {
         }
     }
 
+    @Test
+    void shouldRunADeletionDrillSignItsEvidenceAndPublishItBesideTheKeyPurges(final LocalStack stack, @TempDir final Path dir) throws Exception {
+        // given the purge topic, a signing key, and two dynamo candidates on the simulator: one whose resets work, one whose
+        // device-cache resets answer success and do nothing
+        final String prefix = "drill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        final Topics topics = Topics.create(stack.registryClient(), 1, prefix);
+        try (Admin admin = Admin.create(stack.clientProperties())) {
+            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
+        }
+        SigningKeys.generate(dir.resolve("signing"));
+        final dev.zumik.sim.profile.SimProfile dynamo = dev.zumik.sim.profile.Profiles.load("dynamo", Optional.empty());
+        final dev.zumik.sim.profile.SimProfile.Faults f = dynamo.faults();
+        final dev.zumik.sim.profile.SimProfile broken = new dev.zumik.sim.profile.SimProfile(dynamo.name(), dynamo.description(), dynamo.wire(),
+                dynamo.models(), dynamo.tokenizer(), dynamo.blockSize(), dynamo.cache(), dynamo.latency(), dynamo.output(),
+                new dev.zumik.sim.profile.SimProfile.Faults(f.errorRates(), f.spikeRate(), f.spikeMillis(), f.dropRate(), f.slowFirstByteRate(),
+                        f.slowFirstByteMillis(), f.cachedReportScale(), List.of("hbm")), dynamo.seed()).validate();
+        try (dev.zumik.sim.http.SimServer good = dev.zumik.sim.http.SimServer.start(dynamo, "127.0.0.1", 0);
+             dev.zumik.sim.http.SimServer bad = dev.zumik.sim.http.SimServer.start(broken, "127.0.0.1", 0)) {
+            // when each is drilled, every surface on the simulator's one port
+            final ZumikCommandTest.Run confirmed = drill(stack, dir, prefix, good.port(), dir.resolve("good.dsse.json"));
+            final ZumikCommandTest.Run refused = drill(stack, dir, prefix, bad.port(), dir.resolve("bad.dsse.json"));
+
+            // then the working one is confirmed (exit 0), the broken one is not (exit 1, the tier and engine named), and both are evidence
+            assertThat(confirmed.exitCode()).as(confirmed.err() + confirmed.out()).isZero();
+            assertThat(confirmed.out()).contains("Deletion confirmed on every tier of dynamo");
+            assertThat(refused.exitCode()).isEqualTo(ZumikException.FAILURE);
+            assertThat(refused.out()).contains("failed: tier device on engine http://127.0.0.1:" + bad.port());
+            assertThat(refused.err()).contains("deletion NOT confirmed on dynamo");
+            final List<PurgeEvidence> evidence = stack.readCommitted(topics.purges());
+            assertThat(evidence).extracting(PurgeEvidence::getKind).containsExactly("runtime-drill", "runtime-drill");
+            assertThat(evidence).extracting(PurgeEvidence::getConfirmed).containsExactly(true, false);
+            assertThat(evidence).extracting(PurgeEvidence::getCandidate).containsOnly("dynamo");
+            assertThat(Files.readString(dir.resolve("good.dsse.json"))).isEqualTo(evidence.get(0).getDsseEnvelope());
+
+            // and zumik verify checks the drill's envelope, and refuses it with one character changed
+            final String pub = dir.resolve("signing/signing.pub").toString();
+            final ZumikCommandTest.Run verified = ZumikCommandTest.run("verify", dir.resolve("good.dsse.json").toString(), "--key", pub);
+            assertThat(verified.exitCode()).as(verified.err()).isZero();
+            assertThat(verified.out()).startsWith("OK: deletion drill of dynamo").contains("CONFIRMED on every tier");
+            final String envelope = Files.readString(dir.resolve("good.dsse.json"));
+            final int at = envelope.indexOf("\"payload\":\"") + 20;
+            Files.writeString(dir.resolve("tampered.dsse.json"), envelope.substring(0, at) + (envelope.charAt(at) == 'A' ? 'B' : 'A')
+                    + envelope.substring(at + 1));
+            final ZumikCommandTest.Run tampered = ZumikCommandTest.run("verify", dir.resolve("tampered.dsse.json").toString(), "--key", pub);
+            assertThat(tampered.exitCode()).isEqualTo(ZumikException.FAILURE);
+            assertThat(tampered.err()).contains("verification FAILED");
+            final ZumikCommandTest.Run notConfirmed = ZumikCommandTest.run("verify", dir.resolve("bad.dsse.json").toString(), "--key", pub);
+            assertThat(notConfirmed.out()).contains("NOT confirmed");
+        }
+    }
+
+    private static ZumikCommandTest.Run drill(final LocalStack stack, final Path dir, final String prefix, final int port, final Path out) {
+        final String url = "http://127.0.0.1:" + port;
+        return ZumikCommandTest.run("purge", "--runtime", "dynamo", "--serving", url, "--engine", url, "--lmcache", url, "--mooncake-master", url,
+                "--idle-timeout", "10s", "--signing-key", dir.resolve("signing/signing.key").toString(), "--kafka", stack.bootstrapServers(),
+                "--registry", stack.registryUrl(), "--topic-prefix", prefix, "--out", out.toString(), "--key-dir", dir.resolve("keys").toString());
+    }
+
     private static void send(final int port) throws Exception {
         final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/v1/chat/completions")).header("content-type", "application/json")
