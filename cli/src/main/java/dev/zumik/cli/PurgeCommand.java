@@ -10,13 +10,10 @@ import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,24 +124,9 @@ final class PurgeCommand implements Callable<Integer> {
         final String envelope = InToto.sign("zumik-tenant:" + tenant, sha256(destroyed), PREDICATE_TYPE, InToto.tree(predicate), key);
         final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
         final PrintWriter printer = spec.commandLine().getOut();
-        final String gone = "keys of " + tenant + " destroyed (" + String.join(", ", destroyed) + ")";
-        try {
-            Files.createDirectories(evidenceFile.toAbsolutePath().getParent());
-            Files.writeString(evidenceFile, envelope);
-        } catch (final java.io.IOException e) {
-            printer.println(envelope);
-            throw ZumikException.failure(gone + ", but the evidence could not be written to " + evidenceFile + " (" + e.getMessage()
-                    + "); its envelope is printed above");
-        }
-        final PurgeEvidence evidence = PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(destroyed).setTombstones(Map.of())
-                .setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).build();
-        try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), tenant, evidence)).get(30, TimeUnit.SECONDS);
-        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            throw ZumikException.failure(gone + ", but the evidence was not published: " + DevCommand.rootMessage(e)
-                    + "; the signed envelope is in " + evidenceFile);
-        }
+        keep(envelope, evidenceFile, tenant, PurgeEvidence.newBuilder().setTenant(tenant).setDestroyedKeyIds(destroyed).setTombstones(Map.of())
+                .setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).build(), settings, topic,
+                "keys of " + tenant + " destroyed (" + String.join(", ", destroyed) + ")");
         printer.println("Purged tenant " + tenant + ": destroyed keys " + String.join(", ", destroyed) + "; evidence signed by key " + keyId
                 + " published to " + topic.name() + " and written to " + evidenceFile);
         return 0;
@@ -189,23 +171,10 @@ final class PurgeCommand implements Callable<Integer> {
         final String envelope = InToto.sign("zumik-candidate:" + targets.candidate(), sha256(subject), DRILL_PREDICATE_TYPE, result.evidence(), key);
         final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
         final Path evidenceFile = out != null ? out : keyDir.resolve("purges").resolve("drill-" + targets.candidate() + "-" + at.toEpochMilli() + ".dsse.json");
-        try {
-            Files.createDirectories(evidenceFile.toAbsolutePath().getParent());
-            Files.writeString(evidenceFile, envelope);
-        } catch (final java.io.IOException e) {
-            printer.println(envelope);
-            throw ZumikException.failure("the drill's evidence could not be written to " + evidenceFile + " (" + e.getMessage() + "); its envelope is printed above");
-        }
-        final PurgeEvidence evidence = PurgeEvidence.newBuilder().setTenant(tenant == null ? "*" : tenant).setDestroyedKeyIds(List.of())
-                .setTombstones(Map.of()).setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId).setKind("runtime-drill")
-                .setCandidate(targets.candidate()).setConfirmed(result.confirmed()).build();
-        try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), "candidate:" + targets.candidate(), evidence)).get(30, TimeUnit.SECONDS);
-        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            throw ZumikException.failure("the drill's evidence was not published: " + DevCommand.rootMessage(e) + "; the signed envelope is in "
-                    + evidenceFile);
-        }
+        keep(envelope, evidenceFile, "candidate:" + targets.candidate(), PurgeEvidence.newBuilder().setTenant(tenant == null ? "*" : tenant)
+                .setDestroyedKeyIds(List.of()).setTombstones(Map.of()).setPurgedAt(at).setDsseEnvelope(envelope).setSigningKeyId(keyId)
+                .setKind("runtime-drill").setCandidate(targets.candidate()).setConfirmed(result.confirmed()).build(), settings, topic,
+                "the drill of " + targets.candidate() + " ran");
         final String where = "; evidence signed by key " + keyId + " published to " + topic.name() + " and written to " + evidenceFile;
         if (!result.confirmed()) {
             result.failures().forEach(f -> printer.println("  failed: " + f));
@@ -214,6 +183,33 @@ final class PurgeCommand implements Callable<Integer> {
         printer.println("Deletion confirmed on every tier of " + targets.candidate() + ": every reset answered, the probe missed in its usage and in "
                 + "every engine's counters" + where);
         return 0;
+    }
+
+    /**
+     * Writes the signed envelope to {@code file}, then publishes the evidence record under {@code recordKey}.
+     * Both modes call it past their point of no return, so a failure says what already happened ({@code done})
+     * and where the envelope still is: printed when the file cannot be written, in the file when Kafka refuses.
+     */
+    private void keep(final String envelope, final Path file, final String recordKey, final PurgeEvidence evidence, final ClientSettings settings,
+                      final Topic<String, PurgeEvidence> topic, final String done) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, envelope);
+        } catch (final java.io.IOException e) {
+            spec.commandLine().getOut().println(envelope);
+            throw ZumikException.failure(done + ", but the evidence could not be written to " + file + " (" + e.getMessage()
+                    + "); its envelope is printed above");
+        }
+        try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), recordKey, evidence)).get(30, TimeUnit.SECONDS);
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            throw ZumikException.failure(done + ", but the evidence was not published: " + DevCommand.rootMessage(e)
+                    + "; the signed envelope is in " + file);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZumikException.failure(done + ", but publishing the evidence was interrupted; the signed envelope is in " + file);
+        }
     }
 
     /** A usage error unless {@code file} can be written: its directory exists and is writable, and it is not a directory. */
@@ -225,9 +221,8 @@ final class PurgeCommand implements Callable<Integer> {
         }
     }
 
-    /** The statement's subject digest: sha256 of the destroyed key ids, sorted, one per line. */
-    static String sha256(final List<String> keyIds) throws java.security.NoSuchAlgorithmException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                String.join("\n", keyIds.stream().sorted().toList()).getBytes(StandardCharsets.UTF_8)));
+    /** The statement's subject digest: sha256 of the lines (the destroyed key ids, or the drilled candidate and its engines), sorted. */
+    static String sha256(final List<String> lines) {
+        return InToto.sha256Hex(String.join("\n", lines.stream().sorted().toList()));
     }
 }

@@ -28,8 +28,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,11 +45,9 @@ class PurgeIT {
     void shouldShredTheTenantKeyPublishSignedEvidenceAndMakeNewCapturesUnlinkable(final LocalStack stack, @TempDir final Path dir)
             throws Exception {
         // given a running capture agent that has captured one request of a tenant
-        final String prefix = "purge-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        final Topics topics = Topics.create(stack.registryClient(), 1, prefix);
-        try (Admin admin = Admin.create(stack.clientProperties())) {
-            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
-        }
+        final PrefixedTopics created = PrefixedTopics.create(stack, "purge", 1);
+        final String prefix = created.prefix();
+        final Topics topics = created.topics();
         final Vertx vertx = Vertx.vertx();
         final int upstream = ChildProcess.freePort();
         vertx.createHttpServer().requestHandler(r -> r.body().onSuccess(b -> r.response().putHeader("content-type", "application/json")
@@ -106,11 +102,9 @@ class PurgeIT {
     @Test
     void shouldDestroyNothingWhenTheEvidenceHasNowhereToGo(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given a tenant with a key, the purge topic, and a signing key
-        final String prefix = "purge-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        final Topics topics = Topics.create(stack.registryClient(), 1, prefix);
-        try (Admin admin = Admin.create(stack.clientProperties())) {
-            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
-        }
+        final PrefixedTopics created = PrefixedTopics.create(stack, "purge", 1);
+        final String prefix = created.prefix();
+        final Topics topics = created.topics();
         final Path keys = dir.resolve("tenant-keys");
         final String keyId = new dev.zumik.capture.keys.TenantKeyStore(keys).current("acme").keyId();
         final Path keyFile = keys.resolve("acme").resolve(keyId + ".key");
@@ -148,11 +142,9 @@ class PurgeIT {
     void shouldRunADeletionDrillSignItsEvidenceAndPublishItBesideTheKeyPurges(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given the purge topic, a signing key, and two dynamo candidates on the simulator: one whose resets work, one whose
         // device-cache resets answer success and do nothing
-        final String prefix = "drill-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        final Topics topics = Topics.create(stack.registryClient(), 1, prefix);
-        try (Admin admin = Admin.create(stack.clientProperties())) {
-            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
-        }
+        final PrefixedTopics created = PrefixedTopics.create(stack, "drill", 1);
+        final String prefix = created.prefix();
+        final Topics topics = created.topics();
         SigningKeys.generate(dir.resolve("signing"));
         final dev.zumik.sim.profile.SimProfile dynamo = dev.zumik.sim.profile.Profiles.load("dynamo", Optional.empty());
         final dev.zumik.sim.profile.SimProfile.Faults f = dynamo.faults();

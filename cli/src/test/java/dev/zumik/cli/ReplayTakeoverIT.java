@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -49,11 +48,9 @@ class ReplayTakeoverIT {
     @Test
     void shouldPublishExactlyOneVerdictWhenAWorkerIsKilledMidReplay(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given isolated topics with a 20 s window of shapes, two simulators, and a key
-        final String prefix = "takeover-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        final Topics topics = Topics.create(stack.registryClient(), 3, prefix);
-        try (Admin admin = Admin.create(stack.clientProperties())) {
-            TopicsCommand.createAll(admin, topics, Optional.empty(), stack.registryClient());
-        }
+        final PrefixedTopics created = PrefixedTopics.create(stack, "takeover", 3);
+        final String prefix = created.prefix();
+        final Topics topics = created.topics();
         final Instant start = RecentTime.yesterdayMidnight();
         stack.produceShapes(topics.shapes(), shapes(start, 200, 10));
         SigningKeys.generate(dir.resolve("keys"));

@@ -8,8 +8,6 @@ import dev.zumik.sim.profile.WireDialect;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The runtime's own cache-reset routes, as the real ones answer (shared BYOC-STACKS §2), over the simulated
@@ -61,7 +59,7 @@ final class RuntimeAdmin {
                 return false; // not mounted outside dev mode: the server's 404
             }
             final boolean external = Boolean.parseBoolean(request.getParam("reset_external", "false"));
-            clear(external ? range(DEVICE, tiers) : new int[] {DEVICE}).thenRun(() -> request.response().setStatusCode(200).end());
+            clear(external ? java.util.stream.IntStream.range(DEVICE, tiers).toArray() : new int[] {DEVICE}).thenRun(() -> request.response().setStatusCode(200).end());
             return true;
         }
         if (wire != WireDialect.SGLANG && wire != WireDialect.DYNAMO) {
@@ -154,14 +152,6 @@ final class RuntimeAdmin {
             info.putNull("hicache_storage_backend");
         }
         return info;
-    }
-
-    private static int[] range(final int from, final int to) {
-        final List<Integer> out = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            out.add(i);
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static long sum(final long[][] dropped) {

@@ -9,12 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -87,7 +85,7 @@ public final class DeletionDrill {
         final ArrayNode engines = evidence.putArray("engines");
         targets.engines().forEach(e -> engines.add(e.toString()));
         final String probe = probePrompt();
-        evidence.put("probeSha256", sha256(probe));
+        evidence.put("probeSha256", dev.zumik.replay.sign.InToto.sha256Hex(probe));
         if (quiesce() && warm(probe)) {
             final List<String> before = scrapeEngines("countersBefore");
             if (before != null) {
@@ -398,14 +396,6 @@ public final class DeletionDrill {
             text.append(' ').append(Long.toString(RANDOM.nextLong() >>> 20, 36));
         }
         return text.toString();
-    }
-
-    private static String sha256(final String text) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (final java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String truncate(final String body) {

@@ -33,6 +33,16 @@ public final class InToto {
                 SigningKeys.keyId(SigningKeys.publicOf(key)));
     }
 
+    /** The hex sha256 of {@code text}'s UTF-8 bytes: a subject digest. */
+    public static String sha256Hex(final String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     /** Any value as a predicate. */
     public static JsonNode tree(final Object value) {
         return JSON.valueToTree(value);
