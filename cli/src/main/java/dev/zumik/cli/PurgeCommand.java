@@ -2,6 +2,7 @@ package dev.zumik.cli;
 
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.replay.purge.DeletionDrill;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.InToto;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.PurgeEvidence;
@@ -53,8 +54,6 @@ final class PurgeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeletion drill (--runtime):%n")
     RuntimeDrillOptions drill;
-
-    static final String DRILL_PREDICATE_TYPE = "https://zumik.dev/deletion-drill/v1";
 
     @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
             description = "The capture agents' tenant key store (default ${DEFAULT-VALUE}).")
@@ -168,7 +167,7 @@ final class PurgeCommand implements Callable<Integer> {
         final Instant at = Instant.now();
         final List<String> subject = new java.util.ArrayList<>(List.of(targets.candidate()));
         targets.engines().forEach(e -> subject.add(e.toString()));
-        final String envelope = InToto.sign("zumik-candidate:" + targets.candidate(), sha256(subject), DRILL_PREDICATE_TYPE, result.evidence(), key);
+        final String envelope = InToto.sign("zumik-candidate:" + targets.candidate(), sha256(subject), DrillEvidence.PREDICATE_TYPE, result.evidence(), key);
         final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
         final Path evidenceFile = out != null ? out : keyDir.resolve("purges").resolve("drill-" + targets.candidate() + "-" + at.toEpochMilli() + ".dsse.json");
         keep(envelope, evidenceFile, "candidate:" + targets.candidate(), PurgeEvidence.newBuilder().setTenant(tenant == null ? "*" : tenant)

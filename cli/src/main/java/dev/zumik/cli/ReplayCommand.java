@@ -85,6 +85,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Replay only the trace's first DURATION (default: all of it).")
     java.time.Duration window;
 
+    @Option(names = "--deletion-evidence", paramLabel = "FILE", description = {"A deletion drill's signed envelope (zumik purge --runtime "
+            + "--out FILE) of the candidate: a lane requiring runtime-confirmed-deletion needs one, confirmed, signed with the verdict key and "
+            + "no older than decision.deletion.drill.max.age.days.",
+        "Replay workers read the latest drill from " + Topics.PURGES + " instead."})
+    Path deletionEvidence;
+
     @Option(names = "--block-tokens", paramLabel = "B", defaultValue = "64",
             description = "Tokens per block when hashing text (openai-log; default ${DEFAULT-VALUE}).")
     int blockTokens;
@@ -126,6 +132,7 @@ final class ReplayCommand implements Callable<Integer> {
         final java.net.URI candUrl = Values.httpUrl("--candidate", candidateUrl);
         final var settings = replay.settings(timeScale, 1);
         final var key = replay.key();
+        final dev.zumik.replay.purge.DrillEvidence drill = deletionEvidence == null ? null : drill(key, byoc, candUrl);
         final var prices = replay.priceTable();
         final var policies = replay.policies();
         final var thresholds = decision.settings(ClientSettings.resolve(System.getenv(),
@@ -159,7 +166,7 @@ final class ReplayCommand implements Callable<Integer> {
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs("trace-" + UUID.randomUUID(), Lanes.key(parsedLane), from, to, "MANUAL", shapes,
                 false, byoc, baseline, candidate, prices, policy, thresholds, settings, reasons, qualityEvidence, replay.candidateReplicas(),
                 demand, why.acceptPartialCoverage ? "--accept-partial-coverage" : policy.acceptsPartialCoverage()
-                ? "the lane policy (acceptPartialCoverage)" : null);
+                ? "the lane policy (acceptPartialCoverage)" : null, drill);
         final ReplayJob.Result result;
         try (ProgressLine progress = new ProgressLine(out, System.console() != null)) {
             result = ReplayJob.run(inputs, key, progress::watch);
@@ -168,6 +175,24 @@ final class ReplayCommand implements Callable<Integer> {
         out.println(VerdictSummary.text(result.report()));
         out.println("Envelope: " + outDir.resolve(ReportFiles.ENVELOPE) + "  report: " + html);
         return 0;
+    }
+
+    /** The --deletion-evidence envelope, checked to be a drill of this profile behind this candidate signed with the verdict key. */
+    private dev.zumik.replay.purge.DrillEvidence drill(final java.security.PrivateKey key, final ByocProfile byoc, final java.net.URI candidate) {
+        final dev.zumik.replay.purge.DrillEvidence drill;
+        try {
+            drill = dev.zumik.replay.purge.DrillEvidence.open(java.nio.file.Files.readAllBytes(Values.readableFile("--deletion-evidence",
+                    deletionEvidence)), dev.zumik.replay.sign.SigningKeys.publicOf(key), deletionEvidence.toString());
+        } catch (final dev.zumik.replay.sign.Dsse.VerificationException e) {
+            throw ZumikException.usage("--deletion-evidence " + deletionEvidence + ": " + e.getMessage());
+        } catch (final java.io.IOException e) {
+            throw ZumikException.usage("--deletion-evidence " + deletionEvidence + ": cannot read it (" + e.getMessage() + ")");
+        }
+        if (!drill.drilled(byoc.name(), candidate)) {
+            throw ZumikException.usage("--deletion-evidence " + deletionEvidence + " is a drill of " + drill.candidate() + " behind "
+                    + drill.serving() + ", not of " + byoc.name() + " behind " + candidate);
+        }
+        return drill;
     }
 
     @Command(name = "request", description = "Ask the replay workers to replay one lane's window against the managed baseline and a BYOC profile.")

@@ -1,6 +1,8 @@
 package dev.zumik.cli;
 
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.Dsse;
+import dev.zumik.replay.sign.InToto;
 import dev.zumik.replay.sign.SignedVerdict;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.replay.worker.KafkaWindows;
@@ -81,33 +83,29 @@ final class VerifyCommand implements Callable<Integer> {
      * subject checked, its one-line summary. Empty for any other predicate, which the verdict checks then take.
      */
     private static Optional<String> purgeSummary(final byte[] envelope, final PublicKey key) {
-        final com.fasterxml.jackson.databind.JsonNode statement;
-        final Dsse.Opened opened;
+        final InToto.Statement statement;
         try {
-            opened = Dsse.open(envelope, key);
-            statement = new com.fasterxml.jackson.databind.ObjectMapper().readTree(opened.payload());
+            statement = InToto.open(envelope, key);
         } catch (final Dsse.VerificationException e) {
             throw ZumikException.failure("verification FAILED: " + e.getMessage());
-        } catch (final IOException e) {
-            throw ZumikException.failure("verification FAILED: the payload is not a JSON statement");
         }
-        final String type = statement.path("predicateType").asText();
-        if (!type.equals(PurgeCommand.PREDICATE_TYPE) && !type.equals(PurgeCommand.DRILL_PREDICATE_TYPE)) {
+        final com.fasterxml.jackson.databind.JsonNode p = statement.predicate();
+        if (statement.predicateType().equals(PurgeCommand.PREDICATE_TYPE)) {
+            return Optional.of("OK: purge of tenant " + p.path("tenant").asText() + " (keys " + p.path("destroyedKeyIds") + " destroyed at "
+                    + p.path("purgedAt").asText() + "), signed by key " + statement.keyId());
+        }
+        if (!statement.predicateType().equals(DrillEvidence.PREDICATE_TYPE)) {
             return Optional.empty();
         }
-        final com.fasterxml.jackson.databind.JsonNode subject = statement.path("subject");
-        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType()) || !"https://in-toto.io/Statement/v1".equals(statement.path("_type").asText())
-                || subject.size() != 1 || !subject.get(0).path("digest").path("sha256").asText().matches("[0-9a-f]{64}")) {
-            throw ZumikException.failure("verification FAILED: not an in-toto statement with one sha256 subject");
+        final DrillEvidence drill;
+        try {
+            drill = DrillEvidence.open(envelope, key, "");
+        } catch (final Dsse.VerificationException e) {
+            throw ZumikException.failure("verification FAILED: " + e.getMessage());
         }
-        final com.fasterxml.jackson.databind.JsonNode p = statement.path("predicate");
-        if (type.equals(PurgeCommand.PREDICATE_TYPE)) {
-            return Optional.of("OK: purge of tenant " + p.path("tenant").asText() + " (keys " + p.path("destroyedKeyIds") + " destroyed at "
-                    + p.path("purgedAt").asText() + "), signed by key " + opened.keyId());
-        }
-        return Optional.of("OK: deletion drill of " + p.path("candidate").asText() + " at " + p.path("finishedAt").asText() + ": "
-                + (p.path("confirmed").asBoolean(false) ? "CONFIRMED on every tier" : "NOT confirmed (" + p.path("failures").size() + " failure(s))")
-                + ", signed by key " + opened.keyId());
+        return Optional.of("OK: deletion drill of " + drill.candidate() + " behind " + drill.serving() + " at " + drill.finishedAt() + ": "
+                + (drill.confirmed() ? "CONFIRMED on every tier" : "NOT confirmed (" + p.path("failures").size() + " failure(s))")
+                + ", signed by key " + drill.keyId());
     }
 
     private static java.util.List<String> reasons(final SignedVerdict.Verified verified) {

@@ -100,7 +100,7 @@ class ConsumersIT {
         final Backend nowhere = new Backend("baseline", URI.create("http://127.0.0.1:9"), Runtime.OPENAI, "gpt-4.1", null);
         final ReplayJob.Result result = ReplayJob.run(new ReplayJob.Inputs(id, "openai/gpt-4.1/chat", from, from.plusSeconds(60), "MANUAL",
                 List.of(), false, ByocProfile.shipped("dynamo"), nowhere, nowhere, PriceTable.defaults(), LanePolicies.none().defaults(),
-                DecisionSettings.defaults(), ReplaySettings.defaults(), List.of(), null, null, null, null), SigningKeys.readPrivate(signingKey), (b, c) -> { });
+                DecisionSettings.defaults(), ReplaySettings.defaults(), List.of(), null, null, null, null, null), SigningKeys.readPrivate(signingKey), (b, c) -> { });
         final ReplayRequest request = ReplayRequest.newBuilder().setRequestId(id).setLane(Lanes.parse("openai/gpt-4.1/chat")).setFromTime(from)
                 .setToTime(from.plusSeconds(60)).setProfile("dynamo").setTrigger(ReplayTrigger.MANUAL).setRequestedAt(from).build();
         return VerdictRecords.of(request, result);

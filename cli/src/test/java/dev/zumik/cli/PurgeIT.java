@@ -10,6 +10,7 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.PurgeEvidence;
@@ -185,6 +186,97 @@ class PurgeIT {
             final ZumikCommandTest.Run notConfirmed = ZumikCommandTest.run("verify", dir.resolve("bad.dsse.json").toString(), "--key", pub);
             assertThat(notConfirmed.out()).contains("NOT confirmed");
         }
+    }
+
+    @Test
+    void shouldMoveForRuntimeConfirmedDeletionOnlyOnASignedConfirmedDrillOfTheCandidate(final LocalStack stack, @TempDir final Path dir)
+            throws Exception {
+        // given a lane that requires private networking and runtime-confirmed deletion, 3 s of its traffic (10 requests a second, a
+        // 2,048-token shared prefix each), a managed simulator and a two-replica dynamo candidate
+        final PrefixedTopics created = PrefixedTopics.create(stack, "gate", 1);
+        SigningKeys.generate(dir.resolve("signing"));
+        final StringBuilder trace = new StringBuilder();
+        for (int r = 0; r < 30; r++) {
+            trace.append("{\"timestamp\": ").append(r * 100).append(", \"input_length\": 2560, \"output_length\": 30, \"hash_ids\": [1, 2, 3, 4, ")
+                    .append(1000 + r).append("]}\n");
+        }
+        Files.writeString(dir.resolve("lane.jsonl"), trace);
+        Files.writeString(dir.resolve("lanes.yaml"), "defaults: {isolation: [private-networking, runtime-confirmed-deletion], acceptedPremiumPct: 10}\n");
+        try (dev.zumik.sim.http.SimServer managed = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("managed-openai",
+                Optional.empty()), "127.0.0.1", 0);
+             dev.zumik.sim.http.SimServer candidate = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("dynamo",
+                     Optional.empty()), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.KV_ROUTER);
+             dev.zumik.sim.http.SimServer other = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("dynamo",
+                     Optional.empty()), "127.0.0.1", 0)) {
+            final URI candidateUrl = URI.create("http://127.0.0.1:" + candidate.port());
+            final java.util.function.Function<String[], ZumikCommandTest.Run> replay = extra -> ZumikCommandTest.run(concat(new String[] {
+                "replay", "--trace", dir.resolve("lane.jsonl").toString(), "--format", "mooncake", "--baseline",
+                "http://127.0.0.1:" + managed.port() + "/v1", "--candidate", candidateUrl.toString(), "--signing-key",
+                dir.resolve("signing/signing.key").toString(), "--lanes", dir.resolve("lanes.yaml").toString(), "--reason", "isolation",
+                "--accept-partial-coverage"}, extra));
+
+            // when it is replayed before any drill: the profile declares the capability, and that is not enough
+            final ZumikCommandTest.Run undrilled = replay.apply(new String[] {"--out", dir.resolve("undrilled").toString()});
+            assertThat(undrilled.exitCode()).as(undrilled.err() + undrilled.out()).isZero();
+            assertThat(undrilled.out()).contains("Verdict: STAY (CAPABILITIES_MET, DELETION_DRILL_MISSING, WITHIN_ACCEPTED_PREMIUM, SLO_NO_WORSE)",
+                    "deletion: no signed deletion drill of dynamo behind");
+
+            // then, drilled (confirmed) and given the drill's envelope, the same replay moves for isolation, and the signed report names the drill
+            final ZumikCommandTest.Run drilled = drill(stack, dir, created.prefix(), candidate.port(), dir.resolve("drill.dsse.json"));
+            assertThat(drilled.exitCode()).as(drilled.err() + drilled.out()).isZero();
+            final ZumikCommandTest.Run moved = replay.apply(new String[] {"--out", dir.resolve("moved").toString(), "--deletion-evidence",
+                dir.resolve("drill.dsse.json").toString()});
+            assertThat(moved.exitCode()).as(moved.err() + moved.out()).isZero();
+            assertThat(moved.out()).contains("Verdict: MOVE (ISOLATION_REQUIRED, CAPABILITIES_MET, DELETION_CONFIRMED, WITHIN_ACCEPTED_PREMIUM, "
+                    + "SLO_NO_WORSE, PARTIAL_COVERAGE_ACCEPTED)");
+            final JsonNode report = new ObjectMapper().readTree(dir.resolve("moved/report.json").toFile());
+            assertThat(report.path("byocReasons").get(0).path("figures").path("deletionDrillMaxAgeDays").asDouble()).isEqualTo(30);
+            assertThat(report.path("byocReasons").get(0).path("figures").path("deletionDrillAgeDays").asDouble()).isBetween(0.0, 0.01);
+            assertThat(report.path("notes").toString()).contains("deletion confirmed on every tier", dir.resolve("drill.dsse.json").toString());
+
+            // and a drill of another deployment, or an envelope signed with another key, is refused in one line before anything is replayed
+            final ZumikCommandTest.Run elsewhere = drill(stack, dir, created.prefix(), other.port(), dir.resolve("other.dsse.json"));
+            assertThat(elsewhere.exitCode()).as(elsewhere.err() + elsewhere.out()).isZero();
+            final ZumikCommandTest.Run wrongDeployment = replay.apply(new String[] {"--out", dir.resolve("x").toString(), "--deletion-evidence",
+                dir.resolve("other.dsse.json").toString()});
+            assertThat(wrongDeployment.exitCode()).isEqualTo(ZumikException.USAGE);
+            assertThat(wrongDeployment.err().strip()).contains("is a drill of dynamo behind http://127.0.0.1:" + other.port()
+                    + ", not of dynamo behind " + candidateUrl).doesNotContain("\n");
+            SigningKeys.generate(dir.resolve("mallory"));
+            final String foreign = dev.zumik.replay.sign.InToto.sign("zumik-candidate:dynamo", "0".repeat(64), DrillEvidence.PREDICATE_TYPE,
+                    dev.zumik.replay.sign.InToto.tree(java.util.Map.of("candidate", "dynamo", "serving", candidateUrl.toString(), "confirmed", true,
+                            "finishedAt", java.time.Instant.now().toString())), SigningKeys.readPrivate(dir.resolve("mallory/signing.key")));
+            Files.writeString(dir.resolve("foreign.dsse.json"), foreign);
+            final ZumikCommandTest.Run forged = replay.apply(new String[] {"--out", dir.resolve("y").toString(), "--deletion-evidence",
+                dir.resolve("foreign.dsse.json").toString()});
+            assertThat(forged.exitCode()).isEqualTo(ZumikException.USAGE);
+            assertThat(forged.err()).contains("--deletion-evidence", "is not the given key's");
+
+            // and the replay workers' reading of the purge topic: the candidate's latest drill that verifies, a forged newer one not counted
+            try (org.apache.kafka.clients.producer.KafkaProducer<String, PurgeEvidence> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                    stack.clientProperties(), created.topics().purges().keySerde().serializer(), created.topics().purges().valueSerde().serializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(created.topics().purges().name(), "candidate:dynamo",
+                        PurgeEvidence.newBuilder().setTenant("*").setDestroyedKeyIds(List.of()).setPurgedAt(java.time.Instant.now())
+                                .setDsseEnvelope(foreign).setSigningKeyId("mallory").setKind("runtime-drill").setCandidate("dynamo")
+                                .setConfirmed(true).build())).get();
+            }
+            final java.security.PublicKey pub = SigningKeys.readPublic(dir.resolve("signing/signing.pub"));
+            final Optional<DrillEvidence> latest = dev.zumik.replay.worker.DrillRecords.latest(stack.clientProperties(), created.topics().purges(),
+                    pub, "dynamo", candidateUrl);
+            assertThat(latest).get().satisfies(d -> {
+                assertThat(d.confirmed()).isTrue();
+                assertThat(d.serving()).isEqualTo(candidateUrl);
+                assertThat(d.source()).startsWith(created.topics().purges().name() + "@0:");
+            });
+            assertThat(dev.zumik.replay.worker.DrillRecords.latest(stack.clientProperties(), created.topics().purges(), pub, "k8s-portable",
+                    candidateUrl)).isEmpty();
+        }
+    }
+
+    private static String[] concat(final String[] head, final String... tail) {
+        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 
     private static ZumikCommandTest.Run drill(final LocalStack stack, final Path dir, final String prefix, final int port, final Path out) {

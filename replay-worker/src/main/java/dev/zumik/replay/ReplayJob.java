@@ -51,12 +51,14 @@ public final class ReplayJob {
      * {@code candidateReplicas} the replicas behind the candidate as declared, or null to read them from its metrics;
      * {@code demand} the lane's captured demand the money is priced from, or null to price the window alone; {@code
      * coverageAcceptedBy} who accepted pricing from less than a full week ({@code --accept-partial-coverage}, the lane
-     * policy), or null.
+     * policy), or null; {@code deletionDrill} the latest signed deletion drill of the candidate, or null when none is on
+     * record (or none was looked for: only a lane requiring runtime-confirmed deletion needs one).
      */
     public record Inputs(String requestId, String laneKey, Instant from, Instant to, String trigger, List<RequestShape> shapes,
                          boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
                          LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings, List<Decider.Asked> reasons,
-                         String qualityEvidence, Integer candidateReplicas, Demand demand, String coverageAcceptedBy) {
+                         String qualityEvidence, Integer candidateReplicas, Demand demand, String coverageAcceptedBy,
+                         dev.zumik.replay.purge.DrillEvidence deletionDrill) {
 
         /** The demand priced: the one given, else the window's own shapes (partial coverage). */
         public Demand pricedDemand() {
@@ -264,7 +266,7 @@ public final class ReplayJob {
                 .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
         final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
                 priorityMonthly, medianPrompt(shapes), in.profile().capabilities(), pricedReplicas, m.capacity().replicas(),
-                profile.fullWeek(), in.coverageAcceptedBy() != null, runtimeCapture(m)),
+                profile.fullWeek(), in.coverageAcceptedBy() != null, runtimeCapture(m), in.deletionDrill()),
                 in.reasons(), in.policy(), in.decision(), settings);
         final boolean decisionGrade = settings.timeScale() == 1;
         final List<String> notes = notes(baseStats, candStats);
@@ -303,6 +305,9 @@ public final class ReplayJob {
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
+        if (in.policy().isolation().contains(dev.zumik.core.decision.Isolation.RUNTIME_CONFIRMED_DELETION)) {
+            notes.add(deletionNote(in));
+        }
         final VerdictReport.RuntimeCheck runtimeCheck = runtimeCheck(m, candStats.capture(), in.decision().captureTolerance());
         if (runtimeCheck.runtimeCapture() != null && Math.abs(runtimeCheck.runtimeCapture() - candStats.capture()) > in.decision().captureTolerance()) {
             notes.add(String.format(java.util.Locale.ROOT, "%s: its runtime counted %.1f%% of prompt tokens served from cache, its responses "
@@ -312,6 +317,19 @@ public final class ReplayJob {
                 VerdictReport.Demand.of(demand.source(), profile, month, in.coverageAcceptedBy()), baseSide, candSide, capacity, runtimeCheck,
                 intervals, ruling.decision().name(), ruling.reasons(), ruling.byocReasons(), notes, thresholds(in, slo), substitution(in),
                 VerdictReport.standardFormulas(), Instant.now().toString());
+    }
+
+    /** What the lane's runtime-confirmed deletion rests on: the drill read, or where none was found. */
+    private static String deletionNote(final Inputs in) {
+        final dev.zumik.replay.purge.DrillEvidence drill = in.deletionDrill();
+        if (drill == null) {
+            return "deletion: no signed deletion drill of " + in.profile().name() + " behind " + in.candidate().describe()
+                    + " is on record; run zumik purge --runtime " + in.profile().name() + " against it";
+        }
+        return String.format(java.util.Locale.ROOT, "deletion: the latest drill of %s behind %s finished %s (%.1f days ago, limit %.0f), %s, "
+                + "signed by key %s (%s)", drill.candidate(), drill.serving(), drill.finishedAt(), drill.ageDays(Instant.now()),
+                in.decision().deletionDrillMaxAgeDays(), drill.confirmed() ? "deletion confirmed on every tier" : "deletion NOT confirmed",
+                drill.keyId(), drill.source());
     }
 
     private static Double runtimeCapture(final Measurement m) {

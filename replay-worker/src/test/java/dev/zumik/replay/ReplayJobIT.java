@@ -78,7 +78,7 @@ class ReplayJobIT {
                                    final List<Decider.Asked> reasons, final DemandProfile demand) {
         return new ReplayJob.Inputs("req-1", "openai/gpt-4.1/chat", START, to, "MANUAL", shapes, false, ByocProfile.shipped("dynamo"),
                 baseline(), candidate, PriceTable.defaults(), SLO, DecisionSettings.defaults(), ReplaySettings.defaults().withTimeScale(timeScale),
-                reasons, null, null, demand == null ? null : new ReplayJob.Demand(demand, "a week made up for the test"), null);
+                reasons, null, null, demand == null ? null : new ReplayJob.Demand(demand, "a week made up for the test"), null, null);
     }
 
     /**
@@ -205,7 +205,7 @@ class ReplayJobIT {
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 10, 9);
         final ReplayJob.Inputs in = new ReplayJob.Inputs("req-salts", "openai/gpt-4.1/chat", START, START.plusSeconds(3), "MANUAL", shapes,
                 false, ByocProfile.shipped("dynamo"), baseline(), candidate(dynamo.port()), PriceTable.defaults(), SLO,
-                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null, null, null, null);
+                DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(2), HOT_VOLUME, null, null, null, null, null);
         // when
         final ReplayJob.Measurement m = ReplayJob.measure(in, ReplayJob.inArrivalOrder(shapes), (b, c) -> { });
         // then each repetition ran under its own salt, and each one's first request found the candidate's cache cold
@@ -247,7 +247,7 @@ class ReplayJobIT {
                 // when the same window is replayed behind each scheduler
                 final ReplayJob.Inputs in = new ReplayJob.Inputs("req-" + scheduler, "openai/gpt-4.1/chat", START, START.plusSeconds(4), "MANUAL",
                         shapes, false, ByocProfile.shipped("dynamo"), baseline(), candidate(fleet.port()), PriceTable.defaults(), SLO,
-                        DecisionSettings.defaults(), ReplaySettings.defaults(), HOT_VOLUME, null, null, null, null);
+                        DecisionSettings.defaults(), ReplaySettings.defaults(), HOT_VOLUME, null, null, null, null, null);
                 final ReplayJob.Measurement m = ReplayJob.measure(in, shapes, (b, c) -> { });
                 assertThat(m.capacity().replicas()).as(scheduler + ": " + m.capacity().source())
                         .isEqualTo(scheduler == SimFleet.Scheduler.ROUND_ROBIN ? null : 4);

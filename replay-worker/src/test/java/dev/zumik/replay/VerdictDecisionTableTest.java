@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zumik.core.decision.ByocReason;
 import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.verdict.Bootstrap;
 import dev.zumik.replay.verdict.Decider;
@@ -33,6 +34,9 @@ class VerdictDecisionTableTest {
             null, null, null);
     private static final LanePolicies.Policy EU = new LanePolicies.Policy(true, null, null, List.of("region:eu-west-1"), null, 5.0, null, null, null);
     private static final List<String> OFFERS_PRIVATE = List.of("private-networking");
+    private static final List<String> OFFERS_DELETION = List.of("private-networking", "runtime-confirmed-deletion");
+    private static final LanePolicies.Policy PURGE = new LanePolicies.Policy(true, null, null,
+            List.of("private-networking", "runtime-confirmed-deletion"), null, 5.0, null, null, null);
 
     /** One row: the evidence, what was asked, the policy, and the verdict with its reasons. */
     private record Row(String name, Decider.Evidence evidence, List<Decider.Asked> asked, LanePolicies.Policy policy, Decider.Decision decision,
@@ -81,6 +85,29 @@ class VerdictDecisionTableTest {
                 row("isolation met within the premium", evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)),
                         asked(ByocReason.ISOLATION_REQUIRED), PRIVATE, Decider.Decision.MOVE, "ISOLATION_REQUIRED", "CAPABILITIES_MET",
                         "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("runtime-confirmed deletion required, a confirmed drill of the candidate 3 days old: MOVE",
+                        drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)), OFFERS_DELETION, drill(true, 3)),
+                        asked(ByocReason.ISOLATION_REQUIRED), PURGE, Decider.Decision.MOVE, "ISOLATION_REQUIRED", "CAPABILITIES_MET",
+                        "DELETION_CONFIRMED", "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("runtime-confirmed deletion required, the profile declares it, nobody drilled: the profile's word is not enough",
+                        drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)), OFFERS_DELETION, null),
+                        asked(ByocReason.ISOLATION_REQUIRED), PURGE, Decider.Decision.STAY, "CAPABILITIES_MET", "DELETION_DRILL_MISSING",
+                        "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("runtime-confirmed deletion required, the latest drill failed a tier",
+                        drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)), OFFERS_DELETION, drill(false, 1)),
+                        asked(ByocReason.ISOLATION_REQUIRED), PURGE, Decider.Decision.STAY, "CAPABILITIES_MET", "DELETION_DRILL_FAILED",
+                        "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("runtime-confirmed deletion required, the confirmed drill is 45 days old (limit 30)",
+                        drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)), OFFERS_DELETION, drill(true, 45)),
+                        asked(ByocReason.ISOLATION_REQUIRED), PURGE, Decider.Decision.STAY, "CAPABILITIES_MET", "DELETION_DRILL_STALE",
+                        "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("a confirmed drill, but the profile does not declare runtime-confirmed deletion",
+                        drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)), OFFERS_PRIVATE, drill(true, 3)),
+                        asked(ByocReason.ISOLATION_REQUIRED), PURGE, Decider.Decision.STAY, "CAPABILITY_MISSING", "DELETION_CONFIRMED",
+                        "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
+                row("private networking alone needs no drill", drilled(evidence(side(0.99, 0.5), side(0.99, 0.5), gain(-2, -4, 0)),
+                        OFFERS_DELETION, null), asked(ByocReason.ISOLATION_REQUIRED), PRIVATE, Decider.Decision.MOVE, "ISOLATION_REQUIRED",
+                        "CAPABILITIES_MET", "WITHIN_ACCEPTED_PREMIUM", "SLO_NO_WORSE"),
                 row("isolation asked for, none declared", evidence(side(0.99, 0.5), side(0.99, 0.5), gain(30, 20, 40)),
                         asked(ByocReason.ISOLATION_REQUIRED), NONE, Decider.Decision.STAY, "NO_ISOLATION_DECLARED"),
                 row("two reasons, only hot volume holds: MOVE names it alone", evidence(side(0.99, 0.5), side(0.99, 0.6), gain(30, 20, 40)),
@@ -157,37 +184,51 @@ class VerdictDecisionTableTest {
     /** Managed $100k a month; BYOC from the gain's point estimate; a median prompt of 2,000 tokens; a private-networking profile. */
     private static Decider.Evidence evidence(final SideStats baseline, final SideStats candidate, final Bootstrap.Result gain) {
         return new Decider.Evidence(baseline, candidate, gain, 100_000, 100_000 * (1 - gain.costGainPct().estimate() / 100), null, 2000,
-                OFFERS_PRIVATE, 2, 2, true, false, null);
+                OFFERS_PRIVATE, 2, 2, true, false, null, null);
     }
 
     /** The candidate runtime's own counters saw this capture. */
     private static Decider.Evidence runtime(final Decider.Evidence e, final double capture) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(), capture);
+                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(), capture,
+                e.deletionDrill());
     }
 
     /** Priced from less than a full week of captured demand, accepted by a person or not. */
     private static Decider.Evidence partial(final Decider.Evidence e, final boolean accepted) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
-                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), false, accepted, e.runtimeCapture());
+                e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), false, accepted, e.runtimeCapture(), e.deletionDrill());
+    }
+
+    /** A profile offering private networking and runtime-confirmed deletion, and the latest drill of the candidate (null: none). */
+    private static Decider.Evidence drilled(final Decider.Evidence e, final List<String> offers, final DrillEvidence drill) {
+        return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
+                e.promptP50(), offers, e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(),
+                e.runtimeCapture(), drill);
+    }
+
+    /** A drill of the candidate that finished {@code daysAgo} days ago. */
+    private static DrillEvidence drill(final boolean confirmed, final double daysAgo) {
+        return new DrillEvidence("dynamo", java.net.URI.create("http://dynamo-frontend.zumik-byoc:8000"), confirmed,
+                java.time.Instant.now().minusSeconds(Math.round(daysAgo * 86_400)), "k1", "test");
     }
 
     private static Decider.Evidence withPrompt(final Decider.Evidence e, final long promptP50) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(), e.priorityMonthlyUsd(),
                 promptP50, e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(), e.partialCoverageAccepted(),
-                e.runtimeCapture());
+                e.runtimeCapture(), e.deletionDrill());
     }
 
     private static Decider.Evidence withPriority(final Decider.Evidence e, final double priorityThousands) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
                 priorityThousands * 1000, e.promptP50(), e.capabilities(), e.pricedReplicas(), e.testedReplicas(), e.fullWeekCoverage(),
-                e.partialCoverageAccepted(), e.runtimeCapture());
+                e.partialCoverageAccepted(), e.runtimeCapture(), e.deletionDrill());
     }
 
     private static Decider.Evidence tested(final Decider.Evidence e, final int priced, final Integer tested) {
         return new Decider.Evidence(e.baseline(), e.candidate(), e.intervals(), e.managedMonthlyUsd(), e.byocMonthlyUsd(),
                 e.priorityMonthlyUsd(), e.promptP50(), e.capabilities(), priced, tested, e.fullWeekCoverage(), e.partialCoverageAccepted(),
-                e.runtimeCapture());
+                e.runtimeCapture(), e.deletionDrill());
     }
 
     static SideStats side(final double sloAttainment, final double capture) {

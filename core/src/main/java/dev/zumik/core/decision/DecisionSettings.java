@@ -23,10 +23,13 @@ import java.util.TreeMap;
  * @param acceptedPremiumPct     how much more than managed a lane pays for its SLO or isolation, percent, unless its policy says (0)
  * @param sloTolerance           SLO attainment may trail the baseline's by this and count as no worse (0.01)
  * @param captureTolerance       capture may trail the baseline's by this and count as equal (0.02)
+ * @param deletionDrillMaxAgeDays a lane requiring runtime-confirmed deletion needs a confirmed deletion drill of the candidate
+ *                               no older than this, in days (30)
  */
 public record DecisionSettings(double materialGainPct, double minMonthlySpendUsd, double hotShare, int hotWindows,
                                double hotMinMonthlySpendUsd, double captureRatio, double incrementalReuseRatio, long longPromptTokens,
-                               double sloTarget, double acceptedPremiumPct, double sloTolerance, double captureTolerance) {
+                               double sloTarget, double acceptedPremiumPct, double sloTolerance, double captureTolerance,
+                               double deletionDrillMaxAgeDays) {
 
     public static final String PREFIX = "decision.";
 
@@ -45,10 +48,13 @@ public record DecisionSettings(double materialGainPct, double minMonthlySpendUsd
         requireAtLeast("accepted.premium.pct", acceptedPremiumPct, 0);
         requireShare("slo.tolerance", sloTolerance);
         requireShare("capture.tolerance", captureTolerance);
+        if (!(deletionDrillMaxAgeDays > 0) || Double.isInfinite(deletionDrillMaxAgeDays)) {
+            throw new IllegalArgumentException(PREFIX + "deletion.drill.max.age.days must be a number > 0, got " + deletionDrillMaxAgeDays);
+        }
     }
 
     public static DecisionSettings defaults() {
-        return new DecisionSettings(15, 1000, 0.3, 5, 10_000, 0.8, 0.1, 8000, 0.99, 0, 0.01, 0.02);
+        return new DecisionSettings(15, 1000, 0.3, 5, 10_000, 0.8, 0.1, 8000, 0.99, 0, 0.01, 0.02, 30);
     }
 
     /**
@@ -80,7 +86,7 @@ public record DecisionSettings(double materialGainPct, double minMonthlySpendUsd
         return new DecisionSettings(values.get("material.gain.pct"), values.get("min.monthly.spend.usd"), values.get("hot.share"),
                 (int) hotWindows, values.get("hot.min.monthly.spend.usd"), values.get("capture.ratio"), values.get("incremental.reuse.ratio"),
                 (long) longPrompt, values.get("slo.target"), values.get("accepted.premium.pct"), values.get("slo.tolerance"),
-                values.get("capture.tolerance"));
+                values.get("capture.tolerance"), values.get("deletion.drill.max.age.days"));
     }
 
     /** Every threshold by its setting key without the prefix, in a fixed order: what diagnoses and verdicts echo. */
@@ -98,6 +104,7 @@ public record DecisionSettings(double materialGainPct, double minMonthlySpendUsd
         m.put("accepted.premium.pct", acceptedPremiumPct);
         m.put("slo.tolerance", sloTolerance);
         m.put("capture.tolerance", captureTolerance);
+        m.put("deletion.drill.max.age.days", deletionDrillMaxAgeDays);
         return m;
     }
 

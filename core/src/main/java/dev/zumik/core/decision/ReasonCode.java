@@ -37,6 +37,12 @@ public enum ReasonCode {
     CAPABILITIES_MET("the BYOC profile declares every isolation capability the lane requires"),
     CAPABILITY_MISSING("the BYOC profile lacks an isolation capability the lane requires"),
     NO_ISOLATION_DECLARED("the lane declares no isolation requirement to test"),
+    DELETION_CONFIRMED("a deletion drill of this candidate, signed with the verdict key and within the age limit, saw every cache tier "
+            + "reset and a probe miss"),
+    DELETION_DRILL_MISSING("the lane requires runtime-confirmed deletion and no signed deletion drill of this candidate is on record "
+            + "(zumik purge --runtime)"),
+    DELETION_DRILL_FAILED("the latest deletion drill of this candidate did not confirm deletion on every tier"),
+    DELETION_DRILL_STALE("the latest confirmed deletion drill of this candidate is older than decision.deletion.drill.max.age.days"),
     // a replay that cannot be trusted
     CAPACITY_MISMATCH("the candidate was replayed on another number of replicas than BYOC is priced at: its latency and capture are "
             + "not those of the priced deployment"),

@@ -33,6 +33,35 @@ public final class InToto {
                 SigningKeys.keyId(SigningKeys.publicOf(key)));
     }
 
+    /** A statement opened from a verified envelope: its predicate type, one subject (name, sha256), predicate and signing key id. */
+    public record Statement(String predicateType, String subjectName, String sha256, JsonNode predicate, String keyId) { }
+
+    /**
+     * Checks the envelope's signature by {@code key}, its payload type, the statement's type and its one
+     * sha256 subject; the predicate type is the caller's to check.
+     */
+    public static Statement open(final byte[] envelope, final java.security.PublicKey key) throws Dsse.VerificationException {
+        final Dsse.Opened opened = Dsse.open(envelope, key);
+        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType())) {
+            throw new Dsse.VerificationException("payload type is " + opened.payloadType() + ", expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
+        }
+        final JsonNode statement;
+        try {
+            statement = JSON.readTree(opened.payload());
+        } catch (final java.io.IOException e) {
+            throw new Dsse.VerificationException("payload is not a JSON statement");
+        }
+        if (statement == null || !STATEMENT_TYPE.equals(statement.path("_type").asText())) {
+            throw new Dsse.VerificationException("statement _type is not " + STATEMENT_TYPE);
+        }
+        final JsonNode subject = statement.path("subject");
+        if (!subject.isArray() || subject.size() != 1 || !subject.get(0).path("digest").path("sha256").asText().matches("[0-9a-f]{64}")) {
+            throw new Dsse.VerificationException("statement must have one subject with a sha256 digest");
+        }
+        return new Statement(statement.path("predicateType").asText(), subject.get(0).path("name").asText(),
+                subject.get(0).path("digest").path("sha256").asText(), statement.path("predicate"), opened.keyId());
+    }
+
     /** The hex sha256 of {@code text}'s UTF-8 bytes: a subject digest. */
     public static String sha256Hex(final String text) {
         try {

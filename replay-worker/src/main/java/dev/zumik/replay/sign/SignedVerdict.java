@@ -44,29 +44,13 @@ public final class SignedVerdict {
      */
     public static Verified verify(final byte[] envelope, final PublicKey key, final Optional<WindowSource> recompute)
             throws Dsse.VerificationException {
-        final Dsse.Opened opened = Dsse.open(envelope, key);
-        if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType())) {
-            throw new Dsse.VerificationException("payload type is " + opened.payloadType() + ", expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
-        }
-        final JsonNode statement;
-        try {
-            statement = JSON.readTree(new String(opened.payload(), StandardCharsets.UTF_8));
-        } catch (final java.io.IOException e) {
-            throw new Dsse.VerificationException("payload is not a JSON statement");
-        }
-        if (!STATEMENT_TYPE.equals(statement.path("_type").asText())) {
-            throw new Dsse.VerificationException("statement _type is not " + STATEMENT_TYPE);
-        }
-        if (!VerdictReport.PREDICATE_TYPE.equals(statement.path("predicateType").asText())) {
+        final InToto.Statement statement = InToto.open(envelope, key);
+        if (!VerdictReport.PREDICATE_TYPE.equals(statement.predicateType())) {
             throw new Dsse.VerificationException("predicateType is not " + VerdictReport.PREDICATE_TYPE);
         }
-        final JsonNode subject = statement.path("subject");
-        if (!subject.isArray() || subject.size() != 1 || !subject.get(0).path("digest").path("sha256").asText().matches("[0-9a-f]{64}")) {
-            throw new Dsse.VerificationException("statement must have one subject with a sha256 digest");
-        }
-        final String name = subject.get(0).path("name").asText();
-        final String sha256 = subject.get(0).path("digest").path("sha256").asText();
-        final JsonNode predicate = statement.path("predicate");
+        final String name = statement.subjectName();
+        final String sha256 = statement.sha256();
+        final JsonNode predicate = statement.predicate();
         if (!sha256.equals(predicate.path("window").path("sha256").asText())) {
             throw new Dsse.VerificationException("the predicate's window digest differs from the subject's");
         }
@@ -84,6 +68,6 @@ public final class SignedVerdict {
                 throw new Dsse.VerificationException("the window's shape events now digest to " + actual + ", not " + sha256);
             }
         }
-        return new Verified(opened.keyId(), name, sha256, predicate);
+        return new Verified(statement.keyId(), name, sha256, predicate);
     }
 }

@@ -6,6 +6,7 @@ import dev.zumik.core.decision.Isolation;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.replay.client.ErrorClass;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.schedule.ReplaySettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import java.util.Set;
  *       meets, at a cost within the accepted premium (interval low end of the gain at least minus the
  *       premium), with no priced managed priority tier cheaper than BYOC left untried;</li>
  *   <li>ISOLATION_REQUIRED: every declared requirement among the profile's capabilities, within the accepted
- *       premium, with SLO attainment no worse than the baseline's.</li>
+ *       premium, with SLO attainment no worse than the baseline's; runtime-confirmed deletion also needs a signed,
+ *       confirmed deletion drill of the candidate no older than the limit.</li>
  * </ul>
  * MOVE when at least one holds, unless the replay ran at a time scale other than 1 (a smoke run:
  * INCONCLUSIVE [NOT_DECISION_GRADE]) or the money was priced from less than one full week of captured
@@ -47,12 +49,13 @@ public final class Decider {
      * where it has any), the cost gain's interval, monthly costs, the priority tier's monthly cost where
      * priced, the window's median prompt, the candidate profile's isolation capabilities, and the replicas
      * BYOC is priced at and that stood behind the candidate (null: unknown), whether the money was priced from a
-     * full week of captured demand, whether a person accepted less, and the candidate's capture as its runtime's own
-     * counters saw it (null: not published).
+     * full week of captured demand, whether a person accepted less, the candidate's capture as its runtime's own
+     * counters saw it (null: not published), and the latest signed deletion drill of the candidate (null: none on record).
      */
     public record Evidence(SideStats baseline, SideStats candidate, Bootstrap.Result intervals, double managedMonthlyUsd,
                            double byocMonthlyUsd, Double priorityMonthlyUsd, long promptP50, List<String> capabilities, int pricedReplicas,
-                           Integer testedReplicas, boolean fullWeekCoverage, boolean partialCoverageAccepted, Double runtimeCapture) { }
+                           Integer testedReplicas, boolean fullWeekCoverage, boolean partialCoverageAccepted, Double runtimeCapture,
+                           DrillEvidence deletionDrill) { }
 
     private Decider() { }
 
@@ -173,24 +176,42 @@ public final class Decider {
         final double premium = policy.acceptedPremiumPct(d);
         final Map<String, Double> figures = new LinkedHashMap<>();
         final List<String> outcome = new ArrayList<>();
-        final String test = String.format("every declared requirement (%s) among the profile's capabilities (%s), at a BYOC cost at most "
+        final String test = String.format("every declared requirement (%s) among the profile's capabilities (%s)%s, at a BYOC cost at most "
                 + "%.1f%% above managed (the gain's interval low end >= -%.1f%%), and candidate SLO attainment >= baseline's - %.2f",
-                String.join(", ", policy.isolation()), String.join(", ", ev.capabilities()), premium, premium, d.sloTolerance());
+                String.join(", ", policy.isolation()), String.join(", ", ev.capabilities()),
+                policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION) ? String.format(java.util.Locale.ROOT, "; runtime-confirmed "
+                        + "deletion seen by a signed deletion drill of the candidate that confirmed it, at most %.0f days old",
+                        d.deletionDrillMaxAgeDays()) : "", premium, premium, d.sloTolerance());
         if (policy.isolation().isEmpty()) {
             outcome.add(ReasonCode.NO_ISOLATION_DECLARED.name());
             return new ReasonTest(ReasonCode.ISOLATION_REQUIRED.name(), source, false, test, outcome, figures);
         }
         final boolean offered = Isolation.missing(policy.isolation(), ev.capabilities()).isEmpty();
-        if (policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION)) {
-            // the profile's declaration is what is checked: no runtime deletion drill feeds the verdict yet
-            figures.put("deletionDrillEvidence", 0.0);
-        }
         outcome.add((offered ? ReasonCode.CAPABILITIES_MET : ReasonCode.CAPABILITY_MISSING).name());
+        // a profile's word is not deletion: it must have been seen, on this candidate, recently
+        final boolean deletion = !policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION) || deletionSeen(ev, d, figures, outcome);
         final boolean affordable = premiumTest(ev, premium, figures, outcome);
         final boolean slo = sloNoWorse(ev, d);
         outcome.add((slo ? ReasonCode.SLO_NO_WORSE : ReasonCode.SLO_WORSE).name());
         sloFigures(ev, figures);
-        return new ReasonTest(ReasonCode.ISOLATION_REQUIRED.name(), source, offered && affordable && slo, test, outcome, figures);
+        return new ReasonTest(ReasonCode.ISOLATION_REQUIRED.name(), source, offered && deletion && affordable && slo, test, outcome, figures);
+    }
+
+    /** Whether the latest drill of the candidate confirmed deletion within the age limit; its code and figures either way. */
+    private static boolean deletionSeen(final Evidence ev, final DecisionSettings d, final Map<String, Double> figures, final List<String> outcome) {
+        figures.put("deletionDrillMaxAgeDays", d.deletionDrillMaxAgeDays());
+        final DrillEvidence drill = ev.deletionDrill();
+        if (drill == null) {
+            outcome.add(ReasonCode.DELETION_DRILL_MISSING.name());
+            return false;
+        }
+        final double age = drill.ageDays(java.time.Instant.now());
+        figures.put("deletionDrillAgeDays", age);
+        figures.put("deletionDrillConfirmed", drill.confirmed() ? 1.0 : 0.0);
+        final ReasonCode code = !drill.confirmed() ? ReasonCode.DELETION_DRILL_FAILED
+                : age > d.deletionDrillMaxAgeDays() ? ReasonCode.DELETION_DRILL_STALE : ReasonCode.DELETION_CONFIRMED;
+        outcome.add(code.name());
+        return code == ReasonCode.DELETION_CONFIRMED;
     }
 
     private static boolean premiumTest(final Evidence ev, final double premium, final Map<String, Double> figures, final List<String> outcome) {

@@ -212,14 +212,19 @@ public final class ReplayWorker implements AutoCloseable {
                 settings.topics().shapes().valueSerde().deserializer(), request.getLane(), request.getFromTime(), request.getToTime(),
                 settings.lateness());
         final LanePolicies.Policy policy = settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs());
+        final dev.zumik.replay.backend.Backend candidate = settings.backends().candidate(profile);
+        // only a lane requiring runtime-confirmed deletion needs the candidate's latest signed drill
+        final dev.zumik.replay.purge.DrillEvidence drill = policy.isolation().contains(dev.zumik.core.decision.Isolation.RUNTIME_CONFIRMED_DELETION)
+                ? DrillRecords.latest(settings.kafka(), settings.topics().purges(), SigningKeys.publicOf(settings.signingKey()), profile.name(),
+                        candidate.baseUrl()).orElse(null) : null;
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs(request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
                 request.getTrigger().name(), window.shapes(), window.truncatedByRetention(), profile,
                 settings.backends().baseline(request.getLane().getProvider(), request.getLane().getModel()),
-                settings.backends().candidate(profile), settings.prices(), policy, settings.decision(),
+                candidate, settings.prices(), policy, settings.decision(),
                 settings.replay().withTimeScale(request.getTimeScale()), asked(request), request.getQualityEvidence(),
                 settings.candidateReplicas(), demand(request), request.getAcceptPartialCoverage()
                 ? (request.getTrigger() == ReplayTrigger.DIAGNOSIS ? "the lane policy (acceptPartialCoverage)" : "zumik replay request --accept-partial-coverage")
-                : policy.acceptsPartialCoverage() ? "the lane policy (acceptPartialCoverage)" : null);
+                : policy.acceptsPartialCoverage() ? "the lane policy (acceptPartialCoverage)" : null, drill);
         LOG.info("replay {}: {} shapes against {} and {}", request.getRequestId(), window.shapes().size(), inputs.baseline(),
                 inputs.candidate());
         try {
