@@ -232,6 +232,43 @@ class SimServerIT {
     }
 
     @Test
+    void shouldPublishEachSchedulersPerRequestMetricsByItsOwnNames() throws Exception {
+        // given a two-replica dynamo fleet behind the KV router, and a two-pod vLLM pool behind an endpoint picker
+        try (SimServer dynamo = SimServer.start(TestProfiles.shipped("dynamo"), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.KV_ROUTER);
+             SimServer pool = SimServer.start(TestProfiles.shipped("vllm"), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.EPP)) {
+            for (final SimServer sim : List.of(dynamo, pool)) {
+                // when the same 512-token prompt is sent twice
+                final SimClient client = new SimClient(sim.port());
+                final String body = completion(sim.profile().defaultModel(), ids(512, 7), ",\"max_tokens\":2");
+                client.post("/v1/completions", body);
+                client.post("/v1/completions", body);
+            }
+            // then Dynamo's frontend publishes its per-request histograms (the second request's cached tokens among them)
+            final String frontend = dynamo.scrape();
+            assertThat(frontend).contains("dynamo_frontend_requests_total{model=", "dynamo_frontend_cached_tokens_count{model=",
+                    "dynamo_frontend_input_sequence_tokens_sum{model=", "dynamo_frontend_kv_hit_rate_bucket{model=",
+                    "dynamo_frontend_time_to_first_token_seconds_bucket{model=");
+            assertThat(sum(frontend, "dynamo_frontend_input_sequence_tokens_sum")).isEqualTo(1024);
+            assertThat(sum(frontend, "dynamo_frontend_cached_tokens_sum")).isGreaterThan(0);
+            // and the picker its GIE names with llm-d's dual-emitted ones, and the pool gauges it scrapes
+            final String epp = pool.scrape();
+            assertThat(epp).contains("inference_objective_request_total{model_name=", "inference_objective_prompt_cached_tokens_bucket{model_name=",
+                    "llm_d_epp_request_cached_tokens_sum{model_name=", "inference_objective_request_ttft_seconds_count{model_name=",
+                    "llm_d_epp_request_ttft_seconds_count{", "inference_pool_average_kv_cache_utilization{name=",
+                    "llm_d_epp_average_queue_size{name=", "inference_pool_ready_pods 2.0");
+            assertThat(sum(epp, "inference_objective_input_tokens_sum")).isEqualTo(1024);
+            assertThat(epp).doesNotContain("dynamo_frontend_");
+            assertThat(frontend).doesNotContain("inference_objective_");
+        }
+    }
+
+    /** The sum of a metric's samples in a Prometheus text. */
+    private static double sum(final String text, final String name) {
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void shouldReplayTheSameRunFromTheSameSeed() throws Exception {
         // when the same ten requests go, one after another, to three fresh simulators: seeds 42, 42 and 43
         final List<String> first = run(42);

@@ -143,7 +143,7 @@ final class ReplayCommand implements Callable<Integer> {
         final String apiKey = System.getenv(baseRuntime == dev.zumik.replay.backend.Runtime.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
         final Backend baseline = new Backend("baseline", baseUrl, baseRuntime, parsedLane.getModel(), apiKey);
         final Backend candidate = new Backends(java.util.Map.of(), java.util.Map.of(),
-                java.util.Optional.of(candUrl)).candidate(byoc);
+                java.util.Optional.of(candUrl), replay.candidateMetrics()).candidate(byoc);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final List<RequestShape> shapes = new java.util.ArrayList<>();

@@ -7,6 +7,7 @@ import dev.zumik.replay.sign.SigningKeys;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How replays run, are judged and signed: shared by {@code replay-worker} and {@code replay --trace}. */
@@ -56,6 +57,17 @@ final class ReplayOptions {
             description = "Replicas behind the candidate (default: read from its scheduler's metrics; a verdict on other capacity than "
                     + "the priced one is INCONCLUSIVE).")
     Integer candidateReplicas;
+
+    @Option(names = "--candidate-metrics", paramLabel = "URL", split = ",",
+            description = {"Each candidate replica's runtime metrics endpoint (repeatable: every vLLM pod's :8000/metrics, every Dynamo "
+                    + "worker's system port /metrics), where the runtime's own cached-token counters are read before and after the replay.",
+                "Default: the candidate host's /metrics, where a single server publishes them."})
+    List<String> candidateMetrics = new java.util.ArrayList<>();
+
+    /** The --candidate-metrics URLs, each checked. */
+    List<java.net.URI> candidateMetrics() {
+        return candidateMetrics.stream().map(u -> Values.httpUrl("--candidate-metrics", u)).toList();
+    }
 
     Integer candidateReplicas() {
         if (candidateReplicas != null && candidateReplicas < 1) {

@@ -85,7 +85,7 @@ final class ReplayWorkerCommand implements Callable<Integer> {
         final Map<String, URI> urls = new HashMap<>();
         baselines.forEach((provider, url) -> urls.put(provider, Values.httpUrl("--baseline " + provider, url)));
         final Backends backends = Backends.fromEnvironment(urls, Optional.ofNullable(candidate).map(u -> Values.httpUrl("--candidate", u)),
-                System.getenv());
+                replay.candidateMetrics(), System.getenv());
         final java.security.PrivateKey key = replay.key();
         final ClientSettings client = connection.settings();
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);

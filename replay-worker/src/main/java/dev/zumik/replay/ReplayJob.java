@@ -107,10 +107,15 @@ public final class ReplayJob {
 
     /**
      * The candidate runtime's cache counters over the replay: prompt tokens it looked up and found (the delta of
-     * its counters from before the first repetition to after the last), where they were read, and by which names;
-     * or, with {@code counts} null, why there are none.
+     * its counters from before the first repetition to after the last, summed over every replica read), where they
+     * were read, by which names, and each replica's share; or, with {@code counts} null, why there are none.
      */
-    public record RuntimeCapture(String url, dev.zumik.replay.backend.RuntimeCounters.Counts counts, String problem) { }
+    public record RuntimeCapture(String url, dev.zumik.replay.backend.RuntimeCounters.Counts counts, String problem,
+                                 List<VerdictReport.ReplicaCounts> replicas) {
+        public RuntimeCapture(final String url, final dev.zumik.replay.backend.RuntimeCounters.Counts counts, final String problem) {
+            this(url, counts, problem, List.of());
+        }
+    }
 
     /** Salts of the synthesized prompts: fresh for every repetition and every attempt, never repeated. */
     private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
@@ -164,25 +169,40 @@ public final class ReplayJob {
     public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
         final CandidateCapacity.Tested capacity = in.candidateReplicas() != null ? CandidateCapacity.declared(in.candidateReplicas())
                 : CandidateCapacity.probe(in.candidate(), java.time.Duration.ofSeconds(5));
-        final CandidateMetrics.Scrape before = CandidateMetrics.read(in.candidate(), java.time.Duration.ofSeconds(5));
+        final List<CandidateMetrics.Scrape> before = CandidateMetrics.readRuntimes(in.candidate(), java.time.Duration.ofSeconds(5));
         final List<Run> runs = new ArrayList<>();
         for (int r = 0; r < in.settings().repetitions(); r++) {
             runs.add(fire(in, shapes, SALTS.nextLong(), listener));
         }
-        return new Measurement(shapes, runs, capacity, runtimeCapture(before, CandidateMetrics.read(in.candidate(), java.time.Duration.ofSeconds(5))));
+        return new Measurement(shapes, runs, capacity, runtimeCapture(before,
+                CandidateMetrics.readRuntimes(in.candidate(), java.time.Duration.ofSeconds(5))));
     }
 
-    private static RuntimeCapture runtimeCapture(final CandidateMetrics.Scrape before, final CandidateMetrics.Scrape after) {
-        if (!before.ok() || !after.ok()) {
-            return new RuntimeCapture(after.url().toString(), null, before.ok() ? after.problem() : before.problem());
+    /**
+     * The replicas' counters summed, from the scrapes before and after. Every replica must be read both times and
+     * publish prefix-cache counters: a sum missing one replica would understate what the runtime counted.
+     */
+    static RuntimeCapture runtimeCapture(final List<CandidateMetrics.Scrape> before, final List<CandidateMetrics.Scrape> after) {
+        final String urls = String.join(", ", after.stream().map(a -> a.url().toString()).toList());
+        final List<VerdictReport.ReplicaCounts> replicas = new ArrayList<>();
+        dev.zumik.replay.backend.RuntimeCounters.Counts total = null;
+        for (int i = 0; i < after.size(); i++) {
+            final CandidateMetrics.Scrape b = before.get(i);
+            final CandidateMetrics.Scrape a = after.get(i);
+            if (!b.ok() || !a.ok()) {
+                return new RuntimeCapture(urls, null, b.ok() ? a.problem() : b.problem(), List.of());
+            }
+            final var first = dev.zumik.replay.backend.RuntimeCounters.parse(b.text());
+            final var last = dev.zumik.replay.backend.RuntimeCounters.parse(a.text());
+            if (first.isEmpty() || last.isEmpty()) {
+                return new RuntimeCapture(urls, null, a.url() + " publishes no prefix-cache counters (vllm:prefix_cache_*, "
+                        + "sglang:cached_tokens_total)", List.of());
+            }
+            final var delta = last.get().since(first.get());
+            replicas.add(new VerdictReport.ReplicaCounts(a.url().toString(), delta.queried(), delta.hit()));
+            total = total == null ? delta : total.plus(delta);
         }
-        final var first = dev.zumik.replay.backend.RuntimeCounters.parse(before.text());
-        final var last = dev.zumik.replay.backend.RuntimeCounters.parse(after.text());
-        if (first.isEmpty() || last.isEmpty()) {
-            return new RuntimeCapture(after.url().toString(), null, after.url() + " publishes no prefix-cache counters (vllm:prefix_cache_*, "
-                    + "sglang:cached_tokens_total)");
-        }
-        return new RuntimeCapture(after.url().toString(), last.get().since(first.get()), null);
+        return new RuntimeCapture(urls, total, null, replicas.size() > 1 ? List.copyOf(replicas) : List.of());
     }
 
     private static Run fire(final Inputs in, final List<RequestShape> shapes, final long salt, final Listener listener)
@@ -346,14 +366,14 @@ public final class ReplayJob {
         if (runtime == null) {
             return new VerdictReport.RuntimeCheck(null, m.runtime() == null ? null : m.runtime().url(), null, reported, null, null,
                     "the responses' figure, unconfirmed", m.runtime() == null ? "the runtime's counters were not read"
-                    : m.runtime().problem() != null ? m.runtime().problem() : "the runtime looked up no prompt tokens during the replay");
+                    : m.runtime().problem() != null ? m.runtime().problem() : "the runtime looked up no prompt tokens during the replay", List.of());
         }
         final var counts = m.runtime().counts();
         final String uses = reported - runtime > tolerance ? "neither: the responses claim more than the runtime counted (CAPTURE_UNCONFIRMED)"
                 : runtime - reported > tolerance ? "the responses' figure, the lower of the two (the verdict is conservative)"
                 : "the responses' figure, confirmed by the runtime within " + tolerance;
         return new VerdictReport.RuntimeCheck(counts.source(), m.runtime().url(), runtime, reported, counts.queried(), counts.hit(), uses,
-                "a managed baseline publishes no cache counters: its capture is what its responses reported");
+                "a managed baseline publishes no cache counters: its capture is what its responses reported", m.runtime().replicas());
     }
 
     private static double mean(final List<ReplayCosts.Figures> figures, final java.util.function.ToDoubleFunction<ReplayCosts.Figures> f) {

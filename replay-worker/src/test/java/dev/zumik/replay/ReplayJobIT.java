@@ -200,6 +200,34 @@ class ReplayJobIT {
     }
 
     @Test
+    void shouldShowTheRuntimesOwnFigureWhenTheResponsesUnderReportAndDecideOnTheLowerOne() throws Exception {
+        // given a candidate whose responses report half the cached tokens its cache served, its two replicas' counters read one by one
+        final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
+        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final dev.zumik.sim.profile.SimProfile underReporting = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(),
+                p.models(), p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(), new dev.zumik.sim.profile.SimProfile.Faults(
+                        java.util.Map.of(), 0, 0, 0, 0, 0, 0.5), 3).validate();
+        try (SimServer fleet = SimServer.start(underReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
+             SimServer idle = SimServer.start(underReporting, "127.0.0.1", 0)) {
+            final Backend candidate = new Backend("candidate", URI.create("http://127.0.0.1:" + fleet.port()), Runtime.DYNAMO,
+                    "meta-llama/Llama-3.3-70B-Instruct", null, List.of(URI.create("http://127.0.0.1:" + fleet.port() + "/metrics"),
+                    URI.create("http://127.0.0.1:" + idle.port() + "/metrics")));
+            // when replayed as in the MOVE above
+            final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate, 1, HOT_VOLUME,
+                    week(shapes, START, START.plusSeconds(3), h -> true)), keys.getPrivate(), (b, c) -> { });
+            // then the report shows the runtime's own figure, summed over both endpoints, beside the lower reported one the decision used
+            final VerdictReport.RuntimeCheck check = result.report().runtimeCapture();
+            assertThat(check.runtimeCapture()).as(check.toString()).isGreaterThan(check.reportedCapture() + 0.1);
+            assertThat(check.decisionUses()).contains("the lower of the two");
+            assertThat(check.replicas()).hasSize(2);
+            assertThat(check.replicas().get(1).queriedTokens()).isZero();
+            assertThat(check.replicas().get(0).hitTokens()).isEqualTo(check.hitTokens());
+            assertThat(result.report().notes()).anyMatch(n -> n.contains("its runtime counted") && n.contains("its responses reported"));
+            assertThat(result.report().reasons()).doesNotContain("CAPTURE_UNCONFIRMED");
+        }
+    }
+
+    @Test
     void shouldFindNoPreviousRepetitionsPrefixesWarmOnTheCandidate() throws Exception {
         // given a window whose 30 requests share a 2,048-token prefix, replayed twice against the same candidate
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 10, 9);

@@ -30,6 +30,12 @@ final class SimMetrics {
     private final SimFleet fleet;
     private final dev.zumik.sim.profile.SimProfile profile;
     private Counter lmcacheHitTokens;
+    /** What the fleet's scheduler records per request, by its own names (none for a round-robin Service). */
+    private final java.util.List<DistributionSummary> schedulerCached = new java.util.ArrayList<>();
+    private final java.util.List<DistributionSummary> schedulerInput = new java.util.ArrayList<>();
+    private final java.util.List<io.micrometer.core.instrument.Timer> schedulerTtft = new java.util.ArrayList<>();
+    private final java.util.List<Counter> schedulerRequests = new java.util.ArrayList<>();
+    private DistributionSummary predictedHitRate;
 
     SimMetrics(final MeterRegistry registry, final SimFleet engine, final dev.zumik.sim.profile.SimProfile profile) {
         this.fleet = engine;
@@ -52,6 +58,7 @@ final class SimMetrics {
         Gauge.builder("zumik_sim_running", engine, SimFleet::running).description("Requests holding a batch slot").register(registry);
         Gauge.builder("zumik_sim_batch_size", engine, SimFleet::decoding).description("Requests decoding together").register(registry);
         schedulerMetrics(registry, engine);
+        schedulerRequestMetrics(registry, engine, profile.models().isEmpty() ? "model" : profile.models().get(0));
         runtime = runtimeCounters(registry, wire, tiers);
         runtimeGauges(registry, wire, tiers.length);
     }
@@ -166,6 +173,64 @@ final class SimMetrics {
         }
     }
 
+    /**
+     * Per-request figures as the scheduler in front of the replicas publishes them (BYOC-STACKS §3): Dynamo's
+     * frontend {@code dynamo_frontend_cached_tokens}, {@code dynamo_frontend_input_sequence_tokens},
+     * {@code dynamo_frontend_kv_hit_rate} (predicted at routing) and {@code dynamo_frontend_time_to_first_token_seconds};
+     * the endpoint picker's GIE names {@code inference_objective_prompt_cached_tokens}, {@code inference_objective_input_tokens},
+     * {@code inference_objective_request_total} and {@code inference_objective_request_ttft_seconds} with llm-d's
+     * dual-emitted {@code llm_d_epp_request_cached_tokens} and {@code llm_d_epp_request_ttft_seconds}. They count what
+     * the engines reported, so they are not the runtime's own cache counters; the pool gauges are what the picker scrapes.
+     */
+    private void schedulerRequestMetrics(final MeterRegistry registry, final SimFleet fleet, final String model) {
+        switch (fleet.scheduler()) {
+            case KV_ROUTER -> {
+                final String[] tags = {"model", model};
+                schedulerCached.add(histogram(registry, "dynamo_frontend_cached_tokens", "Cached tokens of each request", tags));
+                schedulerInput.add(histogram(registry, "dynamo_frontend_input_sequence_tokens", "Prompt tokens of each request", tags));
+                schedulerTtft.add(ttftHistogram(registry, "dynamo_frontend_time_to_first_token", tags));
+                schedulerRequests.add(Counter.builder("dynamo_frontend_requests").tags(tags).description("Requests the frontend served")
+                        .register(registry));
+                predictedHitRate = DistributionSummary.builder("dynamo_frontend_kv_hit_rate").tags(tags)
+                        .description("Share of each request's prompt the KV router predicted cached on the worker it picked, 0..1")
+                        .serviceLevelObjectives(0.1, 0.25, 0.5, 0.75, 0.9, 1.0).register(registry);
+            }
+            case EPP -> {
+                final String[] tags = {"model_name", model, "target_model_name", model};
+                schedulerCached.add(histogram(registry, "inference_objective_prompt_cached_tokens", "Cached prompt tokens of each request", tags));
+                schedulerCached.add(histogram(registry, "llm_d_epp_request_cached_tokens", "Cached prompt tokens of each request", tags));
+                schedulerInput.add(histogram(registry, "inference_objective_input_tokens", "Prompt tokens of each request", tags));
+                schedulerTtft.add(ttftHistogram(registry, "inference_objective_request_ttft", tags));
+                schedulerTtft.add(ttftHistogram(registry, "llm_d_epp_request_ttft", tags));
+                schedulerRequests.add(Counter.builder("inference_objective_request").tags(tags).description("Requests the picker scheduled")
+                        .register(registry));
+                final String[] pool = {"name", "sim-pool"};
+                Gauge.builder("inference_pool_average_kv_cache_utilization", this, m -> m.usage(0)).tags(pool)
+                        .description("Mean KV-cache utilization of the pool's pods").register(registry);
+                Gauge.builder("inference_pool_average_queue_size", fleet, f -> (double) f.waiting() / f.size()).tags(pool)
+                        .description("Mean queue size of the pool's pods").register(registry);
+                Gauge.builder("llm_d_epp_average_kv_cache_utilization", this, m -> m.usage(0)).tags(pool)
+                        .description("Mean KV-cache utilization of the pool's endpoints").register(registry);
+                Gauge.builder("llm_d_epp_average_queue_size", fleet, f -> (double) f.waiting() / f.size()).tags(pool)
+                        .description("Mean queue size of the pool's endpoints").register(registry);
+            }
+            default -> { }
+        }
+    }
+
+    private static DistributionSummary histogram(final MeterRegistry registry, final String name, final String description, final String[] tags) {
+        return DistributionSummary.builder(name).tags(tags).description(description)
+                .serviceLevelObjectives(1, 64, 256, 1024, 4096, 16_384, 65_536, 262_144).register(registry);
+    }
+
+    /** A TTFT histogram in seconds (Micrometer appends {@code _seconds} to a timer's name). */
+    private static io.micrometer.core.instrument.Timer ttftHistogram(final MeterRegistry registry, final String name, final String[] tags) {
+        return io.micrometer.core.instrument.Timer.builder(name).tags(tags).description("Time to first token of each request")
+                .serviceLevelObjectives(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250),
+                        java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2),
+                        java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10)).register(registry);
+    }
+
     void request(final String endpoint, final int status) {
         requests.computeIfAbsent(endpoint + ' ' + status, k -> Counter.builder("zumik_sim_requests").tag("endpoint", endpoint)
                 .tag("status", Integer.toString(status)).description("Requests answered, by endpoint and status").register(registry)).increment();
@@ -188,6 +253,12 @@ final class SimMetrics {
             lmcacheHitTokens.increment(cache.hitTokensByTier()[RuntimeAdmin.HOST]);
         }
         cachedTokens.increment(cache.reportedCachedTokens());
+        schedulerCached.forEach(h -> h.record(cache.reportedCachedTokens()));
+        schedulerInput.forEach(h -> h.record(prompt));
+        schedulerRequests.forEach(Counter::increment);
+        if (predictedHitRate != null && prompt > 0) {
+            predictedHitRate.record(Math.min(1.0, (double) java.util.Arrays.stream(cache.hitTokensByTier()).sum() / prompt));
+        }
         for (int i = 0; i < hitTokensByTier.length && i < cache.hitTokensByTier().length; i++) {
             hitTokensByTier[i].increment(cache.hitTokensByTier()[i]);
         }
@@ -199,5 +270,6 @@ final class SimMetrics {
 
     void ttft(final double millis) {
         ttftMillis.record(millis);
+        schedulerTtft.forEach(t -> t.record(java.time.Duration.ofNanos(Math.round(millis * 1e6))));
     }
 }

@@ -9,10 +9,17 @@ import java.util.Map;
  *
  * @param baseUrl an API base such as {@code https://api.openai.com/v1}, {@code http://vllm:8000} or a
  *                KServe prefix {@code http://host/openai}; a trailing {@code /v1} is accepted either way
+ * @param metrics where the runtime's own counters are read, one Prometheus endpoint per replica (each vLLM pod, each Dynamo
+ *                worker's system port); empty: the base URL's host {@code /metrics}, where a single server publishes them
  */
-public record Backend(String role, URI baseUrl, Runtime runtime, String model, String apiKey) {
+public record Backend(String role, URI baseUrl, Runtime runtime, String model, String apiKey, java.util.List<URI> metrics) {
+
+    public Backend(final String role, final URI baseUrl, final Runtime runtime, final String model, final String apiKey) {
+        this(role, baseUrl, runtime, model, apiKey, java.util.List.of());
+    }
 
     public Backend {
+        metrics = java.util.List.copyOf(metrics);
         final String scheme = baseUrl.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme) || baseUrl.getHost() == null) {
             throw new IllegalArgumentException(role + ": base URL must be http(s)://host[:port][/prefix], got " + baseUrl);
@@ -49,6 +56,16 @@ public record Backend(String role, URI baseUrl, Runtime runtime, String model, S
                     : Map.of("anthropic-version", "2023-06-01", "x-api-key", apiKey);
         }
         return apiKey == null ? Map.of() : Map.of("authorization", "Bearer " + apiKey);
+    }
+
+    /** The base URL's host {@code /metrics}: where a single server, or the scheduler in front of the replicas, publishes. */
+    public URI hostMetrics() {
+        return URI.create(baseUrl.getScheme() + "://" + baseUrl.getRawAuthority() + "/metrics");
+    }
+
+    /** Where the runtime's own counters are read: every replica's endpoint when given, else {@link #hostMetrics()}. */
+    public java.util.List<URI> runtimeMetrics() {
+        return metrics.isEmpty() ? java.util.List.of(hostMetrics()) : metrics;
     }
 
     /** For reports and logs: everything but the key. */

@@ -18,8 +18,17 @@ public final class CandidateMetrics {
 
     private CandidateMetrics() { }
 
+    /** The scheduler's (or single server's) metrics at the candidate host's {@code /metrics}. */
     public static Scrape read(final Backend candidate, final Duration timeout) {
-        final URI metrics = URI.create(candidate.baseUrl().getScheme() + "://" + candidate.baseUrl().getRawAuthority() + "/metrics");
+        return read(candidate.hostMetrics(), timeout);
+    }
+
+    /** Every replica's runtime metrics ({@link Backend#runtimeMetrics()}), in order. */
+    public static java.util.List<Scrape> readRuntimes(final Backend candidate, final Duration timeout) {
+        return candidate.runtimeMetrics().stream().map(url -> read(url, timeout)).toList();
+    }
+
+    public static Scrape read(final URI metrics, final Duration timeout) {
         try {
             final HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(timeout).build().send(
                     HttpRequest.newBuilder(metrics).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());

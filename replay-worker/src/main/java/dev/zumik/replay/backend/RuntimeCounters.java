@@ -24,6 +24,11 @@ public final class RuntimeCounters {
             return new Counts(queried - before.queried, hit - before.hit, source);
         }
 
+        /** These and {@code other}'s summed (another replica's). */
+        public Counts plus(final Counts other) {
+            return new Counts(queried + other.queried, hit + other.hit, source.equals(other.source) ? source : source + " + " + other.source);
+        }
+
         public double capture() {
             return queried <= 0 ? Double.NaN : hit / queried;
         }

@@ -46,7 +46,10 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
      * what its responses reported.
      */
     public record RuntimeCheck(String source, String url, Double runtimeCapture, double reportedCapture, Double queriedTokens,
-                               Double hitTokens, String decisionUses, String note) { }
+                               Double hitTokens, String decisionUses, String note, List<ReplicaCounts> replicas) { }
+
+    /** One replica's runtime counters over the replay, when more than one was read: prompt tokens looked up and found. */
+    public record ReplicaCounts(String url, double queriedTokens, double hitTokens) { }
 
     /**
      * BYOC sizing behind the candidate's monthly cost: the candidate's capture it was sized with, the profile's

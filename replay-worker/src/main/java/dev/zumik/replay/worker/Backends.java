@@ -16,21 +16,28 @@ import java.util.Optional;
  * @param baselineUrls     provider → API base URL
  * @param baselineKeys     provider → API key (from the environment; never logged)
  * @param candidateUrl     replaces every profile's endpoint URL when set
+ * @param candidateMetrics each candidate replica's runtime metrics endpoint; empty: the candidate host's /metrics
  */
-public record Backends(Map<String, URI> baselineUrls, Map<String, String> baselineKeys, Optional<URI> candidateUrl) {
+public record Backends(Map<String, URI> baselineUrls, Map<String, String> baselineKeys, Optional<URI> candidateUrl,
+                       java.util.List<URI> candidateMetrics) {
+
+    public Backends(final Map<String, URI> baselineUrls, final Map<String, String> baselineKeys, final Optional<URI> candidateUrl) {
+        this(baselineUrls, baselineKeys, candidateUrl, java.util.List.of());
+    }
 
     public static final Map<String, URI> PROVIDER_DEFAULTS = Map.of(
             "openai", URI.create("https://api.openai.com/v1"),
             "anthropic", URI.create("https://api.anthropic.com"));
 
     /** Base URLs from the defaults and overrides, keys from {@code OPENAI_API_KEY} and {@code ANTHROPIC_API_KEY}. */
-    public static Backends fromEnvironment(final Map<String, URI> overrides, final Optional<URI> candidateUrl, final Map<String, String> env) {
+    public static Backends fromEnvironment(final Map<String, URI> overrides, final Optional<URI> candidateUrl, final java.util.List<URI> candidateMetrics,
+                                           final Map<String, String> env) {
         final Map<String, URI> urls = new java.util.HashMap<>(PROVIDER_DEFAULTS);
         urls.putAll(overrides);
         final Map<String, String> keys = new java.util.HashMap<>();
         Optional.ofNullable(env.get("OPENAI_API_KEY")).ifPresent(k -> keys.put("openai", k));
         Optional.ofNullable(env.get("ANTHROPIC_API_KEY")).ifPresent(k -> keys.put("anthropic", k));
-        return new Backends(Map.copyOf(urls), Map.copyOf(keys), candidateUrl);
+        return new Backends(Map.copyOf(urls), Map.copyOf(keys), candidateUrl, candidateMetrics);
     }
 
     /** The managed side of a lane {@code provider/model/route}. */
@@ -46,6 +53,6 @@ public record Backends(Map<String, URI> baselineUrls, Map<String, String> baseli
 
     public Backend candidate(final ByocProfile profile) {
         return new Backend("candidate", candidateUrl.orElse(URI.create(profile.endpoint().url())),
-                Runtime.parse(profile.endpoint().dialect()), profile.model().name(), null);
+                Runtime.parse(profile.endpoint().dialect()), profile.model().name(), null, candidateMetrics);
     }
 }
