@@ -25,10 +25,11 @@ import java.util.List;
  *                         the week runs the replicas its own peak needs, an autoscaler's best case)
  * @param scaleUpLeadMinutes under hourly scaling, how long before an hour its extra replicas must be up (model load,
  *                         warm-up); that part of the hour before is paid too. Default 15
+ * @param deploy           how {@code zumik profile render} deploys it (runtime, page size, disaggregation), or null: not renderable
  */
 public record ByocProfile(String name, String description, List<String> stack, List<String> replicaSelection, Endpoint endpoint,
                           Gpu gpu, Model model, List<Tier> tiers, Throughput throughput, double headroom, int minReplicas,
-                          double opsMonthlyUsd, List<String> capabilities, String scaling, Double scaleUpLeadMinutes) {
+                          double opsMonthlyUsd, List<String> capabilities, String scaling, Double scaleUpLeadMinutes, Deploy deploy) {
 
     public static final String SCALING_FIXED = "fixed";
     public static final String SCALING_HOURLY = "hourly";
@@ -53,8 +54,20 @@ public record ByocProfile(String name, String description, List<String> stack, L
 
     public record Model(String name, long kvBytesPerToken) { }
 
-    /** One cache tier of one replica: capacity in tokens, or in bytes (divided by the model's KV bytes per token). */
-    public record Tier(String name, Long capacityTokens, Long capacityBytes) { }
+    /**
+     * One cache tier of one replica: capacity in tokens, or in bytes (divided by the model's KV bytes per token), and
+     * what runs it in the deployment ({@code runs}: e.g. gpu, hicache-host, mooncake-store, cpu-offload, disk-offload).
+     */
+    public record Tier(String name, Long capacityTokens, Long capacityBytes, String runs) { }
+
+    /**
+     * How the profile deploys: {@code runtime} dynamo-sglang (Dynamo's frontend and KV router over SGLang workers) or
+     * kserve-vllm (a KServe LLMInferenceService of vLLM pods behind llm-d's endpoint picker); the KV page size in tokens;
+     * whether prefill and decode run as separate workers (dynamo-sglang, with Mooncake transfer).
+     */
+    public record Deploy(String runtime, Integer pageSize, Boolean disaggregated) {
+        public static final List<String> RUNTIMES = List.of("dynamo-sglang", "kserve-vllm");
+    }
 
     /** One replica's prefill rate (prompt tokens/s) and aggregate decode rate (output tokens/s at load). */
     public record Throughput(double prefillTokensPerSecond, double decodeTokensPerSecond) { }
@@ -99,6 +112,11 @@ public record ByocProfile(String name, String description, List<String> stack, L
         require(opsMonthlyUsd >= 0, file, "opsMonthlyUsd", "must be >= 0");
         require(SCALING_FIXED.equals(scaling) || SCALING_HOURLY.equals(scaling), file, "scaling", "must be fixed or hourly");
         require(scaleUpLeadMinutes >= 0 && scaleUpLeadMinutes <= 60, file, "scaleUpLeadMinutes", "must be between 0 and 60");
+        if (deploy != null) {
+            require(deploy.runtime() != null && Deploy.RUNTIMES.contains(deploy.runtime()), file, "deploy.runtime",
+                    "must be one of " + String.join(", ", Deploy.RUNTIMES));
+            require(deploy.pageSize() == null || deploy.pageSize() >= 1, file, "deploy.pageSize", "must be >= 1");
+        }
         for (int i = 0; i < capabilities.size(); i++) {
             try {
                 Isolation.check(capabilities.get(i));

@@ -30,7 +30,7 @@ class DemandCostTest {
     private static ByocProfile scaling(final String scaling, final double lead) {
         final ByocProfile p = ByocProfile.shipped("dynamo");
         return new ByocProfile(p.name(), p.description(), p.stack(), p.replicaSelection(), p.endpoint(), p.gpu(), p.model(), p.tiers(),
-                p.throughput(), p.headroom(), p.minReplicas(), p.opsMonthlyUsd(), p.capabilities(), scaling, lead);
+                p.throughput(), p.headroom(), p.minReplicas(), p.opsMonthlyUsd(), p.capabilities(), scaling, lead, p.deploy());
     }
 
     @Test
