@@ -233,6 +233,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("  report: " + report.toAbsolutePath());
                 out.println("  verify again: zumik verify " + report.resolveSibling(ReportFiles.ENVELOPE) + " --key "
                         + work.resolve("keys").resolve(SigningKeys.PUBLIC_FILE));
+                out.println("  deploy the candidate: zumik profile render " + verified.predicate().path("profile").asText() + " --lane "
+                        + verified.predicate().path("lane").asText() + " --from-verdict " + report.resolveSibling(ReportFiles.JSON_REPORT)
+                        + " --out " + work.resolve("deploy").toAbsolutePath());
                 return new Result(true, "verdict " + verified.decision() + " (" + String.join(", ", verdict.getReasons()) + ")");
             }
         }

@@ -73,8 +73,14 @@ final class Values {
 
     /** A BYOC profile given as a shipped name (dynamo, k8s-portable) or a file. */
     static dev.zumik.core.cost.ByocProfile byocProfile(final String flag, final String nameOrFile) {
-        return dev.zumik.core.cost.ByocProfile.SHIPPED.contains(nameOrFile) ? dev.zumik.core.cost.ByocProfile.shipped(nameOrFile)
-                : dev.zumik.core.cost.ByocProfile.read(readableFile(flag, java.nio.file.Path.of(nameOrFile)));
+        if (dev.zumik.core.cost.ByocProfile.SHIPPED.contains(nameOrFile)) {
+            return dev.zumik.core.cost.ByocProfile.shipped(nameOrFile);
+        }
+        if (!nameOrFile.contains("/") && !nameOrFile.contains(".") && !java.nio.file.Files.exists(java.nio.file.Path.of(nameOrFile))) {
+            throw ZumikException.usage((flag == null ? "" : flag + ": ") + "unknown profile '" + nameOrFile + "': give "
+                    + String.join(", ", dev.zumik.core.cost.ByocProfile.SHIPPED) + " or a profile file");
+        }
+        return dev.zumik.core.cost.ByocProfile.read(readableFile(flag, java.nio.file.Path.of(nameOrFile)));
     }
 
     /** An http(s) URL with a host. */

@@ -33,6 +33,16 @@ public final class YamlConfig {
         }
     }
 
+    /** {@code value} as YAML that {@link #read} reads back: fields in declaration order, absent ones left out. */
+    public static String write(final Object value) {
+        try {
+            return MAPPER.copy().setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    .writeValueAsString(value);
+        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write YAML: " + e.getMessage(), e);
+        }
+    }
+
     /** A shipped default from the class path, e.g. {@code /dev/zumik/core/defaults/prices.yaml}. */
     public static <T> T resource(final String path, final Class<T> type) {
         try (InputStream in = YamlConfig.class.getResourceAsStream(path)) {
