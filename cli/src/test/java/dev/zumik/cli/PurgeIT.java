@@ -281,7 +281,7 @@ class PurgeIT {
 
     private static ZumikCommandTest.Run drill(final LocalStack stack, final Path dir, final String prefix, final int port, final Path out) {
         final String url = "http://127.0.0.1:" + port;
-        return ZumikCommandTest.run("purge", "--runtime", "dynamo", "--serving", url, "--engine", url, "--lmcache", url, "--mooncake-master", url,
+        return ZumikCommandTest.run("purge", "--runtime", "dynamo", "--serving", url, "--engine", url, "--mooncake-master", url,
                 "--idle-timeout", "10s", "--signing-key", dir.resolve("signing/signing.key").toString(), "--kafka", stack.bootstrapServers(),
                 "--registry", stack.registryUrl(), "--topic-prefix", prefix, "--out", out.toString(), "--key-dir", dir.resolve("keys").toString());
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The deletion drill against the simulated runtimes, each speaking its real reset routes and metrics: a
- * warm dynamo fleet (device, LMCache host and Mooncake storage tiers) and a vLLM pod in dev mode are
+ * warm dynamo fleet (device, HiCache host and Mooncake storage tiers) and a vLLM pod in dev mode are
  * confirmed deleted on every tier; a drill while requests run waits for them, then succeeds; a runtime
  * whose reset silently does nothing, a vLLM not started in dev mode and an unreachable replica each give
  * {@code confirmed: false} naming the tier and replica.
@@ -37,7 +37,6 @@ class DeletionDrillIT {
                 chat(url, "tenant traffic " + i + " " + "lorem ipsum ".repeat(1500));
             }
             assertThat(gauge(sim, "master_key_count")).isGreaterThan(0);
-            assertThat(gauge(sim, "lmcache:local_cache_usage")).isGreaterThan(0);
 
             // when
             final DeletionDrill.Result result = DeletionDrill.run(dynamo(url), Duration.ofSeconds(10));
@@ -49,7 +48,8 @@ class DeletionDrillIT {
             assertThat(result.evidence().path("probe").path("cachedTokens").asLong()).isZero();
             assertThat(result.evidence().path("afterResets").path("master_key_count").asDouble()).isZero();
             assertThat(result.evidence().path("resets").findValuesAsText("url")).anyMatch(u -> u.endsWith("/clear_kv_blocks"))
-                    .anyMatch(u -> u.endsWith("/flush_cache?timeout=30")).anyMatch(u -> u.endsWith("/cache/clear"))
+                    .anyMatch(u -> u.endsWith("/flush_cache?timeout=30")).anyMatch(u -> u.endsWith("/hicache/storage-backend/clear"))
+                    .noneMatch(u -> u.endsWith("/cache/clear"))
                     .anyMatch(u -> u.endsWith("/api/v1/remove_all?force=true"));
             assertThat(result.evidence().path("resets").findValues("status")).allMatch(s -> s.asInt() == 200);
             assertThat(sim.scrape()).contains("master_remove_all_requests_total 1.0");
@@ -127,16 +127,16 @@ class DeletionDrillIT {
             final URI gone = URI.create("http://127.0.0.1:1");
             // when
             final DeletionDrill.Result result = DeletionDrill.run(new DeletionDrill.Targets(DeletionDrill.Runtime.DYNAMO, "dynamo", url,
-                    List.of(url, gone), List.of(url), Optional.of(url), Optional.empty(), Optional.empty()), Duration.ofSeconds(5));
+                    List.of(url, gone), List.of(), Optional.of(url), Optional.empty(), Optional.empty()), Duration.ofSeconds(5));
             // then
             assertThat(result.confirmed()).isFalse();
             assertThat(result.failures()).containsExactly("engine " + gone + ": its /metrics cannot be read: the replica is unreachable");
         }
     }
 
-    /** Every dynamo surface on the simulator's one port: frontend, workers, LMCache's API and the Mooncake master. */
+    /** Every dynamo surface on the simulator's one port: frontend, workers (SGLang with HiCache) and the Mooncake master. */
     private static DeletionDrill.Targets dynamo(final URI url) {
-        return new DeletionDrill.Targets(DeletionDrill.Runtime.DYNAMO, "dynamo", url, List.of(url), List.of(url), Optional.of(url),
+        return new DeletionDrill.Targets(DeletionDrill.Runtime.DYNAMO, "dynamo", url, List.of(url), List.of(), Optional.of(url),
                 Optional.empty(), Optional.empty());
     }
 

@@ -22,11 +22,11 @@ import io.vertx.core.http.HttpServerRequest;
  *   <li>SGLang: {@code GET|POST /flush_cache[?timeout=s]}, 200 or 400 (busy) with SGLang's text; the radix
  *       cache and the HiCache host pool, never the storage tier; {@code POST /hicache/storage-backend/clear}
  *       (and the deprecated {@code /clear_hicache_storage_backend}); {@code GET /get_server_info};</li>
- *   <li>Dynamo: the frontend's {@code POST /clear_kv_blocks} with {@code cleared_workers}/{@code failed_workers}
- *       (each replica a worker, its device cache cleared); the SGLang worker routes above (device tier only:
- *       the host tier is LMCache's); LMCache's {@code DELETE /cache/clear} (host tier) and the Mooncake master's
- *       {@code POST /api/v1/remove_all} (storage tier). One port stands for the frontend, the workers, the
- *       LMCache internal API and the Mooncake master, whose routes do not collide.</li>
+ *   <li>Dynamo over SGLang: the frontend's {@code POST /clear_kv_blocks} with {@code cleared_workers}/{@code failed_workers}
+ *       (each replica a worker, its device cache cleared); the SGLang worker routes above, whose HiCache holds the
+ *       host tier and whose storage backend is the Mooncake store; and the Mooncake master's
+ *       {@code POST /api/v1/remove_all} (storage tier). One port stands for the frontend, the workers and the
+ *       Mooncake master, whose routes do not collide.</li>
  * </ul>
  */
 final class RuntimeAdmin {
@@ -68,8 +68,8 @@ final class RuntimeAdmin {
         switch (path) {
             case "/flush_cache" -> flushCache(request, System.nanoTime() + seconds(request.getParam("timeout")));
             case "/hicache/storage-backend/clear", "/clear_hicache_storage_backend" -> {
-                // SGLang's HiCache L3; the dynamo profile's storage tier is Mooncake behind LMCache, not HiCache's
-                if (wire == WireDialect.SGLANG && tiers > STORAGE) {
+                // SGLang's HiCache L3 (the dynamo profile's Mooncake store); 400 when HiCache has no storage backend
+                if (tiers > STORAGE) {
                     clear(STORAGE).thenRun(() -> text(request, 200, "Hierarchical cache storage backend cleared.\n"));
                 } else {
                     text(request, 400, "Failed to clear hierarchical cache storage backend.\n");
@@ -81,12 +81,6 @@ final class RuntimeAdmin {
                     return false;
                 }
                 clear(DEVICE).thenAccept(dropped -> json(request, 200, clearedWorkers()));
-            }
-            case "/cache/clear" -> {
-                if (wire != WireDialect.DYNAMO || request.method() != HttpMethod.DELETE || tiers <= HOST) {
-                    return false;
-                }
-                clear(HOST).thenAccept(dropped -> json(request, 200, Json.object().put("status", "success").put("num_removed", sum(dropped))));
             }
             case "/api/v1/remove_all" -> {
                 if (wire != WireDialect.DYNAMO || request.method() != HttpMethod.POST || tiers <= STORAGE) {
@@ -107,7 +101,7 @@ final class RuntimeAdmin {
 
     /**
      * SGLang's flush: only when no request runs or waits, waiting up to {@code timeout} seconds for that;
-     * the radix cache and, on SGLang's own HiCache, the host pool (the dynamo profile's host tier is LMCache's).
+     * the radix cache and HiCache's host pool, never its storage backend.
      */
     private void flushCache(final HttpServerRequest request, final long deadline) {
         if (fleet.running() + fleet.waiting() > 0) {
@@ -118,7 +112,7 @@ final class RuntimeAdmin {
             }
             return;
         }
-        final int[] flushed = profile.wire() == WireDialect.SGLANG && tiers > HOST ? new int[] {DEVICE, HOST} : new int[] {DEVICE};
+        final int[] flushed = tiers > HOST ? new int[] {DEVICE, HOST} : new int[] {DEVICE};
         clear(flushed).thenRun(() -> text(request, 200, FLUSHED));
     }
 
@@ -144,10 +138,10 @@ final class RuntimeAdmin {
     private ObjectNode serverInfo() {
         final ObjectNode info = Json.object().put("model_path", profile.defaultModel()).put("served_model_name", profile.defaultModel())
                 .put("page_size", profile.blockSize()).put("context_length", profile.output().contextTokens())
-                .put("enable_hierarchical_cache", profile.wire() == WireDialect.SGLANG && tiers > HOST)
+                .put("enable_hierarchical_cache", tiers > HOST)
                 .put("enable_cache_report", true).put("version", "0.5-sim");
-        if (profile.wire() == WireDialect.SGLANG && tiers > STORAGE) {
-            info.put("hicache_storage_backend", fleet.tierNames()[STORAGE]);
+        if (tiers > STORAGE) {
+            info.put("hicache_storage_backend", profile.wire() == WireDialect.DYNAMO ? "mooncake" : fleet.tierNames()[STORAGE]);
         } else {
             info.putNull("hicache_storage_backend");
         }

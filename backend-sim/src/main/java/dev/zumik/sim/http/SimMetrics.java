@@ -29,7 +29,6 @@ final class SimMetrics {
 
     private final SimFleet fleet;
     private final dev.zumik.sim.profile.SimProfile profile;
-    private Counter lmcacheHitTokens;
     /** What the fleet's scheduler records per request, by its own names (none for a round-robin Service). */
     private final java.util.List<DistributionSummary> schedulerCached = new java.util.ArrayList<>();
     private final java.util.List<DistributionSummary> schedulerInput = new java.util.ArrayList<>();
@@ -65,8 +64,8 @@ final class SimMetrics {
 
     /**
      * What a deletion drill reads besides the hit counters, by the runtimes' names: the running and queued
-     * requests it waits to reach 0, the device cache's usage (0..1), and for the dynamo profile's LMCache host
-     * tier and Mooncake storage tier their usage, keys and bytes.
+     * requests it waits to reach 0, the device cache's usage (0..1), and for the dynamo profile's Mooncake store
+     * (HiCache's storage backend) the master's keys and bytes.
      */
     private void runtimeGauges(final MeterRegistry registry, final dev.zumik.sim.profile.WireDialect wire, final int tiers) {
         switch (wire) {
@@ -81,11 +80,6 @@ final class SimMetrics {
                 Gauge.builder("sglang:num_running_reqs", fleet, SimFleet::running).description("Running requests").register(registry);
                 Gauge.builder("sglang:num_queue_reqs", fleet, SimFleet::waiting).description("Queued requests").register(registry);
                 Gauge.builder("sglang:token_usage", this, m -> m.usage(0)).description("Token usage of the KV pool, 0..1").register(registry);
-                if (wire == dev.zumik.sim.profile.WireDialect.DYNAMO && tiers > RuntimeAdmin.HOST) {
-                    Gauge.builder("lmcache:local_cache_usage", this, m -> m.bytes(RuntimeAdmin.HOST))
-                            .description("Bytes held by LMCache's local CPU backend").register(registry);
-                    lmcacheHitTokens = Counter.builder("lmcache:num_hit_tokens").description("Tokens LMCache served").register(registry);
-                }
                 if (wire == dev.zumik.sim.profile.WireDialect.DYNAMO && tiers > RuntimeAdmin.STORAGE) {
                     Gauge.builder("master_key_count", fleet, f -> f.occupancy(RuntimeAdmin.STORAGE)).description("Keys in the Mooncake store")
                             .register(registry);
@@ -248,9 +242,6 @@ final class SimMetrics {
             for (int i = 0; i < cache.hitTokensByTier().length && 1 + i < runtime.length; i++) {
                 runtime[1 + i].increment(cache.hitTokensByTier()[i]);
             }
-        }
-        if (lmcacheHitTokens != null && cache.hitTokensByTier().length > RuntimeAdmin.HOST) {
-            lmcacheHitTokens.increment(cache.hitTokensByTier()[RuntimeAdmin.HOST]);
         }
         cachedTokens.increment(cache.reportedCachedTokens());
         schedulerCached.forEach(h -> h.record(cache.reportedCachedTokens()));

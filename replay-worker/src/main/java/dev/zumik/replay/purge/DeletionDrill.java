@@ -47,8 +47,10 @@ public final class DeletionDrill {
      *
      * @param serving        the OpenAI-compatible URL the probe goes to (the gateway, or Dynamo's frontend)
      * @param engines        each replica's engine (vLLM pod or SGLang worker), called directly, not through the gateway
-     * @param lmcache        LMCache internal API servers (dynamo), each cleared with DELETE /cache/clear
-     * @param mooncakeMaster the Mooncake master's admin server (dynamo), cleared with POST /api/v1/remove_all?force=true
+     * @param lmcache        LMCache internal API servers, where a deployment runs LMCache (Dynamo's vLLM backend), each cleared with
+     *                       DELETE /cache/clear; the dynamo profile's SGLang workers keep their host tier in HiCache instead
+     * @param mooncakeMaster the Mooncake master's admin server (the storage backend of the workers' HiCache), cleared with each
+     *                       worker's POST /hicache/storage-backend/clear and the master's POST /api/v1/remove_all?force=true
      * @param adminKey       SGLang's --admin-api-key, sent as a bearer token to its admin routes
      */
     public record Targets(Runtime runtime, String candidate, URI serving, List<URI> engines, List<URI> lmcache, Optional<URI> mooncakeMaster,
@@ -195,8 +197,12 @@ public final class DeletionDrill {
             }
         }
         for (final URI engine : targets.engines()) {
-            // not every SGLang release registers clear_kv_blocks with Dynamo: flush each worker as well
-            call(steps, "device", engine.toString(), "POST", engine.resolve("/flush_cache?timeout=30"), null, true);
+            // not every SGLang release registers clear_kv_blocks with Dynamo: flush each worker as well (radix cache and HiCache host pool)
+            call(steps, "device+host (HiCache)", engine.toString(), "POST", engine.resolve("/flush_cache?timeout=30"), null, true);
+            if (targets.mooncakeMaster().isPresent()) {
+                // the flush never touches HiCache's storage backend: each worker clears its own, then the master drops every key
+                call(steps, "storage (HiCache backend)", engine.toString(), "POST", engine.resolve("/hicache/storage-backend/clear"), null, true);
+            }
         }
         for (final URI lmcache : targets.lmcache()) {
             final JsonNode answer = call(steps, "host (LMCache)", lmcache.toString(), "DELETE", lmcache.resolve("/cache/clear"), null, false);
