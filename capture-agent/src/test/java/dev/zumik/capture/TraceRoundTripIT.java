@@ -38,14 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class TraceRoundTripIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path SHARED = Path.of("../data/mooncake_synthetic_trace.jsonl");
-    private static final Path SLICE = Path.of("src/test/resources/traces/mooncake_first400.jsonl");
+    private static final Path TRACE = Path.of("../data/mooncake_synthetic_trace.jsonl");
 
     @Test
     void shouldExportAnImportedMooncakeTraceWithTheSameLengthsAndReuseStructure(final LocalStack stack, @TempDir final Path dir)
             throws Exception {
-        // given: the whole published trace when the shared data is beside the project, else the shipped slice
-        final Path trace = Files.exists(SHARED) ? SHARED : SLICE;
+        // given: the whole published trace, shipped in data/
+        final Path trace = TRACE;
         final String topic = LocalStack.uniqueTopic("trace");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(3), Optional.empty()))).all().get();

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Where a deletion drill reaches the candidate's runtime (shared BYOC-STACKS §4; docs/OPERATIONS.md). */
+/** Where a deletion drill reaches the candidate's runtime (docs/OPERATIONS.md). */
 final class RuntimeDrillOptions {
     @Option(names = "--serving", paramLabel = "URL", description = "OpenAI-compatible URL the probe goes to: the gateway, or Dynamo's frontend.")
     String serving;

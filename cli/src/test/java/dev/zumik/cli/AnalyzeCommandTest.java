@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +15,6 @@ class AnalyzeCommandTest {
 
     @Test
     void shouldAnalyzeTheMooncakeTraceWithKeyedHashesAsWithItsRawIds(@TempDir final Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.exists(MOONCAKE), "skipped: the shared data is not beside the checkout");
         // when
         final ZumikCommandTest.Run run = ZumikCommandTest.run("analyze", MOONCAKE.toString(), "--format", "mooncake",
                 "--cache", "infinite,lru:1e7,ttl:5m", "--profile", "dynamo", "--json", dir.resolve("report.json").toString());
@@ -35,7 +33,6 @@ class AnalyzeCommandTest {
 
     @Test
     void shouldSayWhenATraceHasNoHashes() {
-        Assumptions.assumeTrue(Files.exists(AZURE), "skipped: the shared data is not beside the checkout");
         final ZumikCommandTest.Run run = ZumikCommandTest.run("analyze", AZURE.toString(), "--format", "azure");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("8,819 requests", "no block hashes in this trace");

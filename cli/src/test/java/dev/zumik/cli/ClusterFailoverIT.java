@@ -28,7 +28,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +43,6 @@ class ClusterFailoverIT {
 
     @Test
     void shouldCountExactlyAsOfflineDespiteAKilledInstanceAndABouncedBroker(@TempDir final Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.exists(MOONCAKE), "skipped: the shared data is not beside the checkout");
         try (LocalStack stack = LocalStack.start(dir.resolve("kafka"), 0, 0, 3)) {
             // given the Mooncake trace on two lanes, split in halves, and two streams processes
             final Topics topics = Topics.create(stack.registryClient());

@@ -8,7 +8,6 @@ import dev.zumik.sim.profile.Profiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +17,6 @@ class ReplayCommandsIT {
 
     @Test
     void shouldReplayATraceIntoASignedVerdictThatVerifiesAndFailsWhenTampered(@TempDir final Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.exists(MOONCAKE), "skipped: the shared data is not beside the checkout");
         // given a key and two simulators
         final ZumikCommandTest.Run keys = ZumikCommandTest.run("keys", "generate", "--out", dir.resolve("keys").toString());
         assertThat(keys.exitCode()).as(keys.err()).isZero();

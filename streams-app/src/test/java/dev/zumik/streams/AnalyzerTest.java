@@ -9,7 +9,6 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,6 @@ class AnalyzerTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Assumptions.assumeTrue(MooncakeTrace.present(), "skipped: " + MooncakeTrace.FILE + " is not beside the checkout");
         trace = MooncakeTrace.shapes(LANE);
     }
 

@@ -28,7 +28,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +49,6 @@ class LaneAnalysisTopologyIT {
 
     @Test
     void shouldCountLikeTheOfflineAnalyzerOnTheMooncakeTrace(final LocalStack stack, @TempDir final Path dir) throws Exception {
-        Assumptions.assumeTrue(MooncakeTrace.present(), "skipped: the shared data is not beside the checkout");
         // given
         final String policies = "infinite,lru:1e6,ttl:60s,managed";
         final List<RequestShape> trace = MooncakeTrace.shapes(LANE);

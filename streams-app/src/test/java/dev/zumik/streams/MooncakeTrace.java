@@ -23,10 +23,6 @@ final class MooncakeTrace {
 
     private MooncakeTrace() { }
 
-    static boolean present() {
-        return Files.exists(FILE);
-    }
-
     static List<RequestShape> shapes(final Lane lane) throws IOException {
         final List<RequestShape> out = new ArrayList<>();
         for (final String line : Files.readAllLines(FILE, StandardCharsets.UTF_8)) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A deliberately simple reference for the reuse metrics, written straight from DESIGN.md with no
+ * A deliberately simple reference for the reuse metrics, written straight from docs/METRICS.md with no
  * shared code: lists and linear scans. Slow, obviously right, and the yardstick for the real code.
  */
 final class ReferenceReuse {

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +38,6 @@ class StreamsAppIT {
     @Test
     void shouldGiveTheOfflineAnswerAfterARestartThatRestoresStateFromTheChangelogs(final LocalStack stack, @TempDir final Path dir)
             throws Exception {
-        Assumptions.assumeTrue(MooncakeTrace.present(), "skipped: the shared data is not beside the checkout");
         // given isolated topics and the trace in two halves
         final Topics topics = Topics.create(stack.registryClient(), 3, "it-" + UUID.randomUUID().toString().substring(0, 8) + ".");
         try (Admin admin = Admin.create(stack.clientProperties())) {

@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The runtime's own cache-reset routes, as the real ones answer (shared BYOC-STACKS §2), over the simulated
+ * The runtime's own cache-reset routes, as the real ones answer (docs/SIMULATOR.md, runtime routes), over the simulated
  * tiers: a cache tier's role is its position, 0 the engine's device cache, 1 the host tier, 2 the storage
  * tier (SGLang's {@code cache_source} device, host, storage). None of the real routes checks its own effect,
  * and neither do these: a tier named in the profile's {@code faults.ignoredResets} answers success and keeps

@@ -168,7 +168,7 @@ final class SimMetrics {
     }
 
     /**
-     * Per-request figures as the scheduler in front of the replicas publishes them (BYOC-STACKS §3): Dynamo's
+     * Per-request figures as the scheduler in front of the replicas publishes them (docs/SIMULATOR.md, metrics): Dynamo's
      * frontend {@code dynamo_frontend_cached_tokens}, {@code dynamo_frontend_input_sequence_tokens},
      * {@code dynamo_frontend_kv_hit_rate} (predicted at routing) and {@code dynamo_frontend_time_to_first_token_seconds};
      * the endpoint picker's GIE names {@code inference_objective_prompt_cached_tokens}, {@code inference_objective_input_tokens},

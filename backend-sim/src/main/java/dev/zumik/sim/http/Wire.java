@@ -5,7 +5,7 @@ import io.vertx.core.MultiMap;
 import java.util.List;
 
 /**
- * One runtime's wire format (shared/API-DIALECTS.md): complete bodies, the pieces of an SSE stream,
+ * One runtime's wire format (each runtime's API reference; docs/SIMULATOR.md): complete bodies, the pieces of an SSE stream,
  * error bodies and the model list. Stream pieces are whole SSE events, ready to write.
  */
 interface Wire {

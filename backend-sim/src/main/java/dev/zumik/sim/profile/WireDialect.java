@@ -2,7 +2,7 @@ package dev.zumik.sim.profile;
 
 /**
  * Whose wire format a simulated backend speaks: usage fields, when cached tokens appear, error
- * bodies and model cards (see shared/API-DIALECTS.md).
+ * bodies and model cards (each runtime's API reference; docs/SIMULATOR.md).
  */
 public enum WireDialect {
     /** OpenAI's API: {@code prompt_tokens_details.cached_tokens} always present, string error codes. */

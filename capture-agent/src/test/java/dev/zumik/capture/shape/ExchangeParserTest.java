@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Each dialect's documented wire format (fixtures follow ../shared/API-DIALECTS.md). */
+/** Each dialect's documented wire format (fixtures follow each provider's API reference). */
 class ExchangeParserTest {
 
     private static byte[] b(final String s) {

@@ -1,7 +1,7 @@
 package dev.zumik.core.cache;
 
 /**
- * What a managed provider's prompt cache would report (DESIGN.md): caching only for prompts of at
+ * What a managed provider's prompt cache would report (docs/METRICS.md): caching only for prompts of at
  * least {@code minTokens} (1,024), in {@code incrementTokens} (128) steps, over a TTL cache of the
  * prompt's blocks. Cached tokens = the TTL prefix hit in tokens, rounded down to the increment, and
  * 0 unless both the prompt and that amount reach the minimum.

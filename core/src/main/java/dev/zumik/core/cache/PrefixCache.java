@@ -1,7 +1,7 @@
 package dev.zumik.core.cache;
 
 /**
- * A simulated KV cache over chained block hashes (DESIGN.md). {@link #access} takes one request:
+ * A simulated KV cache over chained block hashes (docs/METRICS.md). {@link #access} takes one request:
  * it counts the prefix hit (leading blocks present at arrival, stopping at the first miss) and then
  * records the request's blocks as the model defines (touch, insert, evict, expire).
  */

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Managed API prices by {@code provider/model} and GPU prices by name, in USD, dated and sourced.
- * The shipped default ({@code defaults/prices.yaml}) comes from shared/PRICING-SIZING.md; users
+ * The shipped default ({@code defaults/prices.yaml}) comes from public list prices, each row dated with its source (docs/SOURCES.md); users
  * override it with their own file (their negotiated prices).
  */
 public record PriceTable(String asOf, String source, Map<String, ManagedPrice> managed, Map<String, GpuPrice> gpus) {

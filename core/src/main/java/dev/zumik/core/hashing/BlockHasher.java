@@ -6,7 +6,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Chained keyed prefix-block hashes (DESIGN.md): prompt tokens are cut into blocks of {@code B}
+ * Chained keyed prefix-block hashes (docs/METRICS.md): prompt tokens are cut into blocks of {@code B}
  * tokens, the last partial block included, and {@code h_i = HMAC-SHA256(key, h_{i-1} || tokens_i)}
  * truncated to its first 64 bits (big-endian), with {@code h_0 = 0}. Each token is 4 bytes
  * big-endian; {@code h_{i-1}} is 8 bytes big-endian. Equal prefixes give equal chains; without the

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
- * A cache model to simulate, with the definitions of DESIGN.md: {@code infinite} (ideal),
+ * A cache model to simulate, with the definitions of docs/METRICS.md: {@code infinite} (ideal),
  * {@code lru:CAPACITY} (tokens, e.g. 1e6, 500k, 2m), {@code ttl:DURATION} (e.g. 300s, 5m, 1h),
  * {@code managed[:TTL]} (OpenAI's rules: 1,024-token minimum, 128-token steps, idle TTL, default 5m),
  * or a named tier chain (a BYOC profile's HBM → host → NVMe → remote). A policy makes fresh caches for

@@ -2,7 +2,7 @@ package dev.zumik.core.reuse;
 
 /**
  * Running totals of one cache policy over a stream of requests, with the metric definitions of
- * DESIGN.md: token hit ratio = Σ hit tokens / Σ prompt tokens (token-weighted); prefix block ratio =
+ * docs/METRICS.md: token hit ratio = Σ hit tokens / Σ prompt tokens (token-weighted); prefix block ratio =
  * Σ hit blocks / Σ blocks; mean request hit ratio = the mean over requests of hit tokens / prompt
  * tokens (requests with an empty prompt count as 0). Mergeable: totals of disjoint parts add up.
  */

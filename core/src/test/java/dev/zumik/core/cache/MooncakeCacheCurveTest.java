@@ -10,15 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The LRU model against a published figure: Mooncake's FAST '25 paper plots the token hit rate of
- * its synthetic trace against cache capacity (Figure 9, read off the plot to ±0.02; shared/data
- * README). The trace's hash_ids are chained 512-token block ids, so LRU over them is the paper's
- * experiment. Needs the project's shared data beside the checkout (CI has it).
+ * its synthetic trace against cache capacity (Figure 9, read off the plot to ±0.02; data/README.md).
+ * The trace's hash_ids are chained 512-token block ids, so LRU over them is the paper's experiment.
  */
 class MooncakeCacheCurveTest {
     private static final Path TRACE = Path.of("../data/mooncake_synthetic_trace.jsonl");
@@ -46,7 +44,6 @@ class MooncakeCacheCurveTest {
     @ParameterizedTest(name = "{0} tokens of cache -> hit ratio {1}")
     @CsvSource({"100000, 0.01", "1000000, 0.145", "3000000, 0.30", "10000000, 0.59", "50000000, 0.66"})
     void shouldReproduceThePublishedHitRateCurve(final long capacityTokens, final double published) throws IOException {
-        Assumptions.assumeTrue(Files.exists(TRACE), "skipped: " + TRACE + " is not beside the checkout");
         // given
         final TieredLruCache cache = new TieredLruCache(capacityTokens / 512);
         long hitTokens = 0;

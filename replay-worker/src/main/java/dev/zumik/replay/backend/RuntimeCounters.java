@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * The candidate runtime's own prefix-cache counters, read from its metrics by the names the runtimes
- * publish (BYOC-STACKS.md): vLLM's {@code vllm:prefix_cache_queries_total} and
+ * publish (docs/REPLAY.md, runtime-confirmed capture): vLLM's {@code vllm:prefix_cache_queries_total} and
  * {@code vllm:prefix_cache_hits_total} (plus {@code vllm:external_prefix_cache_hits_total} for a KV
  * connector's tiers, and the deprecated {@code vllm:gpu_prefix_cache_*} names); SGLang's (and Dynamo's
  * workers', which re-export the engine's) {@code sglang:prompt_tokens_total} and

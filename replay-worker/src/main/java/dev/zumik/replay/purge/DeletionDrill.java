@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A runtime deletion drill (shared BYOC-STACKS §4): no runtime's reset confirms its own effect, so the drill
+ * A runtime deletion drill (docs/OPERATIONS.md, the deletion drill): no runtime's reset confirms its own effect, so the drill
  * confirms it from outside. It waits until every engine is idle, caches a fresh probe prefix and sees it
  * reported cached, snapshots each engine's counters, calls every tier's real reset on every replica, reads
  * the offload tiers' gauges, then sends the probe again and requires a miss both in the response's usage and

@@ -2,7 +2,7 @@ package dev.zumik.replay.verdict;
 
 import java.util.Arrays;
 
-/** Nearest-rank percentiles (DESIGN.md): the value at rank ceil(p/100 × n) of the sorted sample. */
+/** Nearest-rank percentiles (docs/METRICS.md): the value at rank ceil(p/100 × n) of the sorted sample. */
 public final class Percentiles {
     private Percentiles() { }
 

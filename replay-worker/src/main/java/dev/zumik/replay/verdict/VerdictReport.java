@@ -95,7 +95,7 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
      */
     public record ModelSubstitution(String from, String to, boolean qualityEvaluated, String qualityEvidence) { }
 
-    /** The formulas the figures come from, named as in DESIGN.md. */
+    /** The formulas the figures come from, named as in docs/METRICS.md. */
     public static Map<String, String> standardFormulas() {
         final Map<String, String> f = new java.util.LinkedHashMap<>();
         f.put("ttft", "first content token time - intended send time (nearest-rank percentiles)");

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * What {@code zumik analyze} reports: per lane, request and token counts, prompt and output length
- * percentiles (nearest rank), and per cache policy the ratios of DESIGN.md. Rendered as JSON and as a table.
+ * percentiles (nearest rank), and per cache policy the ratios of docs/METRICS.md. Rendered as JSON and as a table.
  */
 public record AnalysisReport(List<LaneReport> lanes) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
