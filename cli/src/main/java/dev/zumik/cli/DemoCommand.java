@@ -48,7 +48,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +55,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -370,12 +368,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> readProps(final LocalStack kafka) {
-        final Map<String, Object> props = new HashMap<>(kafka.clientProperties());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "zumik-demo-watch-" + UUID.randomUUID());
-        return props;
+    private static java.util.Properties readProps(final LocalStack kafka) {
+        return dev.zumik.schemas.config.Readers.committedGroup(kafka.clientProperties(), "zumik-demo-watch-" + UUID.randomUUID());
     }
 
 }

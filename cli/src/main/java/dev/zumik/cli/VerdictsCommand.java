@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -65,11 +64,7 @@ final class VerdictsCommand {
             final Topic<String, Verdict> topic = Topics.create(new SchemaRegistryClient(settings.registrySettings()),
                     Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix).verdicts();
             TopicsCommand.requireTopic(settings, topic.name());
-            final Properties props = new Properties();
-            props.putAll(settings.kafkaProperties());
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            final Properties props = dev.zumik.schemas.config.Readers.committed(settings.kafkaProperties());
             final PrintWriter out = spec.commandLine().getOut();
             final AtomicBoolean running = new AtomicBoolean(true);
             try (KafkaConsumer<String, Verdict> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),

@@ -28,4 +28,22 @@ class EnvironmentDefaultsTest {
         assertThat(capture.settings().upstreams()).hasSize(2);
         assertThat(capture.settings().queueBytes()).isEqualTo(8L << 20);
     }
+
+    @Test
+    void shouldKeepTheServerCommandsOptionVariablesOutOfTheClientSettings() {
+        // given the kafka and registry server commands' port variables beside a client setting
+        final Map<String, String> env = Map.of("ZUMIK_KAFKA_SERVER_PORT", "9192", "ZUMIK_KAFKA_SERVER_DATA_DIR", "/var/lib/zumik",
+                "ZUMIK_REGISTRY_SERVER_PORT", "8181", "ZUMIK_KAFKA_BOOTSTRAP_SERVERS", "broker:9092");
+        final CommandLine cli = new CommandLine(new Zumik());
+        cli.setDefaultValueProvider(new EnvironmentDefaults(env));
+        // when
+        final CommandLine.ParseResult kafka = cli.parseArgs("kafka");
+        final dev.zumik.schemas.config.ClientSettings client = dev.zumik.schemas.config.ClientSettings.resolve(env, null, Map.of());
+        // then the server command takes its port, and no client property named port, data.dir or anything of the servers appears
+        assertThat(kafka.subcommand().matchedOptionValue("--port", -1)).isEqualTo(-1);
+        assertThat(kafka.subcommand().commandSpec().findOption("--port").getValue().toString()).isEqualTo("9192");
+        assertThat(client.kafkaProperties()).containsOnlyKeys("bootstrap.servers");
+        assertThat(client.sources()).containsOnlyKeys("kafka.bootstrap.servers");
+        assertThat(EnvironmentDefaults.variable(kafka.subcommand().commandSpec().findOption("--port"))).isEqualTo("ZUMIK_KAFKA_SERVER_PORT");
+    }
 }

@@ -7,7 +7,6 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -126,10 +125,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #readCommitted(Topic)}, with any cluster's client properties (a secured one, say). */
     public static <V> List<V> readCommitted(final Map<String, Object> client, final Topic<?, V> topic) {
-        final Map<String, Object> props = new HashMap<>(client);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "zumik-reader-" + UUID.randomUUID());
+        final java.util.Properties props = dev.zumik.schemas.config.Readers.committedGroup(client, "zumik-reader-" + UUID.randomUUID());
         final List<V> out = new ArrayList<>();
         try (KafkaConsumer<?, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));

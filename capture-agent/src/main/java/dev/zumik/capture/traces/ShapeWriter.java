@@ -105,10 +105,7 @@ public final class ShapeWriter implements AutoCloseable {
      * the commit returns), so that an export or a replay right after finds every shape.
      */
     private void awaitVisible(final Duration timeout) {
-        final Map<String, Object> props = new HashMap<>(kafkaProperties);
-        props.put("isolation.level", "read_committed");
-        props.remove("group.id");
-        props.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        final java.util.Properties props = dev.zumik.schemas.config.Readers.committed(kafkaProperties);
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                 props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             final java.util.List<org.apache.kafka.common.TopicPartition> partitions = lastOffsets.keySet().stream()

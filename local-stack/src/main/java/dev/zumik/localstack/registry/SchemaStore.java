@@ -69,11 +69,9 @@ final class SchemaStore implements AutoCloseable {
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         producerProps.putAll(clientOverrides);
         this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        final Properties consumerProps = new Properties();
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.putAll(clientOverrides);
+        final Map<String, Object> consumerClient = new java.util.HashMap<>(clientOverrides);
+        consumerClient.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Properties consumerProps = dev.zumik.schemas.config.Readers.committed(consumerClient);
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -34,11 +33,7 @@ public final class DrillRecords {
 
     public static Optional<DrillEvidence> latest(final Map<String, Object> kafka, final Topic<String, PurgeEvidence> topic, final PublicKey key,
                                                  final String profile, final URI candidate) {
-        final Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        final Properties props = dev.zumik.schemas.config.Readers.committed(kafka);
         final List<DrillEvidence> drills = new ArrayList<>();
         try (KafkaConsumer<String, PurgeEvidence> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer())) {

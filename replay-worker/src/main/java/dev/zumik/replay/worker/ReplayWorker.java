@@ -95,12 +95,7 @@ public final class ReplayWorker implements AutoCloseable {
     }
 
     private void loop() {
-        final Properties consumerProps = new Properties();
-        consumerProps.putAll(settings.kafka());
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-        consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final Properties consumerProps = dev.zumik.schemas.config.Readers.committedGroup(settings.kafka(), settings.groupId());
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         final Properties producerProps = new Properties();
         producerProps.putAll(settings.kafka());
@@ -305,10 +300,7 @@ public final class ReplayWorker implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> verdictReader() {
-        final Properties props = new Properties();
-        props.putAll(settings.kafka());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        final Properties props = dev.zumik.schemas.config.Readers.committed(settings.kafka());
         final KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         final List<TopicPartition> partitions = reader.partitionsFor(settings.topics().verdicts().name(), Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -82,12 +83,20 @@ public final class ClientSettings {
         }
     }
 
-    /** The environment's ZUMIK_KAFKA_*, ZUMIK_REGISTRY_* and ZUMIK_DECISION_* variables as dotted lower-case keys. */
+    /** Prefixes of the server commands' option variables ({@code zumik kafka}, {@code zumik registry}): not client settings. */
+    public static final List<String> SERVER_OPTION_PREFIXES = List.of("ZUMIK_KAFKA_SERVER_", "ZUMIK_REGISTRY_SERVER_");
+
+    /**
+     * The environment's ZUMIK_KAFKA_*, ZUMIK_REGISTRY_* and ZUMIK_DECISION_* variables as dotted lower-case keys, except the
+     * server commands' own option variables (ZUMIK_KAFKA_SERVER_*, ZUMIK_REGISTRY_SERVER_*).
+     */
     static Map<String, String> fromEnvironment(final Map<String, String> environment) {
         final Map<String, String> out = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
             if (name.equals("ZUMIK_REGISTRY_URL")) {
                 out.put(REGISTRY_URL, value);
+            } else if (SERVER_OPTION_PREFIXES.stream().anyMatch(name::startsWith)) {
+                return;
             } else if (name.startsWith("ZUMIK_KAFKA_") || name.startsWith("ZUMIK_REGISTRY_") || name.startsWith("ZUMIK_DECISION_")) {
                 out.put(name.substring("ZUMIK_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -45,11 +44,7 @@ public final class ShapeWindowReader {
     public static Window read(final Map<String, Object> kafkaProperties, final String topic,
                               final Deserializer<RequestShape> deserializer, final Lane lane,
                               final Instant from, final Instant to, final Duration lateness) {
-        final Properties props = new Properties();
-        props.putAll(kafkaProperties);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        final Properties props = dev.zumik.schemas.config.Readers.committed(kafkaProperties);
         final String laneKey = Lanes.key(lane);
         final List<RequestShape> shapes = new ArrayList<>();
         boolean truncated = false;
