@@ -34,9 +34,6 @@ public final class LaneAnalysisTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.SNAPSHOTS), Serdes.String(),
                 Serdes.ByteArray()));
-        // earlier builds' journal: read once when their state is continued, then emptied
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LaneLog.JOURNAL), Serdes.String(),
-                Serdes.ByteArray()));
         builder.addStateStore(Stores.timestampedWindowStoreBuilder(Stores.persistentTimestampedWindowStore(WINDOW_STORE,
                 max(QUERYABLE_RETENTION, settings.window().plus(settings.grace())), settings.window(), false), Serdes.Bytes(),
                 WindowAccumulator.serde()));
@@ -66,7 +63,7 @@ public final class LaneAnalysisTopology {
                 .process(() -> new LaneProcessor(lane -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
                         lane.getProvider(), lane.getModel()), settings.snapshotEvery(), settings.window(), settings.grace(),
                         topics.shapes().valueSerde().deserializer(), topics.shapes().name()), Named.as("lane-windows"),
-                        LaneLog.SNAPSHOTS, LaneLog.JOURNAL, WINDOW_STORE);
+                        LaneLog.SNAPSHOTS, WINDOW_STORE);
         laneStats.to(topics.laneStats().name(), Produced.<String, LaneWindowStats>with(topics.laneStats().keySerde(),
                 topics.laneStats().valueSerde()).withName("lane-stats-sink"));
 

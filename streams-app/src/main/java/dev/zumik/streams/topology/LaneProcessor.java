@@ -103,7 +103,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     @Override
     public void init(final ProcessorContext<String, LaneWindowStats> context) {
         this.context = context;
-        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS), context.getStateStore(LaneLog.JOURNAL));
+        this.log = new LaneLog(context.getStateStore(LaneLog.SNAPSHOTS));
         this.windowStore = context.getStateStore(LaneAnalysisTopology.WINDOW_STORE);
         lanes.clear();
         streamTime = Long.MIN_VALUE;
@@ -112,24 +112,19 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         restoredClocks = log.readClocks();
         nextClock = 0;
         lateShapes = context.metrics().addRateTotalSensor("zumik-lanes", "task-" + context.taskId(), "late-shapes", Sensor.RecordingLevel.INFO);
-        final LaneLog.Restored restored = log.restore(this::newLane, this::replayJournaled);
+        final LaneLog.Restored restored = log.restore(this::newLane);
         lanes.putAll(restored.lanes());
         replayStart = restored.replayStart();
         streamTime = restored.replayStreamTime();
-        if (replayStart != LaneLog.NO_REPLAY_START || restored.journaled()) {
+        if (replayStart != LaneLog.NO_REPLAY_START) {
             final long began = System.nanoTime();
             try (InputPartition input = InputPartition.open(context.appConfigs(), topic, context.taskId().partition())) {
                 position = input.resumeOffset();
-                if (replayStart != LaneLog.NO_REPLAY_START) {
-                    input.read(replayStart, position, this::observeAgain);
-                }
+                input.read(replayStart, position, this::observeAgain);
             }
-            // an earlier build's journal carries no replay start: its shapes came from the journal, none from the input
-            final long readFrom = replayStart == LaneLog.NO_REPLAY_START ? position : replayStart;
-            LOG.info("lanes of {}-{} restored: {}, {} of them from snapshots{}; offsets {} to {} read back in {} ms ({} shapes observed again)",
-                    topic, context.taskId().partition(), lanes.size(), restored.lanes().size(),
-                    restored.journaled() ? " and an earlier build's journal" : "",
-                    readFrom, position, (System.nanoTime() - began) / 1_000_000, observedAgain);
+            LOG.info("lanes of {}-{} restored: {}, {} of them from snapshots; offsets {} to {} read back in {} ms ({} shapes observed again)",
+                    topic, context.taskId().partition(), lanes.size(), restored.lanes().size(), replayStart, position,
+                    (System.nanoTime() - began) / 1_000_000, observedAgain);
         }
         for (final LaneState lane : lanes.values()) {
             lane.unwritten.addAll(lane.windows.keySet());
@@ -138,13 +133,6 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
         applyClocksUpTo(Long.MAX_VALUE);
         wallAtLastShape = context.currentSystemTimeMs();
         streamTimeAtLastShape = streamTime;
-        if (restored.journaled()) {
-            // an earlier build's journal, replayed: this build's snapshots take its place
-            lanes.forEach((laneKey, lane) -> log.snapshot(laneKey, lane, position));
-            log.dropJournal();
-            replayStart = position;
-            log.writeReplayStart(replayStart, streamTime);
-        }
         positionAtLastCheck = position;
         nextCloseAt = Long.MIN_VALUE;
         closeDueWindows(false);
@@ -183,7 +171,7 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
 
     /**
      * Records of input a restore may have to read again before the lanes holding it back are snapshotted:
-     * two snapshot intervals per lane, as many shapes as an earlier build's journals held in all.
+     * two snapshot intervals per lane.
      */
     long replaySpan() {
         return 2L * snapshotEvery * Math.max(2, lanes.size());
@@ -301,12 +289,6 @@ final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindow
     private long windowStart(final RequestShape shape) {
         final long at = shape.getArrivalTime().toEpochMilli();
         return at - Math.floorMod(at, windowMs);
-    }
-
-    /** One event of an earlier build's journal onto a lane being restored: the same observation as when it was processed. */
-    private void replayJournaled(final LaneState lane, final boolean windowed, final byte[] shapeBytes) {
-        final RequestShape shape = deserializer.deserialize(topic, shapeBytes);
-        lane.observe(shape, windowed, windowStart(shape));
     }
 
     /**

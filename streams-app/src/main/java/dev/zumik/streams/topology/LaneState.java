@@ -95,20 +95,8 @@ final class LaneState {
         return windows.isEmpty() ? Long.MAX_VALUE : windows.firstKey();
     }
 
-    /** Writes the simulator's caches, the latest arrival and the open windows: the whole state in one piece. */
-    void save(final DataOutput out) throws IOException {
-        simulator.save(out);
-        saveRest(out);
-    }
-
-    /** Replaces this state with what {@link #save} wrote. */
-    void load(final DataInput in) throws IOException {
-        simulator.load(in);
-        loadRest(in);
-    }
-
     /**
-     * Writes the state as {@link #save} does but with the ideal cache's content in increments (see
+     * Writes the simulator's caches, the latest arrival and the open windows, with the ideal cache's content in increments (see
      * {@link ReuseSimulator#saveIncrement}); returns whether the additions start over.
      */
     boolean saveIncrement(final DataOutput base, final DataOutput additions) throws IOException {

@@ -3,10 +3,6 @@ package dev.zumik.streams.topology;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,8 +24,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class WindowAccumulator {
     private static final int KLL_K = 200;
-    /** The most values an older build left outside a sketch. */
-    private static final int MAX_PENDING = 64;
+    /** Format of the stored windows: another is refused (IncompatibleStateException names the reset). */
+    private static final byte FORMAT = 3;
 
     long requests;
     long promptTokens;
@@ -148,9 +144,8 @@ public final class WindowAccumulator {
     }
 
     /**
-     * Version 3: the counts (the late ones last), the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
-     * sketch followed by values not yet in it (an older build buffered some; this one writes none).
-     * Version 2 (read only) had no late count; version 1 (read only) had bare sketches and modified-UTF-8 keys.
+     * Format 3: the counts (the late ones last), the maps (unsigned-short-length UTF-8 keys), arrivals per second, then each
+     * sketch followed by a zero (a count of values outside it, always none).
      */
     byte[] toBytes() {
         final byte[][] errorKeys = utf8Keys(errors);
@@ -162,7 +157,7 @@ public final class WindowAccumulator {
         final ByteBuffer out = ByteBuffer.allocate(1 + 8 * Long.BYTES + mapBytes(errorKeys) + Integer.BYTES
                 + perSecond.size() * 2 * Long.BYTES + mapBytes(hitKeys)
                 + 3 * (Integer.BYTES + Short.BYTES) + ttftBytes.length + e2eBytes.length + promptBytes.length);
-        out.put((byte) 3);
+        out.put(FORMAT);
         out.putLong(requests).putLong(promptTokens).putLong(completionTokens).putLong(reportedCached).putLong(reportedCacheWrite)
                 .putLong(cacheReporting).putLong(batchTier).putLong(late);
         writeMap(out, errorKeys, errors);
@@ -178,9 +173,10 @@ public final class WindowAccumulator {
     static WindowAccumulator fromBytes(final byte[] bytes) {
         final WindowAccumulator acc = new WindowAccumulator();
         final ByteBuffer in = ByteBuffer.wrap(bytes);
-        final int version = in.get();
-        if (version < 1 || version > 3) {
-            throw new IllegalStateException("unknown window accumulator version " + version);
+        final int format = in.get();
+        if (format != FORMAT) {
+            throw new IncompatibleStateException("a stored window was written in format " + format + ", not " + FORMAT + "; reset the streams "
+                    + "application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
         }
         acc.requests = in.getLong();
         acc.promptTokens = in.getLong();
@@ -189,37 +185,30 @@ public final class WindowAccumulator {
         acc.reportedCacheWrite = in.getLong();
         acc.cacheReporting = in.getLong();
         acc.batchTier = in.getLong();
-        acc.late = version >= 3 ? in.getLong() : 0;
-        readMap(in, acc.errors, version);
+        acc.late = in.getLong();
+        readMap(in, acc.errors);
         final int seconds = in.getInt();
         for (int i = 0; i < seconds; i++) {
             acc.perSecond.put(in.getLong(), in.getLong());
         }
         final TreeMap<String, Long> hits = new TreeMap<>();
-        readMap(in, hits, version);
+        readMap(in, hits);
         hits.forEach(acc::addHitTokens);
-        acc.ttft = readSketch(in, version >= 2);
-        acc.e2e = readSketch(in, version >= 2);
-        acc.promptLength = readSketch(in, version >= 2);
+        acc.ttft = readSketch(in);
+        acc.e2e = readSketch(in);
+        acc.promptLength = readSketch(in);
         return acc;
     }
 
-    /** A sketch, then (version 2) the values to add to it, in the order they came. */
-    private static KllFloatsSketch readSketch(final ByteBuffer in, final boolean withPending) {
+    /** A sketch and its zero count of values outside it. */
+    private static KllFloatsSketch readSketch(final ByteBuffer in) {
         final byte[] bytes = new byte[in.getInt()];
         in.get(bytes);
-        final KllFloatsSketch sketch = bytes.length == 0 ? KllFloatsSketch.newHeapInstance(KLL_K)
-                : KllFloatsSketch.heapify(Memory.wrap(bytes));
-        if (withPending) {
-            final int pending = in.getShort();
-            if (pending < 0 || pending > MAX_PENDING) {
-                throw new IllegalStateException("bad pending count " + pending);
-            }
-            for (int i = 0; i < pending; i++) {
-                sketch.update(in.getFloat());
-            }
+        if (in.getShort() != 0) {
+            throw new IncompatibleStateException("a stored window holds values outside its sketches, as only an unreleased build wrote them; reset "
+                    + "the streams application (kafka-streams-application-reset, or a new application id) to rebuild it from the shapes");
         }
-        return sketch;
+        return bytes.length == 0 ? KllFloatsSketch.newHeapInstance(KLL_K) : KllFloatsSketch.heapify(Memory.wrap(bytes));
     }
 
     private static byte[][] utf8Keys(final Map<String, Long> map) {
@@ -248,27 +237,13 @@ public final class WindowAccumulator {
         }
     }
 
-    private static void readMap(final ByteBuffer in, final Map<String, Long> map, final int version) {
+    private static void readMap(final ByteBuffer in, final Map<String, Long> map) {
         final int size = in.getInt();
         for (int i = 0; i < size; i++) {
-            final int length = Short.toUnsignedInt(in.getShort(in.position()));
-            final String key;
-            if (version == 1) {
-                key = modifiedUtf8(in.array(), in.position(), Short.BYTES + length);
-            } else {
-                key = new String(in.array(), in.position() + Short.BYTES, length, StandardCharsets.UTF_8);
-            }
-            in.position(in.position() + Short.BYTES + length);
+            final int length = Short.toUnsignedInt(in.getShort());
+            final String key = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+            in.position(in.position() + length);
             map.put(key, in.getLong());
-        }
-    }
-
-    /** A key as version 1 wrote it, with DataOutputStream.writeUTF. */
-    private static String modifiedUtf8(final byte[] bytes, final int offset, final int length) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length))) {
-            return in.readUTF();
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

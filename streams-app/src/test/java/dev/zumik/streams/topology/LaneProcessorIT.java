@@ -141,10 +141,10 @@ class LaneProcessorIT {
         final LaneStores stores = newStores();
         run(stores, trace);
 
-        // then the shapes stay in the input alone, and a restore would read at most the span back (two snapshot
-        // intervals per lane): the quiet lane was snapshotted once its shape fell that far behind
-        try (var all = stores.journal.all()) {
-            assertThat(all.hasNext()).isFalse();
+        // then the shapes stay in the input alone (the snapshot store holds snapshots, no shape), and a restore would read at
+        // most the span back (two snapshot intervals per lane): the quiet lane was snapshotted once its shape fell that far behind
+        try (var all = stores.snapshots.all()) {
+            all.forEachRemaining(e -> assertThat(e.key).matches(".*#(meta|chunk#\\d+|added#\\d+)|#replay-start|#clock"));
         }
         final long span = 2L * SNAPSHOT_EVERY * (LANES.size() + 1);
         assertThat(replayStart(stores)).isBetween(trace.end() - span, trace.end());
@@ -236,121 +236,6 @@ class LaneProcessorIT {
         for (final int cut : new int[] {7, 101}) {
             assertThat(runCutAt(trace, cut)).as("cut at %d", cut).isEqualTo(uninterrupted);
         }
-    }
-
-    @Test
-    void shouldContinueExactlyFromTheJournalsOfEarlierBuildsAndThenEmptyThem() throws Exception {
-        // given what one processor emits over the whole input (on time: earlier builds left late shapes uncounted)
-        final Trace trace = publish(onTime);
-        final List<Record<String, LaneWindowStats>> uninterrupted = run(newStores(), trace);
-
-        for (final Journaled form : Journaled.values()) {
-            for (final int cut : new int[] {300, 1200}) {
-                // when the state up to the cut is in an earlier build's form: snapshots without their offsets, the
-                // shapes after them in a journal store, no replay start
-                final LaneStores stores = newStores();
-                final List<Record<String, LaneWindowStats>> emitted = new ArrayList<>(run(stores, trace, 0, cut, SNAPSHOT_EVERY,
-                        new Properties()));
-                final int events = rewriteAsJournaled(stores, trace, cut, form);
-                assertThat(events).as("events journaled").isGreaterThan(LANES.size());
-                final List<Record<String, LaneWindowStats>> next = run(stores, trace, cut, cut + 5, SNAPSHOT_EVERY, new Properties());
-
-                // then this build continues from it exactly, with its own snapshots in place of the journal
-                try (var all = stores.journal.all()) {
-                    assertThat(all.hasNext()).as("%s, cut at %d: journal emptied", form, cut).isFalse();
-                }
-                emitted.addAll(next);
-                emitted.addAll(run(stores, trace, cut + 5, onTime.size(), SNAPSHOT_EVERY, new Properties()));
-                assertThat(emitted).as("%s, cut at %d", form, cut).isEqualTo(uninterrupted);
-            }
-        }
-    }
-
-    /** The forms earlier builds left their state in, all still continued. */
-    private enum Journaled {
-        /** The previous build: snapshot meta format 3 (base and additions), journal groups (0x5C). */
-        GROUPS,
-        /** The build before: format 3, one journal record per event (0x5B) keyed by its slot in a ring. */
-        EVENT_PER_RECORD,
-        /** Earlier: format 2 (the state whole in its chunks), one record per event. */
-        WHOLE_SNAPSHOTS
-    }
-
-    /**
-     * Rewrites what a run up to {@code cut} left into an earlier build's form: each lane's snapshot meta without
-     * its offset, the lane's shapes after it journaled with their sequence and whether they were counted in their
-     * window (computed here from the stream time, as that build did), and no replay start. Returns the events.
-     */
-    private int rewriteAsJournaled(final LaneStores stores, final Trace trace, final int cut, final Journaled form) throws Exception {
-        final java.util.Map<String, long[]> metas = new java.util.HashMap<>();
-        final List<org.apache.kafka.streams.KeyValue<String, byte[]>> current = new ArrayList<>();
-        try (var all = stores.snapshots.all()) {
-            all.forEachRemaining(e -> {
-                if (e.key.endsWith("#meta")) {
-                    current.add(e);
-                }
-            });
-        }
-        for (final var meta : current) {
-            final String prefix = meta.key.substring(0, meta.key.length() - "#meta".length());
-            final java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(meta.value);
-            assertThat(header.get()).isEqualTo((byte) 4);
-            final long sequence = header.getLong();
-            final long coveredTo = header.getLong();
-            final int chunks = header.getInt();
-            final int additionChunks = header.getInt();
-            metas.put(prefix, new long[] {sequence, coveredTo});
-            if (form != Journaled.WHOLE_SNAPSHOTS) {
-                stores.snapshots.put(meta.key, java.nio.ByteBuffer.allocate(17).put((byte) 3).putLong(sequence).putInt(chunks)
-                        .putInt(additionChunks).array());
-                continue;
-            }
-            final LaneState state = new LaneState(POLICIES);
-            state.loadIncrements(new java.io.DataInputStream(new java.io.ByteArrayInputStream(joined(stores, prefix + "#chunk#", chunks))),
-                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(joined(stores, prefix + "#added#", additionChunks))));
-            for (int c = 0; c < Math.max(chunks, additionChunks); c++) {
-                stores.snapshots.delete(prefix + "#chunk#" + c);
-                stores.snapshots.delete(prefix + "#added#" + c);
-            }
-            final java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
-            state.save(new java.io.DataOutputStream(whole));
-            stores.snapshots.put(prefix + "#chunk#0", whole.toByteArray());
-            stores.snapshots.put(meta.key, java.nio.ByteBuffer.allocate(13).put((byte) 2).putLong(sequence).putInt(1).array());
-        }
-        stores.snapshots.delete("#replay-start");
-        long streamTime = Long.MIN_VALUE;
-        int events = 0;
-        for (int i = 0; i < cut; i++) {
-            final Record<Bytes, Intake> record = trace.records().get(i);
-            streamTime = Math.max(streamTime, record.timestamp());
-            final String lane = Lanes.key(record.value().shape().getLane());
-            final String prefix = lane.length() + ":" + lane;
-            final long[] meta = metas.computeIfAbsent(prefix, p -> new long[] {0, Long.MIN_VALUE});
-            if (trace.offsets().get(i) < meta[1]) {
-                continue;
-            }
-            final long seq = meta[0]++;
-            final byte windowed = (byte) (record.timestamp() - Math.floorMod(record.timestamp(), WINDOW.toMillis()) + WINDOW.toMillis()
-                    + GRACE.toMillis() > streamTime ? 1 : 0);
-            final byte[] shape = topics.shapes().valueSerde().serializer().serialize(topics.shapes().name(), record.value().shape());
-            if (form == Journaled.GROUPS) {
-                stores.journal.put(prefix + "#" + String.format("%019d", seq), java.nio.ByteBuffer.allocate(9 + 13 + shape.length)
-                        .put((byte) 0x5C).putLong(seq).put(windowed).putLong(seq).putInt(shape.length).put(shape).array());
-            } else {
-                stores.journal.put(prefix + "#" + String.format("%019d", seq % SNAPSHOT_EVERY), java.nio.ByteBuffer.allocate(10 + shape.length)
-                        .put((byte) 0x5B).put(windowed).putLong(seq).put(shape).array());
-            }
-            events++;
-        }
-        return events;
-    }
-
-    private static byte[] joined(final LaneStores stores, final String keyPrefix, final int chunks) {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        for (int c = 0; c < chunks; c++) {
-            bytes.writeBytes(stores.snapshots.get(keyPrefix + c));
-        }
-        return bytes.toByteArray();
     }
 
     @Test
@@ -450,8 +335,8 @@ class LaneProcessorIT {
     }
 
     @Test
-    void shouldRefuseStateAnOlderBuildWroteWithoutJournaledWindows() {
-        // given a snapshot meta record in the older 12-byte form
+    void shouldRefuseStateInAnotherBuildsForm() {
+        // given a snapshot meta record in an unreleased build's 12-byte form
         final LaneStores stores = newStores();
         final MockProcessorContext<String, LaneWindowStats> context = context(stores, new Properties());
         stores.snapshots.put("10:openai/x/y#meta", new byte[12]);
@@ -462,15 +347,15 @@ class LaneProcessorIT {
     }
 
     @Test
-    void shouldRefuseAJournalAnEarlierBuildKeyedBySequence() {
-        // given a journal event in the earlier form: format 0x5A, windowed flag, then the shape's bytes
+    void shouldRefuseSnapshotsWithoutAReplayStart() {
+        // given a lane's snapshot in this build's form, but no replay start beside it
         final LaneStores stores = newStores();
         final MockProcessorContext<String, LaneWindowStats> context = context(stores, new Properties());
-        stores.journal.put("10:openai/x/y#0000000000000000000", new byte[] {0x5A, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+        stores.snapshots.put("10:openai/x/y#meta", java.nio.ByteBuffer.allocate(25).put((byte) 4).array());
 
         // when / then
-        assertThatThrownBy(() -> processor(publish(List.of()), SNAPSHOT_EVERY).init(context)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("lane openai/x/y").hasMessageContaining("reset the streams application");
+        assertThatThrownBy(() -> processor(publish(List.of()), SNAPSHOT_EVERY).init(context)).isInstanceOf(IncompatibleStateException.class)
+                .hasMessageContaining("no replay start").hasMessageContaining("reset the streams application");
     }
 
     /** Shapes on an input topic of their own (one partition) at {@code offsets}, and records intake turns away between them. */
@@ -534,16 +419,13 @@ class LaneProcessorIT {
         return out;
     }
 
-    /** The three stores of the lane processor, in memory, without changelogs. */
+    /** The two stores of the lane processor, in memory, without changelogs. */
     private record LaneStores(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> snapshots,
-                          org.apache.kafka.streams.state.KeyValueStore<String, byte[]> journal,
                           TimestampedWindowStore<Bytes, WindowAccumulator> windows) { }
 
     private static LaneStores newStores() {
         return new LaneStores(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LaneLog.SNAPSHOTS), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled().build(),
-                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LaneLog.JOURNAL), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled().build(),
                 Stores.timestampedWindowStoreBuilder(Stores.inMemoryWindowStore(LaneAnalysisTopology.WINDOW_STORE, Duration.ofDays(2),
                         WINDOW, false), Serdes.Bytes(), WindowAccumulator.serde()).withLoggingDisabled().build());
@@ -557,7 +439,7 @@ class LaneProcessorIT {
         withApplication.putIfAbsent("bootstrap.servers", stack.bootstrapServers());
         final MockProcessorContext<String, LaneWindowStats> context = new MockProcessorContext<>(withApplication);
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
-        for (final StateStore store : List.<StateStore>of(stores.snapshots, stores.journal, stores.windows)) {
+        for (final StateStore store : List.<StateStore>of(stores.snapshots, stores.windows)) {
             if (!store.isOpen()) {
                 store.init(context.getStateStoreContext(), store);
             }
