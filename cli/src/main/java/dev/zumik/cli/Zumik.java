@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             SimCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Start here: zumik dev  (a real Kafka broker and schema registry on this machine)",
-            "Settings: flags, then --config FILE, then ZUMIK_* environment variables; see README.md."})
+            "Settings: flags, then --config FILE, then ZUMIK_* environment variables; see docs/OPERATIONS.md."})
 public final class Zumik implements Runnable {
 
     @CommandLine.Spec
