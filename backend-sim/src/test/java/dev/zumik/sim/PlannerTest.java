@@ -24,13 +24,11 @@ class PlannerTest {
     }
 
     private static SimProfile withCache(final SimProfile p, final SimProfile.Cache cache, final int blockSize) {
-        return new SimProfile(p.name(), p.description(), p.wire(), p.models(), p.tokenizer(), blockSize, cache, p.latency(), p.output(),
-                p.faults(), p.seed()).validate();
+        return p.withCache(cache, blockSize);
     }
 
     private static SimProfile withFaults(final SimProfile p, final SimProfile.Faults faults, final long seed) {
-        return new SimProfile(p.name(), p.description(), p.wire(), p.models(), p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
-                faults, seed).validate();
+        return p.withFaults(faults).withSeed(seed);
     }
 
     /** A prompt of {@code length} tokens whose first {@code shared} tokens are common to every prompt with this {@code family}. */

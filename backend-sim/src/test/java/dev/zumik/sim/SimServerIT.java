@@ -281,8 +281,7 @@ class SimServerIT {
 
     private static List<String> run(final long seed) throws Exception {
         final SimProfile base = TestProfiles.fast("sglang");
-        final SimProfile seeded = new SimProfile(base.name(), base.description(), base.wire(), base.models(), base.tokenizer(), base.blockSize(),
-                base.cache(), base.latency(), base.output(), base.faults(), seed);
+        final SimProfile seeded = base.withSeed(seed);
         final List<String> answers = new ArrayList<>();
         try (SimServer sim = SimServer.start(seeded, "127.0.0.1", 0)) {
             final SimClient client = new SimClient(sim.port());

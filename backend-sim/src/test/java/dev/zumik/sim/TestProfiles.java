@@ -20,8 +20,7 @@ final class TestProfiles {
     }
 
     static SimProfile with(final SimProfile p, final SimProfile.Latency latency, final SimProfile.Faults faults) {
-        return new SimProfile(p.name(), p.description(), p.wire(), p.models(), p.tokenizer(), p.blockSize(), p.cache(), latency, p.output(),
-                faults, p.seed()).validate();
+        return p.withLatency(latency).withFaults(faults);
     }
 
     static SimProfile.Faults faults(final double slowFirstByteMillis, final double spikeMillis) {

@@ -120,10 +120,8 @@ public final class ProxyBench {
                 admin.createTopics(List.of(dev.zumik.schemas.topics.Topics.create(null).shapes().newTopic(java.util.Optional.empty())))
                         .all().get();
             }
-            final dev.zumik.capture.proxy.CaptureSettings settings = new dev.zumik.capture.proxy.CaptureSettings("127.0.0.1", 0,
-                    List.of(dev.zumik.capture.proxy.Upstream.parse(upstreamUrl)), "127.0.0.1", -1,
-                    dev.zumik.capture.proxy.CaptureSettings.DEFAULT_TENANT_HEADER, keys, 64L << 20,
-                    dev.zumik.capture.proxy.CaptureSettings.DEFAULT_PARSE_LIMIT, 64, java.util.Optional.empty());
+            final dev.zumik.capture.proxy.CaptureSettings settings = dev.zumik.capture.proxy.CaptureSettings.defaults(
+                    List.of(dev.zumik.capture.proxy.Upstream.parse(upstreamUrl)), keys);
             final java.util.Map<String, Object> producer = new java.util.HashMap<>(java.util.Map.of("bootstrap.servers", stack.bootstrapServers()));
             // ZUMIK_BENCH_PRODUCER_<PROPERTY>=value sets a property of the capture agent's producer, e.g. ZUMIK_BENCH_PRODUCER_LINGER_MS=50
             producer.putAll(EnvProperties.withPrefix("ZUMIK_BENCH_PRODUCER_"));

@@ -70,8 +70,7 @@ class CaptureProxyIT {
     }
 
     static CaptureSettings settings(final String upstreamUrl, final Path keyDir) {
-        return new CaptureSettings("127.0.0.1", 0, List.of(Upstream.parse(upstreamUrl)), "127.0.0.1", 0,
-                CaptureSettings.DEFAULT_TENANT_HEADER, keyDir, 8L << 20, CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty());
+        return CaptureSettings.defaults(List.of(Upstream.parse(upstreamUrl)), keyDir).withAdmin("127.0.0.1", 0).withQueueBytes(8L << 20);
     }
 
     @AfterEach
@@ -299,9 +298,7 @@ class CaptureProxyIT {
         // given: an agent whose body copies may hold 8 KiB together
         agent.close();
         final CaptureSettings defaults = settings(upstream.url(), dir.resolve("small-budget-keys"));
-        agent = CaptureAgent.start(new CaptureSettings(defaults.listenHost(), 0, defaults.upstreams(), defaults.adminHost(), -1,
-                        defaults.tenantHeader(), defaults.keyDir(), defaults.queueBytes(), defaults.parseLimitBytes(), 64, Optional.empty(),
-                        8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic);
+        agent = CaptureAgent.start(defaults.withAdmin(defaults.adminHost(), -1).withShapingBacklog(8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic);
         final String large = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "Long context. ".repeat(2000)
                 + "\"}]}";
         final String small = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -52,8 +52,7 @@ class KafkaOutageIT {
             }
             final CaptureSettings base = CaptureProxyIT.settings(upstream.url(), dir.resolve("keys"));
             // room for about 40 shapes of this size while Kafka is away
-            final CaptureSettings settings = new CaptureSettings(base.listenHost(), 0, base.upstreams(), base.adminHost(), -1,
-                    base.tenantHeader(), base.keyDir(), 16 * 1024, base.parseLimitBytes(), 64, Optional.empty());
+            final CaptureSettings settings = base.withAdmin(base.adminHost(), -1).withQueueBytes(16 * 1024);
             final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
             final int failed;
             final Counter published;

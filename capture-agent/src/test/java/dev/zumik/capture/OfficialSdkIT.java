@@ -49,10 +49,8 @@ class OfficialSdkIT {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
         }
         try (ScriptedUpstream upstream = new ScriptedUpstream()) {
-            final CaptureSettings settings = new CaptureSettings("127.0.0.1", 0, List.of(Upstream.parse(upstream.url()),
-                    Upstream.parse("/anthropic=" + upstream.url() + ",provider=anthropic")), "127.0.0.1", -1,
-                    CaptureSettings.DEFAULT_TENANT_HEADER, dir.resolve("keys"), 8L << 20, CaptureSettings.DEFAULT_PARSE_LIMIT, 64,
-                    Optional.empty());
+            final CaptureSettings settings = CaptureSettings.defaults(List.of(Upstream.parse(upstream.url()),
+                    Upstream.parse("/anthropic=" + upstream.url() + ",provider=anthropic")), dir.resolve("keys")).withQueueBytes(8L << 20);
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
                     stack.registryClient(), topic)) {
                 // when

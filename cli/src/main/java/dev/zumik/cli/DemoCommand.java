@@ -155,10 +155,8 @@ final class DemoCommand implements Callable<Integer> {
             parts.add(gpu);
             step(out, started, "simulators: managed-openai at 127.0.0.1:" + managed.port() + ", dynamo (SGLang + LMCache + Mooncake, "
                     + "Llama-3.3-70B, 2 replicas of 2x H100) at 127.0.0.1:" + gpu.port());
-            capture = CaptureAgent.start(new CaptureSettings("127.0.0.1", 0,
-                            List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), "127.0.0.1", -1,
-                            CaptureSettings.DEFAULT_TENANT_HEADER, work.resolve("capture-keys"), CaptureSettings.DEFAULT_QUEUE_BYTES,
-                            CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty()),
+            capture = CaptureAgent.start(CaptureSettings.defaults(
+                            List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), work.resolve("capture-keys")),
                     kafka.clientProperties(), kafka.registryClient(), topics.shapes().name());
             parts.add(capture);
             step(out, started, "capture proxy at 127.0.0.1:" + capture.port() + " in front of the managed simulator");
@@ -179,9 +177,9 @@ final class DemoCommand implements Callable<Integer> {
             key = SigningKeys.readPrivate(work.resolve("keys").resolve(SigningKeys.PRIVATE_FILE));
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-demo"), Optional.of(URI.create("http://127.0.0.1:" + gpu.port())));
-            final ReplayWorker worker = ReplayWorker.start(new WorkerSettings(kafka.clientProperties(), topics, "zumik-demo-workers", backends,
-                    ByocProfile::shipped, prices, policies, DecisionSettings.defaults(), ReplaySettings.defaults().withRepetitions(REPETITIONS), key,
-                    work.resolve("verdicts"), Duration.ofSeconds(5), null));
+            final ReplayWorker worker = ReplayWorker.start(WorkerSettings.defaults(kafka.clientProperties(), topics, backends, key,
+                    work.resolve("verdicts")).withGroupId("zumik-demo-workers").withPrices(prices).withPolicies(policies)
+                    .withReplay(ReplaySettings.defaults().withRepetitions(REPETITIONS)).withLateness(Duration.ofSeconds(5)));
             parts.add(worker);
             step(out, started, "replay worker ready, signing with key " + worker.keyId() + " (" + work.resolve("keys") + ")");
         }

@@ -94,8 +94,7 @@ final class SimCommand implements Callable<Integer> {
         }
         try {
             final SimProfile base = Profiles.load(profile, Optional.ofNullable(config));
-            return seed == null ? base : new SimProfile(base.name(), base.description(), base.wire(), base.models(), base.tokenizer(),
-                    base.blockSize(), base.cache(), base.latency(), base.output(), base.faults(), seed).validate();
+            return seed == null ? base : base.withSeed(seed);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage((config != null && e.getMessage().contains(config.toString()) ? "" : "--profile/--config: ") + e.getMessage());
         }

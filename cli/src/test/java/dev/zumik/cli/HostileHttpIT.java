@@ -53,9 +53,9 @@ class HostileHttpIT {
                 apiPort = socket.getLocalPort();
             }
             try (SimServer sim = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-                 CaptureAgent proxy = CaptureAgent.start(new CaptureSettings("127.0.0.1", 0, List.of(Upstream.parse("http://127.0.0.1:"
-                         + sim.port() + ",provider=openai")), "127.0.0.1", 0, CaptureSettings.DEFAULT_TENANT_HEADER, dir.resolve("keys"), 8L << 20,
-                         CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty()), stack.clientProperties(), stack.registryClient(),
+                 CaptureAgent proxy = CaptureAgent.start(CaptureSettings.defaults(List.of(Upstream.parse("http://127.0.0.1:"
+                         + sim.port() + ",provider=openai")), dir.resolve("keys")).withAdmin("127.0.0.1", 0).withQueueBytes(8L << 20),
+                         stack.clientProperties(), stack.registryClient(),
                          topics.shapes().name());
                  EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), 0);
                  StreamsApp streams = StreamsApp.start(StreamsSettings.defaults(stack.clientProperties(), dir.resolve("state"))

@@ -69,10 +69,9 @@ class NewcomerPathIT {
         }
         final String api = "http://127.0.0.1:" + apiPort;
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
-             CaptureAgent proxy = CaptureAgent.start(new CaptureSettings("127.0.0.1", 0,
-                     List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), "127.0.0.1", -1,
-                     CaptureSettings.DEFAULT_TENANT_HEADER, dir.resolve("keys"), 8L << 20, CaptureSettings.DEFAULT_PARSE_LIMIT, 64,
-                     Optional.empty()), stack.clientProperties(), stack.registryClient(), topics.shapes().name());
+             CaptureAgent proxy = CaptureAgent.start(CaptureSettings.defaults(
+                     List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), dir.resolve("keys")).withQueueBytes(8L << 20),
+                     stack.clientProperties(), stack.registryClient(), topics.shapes().name());
              StreamsApp streams = StreamsApp.start(settings, topics, "127.0.0.1", apiPort)) {
             assertThat(streams.awaitRunning(Duration.ofSeconds(60))).isTrue();
 

@@ -56,9 +56,8 @@ class PurgeIT {
                         + "\"usage\":{\"prompt_tokens\":400,\"completion_tokens\":1}}"))).listen(upstream, "127.0.0.1").await();
         final Path keys = dir.resolve("tenant-keys");
         SigningKeys.generate(dir.resolve("signing"));
-        try (CaptureAgent agent = CaptureAgent.start(new CaptureSettings("127.0.0.1", 0,
-                List.of(Upstream.parse("http://127.0.0.1:" + upstream + ",provider=openai")), "127.0.0.1", -1, CaptureSettings.DEFAULT_TENANT_HEADER,
-                keys, CaptureSettings.DEFAULT_QUEUE_BYTES, CaptureSettings.DEFAULT_PARSE_LIMIT, 64, Optional.empty()),
+        try (CaptureAgent agent = CaptureAgent.start(CaptureSettings.defaults(
+                List.of(Upstream.parse("http://127.0.0.1:" + upstream + ",provider=openai")), keys),
                 stack.clientProperties(), stack.registryClient(), topics.shapes().name())) {
             send(agent.port());
             await().atMost(Duration.ofSeconds(30)).until(() -> stack.readCommitted(topics.shapes()).size() == 1);
@@ -148,11 +147,7 @@ class PurgeIT {
         final Topics topics = created.topics();
         SigningKeys.generate(dir.resolve("signing"));
         final dev.zumik.sim.profile.SimProfile dynamo = dev.zumik.sim.profile.Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile.Faults f = dynamo.faults();
-        final dev.zumik.sim.profile.SimProfile broken = new dev.zumik.sim.profile.SimProfile(dynamo.name(), dynamo.description(), dynamo.wire(),
-                dynamo.models(), dynamo.tokenizer(), dynamo.blockSize(), dynamo.cache(), dynamo.latency(), dynamo.output(),
-                new dev.zumik.sim.profile.SimProfile.Faults(f.errorRates(), f.spikeRate(), f.spikeMillis(), f.dropRate(), f.slowFirstByteRate(),
-                        f.slowFirstByteMillis(), f.cachedReportScale(), List.of("hbm")), dynamo.seed()).validate();
+        final dev.zumik.sim.profile.SimProfile broken = dynamo.withFaults(dynamo.faults().withIgnoredResets(List.of("hbm")));
         try (dev.zumik.sim.http.SimServer good = dev.zumik.sim.http.SimServer.start(dynamo, "127.0.0.1", 0);
              dev.zumik.sim.http.SimServer bad = dev.zumik.sim.http.SimServer.start(broken, "127.0.0.1", 0)) {
             // when each is drilled, every surface on the simulator's one port

@@ -154,10 +154,7 @@ class DeletionDrillIT {
         final SimProfile.Cache tiny = new SimProfile.Cache(cache.kind(), List.of(new SimProfile.Tier("hbm", 20_000, 0),
                 new SimProfile.Tier("host", 10_000, 215_000), new SimProfile.Tier("nvme", 1_000_000, 79_000)), cache.minTokens(),
                 cache.incrementTokens(), cache.ttlSeconds(), cache.explicitOnly());
-        final SimProfile.Faults f = base.faults();
-        return new SimProfile(base.name(), base.description(), base.wire(), base.models(), base.tokenizer(), base.blockSize(), tiny,
-                base.latency(), base.output(), new SimProfile.Faults(f.errorRates(), f.spikeRate(), f.spikeMillis(), f.dropRate(),
-                f.slowFirstByteRate(), f.slowFirstByteMillis(), f.cachedReportScale(), ignoredResets), base.seed()).validate();
+        return base.withCache(tiny, base.blockSize()).withFaults(base.faults().withIgnoredResets(ignoredResets));
     }
 
     private static void chat(final URI url, final String prompt) throws Exception {

@@ -182,9 +182,8 @@ class ReplayJobIT {
         // given a candidate whose responses report 1.5 times the cached tokens its cache served (its counters keep the truth)
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
         final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile overReporting = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(),
-                p.models(), p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(), new dev.zumik.sim.profile.SimProfile.Faults(
-                        java.util.Map.of(), 0, 0, 0, 0, 0, 1.5), 3).validate();
+        final dev.zumik.sim.profile.SimProfile overReporting = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
+                java.util.Map.of(), 0, 0, 0, 0, 0, 1.5)).withSeed(3);
         try (SimServer fleet = SimServer.start(overReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             // when replayed as in the MOVE above
             final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate(fleet.port()), 1, HOT_VOLUME,
@@ -204,9 +203,8 @@ class ReplayJobIT {
         // given a candidate whose responses report half the cached tokens its cache served, its two replicas' counters read one by one
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
         final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile underReporting = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(),
-                p.models(), p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(), new dev.zumik.sim.profile.SimProfile.Faults(
-                        java.util.Map.of(), 0, 0, 0, 0, 0, 0.5), 3).validate();
+        final dev.zumik.sim.profile.SimProfile underReporting = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
+                java.util.Map.of(), 0, 0, 0, 0, 0, 0.5)).withSeed(3);
         try (SimServer fleet = SimServer.start(underReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
              SimServer idle = SimServer.start(underReporting, "127.0.0.1", 0)) {
             final Backend candidate = new Backend("candidate", URI.create("http://127.0.0.1:" + fleet.port()), Runtime.DYNAMO,
@@ -310,9 +308,8 @@ class ReplayJobIT {
     void shouldReportBackendFaultsByClassAndCallTheVerdictInconclusive() throws Exception {
         // given a candidate that answers 429 and 500 in bursts, drops streams and is slow to its first byte
         final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile faulty = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(), p.models(),
-                p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
-                new dev.zumik.sim.profile.SimProfile.Faults(java.util.Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300), 7).validate();
+        final dev.zumik.sim.profile.SimProfile faulty = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
+                java.util.Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300)).withSeed(7);
         try (SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 1024, 256, 20, 4);
             // when

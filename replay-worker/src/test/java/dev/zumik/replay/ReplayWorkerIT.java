@@ -3,9 +3,6 @@ package dev.zumik.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.zumik.core.cost.ByocProfile;
-import dev.zumik.core.cost.PriceTable;
-import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
@@ -71,10 +68,9 @@ class ReplayWorkerIT {
              SimServer dynamo = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + dynamo.port())));
-            final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
-                    ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
-                    ReplaySettings.defaults(),
-                    keys.getPrivate(), dir, Duration.ofSeconds(30), null);
+            final WorkerSettings settings = WorkerSettings.defaults(stack.clientProperties(), topics, backends, keys.getPrivate(), dir)
+                    .withGroupId("workers-" + UUID.randomUUID()).withPolicies(new LanePolicies(ReplayJobIT.SLO, List.of()))
+                    .withLateness(Duration.ofSeconds(30));
 
             // when a request, the same request again, and a malformed one are published
             final ReplayRequest request = ReplayRequest.newBuilder().setRequestId("replay-" + UUID.randomUUID()).setLane(LANE)
@@ -131,9 +127,8 @@ class ReplayWorkerIT {
         }
         stack.produceShapes(topics.shapes(), Workloads.sharedPrefix(LANE, START, 60, 10, 1024, 256, 10, 8));
         final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile faulty = new dev.zumik.sim.profile.SimProfile(p.name(), p.description(), p.wire(), p.models(),
-                p.tokenizer(), p.blockSize(), p.cache(), p.latency(), p.output(),
-                new dev.zumik.sim.profile.SimProfile.Faults(Map.of(429, 0.15, 500, 0.15), 0, 0, 0.1, 0, 0), 11).validate();
+        final dev.zumik.sim.profile.SimProfile faulty = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
+                Map.of(429, 0.15, 500, 0.15), 0, 0, 0.1, 0, 0)).withSeed(11);
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
              // one replica: its fault draws follow the arrival sequence, so both windows meet the faults; in a fleet the router's
@@ -141,9 +136,9 @@ class ReplayWorkerIT {
              SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0)) {
             final Backends backends = new Backends(Map.of("openai", URI.create("http://127.0.0.1:" + managed.port() + "/v1")),
                     Map.of("openai", "sk-test"), Optional.of(URI.create("http://127.0.0.1:" + flaky.port())));
-            final WorkerSettings settings = new WorkerSettings(stack.clientProperties(), topics, "workers-" + UUID.randomUUID(), backends,
-                    ByocProfile::shipped, PriceTable.defaults(), new LanePolicies(ReplayJobIT.SLO, List.of()), DecisionSettings.defaults(),
-                    ReplaySettings.defaults().withTimeScale(2), keys.getPrivate(), dir, Duration.ofSeconds(30), null);
+            final WorkerSettings settings = WorkerSettings.defaults(stack.clientProperties(), topics, backends, keys.getPrivate(), dir)
+                    .withGroupId("workers-" + UUID.randomUUID()).withPolicies(new LanePolicies(ReplayJobIT.SLO, List.of()))
+                    .withReplay(ReplaySettings.defaults().withTimeScale(2)).withLateness(Duration.ofSeconds(30));
             final List<String> ids = new ArrayList<>();
             try (ReplayWorker worker = ReplayWorker.start(settings)) {
                 for (int w = 0; w < 2; w++) {

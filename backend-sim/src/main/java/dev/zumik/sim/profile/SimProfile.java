@@ -62,6 +62,31 @@ public record SimProfile(String name, String description, WireDialect wire, List
                       final double slowFirstByteRate, final double slowFirstByteMillis, final Double cachedReportScale) {
             this(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, cachedReportScale, List.of());
         }
+
+        /** These faults, with these tiers' resets answering success and doing nothing. */
+        public Faults withIgnoredResets(final List<String> tiers) {
+            return new Faults(errorRates, spikeRate, spikeMillis, dropRate, slowFirstByteRate, slowFirstByteMillis, cachedReportScale, tiers);
+        }
+    }
+
+    /** This profile with other faults, validated. */
+    public SimProfile withFaults(final Faults newFaults) {
+        return new SimProfile(name, description, wire, models, tokenizer, blockSize, cache, latency, output, newFaults, seed).validate();
+    }
+
+    /** This profile with another cache and block size, validated. */
+    public SimProfile withCache(final Cache newCache, final int newBlockSize) {
+        return new SimProfile(name, description, wire, models, tokenizer, newBlockSize, newCache, latency, output, faults, seed).validate();
+    }
+
+    /** This profile with another latency model, validated. */
+    public SimProfile withLatency(final Latency newLatency) {
+        return new SimProfile(name, description, wire, models, tokenizer, blockSize, cache, newLatency, output, faults, seed).validate();
+    }
+
+    /** This profile with another seed of its random choices, validated. */
+    public SimProfile withSeed(final long newSeed) {
+        return new SimProfile(name, description, wire, models, tokenizer, blockSize, cache, latency, output, faults, newSeed).validate();
     }
 
     /** Checks every field, naming the first that is wrong. */

@@ -27,6 +27,7 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
     public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
     public static final int DEFAULT_PARSE_LIMIT = 32 << 20;
     public static final long DEFAULT_SHAPING_BACKLOG_BYTES = 256L << 20;
+    public static final int DEFAULT_BLOCK_SIZE = 64;
 
     public CaptureSettings {
         if (upstreams.isEmpty()) {
@@ -38,12 +39,31 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
         }
     }
 
-    /** With the default shaping backlog. */
-    public CaptureSettings(final String listenHost, final int listenPort, final List<Upstream> upstreams, final String adminHost,
-                           final int adminPort, final String tenantHeader, final Path keyDir, final long queueBytes,
-                           final int parseLimitBytes, final int blockSize, final Optional<String> tokenizer) {
-        this(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
-                tokenizer, DEFAULT_SHAPING_BACKLOG_BYTES);
+    /** Loopback on a free port, no admin server, the default tenant header, queue, parse limit, block size and backlog. */
+    public static CaptureSettings defaults(final List<Upstream> upstreams, final Path keyDir) {
+        return new CaptureSettings("127.0.0.1", 0, upstreams, "127.0.0.1", -1, DEFAULT_TENANT_HEADER, keyDir, DEFAULT_QUEUE_BYTES,
+                DEFAULT_PARSE_LIMIT, DEFAULT_BLOCK_SIZE, Optional.empty(), DEFAULT_SHAPING_BACKLOG_BYTES);
+    }
+
+    public CaptureSettings withListen(final String host, final int port) {
+        return new CaptureSettings(host, port, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
+                tokenizer, shapingBacklogBytes);
+    }
+
+    /** The admin server's address; port -1 runs none. */
+    public CaptureSettings withAdmin(final String host, final int port) {
+        return new CaptureSettings(listenHost, listenPort, upstreams, host, port, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
+                tokenizer, shapingBacklogBytes);
+    }
+
+    public CaptureSettings withQueueBytes(final long bytes) {
+        return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, bytes, parseLimitBytes, blockSize,
+                tokenizer, shapingBacklogBytes);
+    }
+
+    public CaptureSettings withShapingBacklog(final long bytes) {
+        return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes,
+                blockSize, tokenizer, bytes);
     }
 
     /**

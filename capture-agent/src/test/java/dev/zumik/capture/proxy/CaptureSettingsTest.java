@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CaptureSettingsTest {
-    private final CaptureSettings settings = new CaptureSettings("127.0.0.1", 0, List.of(
+    private final CaptureSettings settings = CaptureSettings.defaults(List.of(
             Upstream.parse("https://api.openai.com"),
             Upstream.parse("/anthropic=https://api.anthropic.com"),
             Upstream.parse("/anthropic/eu=https://eu.example.com/base,provider=anthropic-eu"),
-            Upstream.parse("http://gpu-pool:8000,provider=sglang,name=byoc")),
-            "127.0.0.1", 0, "X-Zumik-Tenant", Path.of("k"), 1 << 20, 1 << 20, 64, Optional.empty());
+            Upstream.parse("http://gpu-pool:8000,provider=sglang,name=byoc")), Path.of("k"));
 
     @Test
     void shouldRouteByLongestPrefixThenDefault() {

@@ -27,4 +27,41 @@ public record WorkerSettings(Map<String, Object> kafka, Topics topics, String gr
                              ReplaySettings replay, PrivateKey signingKey, Path outDir, Duration lateness, Integer candidateReplicas) {
 
     public static final String DEFAULT_GROUP = "zumik-replay-workers";
+
+    /**
+     * The shipped profiles and prices, no lane policies, the default thresholds and replay settings, the default group,
+     * the shape topic's default lateness, and the candidate's replicas read from its metrics.
+     */
+    public static WorkerSettings defaults(final Map<String, Object> kafka, final Topics topics, final Backends backends, final PrivateKey signingKey,
+                                          final Path outDir) {
+        return new WorkerSettings(kafka, topics, DEFAULT_GROUP, backends, ByocProfile::shipped, PriceTable.defaults(), LanePolicies.none(),
+                DecisionSettings.defaults(), ReplaySettings.defaults(), signingKey, outDir, dev.zumik.schemas.topics.ShapeWindowReader.DEFAULT_LATENESS,
+                null);
+    }
+
+    public WorkerSettings withGroupId(final String group) {
+        return new WorkerSettings(kafka, topics, group, backends, profiles, prices, policies, decision, replay, signingKey, outDir, lateness,
+                candidateReplicas);
+    }
+
+    public WorkerSettings withPrices(final PriceTable table) {
+        return new WorkerSettings(kafka, topics, groupId, backends, profiles, table, policies, decision, replay, signingKey, outDir, lateness,
+                candidateReplicas);
+    }
+
+    public WorkerSettings withPolicies(final LanePolicies lanePolicies) {
+        return new WorkerSettings(kafka, topics, groupId, backends, profiles, prices, lanePolicies, decision, replay, signingKey, outDir, lateness,
+                candidateReplicas);
+    }
+
+    public WorkerSettings withReplay(final ReplaySettings replaySettings) {
+        return new WorkerSettings(kafka, topics, groupId, backends, profiles, prices, policies, decision, replaySettings, signingKey, outDir, lateness,
+                candidateReplicas);
+    }
+
+    /** How late a shape may be appended after its arrival and still be in its window's replay. */
+    public WorkerSettings withLateness(final Duration shapeLateness) {
+        return new WorkerSettings(kafka, topics, groupId, backends, profiles, prices, policies, decision, replay, signingKey, outDir, shapeLateness,
+                candidateReplicas);
+    }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Redpanda and Zumik's embedded registry). Ids and registrations are cached: a serde calls the
  * registry once per schema, not per record. Thread-safe.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +53,13 @@ public final class SchemaRegistryClient {
         return settings;
     }
 
+    @Override
+    public boolean autoRegister() {
+        return settings.autoRegister();
+    }
+
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+    @Override
     public int register(final String subject, final Schema schema) {
         final Map<Schema, Integer> cached = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         final Integer known = cached.get(schema);
@@ -68,6 +74,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The id of {@code schema} if it is already registered under {@code subject}. */
+    @Override
     public Optional<Integer> lookup(final String subject, final Schema schema) {
         final Map<Schema, Integer> cached = idsBySubject.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         final Integer known = cached.get(schema);
@@ -89,6 +96,7 @@ public final class SchemaRegistryClient {
     }
 
     /** The schema with global id {@code id}; a {@link SchemaRegistryException} with status 404 if unknown. */
+    @Override
     public Schema schemaById(final int id) {
         final Schema cached = schemasById.get(id);
         if (cached != null) {

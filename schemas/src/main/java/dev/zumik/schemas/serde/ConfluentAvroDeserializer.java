@@ -1,6 +1,7 @@
 package dev.zumik.schemas.serde;
 
 import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistry;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
 
     private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private Class<? extends SpecificRecord> readerClass;
     private Schema readerSchema;
     private boolean specific;
@@ -41,7 +42,7 @@ public final class ConfluentAvroDeserializer<T> implements Deserializer<T> {
     }
 
     /** Reads into {@code readerClass}, or generic records when it is null. */
-    public ConfluentAvroDeserializer(final SchemaRegistryClient registry, final Class<? extends SpecificRecord> readerClass) {
+    public ConfluentAvroDeserializer(final SchemaRegistry registry, final Class<? extends SpecificRecord> readerClass) {
         this();
         this.registry = registry;
         this.readerClass = readerClass;

@@ -1,6 +1,6 @@
 package dev.zumik.schemas.serde;
 
-import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.registry.SchemaRegistry;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,7 +12,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final ConfluentAvroSerializer<T> serializer;
     private final ConfluentAvroDeserializer<T> deserializer;
 
-    public ConfluentAvroSerde(final SchemaRegistryClient registry, final Class<T> type, final boolean isKey) {
+    public ConfluentAvroSerde(final SchemaRegistry registry, final Class<T> type, final boolean isKey) {
         this.serializer = new ConfluentAvroSerializer<>(registry, isKey);
         this.deserializer = new ConfluentAvroDeserializer<>(registry, type);
     }

@@ -1,6 +1,7 @@
 package dev.zumik.schemas.serde;
 
 import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistry;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class ConfluentAvroSerializer<T extends GenericContainer> implements Serializer<T> {
     private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
 
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean isKey;
     private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
@@ -37,7 +38,7 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         AvroTrust.ensureInstalled();
     }
 
-    public ConfluentAvroSerializer(final SchemaRegistryClient registry, final boolean isKey) {
+    public ConfluentAvroSerializer(final SchemaRegistry registry, final boolean isKey) {
         this();
         this.registry = registry;
         this.isKey = isKey;
@@ -86,7 +87,7 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         }
         try {
             final int id;
-            if (registry.settings().autoRegister()) {
+            if (registry.autoRegister()) {
                 id = registry.register(subject, schema);
             } else {
                 id = registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(

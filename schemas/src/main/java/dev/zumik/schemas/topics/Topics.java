@@ -7,7 +7,7 @@ import dev.zumik.schemas.avro.PurgeEvidence;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.Verdict;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.registry.SchemaRegistry;
 import dev.zumik.schemas.serde.ConfluentAvroSerde;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class Topics {
     private final Topic<Bytes, DeadLetter> deadLetters;
     private final Topic<String, PurgeEvidence> purges;
 
-    private Topics(final SchemaRegistryClient registry, final int shapePartitions, final String prefix) {
+    private Topics(final SchemaRegistry registry, final int shapePartitions, final String prefix) {
         final Serde<String> keys = Serdes.String();
         // Replays load windows from the shape topic, so its retention bounds how far back a replay can go.
         shapes = new Topic<>(prefix + SHAPES, shapePartitions, retention(Duration.ofDays(7)), keys,
@@ -72,11 +72,11 @@ public final class Topics {
      * The topics with serdes bound to {@code registry}. A null registry gives the layout only, for
      * admin work; its serdes then fail with a clear message if used.
      */
-    public static Topics create(final SchemaRegistryClient registry) {
+    public static Topics create(final SchemaRegistry registry) {
         return new Topics(registry, DEFAULT_SHAPE_PARTITIONS, "");
     }
 
-    public static Topics create(final SchemaRegistryClient registry, final int shapePartitions) {
+    public static Topics create(final SchemaRegistry registry, final int shapePartitions) {
         return new Topics(registry, shapePartitions, "");
     }
 
@@ -84,7 +84,7 @@ public final class Topics {
      * Topics whose names start with {@code prefix} (e.g. {@code staging.}), for several Zumik
      * deployments on one cluster, or isolated tests.
      */
-    public static Topics create(final SchemaRegistryClient registry, final int shapePartitions, final String prefix) {
+    public static Topics create(final SchemaRegistry registry, final int shapePartitions, final String prefix) {
         return new Topics(registry, shapePartitions, prefix);
     }
 
@@ -138,7 +138,7 @@ public final class Topics {
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
     }
 
-    private static <T extends SpecificRecord> Serde<T> avro(final SchemaRegistryClient registry, final Class<T> type) {
+    private static <T extends SpecificRecord> Serde<T> avro(final SchemaRegistry registry, final Class<T> type) {
         return new ConfluentAvroSerde<>(registry, type, false);
     }
 }
