@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link DemandHours}, kept from every closed window) that the verdict's money is priced from. Everything is in event time, so a
  * replay of the input gives the same diagnoses and request ids.
  */
-public final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, Object> {
+public final class DiagnosisProcessor implements Processor<String, LaneWindowStats, String, DiagnosisOutcome> {
     static final String WINDOWS = "diagnosis-windows";
     /** Marks: the next period's end, the latest window start, each lane's last replay and demand horizon (the query API reads them). */
     public static final String MARKS = "diagnosis-marks";
@@ -49,7 +49,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     private final DiagnosisSettings settings;
     private final long windowMillis;
     private final Diagnoser diagnoser;
-    private ProcessorContext<String, Object> context;
+    private ProcessorContext<String, DiagnosisOutcome> context;
     private KeyValueStore<String, byte[]> windows;
     private KeyValueStore<String, Long> marks;
     private KeyValueStore<String, byte[]> latest;
@@ -64,7 +64,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     }
 
     @Override
-    public void init(final ProcessorContext<String, Object> context) {
+    public void init(final ProcessorContext<String, DiagnosisOutcome> context) {
         this.context = context;
         this.windows = context.getStateStore(WINDOWS);
         this.marks = context.getStateStore(MARKS);
@@ -159,18 +159,18 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
                     .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setProfile(diagnosis.profile())
                     .setThresholds(settings.decision().asMap()).build();
             latest.put(laneKey, AvroBytes.write(out));
-            context.forward(new Record<>(laneKey, out, end));
+            context.forward(new Record<>(laneKey, new DiagnosisOutcome.Diagnosed(out), end));
             if (diagnosis.decision() == Diagnosis.Decision.REPLAY_CANDIDATE) {
                 final Long last = marks.get("replay|" + laneKey);
                 if (last == null || end - last >= settings.replayCooldown().toMillis()) {
                     marks.put("replay|" + laneKey, end);
                     final String id = UUID.nameUUIDFromBytes(("replay|" + laneKey + "|" + end).getBytes(StandardCharsets.UTF_8)).toString();
-                    context.forward(new Record<>(id, ReplayRequest.newBuilder().setRequestId(id).setLane(period.lane(laneKey))
+                    context.forward(new Record<>(id, (DiagnosisOutcome) new DiagnosisOutcome.ReplayAsked(ReplayRequest.newBuilder().setRequestId(id).setLane(period.lane(laneKey))
                             .setFromTime(Instant.ofEpochMilli(from)).setToTime(Instant.ofEpochMilli(end)).setProfile(diagnosis.profile())
                             .setTrigger(ReplayTrigger.DIAGNOSIS).setReasons(diagnosis.reasonNames())
                             .setEstimatedGainPct(finite(diagnosis.estimatedGainPct())).setTimeScale(settings.replayTimeScale())
                             .setRequestedAt(Instant.ofEpochMilli(end)).setDemand(demand.profile(laneKey, end))
-                            .setAcceptPartialCoverage(settings.lanePolicies().forLane(laneKey).acceptsPartialCoverage()).build(), end));
+                            .setAcceptPartialCoverage(settings.lanePolicies().forLane(laneKey).acceptsPartialCoverage()).build()), end));
                 }
             }
         }

@@ -1,9 +1,7 @@
 package dev.zumik.streams.topology;
 
 import dev.zumik.core.reuse.CachePolicy;
-import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
-import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.topics.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -74,12 +72,12 @@ public final class LaneAnalysisTopology {
                 .process(() -> new DiagnosisProcessor(settings.diagnosis(), settings.window().toMillis()), Named.as("diagnosis"),
                         DiagnosisProcessor.WINDOWS, DiagnosisProcessor.MARKS, DiagnosisProcessor.LATEST, DemandHours.STORE)
                 .split(Named.as("outcome-"))
-                .branch((key, value) -> value instanceof LaneDiagnosis, Branched.as("diagnosis"))
+                .branch((key, value) -> value instanceof DiagnosisOutcome.Diagnosed, Branched.as("diagnosis"))
                 .defaultBranch(Branched.as("replay"));
-        outcomes.get("outcome-diagnosis").mapValues(v -> (LaneDiagnosis) v, Named.as("as-diagnosis"))
+        outcomes.get("outcome-diagnosis").mapValues(v -> ((DiagnosisOutcome.Diagnosed) v).diagnosis(), Named.as("as-diagnosis"))
                 .to(topics.diagnoses().name(), Produced.with(topics.diagnoses().keySerde(), topics.diagnoses().valueSerde())
                         .withName("diagnoses-sink"));
-        outcomes.get("outcome-replay").mapValues(v -> (ReplayRequest) v, Named.as("as-replay-request"))
+        outcomes.get("outcome-replay").mapValues(v -> ((DiagnosisOutcome.ReplayAsked) v).request(), Named.as("as-replay-request"))
                 .to(topics.replayRequests().name(), Produced.with(topics.replayRequests().keySerde(), topics.replayRequests().valueSerde())
                         .withName("replay-requests-sink"));
         return builder.build();

@@ -3,12 +3,11 @@ package dev.zumik.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.core.reuse.CachePolicy;
-import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.DeadLetter;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.registry.InMemorySchemaRegistry;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.analyze.AnalysisReport;
@@ -29,17 +28,20 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The production topology under TopologyTestDriver, with real serdes against the embedded registry. */
-@ExtendWith(LocalStackExtension.class)
-class LaneAnalysisTopologyIT {
+/**
+ * The production topology under TopologyTestDriver, with Zumik's serdes over an in-memory registry: no broker, no
+ * registry process (the serdes' conformance with a real registry and the state's restore are the ITs').
+ */
+class LaneAnalysisTopologyTest {
     private static final Lane LANE = new Lane("mooncake", "trace", "synthetic");
     private static final Lane OTHER = new Lane("openai", "gpt-4o", "chat");
 
-    private static TopologyTestDriver driver(final LocalStack stack, final Path dir, final StreamsSettings settings) {
-        return new TopologyTestDriver(LaneAnalysisTopology.build(settings, Topics.create(stack.registryClient())), settings.streamsProperties());
+    private final Topics topics = Topics.create(new InMemorySchemaRegistry());
+
+    private TopologyTestDriver driver(final StreamsSettings settings) {
+        return new TopologyTestDriver(LaneAnalysisTopology.build(settings, topics), settings.streamsProperties());
     }
 
     private static StreamsSettings settings(final Path dir, final String policies) {
@@ -48,12 +50,11 @@ class LaneAnalysisTopologyIT {
     }
 
     @Test
-    void shouldCountLikeTheOfflineAnalyzerOnTheMooncakeTrace(final LocalStack stack, @TempDir final Path dir) throws Exception {
+    void shouldCountLikeTheOfflineAnalyzerOnTheMooncakeTrace(@TempDir final Path dir) throws Exception {
         // given
         final String policies = "infinite,lru:1e6,ttl:60s,managed";
         final List<RequestShape> trace = MooncakeTrace.shapes(LANE);
-        final Topics topics = Topics.create(stack.registryClient());
-        try (TopologyTestDriver driver = driver(stack, dir, settings(dir, policies))) {
+        try (TopologyTestDriver driver = driver(settings(dir, policies))) {
             final TestInputTopic<String, RequestShape> in = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
                     topics.shapes().valueSerde().serializer());
             final TestOutputTopic<String, LaneWindowStats> out = driver.createOutputTopic(Topics.LANE_STATS, Serdes.String().deserializer(),
@@ -84,12 +85,11 @@ class LaneAnalysisTopologyIT {
     }
 
     @Test
-    void shouldSendEveryPoisonRecordToTheDeadLetterTopicAndCountEveryValidOne(final LocalStack stack, @TempDir final Path dir) {
+    void shouldSendEveryPoisonRecordToTheDeadLetterTopicAndCountEveryValidOne(@TempDir final Path dir) {
         // given
-        final Topics topics = Topics.create(stack.registryClient());
         final String lane = Lanes.key(OTHER);
         final Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
-        try (TopologyTestDriver driver = driver(stack, dir, settings(dir, "infinite"))) {
+        try (TopologyTestDriver driver = driver(settings(dir, "infinite"))) {
             final TestInputTopic<String, RequestShape> shapes = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
                     topics.shapes().valueSerde().serializer());
             final TestInputTopic<String, byte[]> raw = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
@@ -156,16 +156,15 @@ class LaneAnalysisTopologyIT {
     }
 
     @Test
-    void shouldDiagnoseEveryLaneEachPeriodAndTriggerOneReplayForAHotLane(final LocalStack stack, @TempDir final Path dir) {
+    void shouldDiagnoseEveryLaneEachPeriodAndTriggerOneReplayForAHotLane(@TempDir final Path dir) {
         // given 5-minute evaluation periods of 1-minute windows
-        final Topics topics = Topics.create(stack.registryClient());
         final StreamsSettings base = settings(dir, "infinite");
         final StreamsSettings settings = base.withDiagnosis(base.diagnosis().withEvaluationWindows(5))
                 .withPolicies(StreamsSettings.policiesFor(base.diagnosis()));
         final Lane hot = new Lane("openai", "gpt-4.1", "support-bot");
         final Lane small = new Lane("openai", "gpt-4o", "internal-tool");
         final Instant t0 = Instant.parse("2026-11-24T12:00:00Z");
-        try (TopologyTestDriver driver = driver(stack, dir, settings)) {
+        try (TopologyTestDriver driver = driver(settings)) {
             final TestInputTopic<String, RequestShape> in = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
                     topics.shapes().valueSerde().serializer());
             final TestOutputTopic<String, dev.zumik.schemas.avro.LaneDiagnosis> diagnoses = driver.createOutputTopic(Topics.DIAGNOSES,
