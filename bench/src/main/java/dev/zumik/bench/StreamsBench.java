@@ -7,7 +7,7 @@ import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;

@@ -11,7 +11,7 @@ import dev.zumik.capture.traces.ShapeWriter;
 import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;

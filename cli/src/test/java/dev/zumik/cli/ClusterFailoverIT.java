@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;

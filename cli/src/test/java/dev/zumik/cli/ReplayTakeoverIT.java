@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.replay.sign.SignedVerdict;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.Lane;

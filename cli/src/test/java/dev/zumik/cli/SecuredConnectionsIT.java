@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.kafka.ListenerSecurity;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;

@@ -3,7 +3,7 @@ package dev.zumik.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.localstack.junit.LocalStackExtension;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
-import dev.zumik.localstack.junit.RecentTime;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.SignedVerdict;

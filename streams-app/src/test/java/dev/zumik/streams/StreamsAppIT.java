@@ -112,7 +112,7 @@ class StreamsAppIT {
         try (Admin admin = Admin.create(stack.clientProperties())) {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
-        final Instant at = dev.zumik.localstack.junit.RecentTime.yesterdayMidnight();
+        final Instant at = dev.zumik.localstack.RecentTime.yesterdayMidnight();
         stack.produceShapes(topics.shapes(), List.of(MooncakeTrace.shape(LANE, at, 1000, 10, List.of(1L, 2L), 512)));
         final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), dir.resolve("first"))
                 .withApplicationId("zumik-it-" + UUID.randomUUID()).withPolicies(CachePolicy.parseList("infinite"));

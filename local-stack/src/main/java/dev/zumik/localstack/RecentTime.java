@@ -1,4 +1,4 @@
-package dev.zumik.localstack.junit;
+package dev.zumik.localstack;
 
 import java.time.Duration;
 import java.time.Instant;
