@@ -125,12 +125,11 @@ public final class ProxyBench {
             final java.util.Map<String, Object> producer = new java.util.HashMap<>(java.util.Map.of("bootstrap.servers", stack.bootstrapServers()));
             // ZUMIK_BENCH_PRODUCER_<PROPERTY>=value sets a property of the capture agent's producer, e.g. ZUMIK_BENCH_PRODUCER_LINGER_MS=50
             producer.putAll(EnvProperties.withPrefix("ZUMIK_BENCH_PRODUCER_"));
-            final dev.zumik.capture.CaptureAgent up = dev.zumik.capture.CaptureAgent.start(settings, producer, stack.registryClient(),
-                    dev.zumik.schemas.topics.Topics.SHAPES);
+            final dev.zumik.capture.CaptureAgent up = dev.zumik.capture.CaptureAgent.start(settings, producer,
+                    dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes());
             final dev.zumik.capture.CaptureAgent down = dev.zumik.capture.CaptureAgent.start(settings,
-                    java.util.Map.of("bootstrap.servers", "127.0.0.1:1"),
-                    new dev.zumik.schemas.registry.SchemaRegistryClient(dev.zumik.schemas.registry.RegistrySettings.of("http://127.0.0.1:1")),
-                    dev.zumik.schemas.topics.Topics.SHAPES);
+                    java.util.Map.of("bootstrap.servers", "127.0.0.1:1"), dev.zumik.schemas.topics.Topics.create(
+                            new dev.zumik.schemas.registry.SchemaRegistryClient(dev.zumik.schemas.registry.RegistrySettings.of("http://127.0.0.1:1"))).shapes());
             return new Targets() {
                 @Override
                 public int upPort() {

@@ -31,12 +31,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The streams app end to end on the embedded broker under exactly_once_v2 with one stream thread,
@@ -197,8 +194,8 @@ public final class StreamsBench {
 
     private static double passThrough(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topics.shapes().name(), Consumed.with(Serdes.String(), topics.shapes().valueSerde()))
-                .to(topics.shapes().name().replace(Topics.SHAPES, "passthrough"), Produced.with(Serdes.String(), topics.shapes().valueSerde()));
+        builder.stream(topics.shapes().name(), dev.zumik.streams.topology.TopicStreams.consumed(topics.shapes()))
+                .to(topics.shapes().name().replace(Topics.SHAPES, "passthrough"), dev.zumik.streams.topology.TopicStreams.produced(topics.shapes()));
         final Properties props = new Properties();
         props.putAll(stack.clientProperties());
         final String id = "bench-pass-" + UUID.randomUUID();

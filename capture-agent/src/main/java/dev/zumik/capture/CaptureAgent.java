@@ -5,8 +5,8 @@ import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.proxy.CaptureProxy;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.publish.ShapePublisher;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
-import dev.zumik.schemas.topics.Topics;
+import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.topics.Topic;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -32,13 +32,13 @@ public final class CaptureAgent implements AutoCloseable {
      * Starts the agent. Kafka and the registry need not be up: shapes wait in the bounded queue.
      *
      * @param kafkaProperties Kafka client settings (bootstrap.servers and any security settings)
-     * @param topic           topic the shapes go to (normally {@link Topics#SHAPES})
+     * @param shapes          the topic the shapes go to and its serdes (normally {@code Topics.create(registry).shapes()})
      */
     public static CaptureAgent start(final CaptureSettings settings, final Map<String, Object> kafkaProperties,
-                                     final SchemaRegistryClient registry, final String topic) {
+                                     final Topic<String, RequestShape> shapes) {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final TenantKeyStore keys = new TenantKeyStore(settings.keyDir());
-        final ShapePublisher publisher = new ShapePublisher(kafkaProperties, registry, topic, settings.queueBytes(), meters);
+        final ShapePublisher publisher = new ShapePublisher(kafkaProperties, shapes, settings.queueBytes(), meters);
         final CaptureProxy proxy;
         try {
             proxy = CaptureProxy.start(settings, keys, publisher, meters);

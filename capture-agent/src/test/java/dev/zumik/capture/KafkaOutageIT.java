@@ -57,7 +57,7 @@ class KafkaOutageIT {
             final int failed;
             final Counter published;
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    registryClient, "shapes")) {
+                    dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
                 int errors = send(http, uri, 20);
                 published = agent.meters().get("zumik_capture_shapes_published").counter();
@@ -101,7 +101,7 @@ class KafkaOutageIT {
             final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(
                     RegistrySettings.URL, "http://127.0.0.1:" + registryPort, RegistrySettings.MAX_RETRIES, "0")));
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort),
-                    registryClient, "shapes")) {
+                    dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
 
                 // when: traffic before Kafka exists

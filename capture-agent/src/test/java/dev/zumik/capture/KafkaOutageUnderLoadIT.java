@@ -3,7 +3,6 @@ package dev.zumik.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
 import dev.zumik.schemas.registry.RegistrySettings;
@@ -52,7 +51,7 @@ class KafkaOutageUnderLoadIT {
             }
             final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
             try (CaptureAgent agent = CaptureAgent.start(CaptureProxyIT.settings(upstream.url(), dir.resolve("keys")),
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), registryClient, "shapes")) {
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
                 final int warmup = RATE * WARMUP_S;
                 final int total = warmup + RATE * (BEFORE_S + OUTAGE_S + AFTER_S);

@@ -52,7 +52,7 @@ class OfficialSdkIT {
             final CaptureSettings settings = CaptureSettings.defaults(List.of(Upstream.parse(upstream.url()),
                     Upstream.parse("/anthropic=" + upstream.url() + ",provider=anthropic")), dir.resolve("keys")).withQueueBytes(8L << 20);
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    stack.registryClient(), topic)) {
+                    dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic))) {
                 // when
                 final Process node = new ProcessBuilder("node", "proxy_check.mjs", "http://127.0.0.1:" + agent.port())
                         .directory(NODE_DIR.toFile()).start();

@@ -56,7 +56,8 @@ class TraceRoundTripIT {
 
         // when
         final ImportReport report;
-        try (ShapeWriter writer = new ShapeWriter(Map.of("bootstrap.servers", stack.bootstrapServers()), stack.registryClient(), topic)) {
+        try (ShapeWriter writer = new ShapeWriter(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic))) {
             report = importer.importFile(trace, writer::write);
             writer.commit();
         }

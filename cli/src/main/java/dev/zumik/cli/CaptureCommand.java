@@ -5,6 +5,7 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +76,8 @@ final class CaptureCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final CaptureAgent agent;
         try {
-            agent = CaptureAgent.start(settings, client.kafkaProperties(), new SchemaRegistryClient(client.registrySettings()), shapes.topic);
+            agent = CaptureAgent.start(settings, client.kafkaProperties(),
+                    Topics.create(new SchemaRegistryClient(client.registrySettings())).shapes().named(shapes.topic));
         } catch (final RuntimeException e) {
             throw ZumikException.failure(DevCommand.rootMessage(e));
         }

@@ -157,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
                     + "Llama-3.3-70B, 2 replicas of 2x H100) at 127.0.0.1:" + gpu.port());
             capture = CaptureAgent.start(CaptureSettings.defaults(
                             List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), work.resolve("capture-keys")),
-                    kafka.clientProperties(), kafka.registryClient(), topics.shapes().name());
+                    kafka.clientProperties(), topics.shapes());
             parts.add(capture);
             step(out, started, "capture proxy at 127.0.0.1:" + capture.port() + " in front of the managed simulator");
             final PriceTable prices = PriceTable.defaults();

@@ -6,6 +6,7 @@ import dev.zumik.capture.traces.ShapeWriter;
 import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
 import java.io.PrintWriter;
@@ -86,7 +87,8 @@ final class ImportCommand implements Callable<Integer> {
                     + " (or none: now), or import into an empty topic");
         }
         final ImportReport report;
-        try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(), new SchemaRegistryClient(settings.registrySettings()), shapes.topic)) {
+        try (ShapeWriter writer = new ShapeWriter(settings.kafkaProperties(),
+                Topics.create(new SchemaRegistryClient(settings.registrySettings())).shapes().named(shapes.topic))) {
             report = importer.importFile(file, writer::write);
             writer.commit();
         } catch (final RuntimeException e) {

@@ -55,8 +55,7 @@ class HostileHttpIT {
             try (SimServer sim = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
                  CaptureAgent proxy = CaptureAgent.start(CaptureSettings.defaults(List.of(Upstream.parse("http://127.0.0.1:"
                          + sim.port() + ",provider=openai")), dir.resolve("keys")).withAdmin("127.0.0.1", 0).withQueueBytes(8L << 20),
-                         stack.clientProperties(), stack.registryClient(),
-                         topics.shapes().name());
+                         stack.clientProperties(), topics.shapes());
                  EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(stack.bootstrapServers(), 0);
                  StreamsApp streams = StreamsApp.start(StreamsSettings.defaults(stack.clientProperties(), dir.resolve("state"))
                          .withApplicationId("hostile-" + UUID.randomUUID()), topics, "127.0.0.1", apiPort)) {

@@ -71,7 +71,7 @@ class NewcomerPathIT {
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
              CaptureAgent proxy = CaptureAgent.start(CaptureSettings.defaults(
                      List.of(Upstream.parse("http://127.0.0.1:" + managed.port() + ",provider=openai")), dir.resolve("keys")).withQueueBytes(8L << 20),
-                     stack.clientProperties(), stack.registryClient(), topics.shapes().name());
+                     stack.clientProperties(), topics.shapes());
              StreamsApp streams = StreamsApp.start(settings, topics, "127.0.0.1", apiPort)) {
             assertThat(streams.awaitRunning(Duration.ofSeconds(60))).isTrue();
 

@@ -58,7 +58,7 @@ class PurgeIT {
         SigningKeys.generate(dir.resolve("signing"));
         try (CaptureAgent agent = CaptureAgent.start(CaptureSettings.defaults(
                 List.of(Upstream.parse("http://127.0.0.1:" + upstream + ",provider=openai")), keys),
-                stack.clientProperties(), stack.registryClient(), topics.shapes().name())) {
+                stack.clientProperties(), topics.shapes())) {
             send(agent.port());
             await().atMost(Duration.ofSeconds(30)).until(() -> stack.readCommitted(topics.shapes()).size() == 1);
             final RequestShape before = stack.readCommitted(topics.shapes()).get(0);

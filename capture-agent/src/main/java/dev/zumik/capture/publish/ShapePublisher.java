@@ -3,8 +3,7 @@ package dev.zumik.capture.publish;
 import dev.zumik.capture.ByteBudget;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Lanes;
-import dev.zumik.schemas.serde.ConfluentAvroSerializer;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.registry.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,7 +35,7 @@ public final class ShapePublisher implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
-    private final ConfluentAvroSerializer<RequestShape> serializer;
+    private final org.apache.kafka.common.serialization.Serializer<RequestShape> serializer;
     private final LinkedBlockingDeque<RequestShape> queue = new LinkedBlockingDeque<>();
     private final ByteBudget pendingBytes;
     private final AtomicLong pendingShapes = new AtomicLong();
@@ -49,12 +48,12 @@ public final class ShapePublisher implements AutoCloseable {
     /** Whether Kafka has answered (or failed to) at all yet: until then its health is unknown. */
     private volatile boolean contacted;
 
-    public ShapePublisher(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic,
-                          final long maxQueueBytes, final MeterRegistry meters) {
+    public ShapePublisher(final Map<String, Object> kafkaProperties, final Topic<String, RequestShape> shapes, final long maxQueueBytes,
+                          final MeterRegistry meters) {
         if (maxQueueBytes < 1024) {
             throw new IllegalArgumentException("the shape queue needs at least 1024 bytes, got " + maxQueueBytes);
         }
-        this.topic = topic;
+        this.topic = shapes.name();
         this.pendingBytes = new ByteBudget(maxQueueBytes, meters, "zumik_capture_shapes_pending_bytes");
         this.meters = meters;
         final Map<String, Object> props = new HashMap<>(kafkaProperties);
@@ -68,7 +67,7 @@ public final class ShapePublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2 * maxQueueBytes)));
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "zumik-capture");
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.serializer = new ConfluentAvroSerializer<>(registry, false);
+        this.serializer = shapes.valueSerde().serializer();
         this.captured = Counter.builder("zumik_capture_shapes_captured").description("Shapes offered for publishing").register(meters);
         this.published = Counter.builder("zumik_capture_shapes_published").description("Shapes acknowledged by Kafka").register(meters);
         meters.gauge("zumik_capture_shapes_pending", pendingShapes);

@@ -1,8 +1,7 @@
 package dev.zumik.capture.traces;
 
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
-import dev.zumik.schemas.serde.ConfluentAvroSerializer;
+import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Lanes;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +28,7 @@ public final class ShapeWriter implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 1024;
 
     private final KafkaProducer<String, byte[]> producer;
-    private final ConfluentAvroSerializer<RequestShape> serializer;
+    private final org.apache.kafka.common.serialization.Serializer<RequestShape> serializer;
     private final String topic;
     private final int maxValueBytes;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -39,7 +38,7 @@ public final class ShapeWriter implements AutoCloseable {
     private long written;
     private boolean committed;
 
-    public ShapeWriter(final Map<String, Object> kafkaProperties, final SchemaRegistryClient registry, final String topic) {
+    public ShapeWriter(final Map<String, Object> kafkaProperties, final Topic<String, RequestShape> shapes) {
         this.kafkaProperties = Map.copyOf(kafkaProperties);
         final Map<String, Object> props = new HashMap<>(kafkaProperties);
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -52,8 +51,8 @@ public final class ShapeWriter implements AutoCloseable {
         this.maxValueBytes = Integer.parseInt(String.valueOf(props.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)))
                 - RECORD_OVERHEAD;
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.serializer = new ConfluentAvroSerializer<>(registry, false);
-        this.topic = topic;
+        this.serializer = shapes.valueSerde().serializer();
+        this.topic = shapes.name();
         producer.initTransactions();
         producer.beginTransaction();
     }

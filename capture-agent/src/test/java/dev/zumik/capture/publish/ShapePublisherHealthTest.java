@@ -3,8 +3,7 @@ package dev.zumik.capture.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.zumik.schemas.registry.RegistrySettings;
-import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.registry.InMemorySchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +19,7 @@ class ShapePublisherHealthTest {
             closed = socket.getLocalPort();
         }
         final ShapePublisher publisher = new ShapePublisher(Map.of("bootstrap.servers", "127.0.0.1:" + closed),
-                new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:" + closed)), "shapes", 1 << 20, new SimpleMeterRegistry());
+                dev.zumik.schemas.topics.Topics.create(new InMemorySchemaRegistry()).shapes(), 1 << 20, new SimpleMeterRegistry());
         try {
             // then its health is unknown at first (the first metadata request takes up to max.block.ms), then DOWN
             assertThat(publisher.kafkaState()).isEqualTo("UNKNOWN");

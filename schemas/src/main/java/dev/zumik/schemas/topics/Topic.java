@@ -18,6 +18,11 @@ public record Topic<K, V>(String name, int partitions, Map<String, String> confi
         config = Map.copyOf(config);
     }
 
+    /** The same layout, configuration and serdes under another name (a prefixed or a test's own topic). */
+    public Topic<K, V> named(final String newName) {
+        return new Topic<>(newName, partitions, config, keySerde, valueSerde);
+    }
+
     /** The admin request that creates this topic; an empty replication factor takes the broker's default. */
     public NewTopic newTopic(final Optional<Short> replicationFactor) {
         return new NewTopic(name, Optional.of(partitions), replicationFactor).configs(config);

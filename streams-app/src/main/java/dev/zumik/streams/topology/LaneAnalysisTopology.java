@@ -11,7 +11,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
@@ -54,16 +53,14 @@ public final class LaneAnalysisTopology {
 
         branches.get("intake-dead")
                 .mapValues(Intake::deadLetter, Named.as("to-dead-letter"))
-                .to(topics.deadLetters().name(), Produced.with(topics.deadLetters().keySerde(), topics.deadLetters().valueSerde())
-                        .withName("dead-letters-sink"));
+                .to(topics.deadLetters().name(), TopicStreams.produced(topics.deadLetters()).withName("dead-letters-sink"));
 
         final KStream<String, LaneWindowStats> laneStats = branches.get("intake-valid")
                 .process(() -> new LaneProcessor(lane -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
                         lane.getProvider(), lane.getModel()), settings.snapshotEvery(), settings.window(), settings.grace(),
                         topics.shapes().valueSerde().deserializer(), topics.shapes().name()), Named.as("lane-windows"),
                         LaneLog.SNAPSHOTS, WINDOW_STORE);
-        laneStats.to(topics.laneStats().name(), Produced.<String, LaneWindowStats>with(topics.laneStats().keySerde(),
-                topics.laneStats().valueSerde()).withName("lane-stats-sink"));
+        laneStats.to(topics.laneStats().name(), TopicStreams.produced(topics.laneStats()).withName("lane-stats-sink"));
 
         // diagnosis needs every lane at once (concentration is across lanes): one partition, one task
         final var outcomes = laneStats
@@ -75,11 +72,9 @@ public final class LaneAnalysisTopology {
                 .branch((key, value) -> value instanceof DiagnosisOutcome.Diagnosed, Branched.as("diagnosis"))
                 .defaultBranch(Branched.as("replay"));
         outcomes.get("outcome-diagnosis").mapValues(v -> ((DiagnosisOutcome.Diagnosed) v).diagnosis(), Named.as("as-diagnosis"))
-                .to(topics.diagnoses().name(), Produced.with(topics.diagnoses().keySerde(), topics.diagnoses().valueSerde())
-                        .withName("diagnoses-sink"));
+                .to(topics.diagnoses().name(), TopicStreams.produced(topics.diagnoses()).withName("diagnoses-sink"));
         outcomes.get("outcome-replay").mapValues(v -> ((DiagnosisOutcome.ReplayAsked) v).request(), Named.as("as-replay-request"))
-                .to(topics.replayRequests().name(), Produced.with(topics.replayRequests().keySerde(), topics.replayRequests().valueSerde())
-                        .withName("replay-requests-sink"));
+                .to(topics.replayRequests().name(), TopicStreams.produced(topics.replayRequests()).withName("replay-requests-sink"));
         return builder.build();
     }
 
