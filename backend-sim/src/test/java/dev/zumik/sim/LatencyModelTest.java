@@ -9,6 +9,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Scale;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 
 class LatencyModelTest {
@@ -17,7 +19,7 @@ class LatencyModelTest {
     @Property
     void shouldTakeLongerToPrefillMoreUncachedTokens(@ForAll @LongRange(min = 0, max = 1_000_000) final long tokens,
                                                      @ForAll @LongRange(min = 1, max = 100_000) final long more,
-                                                     @ForAll @DoubleRange(min = 0, max = 0.999) @net.jqwik.api.constraints.Scale(3) final double u) {
+                                                     @ForAll @DoubleRange(min = 0, max = 0.999) @Scale(3) final double u) {
         // given one jitter draw, so only the token count differs
         final long[] noHits = new long[3];
         // then
@@ -26,7 +28,7 @@ class LatencyModelTest {
 
     @Property
     void shouldDecodeSlowerInABiggerBatch(@ForAll @IntRange(min = 1, max = 500) final int batch,
-                                          @ForAll @DoubleRange(min = 0, max = 0.999) @net.jqwik.api.constraints.Scale(3) final double u) {
+                                          @ForAll @DoubleRange(min = 0, max = 0.999) @Scale(3) final double u) {
         assertThat(H100.stepNanos(batch + 1, u)).isGreaterThan(H100.stepNanos(batch, u));
     }
 
@@ -38,9 +40,9 @@ class LatencyModelTest {
         final double ttftMs = (H100.prefillWorkNanos(5000, new long[3], mid) + H100.overheadNanos(mid)) / 1e6;
         // then: within 10% of 407 ms, and of 18.6 / 38.8 / 59.7 ms
         assertThat(ttftMs).isBetween(407 * 0.9, 407 * 1.1);
-        assertThat(H100.stepNanos(1, mid) / 1e6).isCloseTo(18.6, org.assertj.core.data.Percentage.withPercentage(1));
-        assertThat(H100.stepNanos(25, mid) / 1e6).isCloseTo(38.8, org.assertj.core.data.Percentage.withPercentage(10));
-        assertThat(H100.stepNanos(50, mid) / 1e6).isCloseTo(59.7, org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(H100.stepNanos(1, mid) / 1e6).isCloseTo(18.6, Percentage.withPercentage(1));
+        assertThat(H100.stepNanos(25, mid) / 1e6).isCloseTo(38.8, Percentage.withPercentage(10));
+        assertThat(H100.stepNanos(50, mid) / 1e6).isCloseTo(59.7, Percentage.withPercentage(10));
     }
 
     @Test
@@ -59,7 +61,7 @@ class LatencyModelTest {
     }
 
     @Property
-    void shouldKeepJitterWithinItsBounds(@ForAll @DoubleRange(min = 0, max = 0.999999) @net.jqwik.api.constraints.Scale(6) final double u) {
+    void shouldKeepJitterWithinItsBounds(@ForAll @DoubleRange(min = 0, max = 0.999999) @Scale(6) final double u) {
         assertThat(H100.jitterFactor(u)).isBetween(0.95, 1.05);
     }
 

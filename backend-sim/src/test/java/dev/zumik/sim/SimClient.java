@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ final class SimClient {
         }
     }
 
-    record HttpResponseHeaders(java.net.http.HttpHeaders headers) {
+    record HttpResponseHeaders(HttpHeaders headers) {
         String first(final String name) {
             return headers.firstValue(name).orElse(null);
         }

@@ -7,6 +7,7 @@ import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.prompt.PromptRenderer;
 import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.SimProfile;
 import java.io.InputStream;
 import java.net.URI;
@@ -234,8 +235,8 @@ class SimServerIT {
     @Test
     void shouldPublishEachSchedulersPerRequestMetricsByItsOwnNames() throws Exception {
         // given a two-replica dynamo fleet behind the KV router, and a two-pod vLLM pool behind an endpoint picker
-        try (SimServer dynamo = SimServer.start(TestProfiles.shipped("dynamo"), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.KV_ROUTER);
-             SimServer pool = SimServer.start(TestProfiles.shipped("vllm"), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.EPP)) {
+        try (SimServer dynamo = SimServer.start(TestProfiles.shipped("dynamo"), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
+             SimServer pool = SimServer.start(TestProfiles.shipped("vllm"), "127.0.0.1", 0, 2, SimFleet.Scheduler.EPP)) {
             for (final SimServer sim : List.of(dynamo, pool)) {
                 // when the same 512-token prompt is sent twice
                 final SimClient client = new SimClient(sim.port());

@@ -1,9 +1,12 @@
 package dev.zumik.bench;
 
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.zumik.core.hashing.BlockHasher;
+import dev.zumik.core.tokens.Tokenizer;
 import dev.zumik.core.tokens.Tokenizers;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,7 +32,7 @@ public class HashingBenchmark {
     private BlockHasher hasher;
     private String text;
     private String mixedText;
-    private dev.zumik.core.tokens.Tokenizer jtokkit;
+    private Tokenizer jtokkit;
 
     @Setup
     public void setUp() {
@@ -60,8 +63,8 @@ public class HashingBenchmark {
             mixed.append(lines[random.nextInt(lines.length)]);
         }
         mixedText = mixed.toString();
-        jtokkit = Tokenizers.jtokkit(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
-        if (!java.util.Arrays.equals(Tokenizers.encode(Tokenizers.O200K, mixedText), jtokkit.encode(mixedText))) {
+        jtokkit = Tokenizers.jtokkit(EncodingType.O200K_BASE);
+        if (!Arrays.equals(Tokenizers.encode(Tokenizers.O200K, mixedText), jtokkit.encode(mixedText))) {
             throw new IllegalStateException("Zumik's o200k_base and jtokkit's disagree on the mixed text");
         }
     }

@@ -1,5 +1,12 @@
 package dev.zumik.bench;
 
+import dev.zumik.capture.CaptureAgent;
+import dev.zumik.capture.proxy.CaptureSettings;
+import dev.zumik.capture.proxy.Upstream;
+import dev.zumik.localstack.LocalStack;
+import dev.zumik.schemas.registry.RegistrySettings;
+import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -9,13 +16,19 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Latency the capture proxy adds, measured against calling the same upstream directly in the same
@@ -114,22 +127,22 @@ public final class ProxyBench {
         void close() throws Exception;
 
         static Targets inProcess(final String upstreamUrl, final Path keys) throws Exception {
-            final dev.zumik.localstack.LocalStack stack = dev.zumik.localstack.LocalStack.startEphemeral();
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                    java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
-                admin.createTopics(List.of(dev.zumik.schemas.topics.Topics.create(null).shapes().newTopic(java.util.Optional.empty())))
+            final LocalStack stack = LocalStack.startEphemeral();
+            try (Admin admin = Admin.create(
+                    Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+                admin.createTopics(List.of(Topics.create(null).shapes().newTopic(Optional.empty())))
                         .all().get();
             }
-            final dev.zumik.capture.proxy.CaptureSettings settings = dev.zumik.capture.proxy.CaptureSettings.defaults(
-                    List.of(dev.zumik.capture.proxy.Upstream.parse(upstreamUrl)), keys);
-            final java.util.Map<String, Object> producer = new java.util.HashMap<>(java.util.Map.of("bootstrap.servers", stack.bootstrapServers()));
+            final CaptureSettings settings = CaptureSettings.defaults(
+                    List.of(Upstream.parse(upstreamUrl)), keys);
+            final Map<String, Object> producer = new HashMap<>(Map.of("bootstrap.servers", stack.bootstrapServers()));
             // ZUMIK_BENCH_PRODUCER_<PROPERTY>=value sets a property of the capture agent's producer, e.g. ZUMIK_BENCH_PRODUCER_LINGER_MS=50
             producer.putAll(EnvProperties.withPrefix("ZUMIK_BENCH_PRODUCER_"));
-            final dev.zumik.capture.CaptureAgent up = dev.zumik.capture.CaptureAgent.start(settings, producer,
-                    dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes());
-            final dev.zumik.capture.CaptureAgent down = dev.zumik.capture.CaptureAgent.start(settings,
-                    java.util.Map.of("bootstrap.servers", "127.0.0.1:1"), dev.zumik.schemas.topics.Topics.create(
-                            new dev.zumik.schemas.registry.SchemaRegistryClient(dev.zumik.schemas.registry.RegistrySettings.of("http://127.0.0.1:1"))).shapes());
+            final CaptureAgent up = CaptureAgent.start(settings, producer,
+                    Topics.create(stack.registryClient()).shapes());
+            final CaptureAgent down = CaptureAgent.start(settings,
+                    Map.of("bootstrap.servers", "127.0.0.1:1"), Topics.create(
+                            new SchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:1"))).shapes());
             return new Targets() {
                 @Override
                 public int upPort() {
@@ -156,7 +169,7 @@ public final class ProxyBench {
             final int upPort = ChildProcesses.freePort();
             final int downPort = ChildProcesses.freePort();
             final Path work = Files.createTempDirectory("zumik-proxy-bench");
-            final List<Process> children = new java.util.ArrayList<>();
+            final List<Process> children = new ArrayList<>();
             final Targets targets = new Targets() {
                 @Override
                 public int upPort() {
@@ -211,7 +224,7 @@ public final class ProxyBench {
         final int total = rate * seconds;
         final CountDownLatch done = new CountDownLatch(total);
         final AtomicLong errors = new AtomicLong();
-        final byte[] body = (stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] body = (stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT).getBytes(StandardCharsets.UTF_8);
         final long start = System.nanoTime() + 50_000_000L;
         final long intervalNanos = 1_000_000_000L / rate;
         for (int i = 0; i < total; i++) {
@@ -254,7 +267,7 @@ public final class ProxyBench {
         final AtomicLong completed = new AtomicLong();
         final long end = System.nanoTime() + seconds * 1_000_000_000L;
         final CountDownLatch finished = new CountDownLatch(inFlight);
-        final byte[] body = CHAT.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < inFlight; i++) {
             vertx.runOnContext(v -> loop(client, port, path, body, end, completed, finished));
         }

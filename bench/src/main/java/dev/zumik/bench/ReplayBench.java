@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -110,7 +111,7 @@ public final class ReplayBench {
             final long failed = outcomes.stream().filter(o -> o.error() != ErrorClass.NONE).count();
             System.out.printf("%-24s %6d requests at %.0f req/s: lag p50 %.3f ms, p99 %.3f ms, max %.3f ms; achieved %.1f req/s (error %.3f%%);"
                             + " failed %d; peak in flight %d%n", name, shapes.size(), intendedRate, run.lag().p50(), run.lag().p99(),
-                    java.util.Arrays.stream(lags).max().orElse(0), achievedRate, run.rateError() * 100, failed, progress.maxInFlight());
+                    Arrays.stream(lags).max().orElse(0), achievedRate, run.rateError() * 100, failed, progress.maxInFlight());
         }
         return run;
     }

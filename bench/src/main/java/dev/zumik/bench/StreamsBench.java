@@ -1,5 +1,6 @@
 package dev.zumik.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.zumik.core.cache.InfiniteCache;
 import dev.zumik.core.cache.TieredLruCache;
 import dev.zumik.core.cache.TtlCache;
@@ -15,25 +16,40 @@ import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.StreamsApp;
+import dev.zumik.streams.topology.DiagnosisSettings;
 import dev.zumik.streams.topology.StreamsSettings;
+import dev.zumik.streams.topology.TopicStreams;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.openjdk.jol.info.GraphLayout;
 
 /**
  * The streams app end to end on the embedded broker under exactly_once_v2 with one stream thread,
@@ -84,7 +100,7 @@ public final class StreamsBench {
 
     /** The streams app's default policies, or those of them named (e.g. infinite,managed,dynamo). */
     private static List<CachePolicy> policies(final List<String> names) {
-        final List<CachePolicy> all = StreamsSettings.policiesFor(dev.zumik.streams.topology.DiagnosisSettings.defaults());
+        final List<CachePolicy> all = StreamsSettings.policiesFor(DiagnosisSettings.defaults());
         if (names.isEmpty()) {
             return all;
         }
@@ -134,7 +150,7 @@ public final class StreamsBench {
         final Topics topics = Topics.create(stack.registryClient(), Topics.DEFAULT_SHAPE_PARTITIONS, prefix);
         try (Admin admin = Admin.create(stack.clientProperties())) {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(prefix + "passthrough", 6, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(prefix + "passthrough", 6, (short) 1))).all().get();
         }
         final long produceStart = System.nanoTime();
         produce(stack, topics.shapes(), events);
@@ -170,7 +186,7 @@ public final class StreamsBench {
         final Instant t0 = RecentTime.yesterdayMidnight();
         for (int i = 0; i < count; i++) {
             final int lane = random.nextInt(LANES);
-            final List<Long> hashes = java.util.Arrays.stream(blocks(lane, random)).boxed().toList();
+            final List<Long> hashes = Arrays.stream(blocks(lane, random)).boxed().toList();
             out.add(RequestShape.newBuilder().setEventId(UUID.randomUUID().toString()).setTenant("bench")
                     .setLane(new Lane("openai", "gpt-4.1", "lane-" + lane)).setArrivalTime(t0.plusMillis(i * 5L)).setPromptTokens(15_000)
                     .setCompletionTokens(150).setCachedTokens(null).setCacheWriteTokens(null).setBlockSize(512).setTokenizer("source:bench")
@@ -194,8 +210,8 @@ public final class StreamsBench {
 
     private static double passThrough(final LocalStack stack, final Topics topics, final Path stateDir, final int events) throws Exception {
         final StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(topics.shapes().name(), dev.zumik.streams.topology.TopicStreams.consumed(topics.shapes()))
-                .to(topics.shapes().name().replace(Topics.SHAPES, "passthrough"), dev.zumik.streams.topology.TopicStreams.produced(topics.shapes()));
+        builder.stream(topics.shapes().name(), TopicStreams.consumed(topics.shapes()))
+                .to(topics.shapes().name().replace(Topics.SHAPES, "passthrough"), TopicStreams.produced(topics.shapes()));
         final Properties props = new Properties();
         props.putAll(stack.clientProperties());
         final String id = "bench-pass-" + UUID.randomUUID();
@@ -205,7 +221,7 @@ public final class StreamsBench {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // the same commit interval and producer batch size as the streams app's defaults
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-        props.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG),
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
                 StreamsSettings.PRODUCER_BATCH_BYTES);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             streams.start();
@@ -238,9 +254,9 @@ public final class StreamsBench {
         final Map<String, Long> threadsStart = cpuByThreadKind();
         // streams.metrics() copies every metric of every task and store: polled every 5 ms it cost the heavier topology
         // ~15% of a core. The thread's process-total metric is looked up once and then only read.
-        final List<org.apache.kafka.common.Metric> processedTotals = streams.metrics().values().stream()
+        final List<Metric> processedTotals = streams.metrics().values().stream()
                 .filter(m -> m.metricName().name().equals("process-total") && m.metricName().group().equals("stream-thread-metrics"))
-                .map(m -> (org.apache.kafka.common.Metric) m).toList();
+                .map(m -> (Metric) m).toList();
         if (processedTotals.isEmpty()) {
             throw new IllegalStateException(group + " has no stream-thread process-total metric");
         }
@@ -265,20 +281,20 @@ public final class StreamsBench {
         }
     }
 
-    private static double processedRecords(final List<org.apache.kafka.common.Metric> processedTotals) {
+    private static double processedRecords(final List<Metric> processedTotals) {
         return processedTotals.stream().mapToDouble(m -> ((Number) m.metricValue()).doubleValue()).sum();
     }
 
     private static long gcMillis() {
-        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     /** CPU time of this JVM's live threads, summed by name with numbers and ids taken out (all stream threads are one kind). */
     private static Map<String, Long> cpuByThreadKind() {
-        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         final Map<String, Long> out = new HashMap<>();
-        for (final java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             final long cpu = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
             if (cpu > 0) {
                 out.merge(info.getThreadName().replaceAll("-?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "").replaceAll("[0-9]+", "#"), cpu, Long::sum);
@@ -293,11 +309,11 @@ public final class StreamsBench {
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                 .map(e -> String.format("%s %.1f us", e.getKey(), e.getValue() / 1e3 / events))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The simulation core (ReuseSimulator: infinite, LRU, TTL) against a naive reference on the same events. */
@@ -328,8 +344,8 @@ public final class StreamsBench {
 
     /** The straightforward version: lists and linear scans, as in the tests' reference; infinite, LRU and TTL. */
     private static long reference(final List<long[]> blocks, final long capacityBlocks) {
-        final java.util.Set<Long> infinite = new java.util.HashSet<>();
-        final java.util.LinkedList<Long> lru = new java.util.LinkedList<>();
+        final Set<Long> infinite = new HashSet<>();
+        final LinkedList<Long> lru = new LinkedList<>();
         final Map<Long, Long> ttl = new HashMap<>();
         long lruHitTokens = 0;
         long sink = 0;
@@ -380,7 +396,7 @@ public final class StreamsBench {
     }
 
     private static String bytesPerBlock(final Object cache) {
-        final long bytes = org.openjdk.jol.info.GraphLayout.parseInstance(cache).totalSize();
+        final long bytes = GraphLayout.parseInstance(cache).totalSize();
         return String.format("%.1f MB (%d B/block)", bytes / 1e6, bytes / 100_000);
     }
 }

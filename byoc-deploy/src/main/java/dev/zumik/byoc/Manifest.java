@@ -1,5 +1,6 @@
 package dev.zumik.byoc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,7 +73,7 @@ public record Manifest(String source, int index, ObjectNode body) {
             }
             try {
                 out.append(YAML.writeValueAsString(doc));
-            } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (final JsonProcessingException e) {
                 throw new IllegalStateException("cannot write a manifest: " + e.getMessage(), e);
             }
         }

@@ -6,6 +6,7 @@ import dev.zumik.byoc.schema.CelRules;
 import dev.zumik.byoc.schema.CoreTypes;
 import dev.zumik.byoc.schema.Schemas;
 import dev.zumik.byoc.schema.StructuralSchema;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,7 @@ public final class ManifestValidator {
         }
         final JsonNode metadata = body.remove("metadata");
         if (metadata != null) {
-            CoreTypes.check(metadata, io.fabric8.kubernetes.api.model.ObjectMeta.class, ".metadata", errors);
+            CoreTypes.check(metadata, ObjectMeta.class, ".metadata", errors);
         }
         final Optional<Schemas.Entry> crd = schemas.forKind(manifest.apiVersion(), manifest.kind());
         final Optional<Class<?>> core = CoreTypes.kind(manifest.apiVersion(), manifest.kind());

@@ -11,8 +11,10 @@ import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.junit.LogCapture;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
+import dev.zumik.schemas.topics.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +68,7 @@ class CaptureProxyIT {
         }
         keyDir = dir.resolve("keys");
         agent = CaptureAgent.start(settings(upstream.url(), keyDir), Map.of("bootstrap.servers", stack.bootstrapServers()),
-                dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic));
+                Topics.create(stack.registryClient()).shapes().named(topic));
     }
 
     static CaptureSettings settings(final String upstreamUrl, final Path keyDir) {
@@ -298,7 +300,7 @@ class CaptureProxyIT {
         // given: an agent whose body copies may hold 8 KiB together
         agent.close();
         final CaptureSettings defaults = settings(upstream.url(), dir.resolve("small-budget-keys"));
-        agent = CaptureAgent.start(defaults.withAdmin(defaults.adminHost(), -1).withShapingBacklog(8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic));
+        agent = CaptureAgent.start(defaults.withAdmin(defaults.adminHost(), -1).withShapingBacklog(8 << 10), Map.of("bootstrap.servers", stack.bootstrapServers()), Topics.create(stack.registryClient()).shapes().named(topic));
         final String large = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "Long context. ".repeat(2000)
                 + "\"}]}";
         final String small = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -332,7 +334,7 @@ class CaptureProxyIT {
     void shouldAnswer502InOpenAiStyleWhenTheUpstreamIsUnreachable(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given: a proxy whose upstream refuses connections
         try (CaptureAgent dead = CaptureAgent.start(settings("http://127.0.0.1:1", dir.resolve("k")),
-                Map.of("bootstrap.servers", stack.bootstrapServers()), dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic))) {
+                Map.of("bootstrap.servers", stack.bootstrapServers()), Topics.create(stack.registryClient()).shapes().named(topic))) {
             // when
             final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + dead.port() + "/v1/chat/completions"))
@@ -418,7 +420,7 @@ class CaptureProxyIT {
 
     /** The body, read as it comes; each read's arrival, in ms after {@code sent}, goes to {@code arrivals}. */
     private static ByteArrayOutputStream readAsItArrives(final HttpResponse<InputStream> response, final long sent, final List<Long> arrivals)
-            throws java.io.IOException {
+            throws IOException {
         final ByteArrayOutputStream all = new ByteArrayOutputStream();
         try (InputStream in = response.body()) {
             final byte[] buffer = new byte[8192];

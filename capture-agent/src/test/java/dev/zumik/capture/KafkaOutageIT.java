@@ -10,7 +10,12 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
+import dev.zumik.schemas.topics.Topics;
 import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -57,7 +63,7 @@ class KafkaOutageIT {
             final int failed;
             final Counter published;
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", kafka.bootstrapServers()),
-                    dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
+                    Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
                 int errors = send(http, uri, 20);
                 published = agent.meters().get("zumik_capture_shapes_published").counter();
@@ -92,8 +98,8 @@ class KafkaOutageIT {
         final int kafkaPort = freePort();
         // The registry's port stays bound, not listening, until Kafka is up: a connection is refused as by a registry
         // that is down, and the ports Kafka picks for itself meanwhile cannot be this one.
-        final java.net.Socket registryPortHold = new java.net.Socket();
-        registryPortHold.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+        final Socket registryPortHold = new Socket();
+        registryPortHold.bind(new InetSocketAddress("127.0.0.1", 0));
         final int registryPort = registryPortHold.getLocalPort();
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (ScriptedUpstream upstream = new ScriptedUpstream()) {
@@ -101,7 +107,7 @@ class KafkaOutageIT {
             final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(
                     RegistrySettings.URL, "http://127.0.0.1:" + registryPort, RegistrySettings.MAX_RETRIES, "0")));
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort),
-                    dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
+                    Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
 
                 // when: traffic before Kafka exists
@@ -130,14 +136,14 @@ class KafkaOutageIT {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Frees a held port for its server; returns it. */
-    private static int release(final java.net.Socket hold) throws java.io.IOException {
+    private static int release(final Socket hold) throws IOException {
         final int port = hold.getLocalPort();
         hold.close();
         return port;
@@ -164,7 +170,7 @@ class KafkaOutageIT {
     static List<String> eventIds(final String bootstrap, final SchemaRegistryClient registry, final int expected) {
         final Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check-" + java.util.UUID.randomUUID());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "outage-check-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         final List<String> ids = new ArrayList<>();
         try (KafkaConsumer<String, RequestShape> consumer = new KafkaConsumer<>(props, new StringDeserializer(),

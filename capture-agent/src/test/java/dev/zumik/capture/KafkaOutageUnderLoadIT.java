@@ -7,6 +7,8 @@ import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import dev.zumik.schemas.topics.Topics;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +53,7 @@ class KafkaOutageUnderLoadIT {
             }
             final SchemaRegistryClient registryClient = new SchemaRegistryClient(RegistrySettings.of(registry.url()));
             try (CaptureAgent agent = CaptureAgent.start(CaptureProxyIT.settings(upstream.url(), dir.resolve("keys")),
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), dev.zumik.schemas.topics.Topics.create(registryClient).shapes().named("shapes"))) {
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), Topics.create(registryClient).shapes().named("shapes"))) {
                 final URI uri = URI.create("http://127.0.0.1:" + agent.port() + "/v1/chat/completions");
                 final int warmup = RATE * WARMUP_S;
                 final int total = warmup + RATE * (BEFORE_S + OUTAGE_S + AFTER_S);
@@ -96,7 +98,7 @@ class KafkaOutageUnderLoadIT {
                 final double captured = agent.meters().get("zumik_capture_shapes_captured").counter().count();
                 final double published = agent.meters().get("zumik_capture_shapes_published").counter().count();
                 final double dropped = agent.meters().find("zumik_capture_shapes_dropped").counters().stream()
-                        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                        .mapToDouble(Counter::count).sum();
                 assertThat(captured).isEqualTo(total);
                 assertThat(published + dropped).isEqualTo(captured);
                 final List<String> ids = KafkaOutageIT.eventIds(kafka.bootstrapServers(), registryClient, (int) published);

@@ -9,6 +9,7 @@ import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class OfficialSdkIT {
             final CaptureSettings settings = CaptureSettings.defaults(List.of(Upstream.parse(upstream.url()),
                     Upstream.parse("/anthropic=" + upstream.url() + ",provider=anthropic")), dir.resolve("keys")).withQueueBytes(8L << 20);
             try (CaptureAgent agent = CaptureAgent.start(settings, Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic))) {
+                    Topics.create(stack.registryClient()).shapes().named(topic))) {
                 // when
                 final Process node = new ProcessBuilder("node", "proxy_check.mjs", "http://127.0.0.1:" + agent.port())
                         .directory(NODE_DIR.toFile()).start();

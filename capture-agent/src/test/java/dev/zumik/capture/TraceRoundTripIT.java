@@ -10,18 +10,20 @@ import dev.zumik.capture.traces.MooncakeExporter;
 import dev.zumik.capture.traces.ShapeWriter;
 import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.RecentTime;
+import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
+import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,13 +60,13 @@ class TraceRoundTripIT {
         // when
         final ImportReport report;
         try (ShapeWriter writer = new ShapeWriter(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                dev.zumik.schemas.topics.Topics.create(stack.registryClient()).shapes().named(topic))) {
+                Topics.create(stack.registryClient()).shapes().named(topic))) {
             report = importer.importFile(trace, writer::write);
             writer.commit();
         }
         // a committed transaction is visible to read_committed readers once its markers are written, a moment after the commit
         final List<List<RequestShape>> read = new ArrayList<>();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             read.add(0, ShapeWindowReader.read(Map.of("bootstrap.servers", stack.bootstrapServers()), topic,
                     new ConfluentAvroDeserializer<>(stack.registryClient(), RequestShape.class), lane, start, start.plusSeconds(3600)).shapes());
             return read.get(0).size() == report.importedCount();

@@ -9,13 +9,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik analyze FILE}: the streams app's reuse simulation on a trace file, offline. */
 @Command(name = "analyze", description = {
@@ -50,7 +51,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "NAME|FILE", split = ",",
             description = "Also simulate BYOC profiles' tier chains (shipped: dynamo, k8s-portable; or profile files).")
-    List<String> profiles = new java.util.ArrayList<>();
+    List<String> profiles = new ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -63,7 +64,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         final List<CachePolicy> policies;
         try {
-            policies = new java.util.ArrayList<>(CachePolicy.parseList(caches));
+            policies = new ArrayList<>(CachePolicy.parseList(caches));
             for (final String p : profiles) {
                 policies.add(Values.byocProfile("--profile", p).cachePolicy());
             }

@@ -3,6 +3,7 @@ package dev.zumik.cli;
 import dev.zumik.capture.CaptureAgent;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
+import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Topics;
@@ -13,9 +14,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik capture}: the pass-through proxy that publishes request shapes. */
 @Command(name = "capture", description = {
@@ -126,7 +127,7 @@ final class CaptureCommand implements Callable<Integer> {
         shapes.keyStore(); // a key directory that cannot be opened is a usage error now, not a failure at the first request
         try {
             if (tokenizer != null) {
-                dev.zumik.core.tokens.Tokenizers.byName(tokenizer);
+                Tokenizers.byName(tokenizer);
             }
             return new CaptureSettings(listenAt[0], Integer.parseInt(listenAt[1]), routes, adminAt[0], Integer.parseInt(adminAt[1]),
                     tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer), backlog);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.schemas.avro.DemandHour;
 import dev.zumik.schemas.avro.DemandProfile;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +30,7 @@ final class CapturedDemand {
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw ZumikException.failure("cannot reach the query API at " + api + " (is zumik streams running with --api?)");
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -47,7 +49,7 @@ final class CapturedDemand {
                         h.path("peak_output_tokens_per_second").asDouble()));
             }
             return new DemandProfile(Instant.parse(d.path("horizon_start").asText()), Instant.parse(d.path("horizon_end").asText()), hours);
-        } catch (final java.io.IOException | java.time.format.DateTimeParseException e) {
+        } catch (final IOException | DateTimeParseException e) {
             throw ZumikException.failure("the query API's demand for " + lane + " is not what this zumik reads: " + e.getMessage());
         }
     }

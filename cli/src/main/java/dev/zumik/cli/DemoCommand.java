@@ -6,7 +6,9 @@ import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.Isolation;
 import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.Runtime;
@@ -27,6 +29,7 @@ import dev.zumik.replay.worker.WorkerSettings;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.Verdict;
+import dev.zumik.schemas.config.Readers;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
@@ -46,20 +49,23 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code zumik demo}: the whole pipeline on this machine, on real parts — the embedded broker and
@@ -102,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             throw ZumikException.usage("--scenario must be move or stay, got '" + scenario + "'");
         }
         final Path work = dir != null ? dir : Path.of("zumik-demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .format(java.time.LocalDateTime.now()));
+                .format(LocalDateTime.now()));
         Values.writableDir("--dir", work);
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
@@ -192,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
          * from, so they accept partial coverage; the verdict records that it was accepted and on how many hours.
          */
         private static LanePolicies policies(final String scenario) {
-            final List<String> isolation = "move".equals(scenario) ? List.of(dev.zumik.core.decision.Isolation.PRIVATE_NETWORKING) : List.of();
+            final List<String> isolation = "move".equals(scenario) ? List.of(Isolation.PRIVATE_NETWORKING) : List.of();
             return new LanePolicies(new LanePolicies.Policy(true, 3000.0, null, isolation, null, isolation.isEmpty() ? null : 10.0, null, null,
                     true), List.of());
         }
@@ -224,7 +230,7 @@ final class DemoCommand implements Callable<Integer> {
                 step(out, started, "verdict " + verdict.getRequestId() + " verified: signature by key " + verified.keyId()
                         + ", window digest recomputed from " + topics.shapes().name());
                 out.println(VerdictSummary.text(verified.predicate()));
-                verdict.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCode.explain(r)));
+                verdict.getReasons().forEach(r -> out.println("  why: " + r + ": " + ReasonCode.explain(r)));
                 final Path report = work.resolve("verdicts").resolve(verdict.getRequestId()).resolve(ReportFiles.HTML_REPORT);
                 out.println("  report: " + report.toAbsolutePath());
                 out.println("  verify again: zumik verify " + report.resolveSibling(ReportFiles.ENVELOPE) + " --key "
@@ -249,8 +255,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 final boolean replayed = !kafka.readCommitted(topics.replayRequests()).isEmpty();
                 out.println("Diagnosis: " + full.getDecision() + " (" + String.join(", ", full.getReasons()) + ") for " + LANE);
-                full.getReasons().forEach(r -> out.println("  why: " + r + ": " + dev.zumik.core.decision.ReasonCode.explain(r)));
-                out.printf(java.util.Locale.ROOT, "  managed $%,.0f/month; managed capture %.0f%% of what its rules allow; BYOC (dynamo) "
+                full.getReasons().forEach(r -> out.println("  why: " + r + ": " + ReasonCode.explain(r)));
+                out.printf(Locale.ROOT, "  managed $%,.0f/month; managed capture %.0f%% of what its rules allow; BYOC (dynamo) "
                                 + "$%,.0f/month, gain %.0f%%; replay requested: %s%n",
                         full.getFigures().getOrDefault("managed_monthly_usd", Double.NaN),
                         full.getFigures().getOrDefault("managed_capture_ratio", Double.NaN) * 100,
@@ -304,7 +310,7 @@ final class DemoCommand implements Callable<Integer> {
                             step(out, started, "diagnosis for " + Lanes.key(r.value().getLane()) + " over "
                                     + r.value().getPeriodStart() + " to " + r.value().getPeriodEnd() + ": " + r.value().getDecision() + " ("
                                     + String.join(", ", r.value().getReasons()) + ")"
-                                    + (r.value().getEstimatedGainPct() == null ? "" : String.format(java.util.Locale.ROOT, ", estimated gain %.0f%%",
+                                    + (r.value().getEstimatedGainPct() == null ? "" : String.format(Locale.ROOT, ", estimated gain %.0f%%",
                                     r.value().getEstimatedGainPct())));
                         });
                         v.poll(Duration.ofMillis(200)).forEach(r -> verdicts.add(r.value()));
@@ -366,8 +372,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static java.util.Properties readProps(final LocalStack kafka) {
-        return dev.zumik.schemas.config.Readers.committedGroup(kafka.clientProperties(), "zumik-demo-watch-" + UUID.randomUUID());
+    private static Properties readProps(final LocalStack kafka) {
+        return Readers.committedGroup(kafka.clientProperties(), "zumik-demo-watch-" + UUID.randomUUID());
     }
 
 }

@@ -1,6 +1,7 @@
 package dev.zumik.cli;
 
 import dev.zumik.capture.traces.MooncakeExporter;
+import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
@@ -11,10 +12,10 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik export mooncake}: a lane's window as Mooncake JSONL on standard output. */
 @Command(name = "export", description = {
@@ -48,7 +49,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!end.isAfter(start)) {
             throw ZumikException.usage("--to must be after --from");
         }
-        final dev.zumik.schemas.avro.Lane parsedLane;
+        final Lane parsedLane;
         try {
             parsedLane = Lanes.parse(lane);
         } catch (final IllegalArgumentException e) {

@@ -6,20 +6,22 @@ import dev.zumik.capture.traces.ShapeWriter;
 import dev.zumik.capture.traces.TraceImporter;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
-import dev.zumik.schemas.topics.Topics;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
+import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik import FORMAT FILE}: a trace file to shapes on the shape topic. */
 @Command(name = "import", description = {
@@ -50,7 +52,7 @@ final class ImportCommand implements Callable<Integer> {
 
 
     /** An import must start at least this far inside the topic's retention, or the broker's next cleanup deletes it. */
-    static final java.time.Duration RETENTION_MARGIN = java.time.Duration.ofHours(1);
+    static final Duration RETENTION_MARGIN = Duration.ofHours(1);
 
     @Override
     public Integer call() {
@@ -71,15 +73,15 @@ final class ImportCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         TopicsCommand.requireTopic(settings, shapes.topic);
         // shapes are stamped with their arrival: stamped before the retention horizon, the broker deletes them within minutes
-        final java.util.OptionalLong retention = TopicsCommand.retentionMs(settings, shapes.topic);
+        final OptionalLong retention = TopicsCommand.retentionMs(settings, shapes.topic);
         if (retention.isPresent() && first.isBefore(Instant.now().minusMillis(retention.getAsLong()).plus(RETENTION_MARGIN))) {
             throw ZumikException.usage("--start " + first + " is older than " + shapes.topic + "'s retention ("
-                    + java.time.Duration.ofMillis(retention.getAsLong()).toHours() + " h, less a 1 h margin): the broker would delete the "
+                    + Duration.ofMillis(retention.getAsLong()).toHours() + " h, less a 1 h margin): the broker would delete the "
                     + "imported shapes at its next cleanup; give a later --start, or raise the topic's retention.ms");
         }
         // readers find a window by seeking to its start and reading on in time order: shapes stamped well before what a
         // partition already holds would sit where no reader looks (export and replays would miss them), so they are refused
-        final java.util.OptionalLong latest = TopicsCommand.maxTimestamp(settings, shapes.topic);
+        final OptionalLong latest = TopicsCommand.maxTimestamp(settings, shapes.topic);
         if (latest.isPresent() && first.toEpochMilli() < latest.getAsLong() - ShapeWindowReader.DEFAULT_LATENESS.toMillis()) {
             throw ZumikException.usage("--start " + first + " is before the shapes " + shapes.topic + " already holds (up to "
                     + Instant.ofEpochMilli(latest.getAsLong()) + "): shapes stamped out of time order are invisible to export and replays; "

@@ -1,13 +1,14 @@
 package dev.zumik.cli;
 
 import dev.zumik.replay.sign.SigningKeys;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik keys generate --out DIR}: an Ed25519 key pair for signing verdicts. */
 @Command(name = "keys", description = "Verdict-signing keys: keys generate --out DIR.", subcommands = KeysCommand.Generate.class)
@@ -27,7 +28,7 @@ final class KeysCommand {
                 pair = SigningKeys.generate(out);
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage(e.getMessage());
-            } catch (final java.io.UncheckedIOException e) {
+            } catch (final UncheckedIOException e) {
                 throw ZumikException.failure(e.getMessage());
             }
             spec.commandLine().getOut().println("Signing key " + SigningKeys.keyId(pair.getPublic()) + ": private " + out.resolve(SigningKeys.PRIVATE_FILE)

@@ -2,6 +2,7 @@ package dev.zumik.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik lanes}: the table a person reads first, from the streams app's query API. */
 @Command(name = "lanes", description = {"Print every lane seen: its latest diagnosis (volume, reuse by cache policy, managed capture, "
@@ -44,7 +45,7 @@ final class LanesCommand implements Callable<Integer> {
                 throw ZumikException.failure("the query API answered " + response.statusCode() + ": " + response.body());
             }
             body = response.body();
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw ZumikException.failure("cannot reach the query API at " + api + " (is zumik streams running with --api?)");
         }
         final PrintWriter out = spec.commandLine().getOut();

@@ -8,23 +8,26 @@ import dev.zumik.byoc.ManifestValidator;
 import dev.zumik.byoc.SchedulerCheck;
 import dev.zumik.byoc.render.RenderRequest;
 import dev.zumik.byoc.render.Renderer;
+import dev.zumik.core.config.YamlConfig;
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.Isolation;
+import dev.zumik.schemas.topics.Lanes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code zumik profile validate}: checks BYOC profiles (every field, one scheduler owner) and renders each into its
@@ -167,7 +170,7 @@ final class ProfileCommand {
                 throw ZumikException.usage(e.getMessage());
             }
             try {
-                dev.zumik.schemas.topics.Lanes.parse(lane);
+                Lanes.parse(lane);
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage("--lane: " + e.getMessage());
             }
@@ -251,7 +254,7 @@ final class ProfileCommand {
                     capabilities, byoc.scaling(), byoc.scaleUpLeadMinutes(), byoc.deploy());
             try {
                 return "# Written by zumik profile render: the " + byoc.name() + " profile as rendered (endpoint, isolation delivered).\n"
-                        + dev.zumik.core.config.YamlConfig.write(delivered);
+                        + YamlConfig.write(delivered);
             } catch (final RuntimeException e) {
                 throw ZumikException.failure("cannot write the profile: " + e.getMessage());
             }
@@ -267,7 +270,7 @@ final class ProfileCommand {
             if (node.has("payload") && node.has("signatures")) {
                 // a DSSE envelope: its statement's predicate is the report
                 try {
-                    return new ObjectMapper().readTree(java.util.Base64.getDecoder().decode(node.path("payload").asText())).path("predicate");
+                    return new ObjectMapper().readTree(Base64.getDecoder().decode(node.path("payload").asText())).path("predicate");
                 } catch (final IOException | IllegalArgumentException e) {
                     throw ZumikException.usage("--from-verdict " + file + ": its payload is not a statement");
                 }

@@ -1,6 +1,7 @@
 package dev.zumik.cli;
 
 import dev.zumik.capture.keys.TenantKeyStore;
+import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.replay.purge.DeletionDrill;
 import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.InToto;
@@ -10,23 +11,30 @@ import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /**
  * {@code zumik purge --tenant T}: crypto-shreds a tenant's hash keys and publishes signed evidence of it;
@@ -52,7 +60,7 @@ final class PurgeCommand implements Callable<Integer> {
             + "profile file) instead of shredding keys: every cache tier of every replica reset, a probe required to miss (docs/OPERATIONS.md).")
     String runtime;
 
-    @picocli.CommandLine.ArgGroup(exclusive = false, heading = "%nDeletion drill (--runtime):%n")
+    @CommandLine.ArgGroup(exclusive = false, heading = "%nDeletion drill (--runtime):%n")
     RuntimeDrillOptions drill;
 
     @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.zumik/keys",
@@ -136,7 +144,7 @@ final class PurgeCommand implements Callable<Integer> {
         if (drill == null || drill.serving == null || drill.engines.isEmpty()) {
             throw ZumikException.usage("--runtime needs --serving URL (the gateway or Dynamo's frontend) and --engine URL for every replica");
         }
-        final dev.zumik.core.cost.ByocProfile profile = Values.byocProfile("--runtime", runtime);
+        final ByocProfile profile = Values.byocProfile("--runtime", runtime);
         final DeletionDrill.Runtime family = DeletionDrill.Runtime.of(profile.stack());
         if (family == DeletionDrill.Runtime.VLLM && (!drill.lmcache.isEmpty() || drill.mooncakeMaster != null)) {
             throw ZumikException.usage("--lmcache and --mooncake-master are tiers of the dynamo recipe; " + runtime + " runs vLLM "
@@ -145,9 +153,9 @@ final class PurgeCommand implements Callable<Integer> {
         return new DeletionDrill.Targets(family, profile.name(), Values.httpUrl("--serving", drill.serving),
                 drill.engines.stream().map(e -> Values.httpUrl("--engine", e)).toList(),
                 drill.lmcache.stream().map(e -> Values.httpUrl("--lmcache", e)).toList(),
-                java.util.Optional.ofNullable(drill.mooncakeMaster).map(m -> Values.httpUrl("--mooncake-master", m)),
-                java.util.Optional.ofNullable(drill.adminKeyFile).map(f -> Values.readText("--admin-key-file", f).strip()),
-                java.util.Optional.ofNullable(drill.apiKeyFile).map(f -> Values.readText("--api-key-file", f).strip()));
+                Optional.ofNullable(drill.mooncakeMaster).map(m -> Values.httpUrl("--mooncake-master", m)),
+                Optional.ofNullable(drill.adminKeyFile).map(f -> Values.readText("--admin-key-file", f).strip()),
+                Optional.ofNullable(drill.apiKeyFile).map(f -> Values.readText("--api-key-file", f).strip()));
     }
 
     /**
@@ -157,7 +165,7 @@ final class PurgeCommand implements Callable<Integer> {
     private int drill(final DeletionDrill.Targets targets, final PrivateKey key, final ClientSettings settings,
                       final Topic<String, PurgeEvidence> topic) throws Exception {
         final PrintWriter printer = spec.commandLine().getOut();
-        printer.println("Deletion drill of " + targets.candidate() + " (" + targets.runtime().name().toLowerCase(java.util.Locale.ROOT) + " recipe) on "
+        printer.println("Deletion drill of " + targets.candidate() + " (" + targets.runtime().name().toLowerCase(Locale.ROOT) + " recipe) on "
                 + targets.engines().size() + " replica(s): waiting for idle, then resetting every tier");
         printer.flush();
         final DeletionDrill.Result result = DeletionDrill.run(targets, drill.idleTimeout);
@@ -165,7 +173,7 @@ final class PurgeCommand implements Callable<Integer> {
             result.evidence().put("tenant", tenant);
         }
         final Instant at = Instant.now();
-        final List<String> subject = new java.util.ArrayList<>(List.of(targets.candidate()));
+        final List<String> subject = new ArrayList<>(List.of(targets.candidate()));
         targets.engines().forEach(e -> subject.add(e.toString()));
         final String envelope = InToto.sign("zumik-candidate:" + targets.candidate(), sha256(subject), DrillEvidence.PREDICATE_TYPE, result.evidence(), key);
         final String keyId = SigningKeys.keyId(SigningKeys.publicOf(key));
@@ -194,7 +202,7 @@ final class PurgeCommand implements Callable<Integer> {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, envelope);
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             spec.commandLine().getOut().println(envelope);
             throw ZumikException.failure(done + ", but the evidence could not be written to " + file + " (" + e.getMessage()
                     + "); its envelope is printed above");
@@ -202,7 +210,7 @@ final class PurgeCommand implements Callable<Integer> {
         try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), recordKey, evidence)).get(30, TimeUnit.SECONDS);
-        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+        } catch (final ExecutionException | TimeoutException | RuntimeException e) {
             throw ZumikException.failure(done + ", but the evidence was not published: " + DevCommand.rootMessage(e)
                     + "; the signed envelope is in " + file);
         } catch (final InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.zumik.cli;
 
 import dev.zumik.core.decision.ByocReason;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -80,10 +81,10 @@ final class ReasonOptions {
         try {
             final URI uri = new URI(qualityEvidence);
             if (uri.getScheme() == null) {
-                throw new java.net.URISyntaxException(qualityEvidence, "a URI with a scheme is required (https://..., s3://..., file:...)");
+                throw new URISyntaxException(qualityEvidence, "a URI with a scheme is required (https://..., s3://..., file:...)");
             }
             return qualityEvidence;
-        } catch (final java.net.URISyntaxException e) {
+        } catch (final URISyntaxException e) {
             throw ZumikException.usage("--quality-evidence: " + e.getMessage());
         }
     }

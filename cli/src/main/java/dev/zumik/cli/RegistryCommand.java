@@ -7,11 +7,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik registry}: the embedded schema registry against any Kafka cluster. */
 @Command(name = "registry", description = {
@@ -51,7 +52,7 @@ final class RegistryCommand implements Callable<Integer> {
         final ClientSettings settings = connection.settings();
         final PrintWriter out = spec.commandLine().getOut();
         // One line within 10 s when Kafka is not there, rather than a registry that never finishes loading its store.
-        try (org.apache.kafka.clients.admin.Admin admin = TopicsCommand.admin(settings)) {
+        try (Admin admin = TopicsCommand.admin(settings)) {
             TopicsCommand.requireReachable(admin, settings);
         }
         final EmbeddedSchemaRegistry registry;

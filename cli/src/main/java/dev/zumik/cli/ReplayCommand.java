@@ -1,36 +1,51 @@
 package dev.zumik.cli;
 
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.decision.LanePolicies;
+import dev.zumik.replay.ReplayJob;
+import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.purge.DrillEvidence;
+import dev.zumik.replay.report.ReportFiles;
+import dev.zumik.replay.report.VerdictSummary;
+import dev.zumik.replay.sign.Dsse;
+import dev.zumik.replay.sign.SigningKeys;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReasonTest;
+import dev.zumik.replay.worker.Backends;
+import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.ReplayTrigger;
+import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
-import dev.zumik.core.decision.LanePolicies;
-import dev.zumik.replay.verdict.Decider;
-import dev.zumik.replay.verdict.ReasonTest;
-import dev.zumik.replay.ReplayJob;
-import dev.zumik.replay.backend.Backend;
-import dev.zumik.replay.report.ReportFiles;
-import dev.zumik.replay.report.VerdictSummary;
-import dev.zumik.replay.worker.Backends;
-import dev.zumik.schemas.avro.RequestShape;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code zumik replay --trace FILE ...}: a replay of a trace file without Kafka, the replay worker's
@@ -83,7 +98,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Replay only the trace's first DURATION (default: all of it).")
-    java.time.Duration window;
+    Duration window;
 
     @Option(names = "--deletion-evidence", paramLabel = "FILE", description = {"A deletion drill's signed envelope (zumik purge --runtime "
             + "--out FILE) of the candidate: a lane requiring runtime-confirmed-deletion needs one, confirmed, signed with the verdict key and "
@@ -113,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw ZumikException.usage("--window must be > 0");
         }
         final ByocProfile byoc;
-        final dev.zumik.schemas.avro.Lane parsedLane;
+        final Lane parsedLane;
         try {
             byoc = Values.byocProfile("--profile", profile);
             parsedLane = Lanes.parse(lane);
@@ -128,28 +143,28 @@ final class ReplayCommand implements Callable<Integer> {
             throw ZumikException.usage("--baseline-runtime: " + e.getMessage());
         }
         Values.writableDir("--out", outDir);
-        final java.net.URI baseUrl = Values.httpUrl("--baseline", baselineUrl);
-        final java.net.URI candUrl = Values.httpUrl("--candidate", candidateUrl);
+        final URI baseUrl = Values.httpUrl("--baseline", baselineUrl);
+        final URI candUrl = Values.httpUrl("--candidate", candidateUrl);
         final var settings = replay.settings(timeScale, 1);
         final var key = replay.key();
-        final dev.zumik.replay.purge.DrillEvidence drill = deletionEvidence == null ? null : drill(key, byoc, candUrl);
+        final DrillEvidence drill = deletionEvidence == null ? null : drill(key, byoc, candUrl);
         final var prices = replay.priceTable();
         final var policies = replay.policies();
         final var thresholds = decision.settings(ClientSettings.resolve(System.getenv(),
-                config == null ? null : Values.readableFile("--config", config), java.util.Map.of()));
+                config == null ? null : Values.readableFile("--config", config), Map.of()));
         final List<Decider.Asked> reasons = why.reasons().stream().map(r -> new Decider.Asked(r, ReasonTest.DECLARED)).toList();
         final String qualityEvidence = why.qualityEvidence();
         final LanePolicies.Policy policy = policies.forLane(Lanes.key(parsedLane)).withSlo(why.ttftMs(), why.e2eMs());
         final String apiKey = System.getenv(baseRuntime == dev.zumik.replay.backend.Runtime.ANTHROPIC ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY");
         final Backend baseline = new Backend("baseline", baseUrl, baseRuntime, parsedLane.getModel(), apiKey);
-        final Backend candidate = new Backends(java.util.Map.of(), java.util.Map.of(),
-                java.util.Optional.of(candUrl), replay.candidateMetrics()).candidate(byoc);
+        final Backend candidate = new Backends(Map.of(), Map.of(),
+                Optional.of(candUrl), replay.candidateMetrics()).candidate(byoc);
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final List<RequestShape> shapes = new java.util.ArrayList<>();
+        final List<RequestShape> shapes = new ArrayList<>();
         final Instant origin = Instant.parse("2026-01-01T00:00:00Z");
         TraceFiles.read(trace, format, lane, blockTokens, origin, err, shapes::add);
-        shapes.sort(java.util.Comparator.comparing(RequestShape::getArrivalTime));
+        shapes.sort(Comparator.comparing(RequestShape::getArrivalTime));
         if (shapes.isEmpty()) {
             throw ZumikException.failure(trace + ": no requests to replay");
         }
@@ -178,14 +193,14 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The --deletion-evidence envelope, checked to be a drill of this profile behind this candidate signed with the verdict key. */
-    private dev.zumik.replay.purge.DrillEvidence drill(final java.security.PrivateKey key, final ByocProfile byoc, final java.net.URI candidate) {
-        final dev.zumik.replay.purge.DrillEvidence drill;
+    private DrillEvidence drill(final PrivateKey key, final ByocProfile byoc, final URI candidate) {
+        final DrillEvidence drill;
         try {
-            drill = dev.zumik.replay.purge.DrillEvidence.open(java.nio.file.Files.readAllBytes(Values.readableFile("--deletion-evidence",
-                    deletionEvidence)), dev.zumik.replay.sign.SigningKeys.publicOf(key), deletionEvidence.toString());
-        } catch (final dev.zumik.replay.sign.Dsse.VerificationException e) {
+            drill = DrillEvidence.open(Files.readAllBytes(Values.readableFile("--deletion-evidence",
+                    deletionEvidence)), SigningKeys.publicOf(key), deletionEvidence.toString());
+        } catch (final Dsse.VerificationException e) {
             throw ZumikException.usage("--deletion-evidence " + deletionEvidence + ": " + e.getMessage());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw ZumikException.usage("--deletion-evidence " + deletionEvidence + ": cannot read it (" + e.getMessage() + ")");
         }
         if (!drill.drilled(byoc.name(), candidate)) {
@@ -255,14 +270,14 @@ final class ReplayCommand implements Callable<Integer> {
             try (KafkaProducer<String, ReplayRequest> producer = new KafkaProducer<>(settings.kafkaProperties(), topic.keySerde().serializer(),
                     topic.valueSerde().serializer())) {
                 producer.send(new ProducerRecord<>(topic.name(), request.getRequestId(), request)).get(30, TimeUnit.SECONDS);
-            } catch (final java.util.concurrent.ExecutionException e) {
+            } catch (final ExecutionException e) {
                 throw ZumikException.failure("cannot publish the replay request: " + DevCommand.rootMessage(e));
             }
             final PrintWriter out = spec.commandLine().getOut();
             out.println("Replay request " + request.getRequestId() + " for " + lane + " [" + start + ", " + end + ") against " + profile
                     + (reasons.isEmpty() ? " (no reason declared: the verdict can only be STAY)" : " testing " + String.join(", ", reasons))
-                    + (request.getDemand() == null ? ", priced from the window alone (no --api)" : String.format(java.util.Locale.ROOT,
-                    ", priced from %.1f hours of captured demand", java.time.Duration.between(request.getDemand().getHorizonStart(),
+                    + (request.getDemand() == null ? ", priced from the window alone (no --api)" : String.format(Locale.ROOT,
+                    ", priced from %.1f hours of captured demand", Duration.between(request.getDemand().getHorizonStart(),
                             request.getDemand().getHorizonEnd()).toMillis() / 3_600_000.0))
                     + " published to " + topic.name());
             return 0;

@@ -4,9 +4,11 @@ import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.SigningKeys;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -62,10 +64,10 @@ final class ReplayOptions {
             description = {"Each candidate replica's runtime metrics endpoint (repeatable: every vLLM pod's :8000/metrics, every Dynamo "
                     + "worker's system port /metrics), where the runtime's own cached-token counters are read before and after the replay.",
                 "Default: the candidate host's /metrics, where a single server publishes them."})
-    List<String> candidateMetrics = new java.util.ArrayList<>();
+    List<String> candidateMetrics = new ArrayList<>();
 
     /** The --candidate-metrics URLs, each checked. */
-    List<java.net.URI> candidateMetrics() {
+    List<URI> candidateMetrics() {
         return candidateMetrics.stream().map(u -> Values.httpUrl("--candidate-metrics", u)).toList();
     }
 

@@ -13,18 +13,20 @@ import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik replay-worker}: consumes replay requests and publishes signed verdicts. */
 @Command(name = "replay-worker", description = {
@@ -78,7 +80,7 @@ final class ReplayWorkerCommand implements Callable<Integer> {
             final ByocProfile profile = known.get(name);
             if (profile == null) {
                 throw new IllegalArgumentException("unknown BYOC profile '" + name + "' (this worker knows: "
-                        + String.join(", ", new java.util.TreeSet<>(known.keySet())) + ")");
+                        + String.join(", ", new TreeSet<>(known.keySet())) + ")");
             }
             return profile;
         };
@@ -86,7 +88,7 @@ final class ReplayWorkerCommand implements Callable<Integer> {
         baselines.forEach((provider, url) -> urls.put(provider, Values.httpUrl("--baseline " + provider, url)));
         final Backends backends = Backends.fromEnvironment(urls, Optional.ofNullable(candidate).map(u -> Values.httpUrl("--candidate", u)),
                 replay.candidateMetrics(), System.getenv());
-        final java.security.PrivateKey key = replay.key();
+        final PrivateKey key = replay.key();
         final ClientSettings client = connection.settings();
         final Topics topics = Topics.create(new SchemaRegistryClient(client.registrySettings()), Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix);
         TopicsCommand.requireTopic(client, topics.replayRequests().name());

@@ -2,6 +2,7 @@ package dev.zumik.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,12 +16,12 @@ final class Running {
     private Running() { }
 
     static void untilStopped(final Duration runFor, final PrintWriter out, final Runnable shutdown) {
-        untilStopped(runFor, out, shutdown, new java.util.concurrent.CompletableFuture<>());
+        untilStopped(runFor, out, shutdown, new CompletableFuture<>());
     }
 
     /** As above, and also stops when {@code failed} completes (the server stopped itself). */
     static void untilStopped(final Duration runFor, final PrintWriter out, final Runnable shutdown,
-                             final java.util.concurrent.CompletableFuture<?> failed) {
+                             final CompletableFuture<?> failed) {
         final CountDownLatch stop = new CountDownLatch(1);
         failed.whenComplete((reason, error) -> stop.countDown());
         final CountDownLatch stopped = new CountDownLatch(1);

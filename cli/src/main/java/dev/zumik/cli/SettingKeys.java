@@ -1,12 +1,19 @@
 package dev.zumik.cli;
 
+import dev.zumik.core.config.YamlConfig;
+import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.schemas.config.ClientSettings;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.serde.ConfluentAvroDeserializer;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The keys a settings source may hold, so that a typo ({@code kafka.secutity.protocol}) is one line naming
@@ -28,7 +35,7 @@ final class SettingKeys {
 
     /** Throws a usage error for the first key that is no Kafka, registry or decision setting, naming its source. */
     static void check(final ClientSettings settings) {
-        for (final Map.Entry<String, String> set : new java.util.TreeMap<>(settings.sources()).entrySet()) {
+        for (final Map.Entry<String, String> set : new TreeMap<>(settings.sources()).entrySet()) {
             final String key = set.getKey();
             final String problem = problem(key);
             if (problem != null) {
@@ -49,23 +56,23 @@ final class SettingKeys {
             final String name = key.substring("registry.".length());
             return REGISTRY.contains(name) ? null : nearest("registry.", name, REGISTRY, "the registry settings are " + String.join(", ", new TreeSet<>(REGISTRY)));
         }
-        if (key.startsWith(dev.zumik.core.decision.DecisionSettings.PREFIX)) {
+        if (key.startsWith(DecisionSettings.PREFIX)) {
             return null;
         }
         return "settings are kafka.<client property>, registry.<serde property> or decision.<threshold>";
     }
 
     private static String nearest(final String prefix, final String name, final Set<String> known, final String otherwise) {
-        final String best = known.stream().min(Comparator.comparingInt(k -> dev.zumik.core.config.YamlConfig.distance(k, name))).orElseThrow();
-        return dev.zumik.core.config.YamlConfig.distance(best, name) <= Math.max(2, name.length() / 4) ? "did you mean " + prefix + best + "?" : otherwise;
+        final String best = known.stream().min(Comparator.comparingInt(k -> YamlConfig.distance(k, name))).orElseThrow();
+        return YamlConfig.distance(best, name) <= Math.max(2, name.length() / 4) ? "did you mean " + prefix + best + "?" : otherwise;
     }
 
     private static Set<String> kafkaKeys() {
         final Set<String> keys = new TreeSet<>();
-        keys.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
-        keys.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
-        keys.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
-        keys.addAll(org.apache.kafka.streams.StreamsConfig.configDef().names());
+        keys.addAll(ProducerConfig.configNames());
+        keys.addAll(ConsumerConfig.configNames());
+        keys.addAll(AdminClientConfig.configNames());
+        keys.addAll(StreamsConfig.configDef().names());
         return keys;
     }
 }

@@ -1,6 +1,8 @@
 package dev.zumik.cli;
 
+import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.schemas.topics.Topics;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,10 +16,10 @@ final class ShapeOptions {
     Path keyDir;
 
     /** The key store at {@code --key-dir}, opened (and created) now, so a bad directory is one line before any work. */
-    dev.zumik.capture.keys.TenantKeyStore keyStore() {
+    TenantKeyStore keyStore() {
         try {
-            return new dev.zumik.capture.keys.TenantKeyStore(keyDir);
-        } catch (final java.io.UncheckedIOException e) {
+            return new TenantKeyStore(keyDir);
+        } catch (final UncheckedIOException e) {
             throw ZumikException.usage("--key-dir " + keyDir + ": cannot open the key store (" + Values.reason(e.getCause()) + ")");
         }
     }

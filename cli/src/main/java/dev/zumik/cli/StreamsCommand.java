@@ -16,12 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik streams}: the Kafka Streams app — lane statistics, reuse simulation, diagnosis, replay triggering. */
 @Command(name = "streams", description = {
@@ -127,7 +128,7 @@ final class StreamsCommand implements Callable<Integer> {
     }
 
     StreamsSettings settings(final ClientSettings client) {
-        final java.util.Map<String, Object> kafka = client.kafkaProperties();
+        final Map<String, Object> kafka = client.kafkaProperties();
         final DecisionSettings thresholds = decision.settings(client);
         if (evaluationWindows < 1) {
             throw ZumikException.usage("--evaluation-windows must be >= 1, got " + evaluationWindows);

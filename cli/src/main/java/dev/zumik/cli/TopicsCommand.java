@@ -8,25 +8,33 @@ import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.avro.Schema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik topics create|list}: the topics of Topics, created idempotently. */
 @Command(name = "topics", description = "Create or list Zumik's Kafka topics.",
@@ -34,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class TopicsCommand {
 
     static Admin admin(final ClientSettings settings) {
-        final Map<String, Object> props = new java.util.HashMap<>(settings.kafkaProperties());
+        final Map<String, Object> props = new HashMap<>(settings.kafkaProperties());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         return Admin.create(props);
@@ -56,7 +64,7 @@ final class TopicsCommand {
                         + refused.getMessage());
             }
             throw ZumikException.failure("cannot reach Kafka at " + settings.bootstrapServers() + ": " + e.getCause().getMessage());
-        } catch (final java.util.concurrent.TimeoutException e) {
+        } catch (final TimeoutException e) {
             throw ZumikException.failure("cannot reach Kafka at " + settings.bootstrapServers() + " within 10 s");
         }
     }
@@ -71,46 +79,46 @@ final class TopicsCommand {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ZumikException.failure("interrupted");
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException | TimeoutException e) {
             throw ZumikException.failure("cannot list topics at " + settings.bootstrapServers() + ": " + e.getMessage());
         }
     }
 
     /** The topic's {@code retention.ms} (empty: kept forever, -1); a failure to read it is a run-time failure. */
-    static java.util.OptionalLong retentionMs(final ClientSettings settings, final String topic) {
-        final org.apache.kafka.common.config.ConfigResource resource =
-                new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+    static OptionalLong retentionMs(final ClientSettings settings, final String topic) {
+        final ConfigResource resource =
+                new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try (Admin admin = admin(settings)) {
-            final org.apache.kafka.clients.admin.ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+            final ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
                     .get(resource).get("retention.ms");
             final long ms = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
-            return ms < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(ms);
+            return ms < 0 ? OptionalLong.empty() : OptionalLong.of(ms);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ZumikException.failure("interrupted");
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException | TimeoutException e) {
             throw ZumikException.failure("cannot read the retention of " + topic + " at " + settings.bootstrapServers() + ": " + e.getMessage());
         }
     }
 
     /** The latest record timestamp in any partition of the topic (empty for an empty topic). */
-    static java.util.OptionalLong maxTimestamp(final ClientSettings settings, final String topic) {
+    static OptionalLong maxTimestamp(final ClientSettings settings, final String topic) {
         try (Admin admin = admin(settings)) {
             final var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions();
-            final java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> query = new java.util.HashMap<>();
-            partitions.forEach(p -> query.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.maxTimestamp()));
+            final Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+            partitions.forEach(p -> query.put(new TopicPartition(topic, p.partition()),
+                    OffsetSpec.maxTimestamp()));
             long max = Long.MIN_VALUE;
             for (final var info : admin.listOffsets(query).all().get(30, TimeUnit.SECONDS).values()) {
                 if (info.offset() >= 0) {
                     max = Math.max(max, info.timestamp());
                 }
             }
-            return max == Long.MIN_VALUE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(max);
+            return max == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(max);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ZumikException.failure("interrupted");
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException | TimeoutException e) {
             throw ZumikException.failure("cannot read the latest timestamp of " + topic + " at " + settings.bootstrapServers() + ": "
                     + e.getMessage());
         }
@@ -137,7 +145,7 @@ final class TopicsCommand {
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw ZumikException.failure("interrupted");
-            } catch (final java.util.concurrent.TimeoutException e) {
+            } catch (final TimeoutException e) {
                 throw ZumikException.failure("Kafka did not answer within 30 s while creating " + topic.name());
             }
         }
@@ -155,7 +163,7 @@ final class TopicsCommand {
     }
 
     @Command(name = "create", description = "Create every Zumik topic that does not exist yet and register its value schema.")
-    static final class Create implements java.util.concurrent.Callable<Integer> {
+    static final class Create implements Callable<Integer> {
         @Mixin ConnectionOptions connection;
         @Spec CommandSpec spec;
 
@@ -196,7 +204,7 @@ final class TopicsCommand {
                 if (replicationFactor != null) {
                     // an existing topic keeps its replication: say so rather than let the flag seem to have worked
                     final List<String> existing = lines.stream().filter(l -> l.startsWith("exists")).map(l -> l.substring(9).strip()).toList();
-                    final Map<String, org.apache.kafka.clients.admin.TopicDescription> described = existing.isEmpty() ? Map.of()
+                    final Map<String, TopicDescription> described = existing.isEmpty() ? Map.of()
                             : admin.describeTopics(existing).allTopicNames().get(30, TimeUnit.SECONDS);
                     final List<String> other = described.values().stream().filter(d -> d.partitions().get(0).replicas().size() != replicationFactor)
                             .map(d -> d.name() + " (" + d.partitions().get(0).replicas().size() + ")").toList();
@@ -208,7 +216,7 @@ final class TopicsCommand {
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw ZumikException.failure("interrupted");
-            } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (final ExecutionException | TimeoutException e) {
                 throw ZumikException.failure("cannot describe the cluster at " + settings.bootstrapServers() + ": " + e.getMessage());
             }
             return 0;
@@ -216,7 +224,7 @@ final class TopicsCommand {
     }
 
     @Command(name = "list", description = "Show Zumik's topics: partitions, replication and cleanup policy.")
-    static final class ListTopics implements java.util.concurrent.Callable<Integer> {
+    static final class ListTopics implements Callable<Integer> {
         @Mixin ConnectionOptions connection;
         @Spec CommandSpec spec;
 

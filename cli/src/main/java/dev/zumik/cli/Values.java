@@ -1,5 +1,15 @@
 package dev.zumik.cli;
 
+import dev.zumik.core.cost.ByocProfile;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -9,21 +19,21 @@ final class Values {
     private Values() { }
 
     /** {@code file} when it can be read; else a usage error "[FLAG ]FILE: no such readable file". */
-    static java.nio.file.Path readableFile(final String flag, final java.nio.file.Path file) {
-        if (!java.nio.file.Files.isReadable(file)) {
+    static Path readableFile(final String flag, final Path file) {
+        if (!Files.isReadable(file)) {
             throw ZumikException.usage((flag == null ? "" : flag + " ") + file + ": no such readable file");
         }
-        if (java.nio.file.Files.isDirectory(file)) {
+        if (Files.isDirectory(file)) {
             throw ZumikException.usage((flag == null ? "" : flag + " ") + file + ": a directory, not a file");
         }
         return file;
     }
 
     /** {@code file} when it can be written (its directory exists and is writable, and it is not a directory); else a usage error. */
-    static java.nio.file.Path writableFile(final String flag, final java.nio.file.Path file) {
-        final java.nio.file.Path dir = file.toAbsolutePath().getParent();
-        if (java.nio.file.Files.isDirectory(file) || dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)
-                || java.nio.file.Files.exists(file) && !java.nio.file.Files.isWritable(file)) {
+    static Path writableFile(final String flag, final Path file) {
+        final Path dir = file.toAbsolutePath().getParent();
+        if (Files.isDirectory(file) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)
+                || Files.exists(file) && !Files.isWritable(file)) {
             throw ZumikException.usage(flag + " " + file + ": cannot write a file there");
         }
         return file;
@@ -33,16 +43,16 @@ final class Values {
      * {@code dir}, created if missing, when files can be written in it; else a usage error naming the flag.
      * Long runs check their output first, so that a finished replay never has nowhere to go.
      */
-    static java.nio.file.Path writableDir(final String flag, final java.nio.file.Path dir) {
-        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+    static Path writableDir(final String flag, final Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw ZumikException.usage(flag + " " + dir + ": a file, not a directory");
         }
         try {
-            java.nio.file.Files.createDirectories(dir);
-        } catch (final java.io.IOException | RuntimeException e) {
+            Files.createDirectories(dir);
+        } catch (final IOException | RuntimeException e) {
             throw ZumikException.usage(flag + " " + dir + ": cannot create the directory (" + reason(e) + ")");
         }
-        if (!java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
             throw ZumikException.usage(flag + " " + dir + ": not a writable directory");
         }
         return dir;
@@ -50,43 +60,43 @@ final class Values {
 
     /** Why a file operation failed, in words rather than the exception's class. */
     static String reason(final Exception e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+        if (e instanceof FileAlreadyExistsException) {
             return "a file, not a directory, is in the way";
         }
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason().toLowerCase(Locale.ROOT);
         }
-        return e instanceof java.nio.file.NoSuchFileException ? "no such parent directory" : String.valueOf(e.getMessage());
+        return e instanceof NoSuchFileException ? "no such parent directory" : String.valueOf(e.getMessage());
     }
 
     /** The text of a readable file (a password file, say); a usage error naming the flag otherwise. */
-    static String readText(final String flag, final java.nio.file.Path file) {
+    static String readText(final String flag, final Path file) {
         try {
-            return java.nio.file.Files.readString(readableFile(flag, file), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (final java.io.IOException e) {
+            return Files.readString(readableFile(flag, file), StandardCharsets.UTF_8);
+        } catch (final IOException e) {
             throw ZumikException.usage(flag + " " + file + ": " + e.getMessage());
         }
     }
 
     /** A BYOC profile given as a shipped name (dynamo, k8s-portable) or a file. */
-    static dev.zumik.core.cost.ByocProfile byocProfile(final String flag, final String nameOrFile) {
-        if (dev.zumik.core.cost.ByocProfile.SHIPPED.contains(nameOrFile)) {
-            return dev.zumik.core.cost.ByocProfile.shipped(nameOrFile);
+    static ByocProfile byocProfile(final String flag, final String nameOrFile) {
+        if (ByocProfile.SHIPPED.contains(nameOrFile)) {
+            return ByocProfile.shipped(nameOrFile);
         }
-        if (!nameOrFile.contains("/") && !nameOrFile.contains(".") && !java.nio.file.Files.exists(java.nio.file.Path.of(nameOrFile))) {
+        if (!nameOrFile.contains("/") && !nameOrFile.contains(".") && !Files.exists(Path.of(nameOrFile))) {
             throw ZumikException.usage((flag == null ? "" : flag + ": ") + "unknown profile '" + nameOrFile + "': give "
-                    + String.join(", ", dev.zumik.core.cost.ByocProfile.SHIPPED) + " or a profile file");
+                    + String.join(", ", ByocProfile.SHIPPED) + " or a profile file");
         }
-        return dev.zumik.core.cost.ByocProfile.read(readableFile(flag, java.nio.file.Path.of(nameOrFile)));
+        return ByocProfile.read(readableFile(flag, Path.of(nameOrFile)));
     }
 
     /** An http(s) URL with a host. */
-    static java.net.URI httpUrl(final String flag, final String value) {
+    static URI httpUrl(final String flag, final String value) {
         try {
-            final java.net.URI uri = java.net.URI.create(value.trim());
+            final URI uri = URI.create(value.trim());
             if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw ZumikException.usage(flag + " must be an http(s)://host[:port][/path] URL, got '" + value + "'");
             }

@@ -6,11 +6,13 @@ import dev.zumik.replay.sign.SignedVerdict;
 import dev.zumik.replay.sign.SigningKeys;
 import dev.zumik.schemas.avro.Verdict;
 import dev.zumik.schemas.config.ClientSettings;
+import dev.zumik.schemas.config.Readers;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import dev.zumik.schemas.topics.Topics;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PublicKey;
@@ -26,9 +28,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik verdicts watch}: follows the verdict topic, checking each verdict's signature. */
 @Command(name = "verdicts", description = "Read published verdicts: verdicts watch [--key PUB].", subcommands = VerdictsCommand.Watch.class)
@@ -64,7 +66,7 @@ final class VerdictsCommand {
             final Topic<String, Verdict> topic = Topics.create(new SchemaRegistryClient(settings.registrySettings()),
                     Topics.DEFAULT_SHAPE_PARTITIONS, topicPrefix).verdicts();
             TopicsCommand.requireTopic(settings, topic.name());
-            final Properties props = dev.zumik.schemas.config.Readers.committed(settings.kafkaProperties());
+            final Properties props = Readers.committed(settings.kafkaProperties());
             final PrintWriter out = spec.commandLine().getOut();
             final AtomicBoolean running = new AtomicBoolean(true);
             try (KafkaConsumer<String, Verdict> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
@@ -80,7 +82,7 @@ final class VerdictsCommand {
                 out.println("Watching " + topic.name() + (publicKey == null ? " (signatures not checked: no --key)"
                         : " (signatures checked with key " + SigningKeys.keyId(publicKey) + ")"));
                 out.flush();
-                final Thread stopper = new Thread(() -> Running.untilStopped(foreground.runFor, new PrintWriter(java.io.Writer.nullWriter()), () -> {
+                final Thread stopper = new Thread(() -> Running.untilStopped(foreground.runFor, new PrintWriter(Writer.nullWriter()), () -> {
                     running.set(false);
                     consumer.wakeup();
                 }), "verdicts-watch-stop");

@@ -1,5 +1,6 @@
 package dev.zumik.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.InToto;
@@ -14,14 +15,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code zumik verify FILE --key PUB [--kafka B]}: checks a signed verdict, purge or deletion-drill envelope. */
 @Command(name = "verify", description = {
@@ -89,7 +92,7 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (final Dsse.VerificationException e) {
             throw ZumikException.failure("verification FAILED: " + e.getMessage());
         }
-        final com.fasterxml.jackson.databind.JsonNode p = statement.predicate();
+        final JsonNode p = statement.predicate();
         if (statement.predicateType().equals(PurgeCommand.PREDICATE_TYPE)) {
             return Optional.of("OK: purge of tenant " + p.path("tenant").asText() + " (keys " + p.path("destroyedKeyIds") + " destroyed at "
                     + p.path("purgedAt").asText() + "), signed by key " + statement.keyId());
@@ -108,8 +111,8 @@ final class VerifyCommand implements Callable<Integer> {
                 + ", signed by key " + drill.keyId());
     }
 
-    private static java.util.List<String> reasons(final SignedVerdict.Verified verified) {
-        final java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> reasons(final SignedVerdict.Verified verified) {
+        final List<String> out = new ArrayList<>();
         verified.predicate().path("reasons").forEach(r -> out.add(r.asText()));
         return out;
     }

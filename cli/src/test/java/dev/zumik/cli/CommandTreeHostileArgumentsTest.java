@@ -2,14 +2,17 @@ package dev.zumik.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * A hostile-argument table generated from the command tree itself, so that a new command or option is
@@ -55,11 +58,11 @@ class CommandTreeHostileArgumentsTest {
                     cases.add(new Case(path + " " + name + " 99999999999999999999999", name));
                 } else if (type == double.class || type == Double.class) {
                     cases.add(new Case(path + " " + name + " lots", name));
-                } else if (type == java.time.Duration.class) {
+                } else if (type == Duration.class) {
                     cases.add(new Case(path + " " + name + " soon", "'soon' is not a duration"));
                     cases.add(new Case(path + " " + name + " 99999999999999999999h", "is not a duration"));
                     cases.add(new Case(path + " " + name + " PT-5S", "is negative"));
-                } else if (java.util.Map.class.isAssignableFrom(type)) {
+                } else if (Map.class.isAssignableFrom(type)) {
                     cases.add(new Case(path + " " + name + " novalue", name));
                 }
                 if (name.equals("--config") && String.join(" ", option.description()).contains("kafka.<client property>")
@@ -89,7 +92,7 @@ class CommandTreeHostileArgumentsTest {
         assertThat(run.out()).as(hostile.args()).isEmpty();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldCoverEveryCommandWithHundredsOfCases() {
         assertThat(cases().count()).isGreaterThan(200);
     }

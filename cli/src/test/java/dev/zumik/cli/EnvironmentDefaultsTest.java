@@ -2,6 +2,7 @@ package dev.zumik.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zumik.schemas.config.ClientSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -38,7 +39,7 @@ class EnvironmentDefaultsTest {
         cli.setDefaultValueProvider(new EnvironmentDefaults(env));
         // when
         final CommandLine.ParseResult kafka = cli.parseArgs("kafka");
-        final dev.zumik.schemas.config.ClientSettings client = dev.zumik.schemas.config.ClientSettings.resolve(env, null, Map.of());
+        final ClientSettings client = ClientSettings.resolve(env, null, Map.of());
         // then the server command takes its port, and no client property named port, data.dir or anything of the servers appears
         assertThat(kafka.subcommand().matchedOptionValue("--port", -1)).isEqualTo(-1);
         assertThat(kafka.subcommand().commandSpec().findOption("--port").getValue().toString()).isEqualTo("9192");

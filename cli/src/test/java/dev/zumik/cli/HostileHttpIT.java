@@ -14,9 +14,14 @@ import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.profile.Profiles;
 import dev.zumik.streams.StreamsApp;
 import dev.zumik.streams.topology.StreamsSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,11 +51,11 @@ class HostileHttpIT {
         try {
             // given every server Zumik runs, each on its own port
             final Topics topics = Topics.create(stack.registryClient(), 1, "hostile-" + UUID.randomUUID().toString().substring(0, 8) + ".");
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(stack.clientProperties())) {
+            try (Admin admin = Admin.create(stack.clientProperties())) {
                 admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
             }
             final int apiPort;
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            try (ServerSocket socket = new ServerSocket(0)) {
                 apiPort = socket.getLocalPort();
             }
             try (SimServer sim = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
@@ -94,7 +100,7 @@ class HostileHttpIT {
                     try {
                         bigHeader.getOutputStream().write(("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(2 << 20) + "\r\n\r\n")
                                 .getBytes(StandardCharsets.US_ASCII));
-                    } catch (final java.io.IOException refused) {
+                    } catch (final IOException refused) {
                         // the server stopped reading and closed: what it should do
                     }
                     final long began = System.nanoTime();
@@ -102,7 +108,7 @@ class HostileHttpIT {
                         for (final Socket s : slow) {
                             try {
                                 s.getOutputStream().write('X');
-                            } catch (final java.io.IOException closed) {
+                            } catch (final IOException closed) {
                                 // the server has closed it
                             }
                         }
@@ -156,16 +162,16 @@ class HostileHttpIT {
 
     /** Everything the server sends until it closes (a reset counts as closed with nothing more). */
     private static String read(final InputStream in, final String what) throws Exception {
-        final java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream got = new ByteArrayOutputStream();
         final byte[] buffer = new byte[8192];
         try {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 got.write(buffer, 0, n);
             }
-        } catch (final java.net.SocketTimeoutException e) {
+        } catch (final SocketTimeoutException e) {
             throw new AssertionError(what + ": the server neither answered nor closed within the read timeout; got so far: "
                     + got.toString(StandardCharsets.ISO_8859_1).lines().findFirst().orElse(""), e);
-        } catch (final java.net.SocketException reset) {
+        } catch (final SocketException reset) {
             // closed by the server
         }
         return got.toString(StandardCharsets.ISO_8859_1);

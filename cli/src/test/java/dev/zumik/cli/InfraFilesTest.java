@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.schemas.config.ClientSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class InfraFilesTest {
         }
         final Path lanes = Files.createTempFile("lanes", ".yaml");
         Files.writeString(lanes, documents(INFRA.resolve("k8s/config.yaml")).get(0).path("data").path("lanes.yaml").asText());
-        assertThat(dev.zumik.core.decision.LanePolicies.read(lanes).defaults().ttftP99SloMs()).isEqualTo(3000.0);
+        assertThat(LanePolicies.read(lanes).defaults().ttftP99SloMs()).isEqualTo(3000.0);
     }
 
     private static List<JsonNode> documents(final Path file) throws IOException {

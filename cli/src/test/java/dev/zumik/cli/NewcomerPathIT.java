@@ -10,12 +10,15 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
+import dev.zumik.schemas.avro.DemandHour;
 import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.profile.Profiles;
 import dev.zumik.streams.StreamsApp;
 import dev.zumik.streams.topology.StreamsSettings;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -64,7 +68,7 @@ class NewcomerPathIT {
         final StreamsSettings settings = defaults.withApplicationId("newcomer-" + UUID.randomUUID()).withWindow(WINDOW, GRACE)
                 .withDiagnosis(defaults.diagnosis().withEvaluationWindows(5));
         final int apiPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             apiPort = socket.getLocalPort();
         }
         final String api = "http://127.0.0.1:" + apiPort;
@@ -107,16 +111,16 @@ class NewcomerPathIT {
             final JsonNode demand = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(api + "/lanes/" + LANE + "/demand")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(demand.path("hours").findValues("requests").stream().mapToLong(JsonNode::asLong).sum()).isEqualTo(REQUESTS);
-            final java.time.Instant from = java.time.Instant.parse(demand.path("horizon_start").asText());
+            final Instant from = Instant.parse(demand.path("horizon_start").asText());
             final ZumikCommandTest.Run request = ZumikCommandTest.run("replay", "request", "--lane", LANE, "--from", from.toString(), "--to",
                     from.plusSeconds(10).toString(), "--reason", "hot-volume", "--api", api, "--kafka", stack.bootstrapServers(), "--registry",
                     stack.registryUrl(), "--topic-prefix", prefix);
             assertThat(request.exitCode()).as(request.err()).isZero();
             assertThat(request.out()).contains("priced from", "hours of captured demand");
             final var asked = stack.readCommitted(topics.replayRequests()).stream()
-                    .filter(r -> r.getTrigger() == dev.zumik.schemas.avro.ReplayTrigger.MANUAL).toList();
+                    .filter(r -> r.getTrigger() == ReplayTrigger.MANUAL).toList();
             assertThat(asked).singleElement().satisfies(r -> assertThat(r.getDemand().getHours().stream()
-                    .mapToLong(dev.zumik.schemas.avro.DemandHour::getRequests).sum()).isEqualTo(REQUESTS));
+                    .mapToLong(DemandHour::getRequests).sum()).isEqualTo(REQUESTS));
         }
     }
 

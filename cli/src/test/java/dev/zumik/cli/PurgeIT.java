@@ -6,16 +6,23 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.capture.CaptureAgent;
+import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.localstack.LocalStack;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.Dsse;
+import dev.zumik.replay.sign.InToto;
 import dev.zumik.replay.sign.SigningKeys;
+import dev.zumik.replay.worker.DrillRecords;
 import dev.zumik.schemas.avro.PurgeEvidence;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Topics;
+import dev.zumik.sim.http.SimServer;
+import dev.zumik.sim.model.SimFleet;
+import dev.zumik.sim.profile.Profiles;
+import dev.zumik.sim.profile.SimProfile;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,11 +31,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,7 +121,7 @@ class PurgeIT {
         final String prefix = created.prefix();
         final Topics topics = created.topics();
         final Path keys = dir.resolve("tenant-keys");
-        final String keyId = new dev.zumik.capture.keys.TenantKeyStore(keys).current("acme").keyId();
+        final String keyId = new TenantKeyStore(keys).current("acme").keyId();
         final Path keyFile = keys.resolve("acme").resolve(keyId + ".key");
         SigningKeys.generate(dir.resolve("signing"));
         final String signing = dir.resolve("signing/signing.key").toString();
@@ -132,7 +147,7 @@ class PurgeIT {
                 signing, "--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic-prefix", prefix);
         assertThat(purge.exitCode()).as(purge.err()).isZero();
         assertThat(keyFile).doesNotExist();
-        try (java.util.stream.Stream<Path> files = Files.list(keys.resolve("purges"))) {
+        try (Stream<Path> files = Files.list(keys.resolve("purges"))) {
             assertThat(files.toList()).singleElement().satisfies(f -> assertThat(Files.readString(f))
                     .isEqualTo(stack.readCommitted(topics.purges()).get(0).getDsseEnvelope()));
         }
@@ -146,10 +161,10 @@ class PurgeIT {
         final String prefix = created.prefix();
         final Topics topics = created.topics();
         SigningKeys.generate(dir.resolve("signing"));
-        final dev.zumik.sim.profile.SimProfile dynamo = dev.zumik.sim.profile.Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile broken = dynamo.withFaults(dynamo.faults().withIgnoredResets(List.of("hbm")));
-        try (dev.zumik.sim.http.SimServer good = dev.zumik.sim.http.SimServer.start(dynamo, "127.0.0.1", 0);
-             dev.zumik.sim.http.SimServer bad = dev.zumik.sim.http.SimServer.start(broken, "127.0.0.1", 0)) {
+        final SimProfile dynamo = Profiles.load("dynamo", Optional.empty());
+        final SimProfile broken = dynamo.withFaults(dynamo.faults().withIgnoredResets(List.of("hbm")));
+        try (SimServer good = SimServer.start(dynamo, "127.0.0.1", 0);
+             SimServer bad = SimServer.start(broken, "127.0.0.1", 0)) {
             // when each is drilled, every surface on the simulator's one port
             final ZumikCommandTest.Run confirmed = drill(stack, dir, prefix, good.port(), dir.resolve("good.dsse.json"));
             final ZumikCommandTest.Run refused = drill(stack, dir, prefix, bad.port(), dir.resolve("bad.dsse.json"));
@@ -197,14 +212,14 @@ class PurgeIT {
         }
         Files.writeString(dir.resolve("lane.jsonl"), trace);
         Files.writeString(dir.resolve("lanes.yaml"), "defaults: {isolation: [private-networking, runtime-confirmed-deletion], acceptedPremiumPct: 10}\n");
-        try (dev.zumik.sim.http.SimServer managed = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("managed-openai",
+        try (SimServer managed = SimServer.start(Profiles.load("managed-openai",
                 Optional.empty()), "127.0.0.1", 0);
-             dev.zumik.sim.http.SimServer candidate = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("dynamo",
-                     Optional.empty()), "127.0.0.1", 0, 2, dev.zumik.sim.model.SimFleet.Scheduler.KV_ROUTER);
-             dev.zumik.sim.http.SimServer other = dev.zumik.sim.http.SimServer.start(dev.zumik.sim.profile.Profiles.load("dynamo",
+             SimServer candidate = SimServer.start(Profiles.load("dynamo",
+                     Optional.empty()), "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
+             SimServer other = SimServer.start(Profiles.load("dynamo",
                      Optional.empty()), "127.0.0.1", 0)) {
             final URI candidateUrl = URI.create("http://127.0.0.1:" + candidate.port());
-            final java.util.function.Function<String[], ZumikCommandTest.Run> replay = extra -> ZumikCommandTest.run(concat(new String[] {
+            final Function<String[], ZumikCommandTest.Run> replay = extra -> ZumikCommandTest.run(concat(new String[] {
                 "replay", "--trace", dir.resolve("lane.jsonl").toString(), "--format", "mooncake", "--baseline",
                 "http://127.0.0.1:" + managed.port() + "/v1", "--candidate", candidateUrl.toString(), "--signing-key",
                 dir.resolve("signing/signing.key").toString(), "--lanes", dir.resolve("lanes.yaml").toString(), "--reason", "isolation",
@@ -238,9 +253,9 @@ class PurgeIT {
             assertThat(wrongDeployment.err().strip()).contains("is a drill of dynamo behind http://127.0.0.1:" + other.port()
                     + ", not of dynamo behind " + candidateUrl).doesNotContain("\n");
             SigningKeys.generate(dir.resolve("mallory"));
-            final String foreign = dev.zumik.replay.sign.InToto.sign("zumik-candidate:dynamo", "0".repeat(64), DrillEvidence.PREDICATE_TYPE,
-                    dev.zumik.replay.sign.InToto.tree(java.util.Map.of("candidate", "dynamo", "serving", candidateUrl.toString(), "confirmed", true,
-                            "finishedAt", java.time.Instant.now().toString())), SigningKeys.readPrivate(dir.resolve("mallory/signing.key")));
+            final String foreign = InToto.sign("zumik-candidate:dynamo", "0".repeat(64), DrillEvidence.PREDICATE_TYPE,
+                    InToto.tree(Map.of("candidate", "dynamo", "serving", candidateUrl.toString(), "confirmed", true,
+                            "finishedAt", Instant.now().toString())), SigningKeys.readPrivate(dir.resolve("mallory/signing.key")));
             Files.writeString(dir.resolve("foreign.dsse.json"), foreign);
             final ZumikCommandTest.Run forged = replay.apply(new String[] {"--out", dir.resolve("y").toString(), "--deletion-evidence",
                 dir.resolve("foreign.dsse.json").toString()});
@@ -248,28 +263,28 @@ class PurgeIT {
             assertThat(forged.err()).contains("--deletion-evidence", "is not the given key's");
 
             // and the replay workers' reading of the purge topic: the candidate's latest drill that verifies, a forged newer one not counted
-            try (org.apache.kafka.clients.producer.KafkaProducer<String, PurgeEvidence> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+            try (KafkaProducer<String, PurgeEvidence> producer = new KafkaProducer<>(
                     stack.clientProperties(), created.topics().purges().keySerde().serializer(), created.topics().purges().valueSerde().serializer())) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(created.topics().purges().name(), "candidate:dynamo",
-                        PurgeEvidence.newBuilder().setTenant("*").setDestroyedKeyIds(List.of()).setPurgedAt(java.time.Instant.now())
+                producer.send(new ProducerRecord<>(created.topics().purges().name(), "candidate:dynamo",
+                        PurgeEvidence.newBuilder().setTenant("*").setDestroyedKeyIds(List.of()).setPurgedAt(Instant.now())
                                 .setDsseEnvelope(foreign).setSigningKeyId("mallory").setKind("runtime-drill").setCandidate("dynamo")
                                 .setConfirmed(true).build())).get();
             }
-            final java.security.PublicKey pub = SigningKeys.readPublic(dir.resolve("signing/signing.pub"));
-            final Optional<DrillEvidence> latest = dev.zumik.replay.worker.DrillRecords.latest(stack.clientProperties(), created.topics().purges(),
+            final PublicKey pub = SigningKeys.readPublic(dir.resolve("signing/signing.pub"));
+            final Optional<DrillEvidence> latest = DrillRecords.latest(stack.clientProperties(), created.topics().purges(),
                     pub, "dynamo", candidateUrl);
             assertThat(latest).get().satisfies(d -> {
                 assertThat(d.confirmed()).isTrue();
                 assertThat(d.serving()).isEqualTo(candidateUrl);
                 assertThat(d.source()).startsWith(created.topics().purges().name() + "@0:");
             });
-            assertThat(dev.zumik.replay.worker.DrillRecords.latest(stack.clientProperties(), created.topics().purges(), pub, "k8s-portable",
+            assertThat(DrillRecords.latest(stack.clientProperties(), created.topics().purges(), pub, "k8s-portable",
                     candidateUrl)).isEmpty();
         }
     }
 
     private static String[] concat(final String[] head, final String... tail) {
-        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        final String[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;
     }

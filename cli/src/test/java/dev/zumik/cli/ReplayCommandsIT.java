@@ -2,11 +2,14 @@ package dev.zumik.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,7 +88,7 @@ class ReplayCommandsIT {
                     dir.resolve("keys/signing.pub").toString());
             assertThat(verify.exitCode()).as(run + ": " + verify.err()).isZero();
         }
-        final com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+        final JsonNode report = new ObjectMapper()
                 .readTree(dir.resolve("hot/report.json").toFile());
         assertThat(report.path("byocReasons").get(0).path("holds").asBoolean()).isTrue();
         assertThat(report.path("thresholds").path("decision").path("material.gain.pct").asDouble()).isEqualTo(15);
@@ -102,7 +105,7 @@ class ReplayCommandsIT {
     }
 
     private static String[] concat(final String[] head, final String... tail) {
-        final String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        final String[] all = Arrays.copyOf(head, head.length + tail.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;
     }

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -165,7 +166,7 @@ class SecuredConnectionsIT {
                 client.put("registry.schema.registry.url", registry.url());
                 final Path config = properties(dir.resolve("zumik.properties"), client);
                 final Path trace = dir.resolve("trace.jsonl");
-                final java.time.Instant start = RecentTime.yesterdayMidnight();
+                final Instant start = RecentTime.yesterdayMidnight();
                 Files.writeString(trace, """
                         {"timestamp": 0, "input_length": 1100, "output_length": 10, "hash_ids": [1, 2, 3]}
                         {"timestamp": 500, "input_length": 1500, "output_length": 12, "hash_ids": [1, 2, 4]}

@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.cli.ZumikCommandTest.Run;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.RecentTime;
+import dev.zumik.localstack.junit.LocalStackExtension;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +29,7 @@ class TraceCommandsIT {
         // given: three good Mooncake lines and four bad ones (not JSON, inconsistent, one undecodable byte, a timestamp the
         // broker would refuse: two days after a start of yesterday)
         final Path trace = dir.resolve("trace.jsonl");
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(String.join("\n",
                 "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, \"hash_ids\": [0, 1]}",
                 "{\"timestamp\": 10, \"input_length\": 600, \"output_length\": 7, \"hash_ids\": [0, 2]}",
@@ -34,11 +42,11 @@ class TraceCommandsIT {
                 "{\"timestamp\": 172800000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
         Files.write(trace, bytes.toByteArray());
         final String topic = LocalStack.uniqueTopic("cli-shapes");
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                java.util.Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
-            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 2, (short) 1))).all().get();
+        try (Admin admin = Admin.create(
+                Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
-        final java.time.Instant start = RecentTime.yesterdayMidnight();
+        final Instant start = RecentTime.yesterdayMidnight();
         final String[] connection = {"--kafka", stack.bootstrapServers(), "--registry", stack.registryUrl(), "--topic", topic};
 
         // when
@@ -50,11 +58,11 @@ class TraceCommandsIT {
                 "--from", start.toString(), "--to", start.plusSeconds(60).toString()}, connection));
 
         final Run tooOld = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
-                "--start", java.time.Instant.now().minus(java.time.Duration.ofDays(8)).toString(), "--key-dir", dir.resolve("keys").toString()},
+                "--start", Instant.now().minus(Duration.ofDays(8)).toString(), "--key-dir", dir.resolve("keys").toString()},
                 connection));
 
         final Run backdated = ZumikCommandTest.run(concat(new String[] {"import", "mooncake", trace.toString(), "--lane", "test/m/chat",
-                "--start", start.minus(java.time.Duration.ofHours(2)).toString(), "--key-dir", dir.resolve("keys").toString()}, connection));
+                "--start", start.minus(Duration.ofHours(2)).toString(), "--key-dir", dir.resolve("keys").toString()}, connection));
 
         final Run tooReplicated = ZumikCommandTest.run("topics", "create", "--replication-factor", "5", "--kafka", stack.bootstrapServers(),
                 "--registry", stack.registryUrl());
@@ -83,7 +91,7 @@ class TraceCommandsIT {
     }
 
     private static String[] concat(final String[] a, final String[] b) {
-        final String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        final String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

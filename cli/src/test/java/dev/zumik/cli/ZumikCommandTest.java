@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** Runs the command line as a user would and checks exit codes and what is printed. */
 class ZumikCommandTest {
@@ -33,8 +41,8 @@ class ZumikCommandTest {
     @Test
     void shouldPrintHelpForEverySubcommandWithoutCheckingItsArguments() {
         // walk the whole command tree: every command answers -h and --help with its usage, exit 0
-        final java.util.List<String> paths = new java.util.ArrayList<>();
-        collect(new picocli.CommandLine(new Zumik()), "", paths);
+        final List<String> paths = new ArrayList<>();
+        collect(new CommandLine(new Zumik()), "", paths);
         assertThat(paths).contains("analyze", "streams", "replay", "replay request", "topics create", "capture");
         for (final String path : paths) {
             for (final String flag : new String[] {"-h", "--help"}) {
@@ -46,9 +54,9 @@ class ZumikCommandTest {
         }
     }
 
-    private static void collect(final picocli.CommandLine command, final String prefix, final java.util.List<String> out) {
+    private static void collect(final CommandLine command, final String prefix, final List<String> out) {
         command.getSubcommands().forEach((name, sub) -> {
-            if (!(sub.getCommand() instanceof picocli.CommandLine.HelpCommand)) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
                 final String path = (prefix + " " + name).trim();
                 out.add(path);
                 collect(sub, path, out);
@@ -182,11 +190,11 @@ class ZumikCommandTest {
     }
 
     @Test
-    void shouldRefuseAnIsolationWordOutsideTheClosedSetNamingTheLaneAndTheValue(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+    void shouldRefuseAnIsolationWordOutsideTheClosedSetNamingTheLaneAndTheValue(@TempDir final Path dir)
             throws Exception {
         // given a lanes file whose isolation requirement is free text
-        final java.nio.file.Path lanes = dir.resolve("lanes.yaml");
-        java.nio.file.Files.writeString(lanes, "lanes:\n  - {match: \"openai/gpt-4.1/*\", isolation: [because]}\n");
+        final Path lanes = dir.resolve("lanes.yaml");
+        Files.writeString(lanes, "lanes:\n  - {match: \"openai/gpt-4.1/*\", isolation: [because]}\n");
         // when
         final Run run = run("streams", "--lanes", lanes.toString());
         // then
@@ -198,7 +206,7 @@ class ZumikCommandTest {
     @Test
     void shouldRefuseAPortAlreadyListenedOnWithOneLineAndLeaveTheListenerAlone() throws Exception {
         // given a listener on every address, as another server would hold it
-        try (java.net.ServerSocket busy = new java.net.ServerSocket(0)) {
+        try (ServerSocket busy = new ServerSocket(0)) {
             // when the registry is asked for that port on loopback
             final Run run = run("registry", "--port", Integer.toString(busy.getLocalPort()));
 
@@ -206,7 +214,7 @@ class ZumikCommandTest {
             assertThat(run.exitCode()).isEqualTo(ZumikException.FAILURE);
             assertThat(run.err().strip()).doesNotContain("\n")
                     .contains("port " + busy.getLocalPort() + " on 127.0.0.1 is in use; pass --port with another port");
-            try (java.net.Socket client = new java.net.Socket("127.0.0.1", busy.getLocalPort())) {
+            try (Socket client = new Socket("127.0.0.1", busy.getLocalPort())) {
                 assertThat(client.isConnected()).isTrue();
             }
         }
@@ -222,12 +230,12 @@ class ZumikCommandTest {
     }
 
     @Test
-    void shouldValidateTheShippedProfilesAndRefuseTwoSchedulerOwners(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path dir)
+    void shouldValidateTheShippedProfilesAndRefuseTwoSchedulerOwners(@TempDir final Path dir)
             throws Exception {
         // given
-        final java.nio.file.Path shipped = java.nio.file.Path.of("../infra/profiles/dynamo.yaml");
-        final java.nio.file.Path both = dir.resolve("both.yaml");
-        java.nio.file.Files.writeString(both, java.nio.file.Files.readString(shipped)
+        final Path shipped = Path.of("../infra/profiles/dynamo.yaml");
+        final Path both = dir.resolve("both.yaml");
+        Files.writeString(both, Files.readString(shipped)
                 .replace("replicaSelection: [dynamo-kv-router]", "replicaSelection: [dynamo-kv-router, gateway-api-inference-extension]"));
         // when
         final Run ok = run("profile", "validate", shipped.toString());
@@ -244,7 +252,7 @@ class ZumikCommandTest {
     @CsvSource({"capture, --listen", "capture, --admin", "streams, --api", "registry, --host", "kafka, --host"})
     void shouldListenOnLoopbackByDefault(final String command, final String option) {
         // when
-        final String value = new picocli.CommandLine(new Zumik()).getSubcommands().get(command).getCommandSpec()
+        final String value = new CommandLine(new Zumik()).getSubcommands().get(command).getCommandSpec()
                 .findOption(option).defaultValue();
 
         // then

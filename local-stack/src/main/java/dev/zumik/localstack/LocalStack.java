@@ -2,22 +2,28 @@ package dev.zumik.localstack;
 
 import dev.zumik.localstack.kafka.EmbeddedKafka;
 import dev.zumik.localstack.registry.EmbeddedSchemaRegistry;
-import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.config.Readers;
+import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The embedded default in one object: a real KRaft Kafka (one node, or several for replication tests)
@@ -93,24 +99,24 @@ public final class LocalStack implements AutoCloseable {
         try (KafkaProducer<String, RequestShape> producer = new KafkaProducer<>(clientProperties(), topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
             // a topic created a moment ago may not have its leaders yet: producing then races the election
-            final long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (producer.partitionsFor(topic.name()).stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            final java.util.List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            final List<Future<?>> sent = new ArrayList<>();
             for (final RequestShape shape : shapes) {
                 sent.add(producer.send(new ProducerRecord<>(topic.name(), null, shape.getArrivalTime().toEpochMilli(),
                         Lanes.key(shape.getLane()), shape)));
             }
             producer.flush();
-            for (final java.util.concurrent.Future<?> f : sent) {
-                f.get(60, java.util.concurrent.TimeUnit.SECONDS); // a shape that did not land fails the caller, not a later assertion
+            for (final Future<?> f : sent) {
+                f.get(60, TimeUnit.SECONDS); // a shape that did not land fails the caller, not a later assertion
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while producing shapes", e);
-        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (final ExecutionException | TimeoutException e) {
             throw new IllegalStateException("producing shapes to " + topic.name() + " failed: " + e.getMessage(), e);
         }
     }
@@ -125,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #readCommitted(Topic)}, with any cluster's client properties (a secured one, say). */
     public static <V> List<V> readCommitted(final Map<String, Object> client, final Topic<?, V> topic) {
-        final java.util.Properties props = dev.zumik.schemas.config.Readers.committedGroup(client, "zumik-reader-" + UUID.randomUUID());
+        final Properties props = Readers.committedGroup(client, "zumik-reader-" + UUID.randomUUID());
         final List<V> out = new ArrayList<>();
         try (KafkaConsumer<?, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));

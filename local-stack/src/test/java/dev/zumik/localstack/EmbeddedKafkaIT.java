@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.zumik.localstack.junit.Brokers;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -39,7 +43,7 @@ class EmbeddedKafkaIT {
             produce(kafka.bootstrapServers(), "kept", List.of("a", "b", "c"));
 
             // and: a second cluster on the live directory is refused before it writes to the live metadata log
-            final Map<Path, java.nio.file.attribute.FileTime> before = modified(dir);
+            final Map<Path, FileTime> before = modified(dir);
             assertThatThrownBy(() -> EmbeddedKafka.builder().dataDir(dir).build())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("is in use by another Kafka of Zumik's (pid " + ProcessHandle.current().pid() + ")");
@@ -72,11 +76,11 @@ class EmbeddedKafkaIT {
     }
 
     /** Every file under the KRaft metadata log directory with its modification time. */
-    private static Map<Path, java.nio.file.attribute.FileTime> modified(final Path dir) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(dir.resolve("kraft").resolve("__cluster_metadata-0"))) {
-            final Map<Path, java.nio.file.attribute.FileTime> times = new java.util.TreeMap<>();
+    private static Map<Path, FileTime> modified(final Path dir) throws IOException {
+        try (var files = Files.walk(dir.resolve("kraft").resolve("__cluster_metadata-0"))) {
+            final Map<Path, FileTime> times = new TreeMap<>();
             for (final Path file : files.toList()) {
-                times.put(file, java.nio.file.Files.getLastModifiedTime(file));
+                times.put(file, Files.getLastModifiedTime(file));
             }
             return times;
         }

@@ -8,6 +8,10 @@ import dev.zumik.localstack.registry.RegistryServerSecurity;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -124,12 +128,12 @@ class SchemaRegistryIT {
     }
 
     private static String http(final String method, final String url, final String body, final String contentType) throws Exception {
-        final java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", contentType)
-                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                        : java.net.http.HttpRequest.BodyPublishers.ofString(body));
-        final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
-                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        final HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
 

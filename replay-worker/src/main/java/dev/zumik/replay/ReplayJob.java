@@ -1,8 +1,11 @@
 package dev.zumik.replay;
 
 import dev.zumik.core.cost.ByocProfile;
+import dev.zumik.core.cost.DemandCost;
+import dev.zumik.core.cost.DemandProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.DecisionSettings;
+import dev.zumik.core.decision.Isolation;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.core.reuse.CachePolicy;
@@ -10,8 +13,10 @@ import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.CandidateCapacity;
 import dev.zumik.replay.backend.CandidateMetrics;
+import dev.zumik.replay.backend.RuntimeCounters;
 import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.client.ReplayClient;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.schedule.OpenLoopScheduler;
 import dev.zumik.replay.schedule.Progress;
 import dev.zumik.replay.schedule.ReplaySettings;
@@ -26,14 +31,20 @@ import dev.zumik.schemas.avro.RequestShape;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One replay from window to signed verdict, the same for the Kafka worker and {@code zumik replay
@@ -58,7 +69,7 @@ public final class ReplayJob {
                          boolean truncatedByRetention, ByocProfile profile, Backend baseline, Backend candidate, PriceTable prices,
                          LanePolicies.Policy policy, DecisionSettings decision, ReplaySettings settings, List<Decider.Asked> reasons,
                          String qualityEvidence, Integer candidateReplicas, Demand demand, String coverageAcceptedBy,
-                         dev.zumik.replay.purge.DrillEvidence deletionDrill) {
+                         DrillEvidence deletionDrill) {
 
         /** The demand priced: the one given, else the window's own shapes (partial coverage). */
         public Demand pricedDemand() {
@@ -67,14 +78,14 @@ public final class ReplayJob {
     }
 
     /** A lane's captured demand and where it came from (the words go in the report). */
-    public record Demand(dev.zumik.core.cost.DemandProfile profile, String source) {
+    public record Demand(DemandProfile profile, String source) {
         public static final String STREAMS = "the streams app's capture of the lane (hour-of-week profile over the capture horizon)";
         public static final String TRACE = "the whole trace file";
         public static final String WINDOW_ONLY = "the replayed window alone (no captured demand came with the request)";
 
         /** The demand of these shapes over [from, to): captured prompt, reported cache and completion tokens per request. */
-        public static dev.zumik.core.cost.DemandProfile of(final List<RequestShape> shapes, final long fromMillis, final long toMillis) {
-            final dev.zumik.core.cost.DemandProfile.Builder b = new dev.zumik.core.cost.DemandProfile.Builder();
+        public static DemandProfile of(final List<RequestShape> shapes, final long fromMillis, final long toMillis) {
+            final DemandProfile.Builder b = new DemandProfile.Builder();
             for (final RequestShape s : shapes) {
                 b.addRequest(s.getArrivalTime().toEpochMilli(), s.getPromptTokens(), s.getCachedTokens() == null ? null : (long) s.getCachedTokens(),
                         s.getCacheWriteTokens() == null ? 0 : s.getCacheWriteTokens(), s.getCompletionTokens(), "batch".equals(s.getServiceTier()));
@@ -110,15 +121,15 @@ public final class ReplayJob {
      * its counters from before the first repetition to after the last, summed over every replica read), where they
      * were read, by which names, and each replica's share; or, with {@code counts} null, why there are none.
      */
-    public record RuntimeCapture(String url, dev.zumik.replay.backend.RuntimeCounters.Counts counts, String problem,
+    public record RuntimeCapture(String url, RuntimeCounters.Counts counts, String problem,
                                  List<VerdictReport.ReplicaCounts> replicas) {
-        public RuntimeCapture(final String url, final dev.zumik.replay.backend.RuntimeCounters.Counts counts, final String problem) {
+        public RuntimeCapture(final String url, final RuntimeCounters.Counts counts, final String problem) {
             this(url, counts, problem, List.of());
         }
     }
 
     /** Salts of the synthesized prompts: fresh for every repetition and every attempt, never repeated. */
-    private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
+    private static final SecureRandom SALTS = new SecureRandom();
 
     /** Receives the two sides' live counters once the replay starts. */
     public interface Listener {
@@ -168,14 +179,14 @@ public final class ReplayJob {
      */
     public static Measurement measure(final Inputs in, final List<RequestShape> shapes, final Listener listener) throws InterruptedException {
         final CandidateCapacity.Tested capacity = in.candidateReplicas() != null ? CandidateCapacity.declared(in.candidateReplicas())
-                : CandidateCapacity.probe(in.candidate(), java.time.Duration.ofSeconds(5));
-        final List<CandidateMetrics.Scrape> before = CandidateMetrics.readRuntimes(in.candidate(), java.time.Duration.ofSeconds(5));
+                : CandidateCapacity.probe(in.candidate(), Duration.ofSeconds(5));
+        final List<CandidateMetrics.Scrape> before = CandidateMetrics.readRuntimes(in.candidate(), Duration.ofSeconds(5));
         final List<Run> runs = new ArrayList<>();
         for (int r = 0; r < in.settings().repetitions(); r++) {
             runs.add(fire(in, shapes, SALTS.nextLong(), listener));
         }
         return new Measurement(shapes, runs, capacity, runtimeCapture(before,
-                CandidateMetrics.readRuntimes(in.candidate(), java.time.Duration.ofSeconds(5))));
+                CandidateMetrics.readRuntimes(in.candidate(), Duration.ofSeconds(5))));
     }
 
     /**
@@ -185,15 +196,15 @@ public final class ReplayJob {
     static RuntimeCapture runtimeCapture(final List<CandidateMetrics.Scrape> before, final List<CandidateMetrics.Scrape> after) {
         final String urls = String.join(", ", after.stream().map(a -> a.url().toString()).toList());
         final List<VerdictReport.ReplicaCounts> replicas = new ArrayList<>();
-        dev.zumik.replay.backend.RuntimeCounters.Counts total = null;
+        RuntimeCounters.Counts total = null;
         for (int i = 0; i < after.size(); i++) {
             final CandidateMetrics.Scrape b = before.get(i);
             final CandidateMetrics.Scrape a = after.get(i);
             if (!b.ok() || !a.ok()) {
                 return new RuntimeCapture(urls, null, b.ok() ? a.problem() : b.problem(), List.of());
             }
-            final var first = dev.zumik.replay.backend.RuntimeCounters.parse(b.text());
-            final var last = dev.zumik.replay.backend.RuntimeCounters.parse(a.text());
+            final var first = RuntimeCounters.parse(b.text());
+            final var last = RuntimeCounters.parse(a.text());
             if (first.isEmpty() || last.isEmpty()) {
                 return new RuntimeCapture(urls, null, a.url() + " publishes no prefix-cache counters (vllm:prefix_cache_*, "
                         + "sglang:cached_tokens_total)", List.of());
@@ -224,8 +235,8 @@ public final class ReplayJob {
         });
         try (ReplayClient baseClient = client(vertx, in.baseline(), settings);
              ReplayClient candClient = client(vertx, in.candidate(), settings)) {
-            baseClient.warmUp(java.time.Duration.ofSeconds(5));
-            candClient.warmUp(java.time.Duration.ofSeconds(5));
+            baseClient.warmUp(Duration.ofSeconds(5));
+            candClient.warmUp(Duration.ofSeconds(5));
             if (settings.sequential()) {
                 final long start = System.nanoTime() + LEAD_NANOS;
                 baseline = OpenLoopScheduler.run(vertx, baseClient, shapes, offsets, start, settings.concurrency(), salt, baselineProgress);
@@ -277,11 +288,11 @@ public final class ReplayJob {
                 m.runs().stream().map(Run::candidate).toList(), warmupNanos, settings.bootstrapBlock().toNanos(),
                 settings.bootstrapIterations(), settings.confidence(), settings.seed());
         final double managedMonthly = figures.stream().mapToDouble(ReplayCosts.Figures::managedMonthlyUsd).average().orElseThrow();
-        final ReplayCosts.Figures costliest = figures.stream().max(java.util.Comparator.comparingDouble(ReplayCosts.Figures::byocMonthlyUsd))
+        final ReplayCosts.Figures costliest = figures.stream().max(Comparator.comparingDouble(ReplayCosts.Figures::byocMonthlyUsd))
                 .orElseThrow();
         final double byocMonthly = figures.stream().mapToDouble(ReplayCosts.Figures::byocMonthlyUsd).average().orElseThrow();
         final int pricedReplicas = costliest.month().pricedReplicasFor(in.from().toEpochMilli(), in.to().toEpochMilli());
-        final dev.zumik.core.cost.DemandProfile profile = demand.profile();
+        final DemandProfile profile = demand.profile();
         final Double priorityMonthly = price.atPriority()
                 .map(p -> costs.stream().mapToDouble(c -> c.managedMonthlyUsdAt(p)).average().orElseThrow()).orElse(null);
         final Decider.Ruling ruling = Decider.decide(new Decider.Evidence(baseStats, candStats, intervals, managedMonthly, byocMonthly,
@@ -297,20 +308,20 @@ public final class ReplayJob {
                 mean(figures, ReplayCosts.Figures::managedPerMillionUsd), null);
         final VerdictReport.Capacity capacity = new VerdictReport.Capacity(pricedReplicas, m.capacity().replicas(),
                 in.profile().replicaSelection().get(0), m.capacity().source());
-        final dev.zumik.core.cost.DemandCost month = costliest.month();
+        final DemandCost month = costliest.month();
         final VerdictReport.Side candSide = new VerdictReport.Side(in.candidate().describe(), candStats, byocMonthly,
                 mean(figures, ReplayCosts.Figures::byocPerMillionUsd), new VerdictReport.Sizing(month.candidateHitRatio(), month.scaling(),
                 pricedReplicas, month.peakReplicas(), in.profile().gpu().perReplica(), month.gpuHoursPerMonth(), month.idleGpuHoursPerMonth()));
         if (m.capacity().replicas() != null && m.capacity().replicas() != pricedReplicas) {
-            notes.add(String.format(java.util.Locale.ROOT, "capacity: BYOC is priced at %d replicas for the window's hours (their busiest "
+            notes.add(String.format(Locale.ROOT, "capacity: BYOC is priced at %d replicas for the window's hours (their busiest "
                     + "minute at the candidate's measured capture), and %d stood behind the candidate: replay it on %d", pricedReplicas,
                     m.capacity().replicas(), pricedReplicas));
         }
         if (!profile.fullWeek()) {
             final double hours = profile.hoursCaptured();
-            notes.add(String.format(java.util.Locale.ROOT, "coverage: %s of captured traffic, less than one full week; %s",
-                    hours >= 1 ? String.format(java.util.Locale.ROOT, "%.1f hours", hours) : hours * 60 >= 1
-                            ? String.format(java.util.Locale.ROOT, "%.1f minutes", hours * 60) : String.format(java.util.Locale.ROOT, "%.0f s", hours * 3600),
+            notes.add(String.format(Locale.ROOT, "coverage: %s of captured traffic, less than one full week; %s",
+                    hours >= 1 ? String.format(Locale.ROOT, "%.1f hours", hours) : hours * 60 >= 1
+                            ? String.format(Locale.ROOT, "%.1f minutes", hours * 60) : String.format(Locale.ROOT, "%.0f s", hours * 3600),
                     in.coverageAcceptedBy() != null ? "accepted by " + in.coverageAcceptedBy()
                             : "a verdict priced from it cannot be MOVE (zumik replay --accept-partial-coverage accepts it, and is recorded)"));
         }
@@ -325,12 +336,12 @@ public final class ReplayJob {
                 settings.sequential() ? "sequential: baseline first, then candidate" : "concurrent: both sides at once, separate clients",
                 warmupPolicy(settings), m.runs().get(0).startedAt(), seconds, settings.seed(), settings.bootstrapBlock().toMillis() / 1000.0,
                 repetitions);
-        if (in.policy().isolation().contains(dev.zumik.core.decision.Isolation.RUNTIME_CONFIRMED_DELETION)) {
+        if (in.policy().isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION)) {
             notes.add(deletionNote(in));
         }
         final VerdictReport.RuntimeCheck runtimeCheck = runtimeCheck(m, candStats.capture(), in.decision().captureTolerance());
         if (runtimeCheck.runtimeCapture() != null && Math.abs(runtimeCheck.runtimeCapture() - candStats.capture()) > in.decision().captureTolerance()) {
-            notes.add(String.format(java.util.Locale.ROOT, "%s: its runtime counted %.1f%% of prompt tokens served from cache, its responses "
+            notes.add(String.format(Locale.ROOT, "%s: its runtime counted %.1f%% of prompt tokens served from cache, its responses "
                     + "reported %.1f%%", in.candidate().describe(), runtimeCheck.runtimeCapture() * 100, candStats.capture() * 100));
         }
         return new VerdictReport(in.requestId(), in.laneKey(), in.profile().name(), in.trigger(), window(in, shapes), replay,
@@ -341,12 +352,12 @@ public final class ReplayJob {
 
     /** What the lane's runtime-confirmed deletion rests on: the drill read, or where none was found. */
     private static String deletionNote(final Inputs in) {
-        final dev.zumik.replay.purge.DrillEvidence drill = in.deletionDrill();
+        final DrillEvidence drill = in.deletionDrill();
         if (drill == null) {
             return "deletion: no signed deletion drill of " + in.profile().name() + " behind " + in.candidate().describe()
                     + " is on record; run zumik purge --runtime " + in.profile().name() + " against it";
         }
-        return String.format(java.util.Locale.ROOT, "deletion: the latest drill of %s behind %s finished %s (%.1f days ago, limit %.0f), %s, "
+        return String.format(Locale.ROOT, "deletion: the latest drill of %s behind %s finished %s (%.1f days ago, limit %.0f), %s, "
                 + "signed by key %s (%s)", drill.candidate(), drill.serving(), drill.finishedAt(), drill.ageDays(Instant.now()),
                 in.decision().deletionDrillMaxAgeDays(), drill.confirmed() ? "deletion confirmed on every tier" : "deletion NOT confirmed",
                 drill.keyId(), drill.source());
@@ -376,12 +387,12 @@ public final class ReplayJob {
                 "a managed baseline publishes no cache counters: its capture is what its responses reported", m.runtime().replicas());
     }
 
-    private static double mean(final List<ReplayCosts.Figures> figures, final java.util.function.ToDoubleFunction<ReplayCosts.Figures> f) {
+    private static double mean(final List<ReplayCosts.Figures> figures, final ToDoubleFunction<ReplayCosts.Figures> f) {
         return figures.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
     public static List<RequestShape> inArrivalOrder(final List<RequestShape> shapes) {
-        return shapes.stream().sorted(java.util.Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId))
+        return shapes.stream().sorted(Comparator.comparing(RequestShape::getArrivalTime).thenComparing(RequestShape::getEventId))
                 .toList();
     }
 
@@ -406,7 +417,7 @@ public final class ReplayJob {
      * The lane's declared SLOs; where it declares none, the baseline's replayed p99 with
      * {@link #IMPLICIT_SLO_SLACK} slack: moving must not make a lane slower than the API it leaves.
      */
-    static SideStats.Slo slo(final LanePolicies.Policy policy, final java.util.function.Supplier<SideStats> baselineStats) {
+    static SideStats.Slo slo(final LanePolicies.Policy policy, final Supplier<SideStats> baselineStats) {
         if (policy.ttftP99SloMs() != null || policy.e2eP99SloMs() != null) {
             return new SideStats.Slo(policy.ttftP99SloMs(), policy.e2eP99SloMs());
         }

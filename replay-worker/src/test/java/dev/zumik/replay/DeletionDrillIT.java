@@ -2,6 +2,7 @@ package dev.zumik.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zumik.replay.backend.RuntimeCounters;
 import dev.zumik.replay.purge.DeletionDrill;
 import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.model.SimFleet;
@@ -168,7 +169,7 @@ class DeletionDrillIT {
     }
 
     private static double gauge(final SimServer sim, final String name) {
-        return dev.zumik.replay.backend.RuntimeCounters.sum(sim.scrape(), null, name).orElse(-1.0);
+        return RuntimeCounters.sum(sim.scrape(), null, name).orElse(-1.0);
     }
 
     private static void awaitRunning(final SimServer sim) throws InterruptedException {

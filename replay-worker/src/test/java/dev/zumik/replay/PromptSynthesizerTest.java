@@ -2,18 +2,20 @@ package dev.zumik.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.Runtime;
 import dev.zumik.replay.synth.PromptSynthesizer;
 import dev.zumik.replay.synth.RequestBodies;
 import dev.zumik.schemas.avro.RequestShape;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PromptSynthesizerTest {
@@ -38,8 +40,8 @@ class PromptSynthesizerTest {
         // given a window whose requests share a 2,048-token prefix
         final List<RequestShape> shapes = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"), T, 20, 1, 2048, 512, 10, 5);
         // when its prompts are synthesized under two salts, as two repetitions or two attempts are
-        final java.util.Set<Integer> first = new java.util.HashSet<>();
-        final java.util.Set<Integer> second = new java.util.HashSet<>();
+        final Set<Integer> first = new HashSet<>();
+        final Set<Integer> second = new HashSet<>();
         for (final RequestShape shape : shapes) {
             final int[] a = PromptSynthesizer.tokenIds(shape, 1);
             final int[] b = PromptSynthesizer.tokenIds(shape, 2);

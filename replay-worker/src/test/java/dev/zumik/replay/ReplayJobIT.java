@@ -13,6 +13,7 @@ import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.CandidateCapacity;
 import dev.zumik.replay.backend.Runtime;
 import dev.zumik.replay.client.ErrorClass;
+import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.SignedVerdict;
@@ -24,13 +25,21 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
+import dev.zumik.sim.profile.SimProfile;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,13 +94,13 @@ class ReplayJobIT {
      * A captured week (Monday 00:00 UTC on) in which each hour of the week that {@code busy} picks carries the replayed
      * window's traffic for the whole hour (its rate, its busiest minute), and every other hour nothing: the GPUs idle.
      */
-    static DemandProfile week(final List<RequestShape> window, final Instant from, final Instant to, final java.util.function.IntPredicate busy) {
+    static DemandProfile week(final List<RequestShape> window, final Instant from, final Instant to, final IntPredicate busy) {
         final DemandProfile.Slot w = ReplayJob.Demand.of(window, from.toEpochMilli(), to.toEpochMilli()).total();
         final double perHour = 3_600_000.0 / (to.toEpochMilli() - from.toEpochMilli());
         final DemandProfile.Slot hour = new DemandProfile.Slot(Math.round(w.requests() * perHour), Math.round(w.promptTokens() * perHour),
                 Math.round(w.cachedTokens() * perHour), Math.round(w.cacheWriteTokens() * perHour), Math.round(w.cacheReportingRequests() * perHour),
                 Math.round(w.outputTokens() * perHour), Math.round(w.batchRequests() * perHour), w.peakPromptPerSecond(), w.peakOutputPerSecond());
-        final java.util.Map<Integer, DemandProfile.Slot> slots = new java.util.HashMap<>();
+        final Map<Integer, DemandProfile.Slot> slots = new HashMap<>();
         for (int h = 0; h < DemandProfile.HOURS_PER_WEEK; h++) {
             if (busy.test(h)) {
                 slots.put(h, hour);
@@ -136,7 +145,7 @@ class ReplayJobIT {
         assertThat(result.report().demand().coverage().fullWeek()).isTrue();
         // and the candidate runtime's own counters (sglang:cached_tokens_total, as Dynamo's workers re-export it) confirm its capture
         assertThat(result.report().runtimeCapture().runtimeCapture()).isCloseTo(result.report().candidate().stats().capture(),
-                org.assertj.core.data.Offset.offset(0.02));
+                Offset.offset(0.02));
         assertThat(result.report().runtimeCapture().decisionUses()).startsWith("the responses' figure, confirmed by the runtime");
         assertThat(result.report().demand().hourly()).hasSize(168);
         // and the same measurement judged with no reason asked: the same cheap candidate stays
@@ -181,9 +190,9 @@ class ReplayJobIT {
     void shouldNotMoveOnCacheHitsTheCandidateRuntimeDidNotCount() throws Exception {
         // given a candidate whose responses report 1.5 times the cached tokens its cache served (its counters keep the truth)
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
-        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile overReporting = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
-                java.util.Map.of(), 0, 0, 0, 0, 0, 1.5)).withSeed(3);
+        final SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final SimProfile overReporting = p.withFaults(new SimProfile.Faults(
+                Map.of(), 0, 0, 0, 0, 0, 1.5)).withSeed(3);
         try (SimServer fleet = SimServer.start(overReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             // when replayed as in the MOVE above
             final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate(fleet.port()), 1, HOT_VOLUME,
@@ -202,9 +211,9 @@ class ReplayJobIT {
     void shouldShowTheRuntimesOwnFigureWhenTheResponsesUnderReportAndDecideOnTheLowerOne() throws Exception {
         // given a candidate whose responses report half the cached tokens its cache served, its two replicas' counters read one by one
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
-        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile underReporting = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
-                java.util.Map.of(), 0, 0, 0, 0, 0, 0.5)).withSeed(3);
+        final SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final SimProfile underReporting = p.withFaults(new SimProfile.Faults(
+                Map.of(), 0, 0, 0, 0, 0, 0.5)).withSeed(3);
         try (SimServer fleet = SimServer.start(underReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
              SimServer idle = SimServer.start(underReporting, "127.0.0.1", 0)) {
             final Backend candidate = new Backend("candidate", URI.create("http://127.0.0.1:" + fleet.port()), Runtime.DYNAMO,
@@ -267,7 +276,7 @@ class ReplayJobIT {
         // given 48 requests from 7 prefix families (2,048 shared tokens each), in turn, and a fleet of 4 replicas (7 and 4 share no
         // factor, so taking replicas in turn spreads every family over all four)
         final List<RequestShape> shapes = ReplayJob.inArrivalOrder(Workloads.families(LANE, START, 48, 12, 7, 2048, 256, 10, 12));
-        final java.util.Map<SimFleet.Scheduler, Double> capture = new java.util.EnumMap<>(SimFleet.Scheduler.class);
+        final Map<SimFleet.Scheduler, Double> capture = new EnumMap<>(SimFleet.Scheduler.class);
         for (final SimFleet.Scheduler scheduler : SimFleet.Scheduler.values()) {
             try (SimServer fleet = SimServer.start(Profiles.load("dynamo", Optional.empty()), "127.0.0.1", 0, 4, scheduler)) {
                 // when the same window is replayed behind each scheduler
@@ -277,7 +286,7 @@ class ReplayJobIT {
                 final ReplayJob.Measurement m = ReplayJob.measure(in, shapes, (b, c) -> { });
                 assertThat(m.capacity().replicas()).as(scheduler + ": " + m.capacity().source())
                         .isEqualTo(scheduler == SimFleet.Scheduler.ROUND_ROBIN ? null : 4);
-                final List<dev.zumik.replay.client.Outcome> outcomes = m.pooled(false);
+                final List<Outcome> outcomes = m.pooled(false);
                 capture.put(scheduler, outcomes.stream().mapToLong(o -> o.cachedTokens() == null ? 0 : o.cachedTokens()).sum()
                         / (double) outcomes.stream().mapToLong(o -> o.promptTokens() == null ? 0 : o.promptTokens()).sum());
             }
@@ -291,7 +300,7 @@ class ReplayJobIT {
     void shouldBeInconclusiveWhenTheCandidateIsUnreachable() throws Exception {
         // given: nothing listens on the candidate's port
         final int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 20, 10, 1024, 256, 10, 3);
@@ -307,9 +316,9 @@ class ReplayJobIT {
     @Test
     void shouldReportBackendFaultsByClassAndCallTheVerdictInconclusive() throws Exception {
         // given a candidate that answers 429 and 500 in bursts, drops streams and is slow to its first byte
-        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile faulty = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
-                java.util.Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300)).withSeed(7);
+        final SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final SimProfile faulty = p.withFaults(new SimProfile.Faults(
+                Map.of(429, 0.1, 500, 0.1), 0, 0, 0.1, 0.1, 300)).withSeed(7);
         try (SimServer flaky = SimServer.start(faulty, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 100, 10, 1024, 256, 20, 4);
             // when
@@ -336,7 +345,7 @@ class ReplayJobIT {
                 (b, c) -> { }).envelope().getBytes(StandardCharsets.UTF_8);
         assertThat(SignedVerdict.verify(envelope, keys.getPublic(), Optional.empty()).decision()).isNotBlank();
         // when 1,000 single bits spread over the whole envelope (structure, payload, signature) are flipped, one at a time
-        final java.util.SplittableRandom random = new java.util.SplittableRandom(99);
+        final SplittableRandom random = new SplittableRandom(99);
         for (int n = 0; n < 1000; n++) {
             final byte[] tampered = envelope.clone();
             final int at = n < 100 ? envelope.length - 1 - n : random.nextInt(envelope.length);

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.RecentTime;
+import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.schedule.ReplaySettings;
 import dev.zumik.replay.sign.SignedVerdict;
@@ -15,6 +15,8 @@ import dev.zumik.replay.worker.KafkaWindows;
 import dev.zumik.replay.worker.ReplayWorker;
 import dev.zumik.replay.worker.WorkerSettings;
 import dev.zumik.schemas.avro.DeadLetter;
+import dev.zumik.schemas.avro.DemandHour;
+import dev.zumik.schemas.avro.DemandProfile;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.ReplayTrigger;
@@ -26,6 +28,7 @@ import dev.zumik.schemas.topics.Topics;
 import dev.zumik.sim.http.SimServer;
 import dev.zumik.sim.model.SimFleet;
 import dev.zumik.sim.profile.Profiles;
+import dev.zumik.sim.profile.SimProfile;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +129,8 @@ class ReplayWorkerIT {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
         stack.produceShapes(topics.shapes(), Workloads.sharedPrefix(LANE, START, 60, 10, 1024, 256, 10, 8));
-        final dev.zumik.sim.profile.SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final dev.zumik.sim.profile.SimProfile faulty = p.withFaults(new dev.zumik.sim.profile.SimProfile.Faults(
+        final SimProfile p = Profiles.load("dynamo", Optional.empty());
+        final SimProfile faulty = p.withFaults(new SimProfile.Faults(
                 Map.of(429, 0.15, 500, 0.15), 0, 0, 0.1, 0, 0)).withSeed(11);
         final KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         try (SimServer managed = SimServer.start(Profiles.load("managed-openai", Optional.empty()), "127.0.0.1", 0);
@@ -181,9 +184,9 @@ class ReplayWorkerIT {
 
 
     /** A demand profile as the streams app puts it in a replay request. */
-    static dev.zumik.schemas.avro.DemandProfile avro(final dev.zumik.core.cost.DemandProfile p) {
-        return new dev.zumik.schemas.avro.DemandProfile(Instant.ofEpochMilli(p.horizonStartMillis()), Instant.ofEpochMilli(p.horizonEndMillis()),
-                p.slots().entrySet().stream().map(e -> new dev.zumik.schemas.avro.DemandHour(e.getKey(), e.getValue().requests(),
+    static DemandProfile avro(final dev.zumik.core.cost.DemandProfile p) {
+        return new DemandProfile(Instant.ofEpochMilli(p.horizonStartMillis()), Instant.ofEpochMilli(p.horizonEndMillis()),
+                p.slots().entrySet().stream().map(e -> new DemandHour(e.getKey(), e.getValue().requests(),
                         e.getValue().promptTokens(), e.getValue().cachedTokens(), e.getValue().cacheWriteTokens(),
                         e.getValue().cacheReportingRequests(), e.getValue().outputTokens(), e.getValue().batchRequests(),
                         e.getValue().peakPromptPerSecond(), e.getValue().peakOutputPerSecond())).toList());

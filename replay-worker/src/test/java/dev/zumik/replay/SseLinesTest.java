@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zumik.replay.client.SseLines;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +20,8 @@ class SseLinesTest {
             final List<String> events = new ArrayList<>();
             final SseLines sse = new SseLines(events::add);
             // when the stream arrives in two chunks split at every possible byte
-            sse.feed(java.util.Arrays.copyOfRange(bytes, 0, cut));
-            sse.feed(java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+            sse.feed(Arrays.copyOfRange(bytes, 0, cut));
+            sse.feed(Arrays.copyOfRange(bytes, cut, bytes.length));
             sse.end();
             // then
             assertThat(events).as("cut at " + cut).containsExactly("{\"a\":1}", "line one\nline two", "[DONE]");

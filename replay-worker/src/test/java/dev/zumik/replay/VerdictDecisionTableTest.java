@@ -12,6 +12,8 @@ import dev.zumik.replay.verdict.Decider;
 import dev.zumik.replay.verdict.Percentiles;
 import dev.zumik.replay.verdict.ReasonTest;
 import dev.zumik.replay.verdict.SideStats;
+import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -209,8 +211,8 @@ class VerdictDecisionTableTest {
 
     /** A drill of the candidate that finished {@code daysAgo} days ago. */
     private static DrillEvidence drill(final boolean confirmed, final double daysAgo) {
-        return new DrillEvidence("dynamo", java.net.URI.create("http://dynamo-frontend.zumik-byoc:8000"), confirmed,
-                java.time.Instant.now().minusSeconds(Math.round(daysAgo * 86_400)), "k1", "test");
+        return new DrillEvidence("dynamo", URI.create("http://dynamo-frontend.zumik-byoc:8000"), confirmed,
+                Instant.now().minusSeconds(Math.round(daysAgo * 86_400)), "k1", "test");
     }
 
     private static Decider.Evidence withPrompt(final Decider.Evidence e, final long promptP50) {

@@ -2,16 +2,20 @@ package dev.zumik.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zumik.replay.client.ErrorClass;
-import dev.zumik.replay.client.Outcome;
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
+import dev.zumik.replay.client.ErrorClass;
+import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.verdict.Bootstrap;
-import dev.zumik.replay.verdict.ReplayCosts;
 import dev.zumik.replay.verdict.Percentiles;
+import dev.zumik.replay.verdict.ReplayCosts;
 import dev.zumik.replay.verdict.SideStats;
+import dev.zumik.schemas.avro.RequestShape;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class VerdictMathTest {
@@ -43,16 +47,16 @@ class VerdictMathTest {
         assertThat(s.captureOfIdeal()).isEqualTo(0.4);
     }
 
-    private static final List<dev.zumik.schemas.avro.RequestShape> SHAPES = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"),
-            java.time.Instant.EPOCH, 200, 10, 512, 488, 10, 1);
+    private static final List<RequestShape> SHAPES = Workloads.sharedPrefix(Workloads.lane("openai", "gpt-4.1"),
+            Instant.EPOCH, 200, 10, 512, 488, 10, 1);
 
     private static ReplayCosts costs(final List<Outcome> b, final List<Outcome> c) {
         return new ReplayCosts(PriceTable.defaults().forModel("openai", "gpt-4.1").get(), ByocProfile.shipped("dynamo"), PriceTable.defaults(),
-                dev.zumik.replay.ReplayJob.Demand.of(SHAPES, 0, 20_000), b, c);
+                ReplayJob.Demand.of(SHAPES, 0, 20_000), b, c);
     }
 
     /** 200 requests 100 ms apart; both sides' caches serve {@code cached.applyAsInt(i)} of each 1,000-token prompt. */
-    private static List<List<Outcome>> run(final java.util.function.IntUnaryOperator cached) {
+    private static List<List<Outcome>> run(final IntUnaryOperator cached) {
         final List<Outcome> b = new ArrayList<>();
         final List<Outcome> c = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -108,7 +112,7 @@ class VerdictMathTest {
         // then the estimate is their mean and the interval spans both, where one repetition alone claims far more precision
         // (warm managed caching makes managed cheaper, so BYOC gains less there)
         assertThat(coldGain - warmGain).isGreaterThan(50);
-        assertThat(both.costGainPct().estimate()).isCloseTo((warmGain + coldGain) / 2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(both.costGainPct().estimate()).isCloseTo((warmGain + coldGain) / 2, Offset.offset(1e-9));
         assertThat(both.costGainPct().low()).isLessThanOrEqualTo(warmGain);
         assertThat(both.costGainPct().high()).isGreaterThanOrEqualTo(coldGain);
         assertThat(one.costGainPct().high() - one.costGainPct().low()).isLessThan(both.costGainPct().high() - both.costGainPct().low());

@@ -10,6 +10,7 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -72,7 +73,7 @@ class SchemaEvolutionTest {
     private static String readReleased(final String version, final String name) throws IOException {
         try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/released/" + version + "/" + name + ".avsc")) {
             assertThat(in).as("released schema %s/%s.avsc", version, name).isNotNull();
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

@@ -2,11 +2,14 @@ package dev.zumik.streams;
 
 import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.api.QueryApi;
+import dev.zumik.streams.topology.IncompatibleStateException;
 import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.StreamsSettings;
 import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
-import dev.zumik.streams.topology.IncompatibleStateException;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     private final KafkaStreams streams;
     private QueryApi api;
-    private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<String> fatal = new CompletableFuture<>();
 
     private StreamsApp(final KafkaStreams streams) {
         this.streams = streams;
@@ -36,9 +39,9 @@ public final class StreamsApp implements AutoCloseable {
      * (a fixed port: other instances forward to it under this address).
      */
     public static StreamsApp start(final StreamsSettings settings, final Topics topics, final String apiHost, final int apiPort) {
-        final java.util.Properties props = settings.streamsProperties();
+        final Properties props = settings.streamsProperties();
         if (apiPort >= 0) {
-            props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, apiHost + ":" + apiPort);
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, apiHost + ":" + apiPort);
         }
         final KafkaStreams streams = new KafkaStreams(LaneAnalysisTopology.build(settings, topics), props);
         final StreamsApp app = new StreamsApp(streams);
@@ -71,7 +74,7 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /** Completes with the reason when the app stopped itself because its state cannot be continued from. */
-    public java.util.concurrent.CompletableFuture<String> fatal() {
+    public CompletableFuture<String> fatal() {
         return fatal;
     }
 

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.schemas.avro.DeadLetter;
+import dev.zumik.schemas.avro.DemandProfile;
+import dev.zumik.schemas.avro.DiagnosisDecision;
 import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
+import dev.zumik.schemas.avro.ManagedLever;
+import dev.zumik.schemas.avro.ReplayRequest;
+import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.InMemorySchemaRegistry;
 import dev.zumik.schemas.topics.Lanes;
@@ -18,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +34,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,7 +150,7 @@ class LaneAnalysisTopologyTest {
     /** A request with a shared prefix of {@code sharedBlocks} (one of {@code families}) and {@code ownBlocks} of its own. */
     private static RequestShape request(final Lane lane, final Instant at, final int family, final int sharedBlocks, final int ownBlocks,
                                         final int seq, final Long cached) {
-        final List<Long> hashes = new java.util.ArrayList<>();
+        final List<Long> hashes = new ArrayList<>();
         for (int b = 0; b < sharedBlocks; b++) {
             hashes.add(family * 1_000_000L + b);
         }
@@ -167,9 +175,9 @@ class LaneAnalysisTopologyTest {
         try (TopologyTestDriver driver = driver(settings)) {
             final TestInputTopic<String, RequestShape> in = driver.createInputTopic(Topics.SHAPES, Serdes.String().serializer(),
                     topics.shapes().valueSerde().serializer());
-            final TestOutputTopic<String, dev.zumik.schemas.avro.LaneDiagnosis> diagnoses = driver.createOutputTopic(Topics.DIAGNOSES,
+            final TestOutputTopic<String, LaneDiagnosis> diagnoses = driver.createOutputTopic(Topics.DIAGNOSES,
                     Serdes.String().deserializer(), topics.diagnoses().valueSerde().deserializer());
-            final TestOutputTopic<String, dev.zumik.schemas.avro.ReplayRequest> replays = driver.createOutputTopic(Topics.REPLAY_REQUESTS,
+            final TestOutputTopic<String, ReplayRequest> replays = driver.createOutputTopic(Topics.REPLAY_REQUESTS,
                     Serdes.String().deserializer(), topics.replayRequests().valueSerde().deserializer());
             // when: 12 minutes of a hot lane (300 requests a minute, 17-block prompts, 15 of them shared by one of 4
             // system prompts: 960 tokens, under the managed cache's 1,024-token minimum, so the provider reports none
@@ -188,33 +196,33 @@ class LaneAnalysisTopologyTest {
             final Instant later = t0.plus(Duration.ofHours(1));
             in.pipeInput(Lanes.key(small), request(small, later, 9, 2, 20, seq, null), later);
             // then: both lanes diagnosed for both complete periods; the hot lane is a candidate, once requested
-            final List<org.apache.kafka.streams.test.TestRecord<String, dev.zumik.schemas.avro.LaneDiagnosis>> out = diagnoses.readRecordsToList();
+            final List<TestRecord<String, LaneDiagnosis>> out = diagnoses.readRecordsToList();
             assertThat(out).hasSize(4);
             final var hotOnes = out.stream().filter(r -> r.key().equals(Lanes.key(hot))).map(r -> r.value()).toList();
             final var smallOnes = out.stream().filter(r -> r.key().equals(Lanes.key(small))).map(r -> r.value()).toList();
             assertThat(hotOnes).allSatisfy(d -> {
-                assertThat(d.getDecision()).isEqualTo(dev.zumik.schemas.avro.DiagnosisDecision.REPLAY_CANDIDATE);
+                assertThat(d.getDecision()).isEqualTo(DiagnosisDecision.REPLAY_CANDIDATE);
                 assertThat(d.getReasons()).contains("CONCENTRATED_HOT_VOLUME");
                 assertThat(d.getEstimatedGainPct()).isGreaterThan(15);
                 assertThat(d.getFigures()).containsKeys("managed_monthly_usd", "hit_ratio.dynamo", "concentration.hhi", "incremental_reuse_ratio");
                 assertThat(d.getFigures().get("incremental_reuse_ratio")).isGreaterThan(0.5);
                 assertThat(d.getThresholds()).containsEntry("hot.min.monthly.spend.usd", 10_000.0);
-                assertThat(d.getLevers()).extracting(dev.zumik.schemas.avro.ManagedLever::getLever).contains("PROMPT_CACHING");
+                assertThat(d.getLevers()).extracting(ManagedLever::getLever).contains("PROMPT_CACHING");
             });
             assertThat(smallOnes).allSatisfy(d -> {
-                assertThat(d.getDecision()).isEqualTo(dev.zumik.schemas.avro.DiagnosisDecision.STAY_MANAGED);
+                assertThat(d.getDecision()).isEqualTo(DiagnosisDecision.STAY_MANAGED);
                 assertThat(d.getReasons()).containsExactly("LOW_VOLUME");
             });
-            final List<dev.zumik.schemas.avro.ReplayRequest> requests = replays.readValuesToList();
+            final List<ReplayRequest> requests = replays.readValuesToList();
             assertThat(requests).hasSize(1);
-            final dev.zumik.schemas.avro.ReplayRequest request = requests.get(0);
+            final ReplayRequest request = requests.get(0);
             assertThat(Lanes.key(request.getLane())).isEqualTo(Lanes.key(hot));
             assertThat(request.getFromTime()).isEqualTo(t0);
             assertThat(request.getToTime()).isEqualTo(t0.plus(Duration.ofMinutes(5)));
-            assertThat(request.getTrigger()).isEqualTo(dev.zumik.schemas.avro.ReplayTrigger.DIAGNOSIS);
+            assertThat(request.getTrigger()).isEqualTo(ReplayTrigger.DIAGNOSIS);
             assertThat(request.getProfile()).isIn("dynamo", "k8s-portable");
             // and it carries the lane's demand so far, every closed window of it, for the money to be priced from
-            final dev.zumik.schemas.avro.DemandProfile demand = request.getDemand();
+            final DemandProfile demand = request.getDemand();
             assertThat(demand.getHorizonStart()).isEqualTo(t0);
             assertThat(demand.getHorizonEnd()).isAfterOrEqualTo(request.getToTime());
             final long minutes = Duration.between(demand.getHorizonStart(), demand.getHorizonEnd()).toMinutes();

@@ -3,9 +3,12 @@ package dev.zumik.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.localstack.ConsumerGroups;
 import dev.zumik.localstack.LocalStack;
+import dev.zumik.localstack.RecentTime;
 import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
@@ -15,6 +18,13 @@ import dev.zumik.schemas.topics.Topics;
 import dev.zumik.streams.analyze.AnalysisReport;
 import dev.zumik.streams.analyze.Analyzer;
 import dev.zumik.streams.topology.StreamsSettings;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +34,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,19 +74,19 @@ class StreamsAppIT {
         rest.add(MooncakeTrace.shape(LANE, later, 10, 1, List.of(1L), 512));
         stack.produceShapes(topics.shapes(), rest);
         final int apiPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             apiPort = socket.getLocalPort();
         }
-        final com.fasterxml.jackson.databind.JsonNode lanes;
-        final com.fasterxml.jackson.databind.JsonNode windows;
-        final com.fasterxml.jackson.databind.JsonNode concentration;
+        final JsonNode lanes;
+        final JsonNode windows;
+        final JsonNode concentration;
         try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics, "127.0.0.1", apiPort)) {
             assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
             // and the query API answers from the restored state
             await().atMost(Duration.ofSeconds(30)).until(() -> get(apiPort, "/lanes").size() > 0);
             lanes = get(apiPort, "/lanes");
-            windows = get(apiPort, "/lanes/" + java.net.URLEncoder.encode(Lanes.key(LANE), java.nio.charset.StandardCharsets.UTF_8)
+            windows = get(apiPort, "/lanes/" + URLEncoder.encode(Lanes.key(LANE), StandardCharsets.UTF_8)
                     + "/stats?from=" + MooncakeTrace.START + "&to=" + MooncakeTrace.START.plus(Duration.ofMinutes(5)));
             concentration = get(apiPort, "/concentration");
             // and, for operators, this instance's health and metrics
@@ -112,7 +127,7 @@ class StreamsAppIT {
         try (Admin admin = Admin.create(stack.clientProperties())) {
             admin.createTopics(topics.all().stream().map(t -> t.newTopic(Optional.empty())).toList()).all().get();
         }
-        final Instant at = dev.zumik.localstack.RecentTime.yesterdayMidnight();
+        final Instant at = RecentTime.yesterdayMidnight();
         stack.produceShapes(topics.shapes(), List.of(MooncakeTrace.shape(LANE, at, 1000, 10, List.of(1L, 2L), 512)));
         final StreamsSettings settings = StreamsSettings.defaults(stack.clientProperties(), dir.resolve("first"))
                 .withApplicationId("zumik-it-" + UUID.randomUUID()).withPolicies(CachePolicy.parseList("infinite"));
@@ -120,21 +135,21 @@ class StreamsAppIT {
             assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
             awaitCaughtUp(stack, settings.applicationId(), topics.shapes().name());
         }
-        final java.util.Map<String, Object> props = new HashMap<>(stack.clientProperties());
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props, new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(settings.applicationId() + "-reuse-snapshots-changelog", 0,
+        final Map<String, Object> props = new HashMap<>(stack.clientProperties());
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(settings.applicationId() + "-reuse-snapshots-changelog", 0,
                     "10:openai/x/y#meta", new byte[12])).get();
         }
 
         // when a new instance restores that state
         final int apiPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             apiPort = socket.getLocalPort();
         }
         try (StreamsApp second = StreamsApp.start(settings.withStateDir(dir.resolve("second")), topics, "127.0.0.1", apiPort)) {
             // then it stops itself, with the reason, instead of replacing its stream thread over and over
-            final String reason = second.fatal().get(90, java.util.concurrent.TimeUnit.SECONDS);
+            final String reason = second.fatal().get(90, TimeUnit.SECONDS);
             assertThat(reason).contains("lane openai/x/y").contains("reset the streams application");
             await().atMost(Duration.ofSeconds(30)).until(() -> List.of("ERROR", "NOT_RUNNING", "PENDING_ERROR").contains(second.state()));
             // and its health check says so
@@ -144,15 +159,15 @@ class StreamsAppIT {
         }
     }
 
-    private static java.net.http.HttpResponse<String> fetch(final int port, final String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> fetch(final int port, final String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode get(final int port, final String path) throws Exception {
+    private static JsonNode get(final int port, final String path) throws Exception {
         final var response = fetch(port, path);
-        final var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
-        return response.statusCode() == 200 ? json : new com.fasterxml.jackson.databind.ObjectMapper().createArrayNode();
+        final var json = new ObjectMapper().readTree(response.body());
+        return response.statusCode() == 200 ? json : new ObjectMapper().createArrayNode();
     }
 
     /** Waits until the application's committed offsets reach the end of every partition of {@code topic}. */

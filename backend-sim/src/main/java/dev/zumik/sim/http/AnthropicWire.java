@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.core.prompt.Dialect;
 import io.vertx.core.MultiMap;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -73,7 +74,7 @@ final class AnthropicWire implements Wire {
         final ArrayNode data = list.putArray("data");
         for (final String model : models) {
             data.addObject().put("type", "model").put("id", model).put("display_name", model)
-                    .put("created_at", java.time.Instant.ofEpochSecond(created).toString());
+                    .put("created_at", Instant.ofEpochSecond(created).toString());
         }
         list.put("has_more", false).put("first_id", models.get(0)).put("last_id", models.get(models.size() - 1));
         return list.toString();

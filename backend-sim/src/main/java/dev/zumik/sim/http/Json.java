@@ -1,5 +1,7 @@
 package dev.zumik.sim.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class Json {
     /** The largest JSON document read, and so the largest string in it (Jackson's default stops strings at 20 MB). */
     static final int MAX_DOCUMENT_BYTES = 64 << 20;
-    static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_BYTES).build()).build());
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_DOCUMENT_BYTES).build()).build());
 
     private Json() { }
 

@@ -1,9 +1,12 @@
 package dev.zumik.sim.http;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.prompt.PromptRenderer;
 import dev.zumik.sim.profile.WireDialect;
+import java.io.IOException;
+import java.util.List;
 
 /**
  * Reads and validates a request body the way the simulated runtime would; a bad one throws
@@ -25,13 +28,13 @@ final class RequestReader {
 
     private RequestReader() { }
 
-    static SimRequest read(final Dialect api, final byte[] body, final WireDialect wire, final java.util.List<String> models) {
+    static SimRequest read(final Dialect api, final byte[] body, final WireDialect wire, final List<String> models) {
         final JsonNode request;
         try {
             request = Json.MAPPER.readTree(body);
-        } catch (final com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (final StreamConstraintsException e) {
             throw new BadRequest(413, "request_too_large", "the request body exceeds this server's JSON limits: " + e.getOriginalMessage());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new BadRequest(400, null, "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
                     + "using your HTTP library correctly. The OpenAI API expects a JSON payload.)");
         }

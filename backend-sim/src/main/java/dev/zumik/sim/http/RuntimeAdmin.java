@@ -8,6 +8,10 @@ import dev.zumik.sim.profile.WireDialect;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * The runtime's own cache-reset routes, as the real ones answer (docs/SIMULATOR.md, runtime routes), over the simulated
@@ -59,7 +63,7 @@ final class RuntimeAdmin {
                 return false; // not mounted outside dev mode: the server's 404
             }
             final boolean external = Boolean.parseBoolean(request.getParam("reset_external", "false"));
-            clear(external ? java.util.stream.IntStream.range(DEVICE, tiers).toArray() : new int[] {DEVICE}).thenRun(() -> request.response().setStatusCode(200).end());
+            clear(external ? IntStream.range(DEVICE, tiers).toArray() : new int[] {DEVICE}).thenRun(() -> request.response().setStatusCode(200).end());
             return true;
         }
         if (wire != WireDialect.SGLANG && wire != WireDialect.DYNAMO) {
@@ -97,7 +101,7 @@ final class RuntimeAdmin {
     }
 
     /** Mooncake master's {@code remove_all} calls, for {@code master_remove_all_requests_total}. */
-    final java.util.concurrent.atomic.AtomicLong removeAll = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong removeAll = new AtomicLong();
 
     /**
      * SGLang's flush: only when no request runs or waits, waiting up to {@code timeout} seconds for that;
@@ -117,8 +121,8 @@ final class RuntimeAdmin {
     }
 
     /** Clears the tiers on every replica, except those the profile's fault makes ignore their resets. */
-    private java.util.concurrent.CompletableFuture<long[][]> clear(final int... wanted) {
-        final int[] honoured = java.util.Arrays.stream(wanted)
+    private CompletableFuture<long[][]> clear(final int... wanted) {
+        final int[] honoured = Arrays.stream(wanted)
                 .filter(t -> t < tiers && !profile.faults().ignoredResets().contains(fleet.tierNames()[t])).toArray();
         return fleet.clearTiers(honoured);
     }
@@ -149,7 +153,7 @@ final class RuntimeAdmin {
     }
 
     private static long sum(final long[][] dropped) {
-        return java.util.Arrays.stream(dropped).flatMapToLong(java.util.Arrays::stream).sum();
+        return Arrays.stream(dropped).flatMapToLong(Arrays::stream).sum();
     }
 
     private static long seconds(final String timeout) {

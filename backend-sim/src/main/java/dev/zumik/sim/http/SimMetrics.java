@@ -2,13 +2,22 @@ package dev.zumik.sim.http;
 
 import dev.zumik.core.cache.CacheLookup;
 import dev.zumik.sim.model.SimFleet;
+import dev.zumik.sim.profile.SimProfile;
+import dev.zumik.sim.profile.WireDialect;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The simulator's Prometheus metrics: requests, tokens, cache hits by tier, concurrency, queue depth, TTFT. */
 final class SimMetrics {
@@ -28,18 +37,18 @@ final class SimMetrics {
     static final long KV_BYTES_PER_TOKEN = 163_840;
 
     private final SimFleet fleet;
-    private final dev.zumik.sim.profile.SimProfile profile;
+    private final SimProfile profile;
     /** What the fleet's scheduler records per request, by its own names (none for a round-robin Service). */
-    private final java.util.List<DistributionSummary> schedulerCached = new java.util.ArrayList<>();
-    private final java.util.List<DistributionSummary> schedulerInput = new java.util.ArrayList<>();
-    private final java.util.List<io.micrometer.core.instrument.Timer> schedulerTtft = new java.util.ArrayList<>();
-    private final java.util.List<Counter> schedulerRequests = new java.util.ArrayList<>();
+    private final List<DistributionSummary> schedulerCached = new ArrayList<>();
+    private final List<DistributionSummary> schedulerInput = new ArrayList<>();
+    private final List<Timer> schedulerTtft = new ArrayList<>();
+    private final List<Counter> schedulerRequests = new ArrayList<>();
     private DistributionSummary predictedHitRate;
 
-    SimMetrics(final MeterRegistry registry, final SimFleet engine, final dev.zumik.sim.profile.SimProfile profile) {
+    SimMetrics(final MeterRegistry registry, final SimFleet engine, final SimProfile profile) {
         this.fleet = engine;
         this.profile = profile;
-        final dev.zumik.sim.profile.WireDialect wire = profile.wire();
+        final WireDialect wire = profile.wire();
         this.registry = registry;
         promptTokens = Counter.builder("zumik_sim_prompt_tokens").description("Prompt tokens of planned requests").register(registry);
         completionTokens = Counter.builder("zumik_sim_completion_tokens").description("Output tokens sent").register(registry);
@@ -67,7 +76,7 @@ final class SimMetrics {
      * requests it waits to reach 0, the device cache's usage (0..1), and for the dynamo profile's Mooncake store
      * (HiCache's storage backend) the master's keys and bytes.
      */
-    private void runtimeGauges(final MeterRegistry registry, final dev.zumik.sim.profile.WireDialect wire, final int tiers) {
+    private void runtimeGauges(final MeterRegistry registry, final WireDialect wire, final int tiers) {
         switch (wire) {
             case VLLM -> {
                 Gauge.builder("vllm:num_requests_running", fleet, SimFleet::running).description("Requests in the batch").register(registry);
@@ -80,7 +89,7 @@ final class SimMetrics {
                 Gauge.builder("sglang:num_running_reqs", fleet, SimFleet::running).description("Running requests").register(registry);
                 Gauge.builder("sglang:num_queue_reqs", fleet, SimFleet::waiting).description("Queued requests").register(registry);
                 Gauge.builder("sglang:token_usage", this, m -> m.usage(0)).description("Token usage of the KV pool, 0..1").register(registry);
-                if (wire == dev.zumik.sim.profile.WireDialect.DYNAMO && tiers > RuntimeAdmin.STORAGE) {
+                if (wire == WireDialect.DYNAMO && tiers > RuntimeAdmin.STORAGE) {
                     Gauge.builder("master_key_count", fleet, f -> f.occupancy(RuntimeAdmin.STORAGE)).description("Keys in the Mooncake store")
                             .register(registry);
                     Gauge.builder("master_allocated_bytes", this, m -> m.bytes(RuntimeAdmin.STORAGE))
@@ -92,9 +101,9 @@ final class SimMetrics {
     }
 
     /** The Mooncake master's remove_all count, when the profile has a Mooncake tier. */
-    void adminCounters(final java.util.concurrent.atomic.AtomicLong removeAll) {
-        if (profile.wire() == dev.zumik.sim.profile.WireDialect.DYNAMO && fleet.tierNames().length > RuntimeAdmin.STORAGE) {
-            io.micrometer.core.instrument.FunctionCounter.builder("master_remove_all_requests", removeAll, java.util.concurrent.atomic.AtomicLong::get)
+    void adminCounters(final AtomicLong removeAll) {
+        if (profile.wire() == WireDialect.DYNAMO && fleet.tierNames().length > RuntimeAdmin.STORAGE) {
+            FunctionCounter.builder("master_remove_all_requests", removeAll, AtomicLong::get)
                     .description("remove_all requests to the Mooncake master").register(registry);
         }
     }
@@ -117,7 +126,7 @@ final class SimMetrics {
      * {@code sglang:cached_tokens} by {@code cache_source} (device, host, storage). Exposed with {@code _total}.
      * Managed APIs publish none.
      */
-    private static Counter[] runtimeCounters(final MeterRegistry registry, final dev.zumik.sim.profile.WireDialect wire, final String[] tiers) {
+    private static Counter[] runtimeCounters(final MeterRegistry registry, final WireDialect wire, final String[] tiers) {
         switch (wire) {
             case VLLM -> {
                 final Counter[] out = new Counter[1 + tiers.length];
@@ -218,11 +227,11 @@ final class SimMetrics {
     }
 
     /** A TTFT histogram in seconds (Micrometer appends {@code _seconds} to a timer's name). */
-    private static io.micrometer.core.instrument.Timer ttftHistogram(final MeterRegistry registry, final String name, final String[] tags) {
-        return io.micrometer.core.instrument.Timer.builder(name).tags(tags).description("Time to first token of each request")
-                .serviceLevelObjectives(java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(250),
-                        java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2),
-                        java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10)).register(registry);
+    private static Timer ttftHistogram(final MeterRegistry registry, final String name, final String[] tags) {
+        return Timer.builder(name).tags(tags).description("Time to first token of each request")
+                .serviceLevelObjectives(Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5), Duration.ofSeconds(10)).register(registry);
     }
 
     void request(final String endpoint, final int status) {
@@ -248,7 +257,7 @@ final class SimMetrics {
         schedulerInput.forEach(h -> h.record(prompt));
         schedulerRequests.forEach(Counter::increment);
         if (predictedHitRate != null && prompt > 0) {
-            predictedHitRate.record(Math.min(1.0, (double) java.util.Arrays.stream(cache.hitTokensByTier()).sum() / prompt));
+            predictedHitRate.record(Math.min(1.0, (double) Arrays.stream(cache.hitTokensByTier()).sum() / prompt));
         }
         for (int i = 0; i < hitTokensByTier.length && i < cache.hitTokensByTier().length; i++) {
             hitTokensByTier[i].increment(cache.hitTokensByTier()[i]);
@@ -261,6 +270,6 @@ final class SimMetrics {
 
     void ttft(final double millis) {
         ttftMillis.record(millis);
-        schedulerTtft.forEach(t -> t.record(java.time.Duration.ofNanos(Math.round(millis * 1e6))));
+        schedulerTtft.forEach(t -> t.record(Duration.ofNanos(Math.round(millis * 1e6))));
     }
 }

@@ -1,7 +1,9 @@
 package dev.zumik.sim.http;
 
 import dev.zumik.core.hashing.BlockHasher;
+import dev.zumik.core.http.ConnectionGuard;
 import dev.zumik.core.prompt.Dialect;
+import dev.zumik.core.tokens.Tokenizer;
 import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.sim.model.PromptRequest;
 import dev.zumik.sim.model.SimFleet;
@@ -9,9 +11,9 @@ import dev.zumik.sim.profile.SimProfile;
 import dev.zumik.sim.profile.WireDialect;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -19,8 +21,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The simulator's HTTP front: {@code /v1/chat/completions}, {@code /v1/completions},
@@ -44,7 +49,7 @@ public final class SimServer implements AutoCloseable {
     private final SimMetrics metrics;
     private final Wire openAi;
     private final Wire anthropic = new AnthropicWire();
-    private final dev.zumik.core.tokens.Tokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final ThreadLocal<BlockHasher> hashers;
     private final long startedSeconds = System.currentTimeMillis() / 1000;
 
@@ -63,7 +68,7 @@ public final class SimServer implements AutoCloseable {
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Math.max(2, Runtime.getRuntime().availableProcessors())));
         this.admin = new RuntimeAdmin(profile, fleet, vertx, vllmDevMode);
         metrics.adminCounters(admin.removeAll);
-        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(10));
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(Duration.ofMinutes(10));
         this.server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions().setHost(host)
                 .setPort(port).setTcpNoDelay(true).setCompressionSupported(false), timeouts)), timeouts, this::handle);
     }
@@ -144,7 +149,7 @@ public final class SimServer implements AutoCloseable {
             sendError(request, wire, 413, tooLarge(length.strip() + " bytes"), "request_too_large", metrics);
             return;
         }
-        final io.vertx.core.buffer.Buffer received = io.vertx.core.buffer.Buffer.buffer();
+        final Buffer received = Buffer.buffer();
         request.handler(chunk -> {
             if (received.length() + chunk.length() > MAX_BODY_BYTES) {
                 if (!request.response().ended()) {
@@ -159,7 +164,7 @@ public final class SimServer implements AutoCloseable {
             if (request.response().ended()) {
                 return;
             }
-            final io.vertx.core.buffer.Buffer body = received;
+            final Buffer body = received;
             final SimRequest sim;
             try {
                 sim = RequestReader.read(api.get(), body.getBytes(), profile.wire(), profile.models());
@@ -194,7 +199,7 @@ public final class SimServer implements AutoCloseable {
         final Exchange exchange = new Exchange(request, wire, sim, tokens.length, arrival, metrics, profile.wire() == WireDialect.ANTHROPIC,
                 profile.faults().cachedReportScale());
         metrics.open.incrementAndGet();
-        final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final AtomicBoolean counted = new AtomicBoolean(true);
         final Runnable cancel = fleet.submit(prompt, exchange);
         request.response().closeHandler(closed -> {
             if (counted.getAndSet(false)) {
@@ -250,7 +255,7 @@ public final class SimServer implements AutoCloseable {
     private static byte[] hashKey(final long seed) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(("zumik-sim/" + seed).getBytes(StandardCharsets.UTF_8));
-        } catch (final java.security.NoSuchAlgorithmException e) {
+        } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

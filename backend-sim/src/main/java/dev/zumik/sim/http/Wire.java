@@ -2,6 +2,7 @@ package dev.zumik.sim.http;
 
 import dev.zumik.core.prompt.Dialect;
 import io.vertx.core.MultiMap;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -33,6 +34,6 @@ interface Wire {
 
     /** The unique part of an id: the arrival number, spread, then the creation second. */
     static String idSuffix(final long sequence, final long created) {
-        return java.util.HexFormat.of().toHexDigits((sequence + 1) * 0x9E3779B97F4A7C15L) + java.util.HexFormat.of().toHexDigits(created);
+        return HexFormat.of().toHexDigits((sequence + 1) * 0x9E3779B97F4A7C15L) + HexFormat.of().toHexDigits(created);
     }
 }

@@ -1,5 +1,6 @@
 package dev.zumik.sim.model;
 
+import dev.zumik.core.cache.BlockKvCache;
 import dev.zumik.core.cache.CacheLookup;
 import dev.zumik.core.cache.KvCache;
 import dev.zumik.sim.profile.SimProfile;
@@ -74,12 +75,12 @@ public final class Planner {
 
     /** Drops the named tier's blocks (a GPU cache only); returns the blocks dropped. Engine thread only. */
     long clearTier(final int tier) {
-        return cache instanceof dev.zumik.core.cache.BlockKvCache blocks ? blocks.clearTier(tier) : 0;
+        return cache instanceof BlockKvCache blocks ? blocks.clearTier(tier) : 0;
     }
 
     /** Blocks held per tier. Engine thread only. */
     long[] occupancy() {
-        return cache instanceof dev.zumik.core.cache.BlockKvCache blocks ? blocks.occupancy() : new long[cache.tierNames().length];
+        return cache instanceof BlockKvCache blocks ? blocks.occupancy() : new long[cache.tierNames().length];
     }
 
     private int drawError(final double u) {

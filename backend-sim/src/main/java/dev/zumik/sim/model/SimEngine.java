@@ -2,6 +2,7 @@ package dev.zumik.sim.model;
 
 import dev.zumik.sim.profile.SimProfile;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -130,8 +131,8 @@ public final class SimEngine implements AutoCloseable {
      * Drops these tiers' blocks on the engine thread, between requests, as a runtime's reset does; what is
      * running keeps running. Completes with the blocks dropped per tier given.
      */
-    public java.util.concurrent.CompletableFuture<long[]> clearTiers(final int... tiers) {
-        final java.util.concurrent.CompletableFuture<long[]> done = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<long[]> clearTiers(final int... tiers) {
+        final CompletableFuture<long[]> done = new CompletableFuture<>();
         thread.execute(() -> {
             final long[] dropped = new long[tiers.length];
             for (int i = 0; i < tiers.length; i++) {

@@ -3,8 +3,10 @@ package dev.zumik.sim.model;
 import dev.zumik.sim.profile.SimProfile;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -187,10 +189,10 @@ public final class SimFleet implements AutoCloseable {
      * Drops these tiers' blocks on every replica (each engine between its requests). Completes with, per
      * replica, the blocks dropped per tier given.
      */
-    public java.util.concurrent.CompletableFuture<long[][]> clearTiers(final int... tiers) {
-        final java.util.List<java.util.concurrent.CompletableFuture<long[]>> each = Arrays.stream(replicas).map(r -> r.clearTiers(tiers)).toList();
-        return java.util.concurrent.CompletableFuture.allOf(each.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
-                .thenApply(v -> each.stream().map(java.util.concurrent.CompletableFuture::join).toArray(long[][]::new));
+    public CompletableFuture<long[][]> clearTiers(final int... tiers) {
+        final List<CompletableFuture<long[]>> each = Arrays.stream(replicas).map(r -> r.clearTiers(tiers)).toList();
+        return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).toArray(long[][]::new));
     }
 
     /** Blocks held in one tier, summed over the replicas. */

@@ -1,6 +1,9 @@
 package dev.zumik.byoc.render;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.core.cost.ByocProfile;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What to render: the profile, the lane it serves, the replicas (sized like the verdict: the replicas to run at the
@@ -24,8 +27,8 @@ public record RenderRequest(ByocProfile profile, String lane, int replicas, int 
     }
 
     /** Labels every rendered object carries. */
-    java.util.Map<String, String> labels() {
-        final java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+    Map<String, String> labels() {
+        final Map<String, String> labels = new LinkedHashMap<>();
         labels.put("app.kubernetes.io/part-of", "zumik-byoc");
         labels.put("app.kubernetes.io/instance", name);
         labels.put("zumik.dev/profile", profile.name());
@@ -33,12 +36,12 @@ public record RenderRequest(ByocProfile profile, String lane, int replicas, int 
     }
 
     /** The lane, annotated on every object (a lane key is not a valid label value). */
-    java.util.Map<String, String> annotations() {
-        return java.util.Map.of("zumik.dev/lane", lane, "zumik.dev/sized-from", sizedFrom);
+    Map<String, String> annotations() {
+        return Map.of("zumik.dev/lane", lane, "zumik.dev/sized-from", sizedFrom);
     }
 
     /** A Deployment-style metadata block for an object called {@code objectName}. */
-    com.fasterxml.jackson.databind.node.ObjectNode metadata(final String objectName) {
+    ObjectNode metadata(final String objectName) {
         return Json.obj("name", objectName, "namespace", namespace, "labels", labels(), "annotations", annotations());
     }
 }

@@ -7,6 +7,7 @@ import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
@@ -75,7 +76,7 @@ public final class CelRules {
     /** A JSON value as CEL's runtime values: maps, lists, int64, double, string, bool, null. */
     static Object toCel(final JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
-            return dev.cel.common.values.NullValue.NULL_VALUE;
+            return NullValue.NULL_VALUE;
         }
         if (node.isObject()) {
             final Map<String, Object> map = new LinkedHashMap<>();

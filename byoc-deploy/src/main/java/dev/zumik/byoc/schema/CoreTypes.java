@@ -1,6 +1,7 @@
 package dev.zumik.byoc.schema;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +22,12 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Core Kubernetes kinds checked strictly with fabric8's Kubernetes model (generated from the Kubernetes OpenAPI):
@@ -62,7 +65,7 @@ public final class CoreTypes {
 
     /** Every known kind, for messages. */
     public static Collection<String> kinds() {
-        return new java.util.TreeSet<>(KINDS.keySet());
+        return new TreeSet<>(KINDS.keySet());
     }
 
     /** Reads {@code value} into {@code type} and adds "path: problem" for each type error and unknown field. */
@@ -75,7 +78,7 @@ public final class CoreTypes {
             e.getPath().forEach(ref -> at.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]"));
             errors.add(at + ": " + e.getOriginalMessage().split("\n")[0]);
             return;
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+        } catch (final JsonProcessingException | IllegalArgumentException e) {
             errors.add(path + ": " + e.getMessage().split("\n")[0]);
             return;
         }
@@ -89,7 +92,7 @@ public final class CoreTypes {
         }
         for (Class<?> c = model.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             for (final Field field : c.getDeclaredFields()) {
-                if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                if (Modifier.isStatic(field.getModifiers())) {
                     continue;
                 }
                 final Object value;

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -58,7 +59,7 @@ public final class Schemas {
     }
 
     /** apiVersion/kind of every schema, for messages. */
-    public java.util.Set<String> kinds() {
+    public Set<String> kinds() {
         return byKind.keySet();
     }
 

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -27,7 +29,7 @@ public final class StructuralSchema {
     public static final class Report {
         public final List<String> errors = new ArrayList<>();
         public int rulesEvaluated;
-        public final Set<String> rulesNotEvaluated = new java.util.TreeSet<>();
+        public final Set<String> rulesNotEvaluated = new TreeSet<>();
     }
 
     private final CelRules cel;
@@ -138,7 +140,7 @@ public final class StructuralSchema {
 
     private static String kind(final JsonNode value) {
         return value.isObject() ? "object" : value.isArray() ? "array" : value.isTextual() ? "string \"" + value.asText() + "\""
-                : value.isBoolean() ? "boolean" : value.isNumber() ? "number " + value : value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+                : value.isBoolean() ? "boolean" : value.isNumber() ? "number " + value : value.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
 
     private static boolean contains(final JsonNode values, final JsonNode value) {

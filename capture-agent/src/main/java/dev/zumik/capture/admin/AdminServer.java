@@ -1,11 +1,14 @@
 package dev.zumik.capture.admin;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.zumik.core.http.ConnectionGuard;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The admin port: Prometheus {@code /metrics} and {@code /healthz}. Health stays 200 while Kafka is
@@ -21,12 +24,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public static AdminServer start(final String host, final int port, final PrometheusMeterRegistry registry,
-                                    final java.util.function.Supplier<String> kafkaState) {
+                                    final Supplier<String> kafkaState) {
         final Vertx vertx = Vertx.vertx();
-        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(1));
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(Duration.ofMinutes(1));
         final HttpServer server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
                 .setHost(host).setPort(port).setTcpNoDelay(true), timeouts)), timeouts, request -> {
-                    if (request.method() != io.vertx.core.http.HttpMethod.GET && request.method() != io.vertx.core.http.HttpMethod.HEAD) {
+                    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
                         request.response().setStatusCode(405).putHeader("allow", "GET, HEAD").end();
                         return;
                     }

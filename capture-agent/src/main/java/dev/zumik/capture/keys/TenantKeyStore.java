@@ -2,15 +2,19 @@ package dev.zumik.capture.keys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -109,11 +113,11 @@ public final class TenantKeyStore {
      * Destroys every key of the tenant (crypto-shredding): hashes made under them can no longer be
      * linked to anything. Returns the key ids destroyed.
      */
-    public synchronized java.util.List<String> destroy(final String tenant) {
+    public synchronized List<String> destroy(final String tenant) {
         requireSafe(tenant);
         current.remove(tenant);
         final Path tenantDir = dir.resolve(tenant);
-        final java.util.List<String> destroyed = new java.util.ArrayList<>();
+        final List<String> destroyed = new ArrayList<>();
         if (!Files.isDirectory(tenantDir)) {
             return destroyed;
         }
@@ -140,7 +144,7 @@ public final class TenantKeyStore {
             mac.init(new SecretKeySpec(installKey, "HmacSHA256"));
             final byte[] digest = mac.doFinal(apiKey.getBytes(StandardCharsets.UTF_8));
             return "key-" + HexFormat.of().formatHex(digest, 0, 8);
-        } catch (final java.security.GeneralSecurityException e) {
+        } catch (final GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
     }
@@ -191,7 +195,7 @@ public final class TenantKeyStore {
         final byte[] secret;
         try {
             secret = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).trim());
-        } catch (final IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+        } catch (final IllegalArgumentException | CharacterCodingException e) {
             throw new IOException(file + " is not a Zumik key (32 bytes in base64)");
         }
         if (secret.length != 32) {

@@ -1,13 +1,14 @@
 package dev.zumik.capture.proxy;
 
-import dev.zumik.capture.ByteBudget;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.capture.ByteBudget;
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.publish.ShapePublisher;
-import dev.zumik.core.prompt.Dialect;
 import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.core.http.ConnectionGuard;
+import dev.zumik.core.prompt.Dialect;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.MultiMap;
@@ -25,8 +26,10 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaptureProxy implements AutoCloseable {
     /** Closes a client connection with no byte either way for this long (unless ZUMIK_HTTP_IDLE_TIMEOUT says otherwise). */
-    static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofMinutes(15);
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(15);
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureProxy.class);
     /**
@@ -60,7 +63,7 @@ public final class CaptureProxy implements AutoCloseable {
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
-    private final java.util.Map<String, io.micrometer.core.instrument.Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
                          final ShapingBacklog backlog, final ByteBudget budget, final ShapeTask.Factory shapes, final MeterRegistry meters) {

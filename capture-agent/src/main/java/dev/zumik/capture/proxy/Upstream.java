@@ -1,6 +1,8 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.schemas.topics.Lanes;
 import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -33,7 +35,7 @@ public record Upstream(String prefix, URI base, String provider, String name, St
 
     /** The lane route of a request to {@code path} (the upstream's prefix stripped): its {@code route=}, else the endpoint's short name. */
     public String routeOf(final String path) {
-        return route != null ? route : dev.zumik.schemas.topics.Lanes.routeName(path);
+        return route != null ? route : Lanes.routeName(path);
     }
 
     /** Parses {@code [PREFIX=]URL} with optional {@code ,provider=NAME}, {@code ,name=NAME} and {@code ,route=NAME}. */
@@ -80,7 +82,7 @@ public record Upstream(String prefix, URI base, String provider, String name, St
      * one, too: a forgotten {@code /anthropic=} would send one provider's requests, API key included, to
      * the other) or two with the same name. The message names both.
      */
-    public static void requireUnambiguous(final java.util.List<Upstream> upstreams) {
+    public static void requireUnambiguous(final List<Upstream> upstreams) {
         for (int i = 0; i < upstreams.size(); i++) {
             for (int j = 0; j < i; j++) {
                 final Upstream a = upstreams.get(j);

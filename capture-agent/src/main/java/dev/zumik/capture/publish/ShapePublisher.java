@@ -2,9 +2,9 @@ package dev.zumik.capture.publish;
 
 import dev.zumik.capture.ByteBudget;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.registry.SchemaRegistryException;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
-import dev.zumik.schemas.registry.SchemaRegistryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -16,8 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,7 @@ public final class ShapePublisher implements AutoCloseable {
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
-    private final org.apache.kafka.common.serialization.Serializer<RequestShape> serializer;
+    private final Serializer<RequestShape> serializer;
     private final LinkedBlockingDeque<RequestShape> queue = new LinkedBlockingDeque<>();
     private final ByteBudget pendingBytes;
     private final AtomicLong pendingShapes = new AtomicLong();
@@ -176,7 +179,7 @@ public final class ShapePublisher implements AutoCloseable {
                     release(shape);
                     kafkaHealthy = true;
                     published.increment();
-                } else if (error instanceof org.apache.kafka.common.errors.RetriableException) {
+                } else if (error instanceof RetriableException) {
                     // e.g. no metadata yet because Kafka is down: the shape waits for the next try
                     if (kafkaHealthy) {
                         LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", pendingBytes.max(), error.getMessage());
@@ -190,7 +193,7 @@ public final class ShapePublisher implements AutoCloseable {
                 }
             });
             return true;
-        } catch (final org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (final TimeoutException e) {
             if (kafkaHealthy) {
                 LOG.warn("Kafka unavailable, shapes wait in the queue (bound {} bytes): {}", pendingBytes.max(), e.getMessage());
             }

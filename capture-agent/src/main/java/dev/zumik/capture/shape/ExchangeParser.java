@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.core.prompt.Dialect;
 import dev.zumik.core.prompt.PromptRenderer;
 import dev.zumik.core.prompt.ReportedUsage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,7 +25,7 @@ public final class ExchangeParser {
         final JsonNode request;
         try {
             request = JSON.readTree(requestBody);
-        } catch (final java.io.IOException | RuntimeException e) {
+        } catch (final IOException | RuntimeException e) {
             return ParsedExchange.unparsed();
         }
         if (request == null || !request.isObject()) {
@@ -103,7 +104,7 @@ public final class ExchangeParser {
             if (response != null) {
                 usage.read(dialect, response);
             }
-        } catch (final java.io.IOException | RuntimeException notJson) {
+        } catch (final IOException | RuntimeException notJson) {
             // an error page or a non-JSON body: no usage
         }
     }

@@ -8,7 +8,9 @@ import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -22,7 +24,7 @@ public final class ShapeBuilder {
     public static final int DEFAULT_BLOCK_SIZE = 64;
 
     /** A hasher per worker thread and key: {@code Mac.getInstance} is too slow to pay per shape. */
-    private static final ThreadLocal<java.util.Map<String, BlockHasher>> HASHERS = ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final ThreadLocal<Map<String, BlockHasher>> HASHERS = ThreadLocal.withInitial(HashMap::new);
 
     private final TenantKeyStore keys;
     private final int blockSize;
@@ -56,7 +58,7 @@ public final class ShapeBuilder {
             tokenizer = Tokenizers.nameForModel(exchange.model(), tokenizerOverride);
             tokens = Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText());
         }
-        final java.util.Map<String, BlockHasher> hashers = HASHERS.get();
+        final Map<String, BlockHasher> hashers = HASHERS.get();
         if (hashers.size() > 1024) {
             hashers.clear();
         }

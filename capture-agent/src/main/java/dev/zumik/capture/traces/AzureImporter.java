@@ -1,6 +1,8 @@
 package dev.zumik.capture.traces;
 
+import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.schemas.avro.RequestShape;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -59,8 +61,8 @@ final class AzureImporter extends TraceImporter {
         if (first == null) {
             first = at;
         }
-        return importedShape(number, line, target.start().plus(java.time.Duration.between(first, at)), context, generated)
-                .setBlockSize(dev.zumik.capture.shape.ShapeBuilder.DEFAULT_BLOCK_SIZE)
+        return importedShape(number, line, target.start().plus(Duration.between(first, at)), context, generated)
+                .setBlockSize(ShapeBuilder.DEFAULT_BLOCK_SIZE)
                 .setTokenizer("none")
                 .setHashedTokens(0)
                 .setBlockHashes(List.of())

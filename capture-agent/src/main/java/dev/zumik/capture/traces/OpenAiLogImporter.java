@@ -4,15 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.zumik.core.prompt.Dialect;
 import dev.zumik.capture.shape.ExchangeParser;
 import dev.zumik.capture.shape.ParsedExchange;
 import dev.zumik.capture.shape.ShapeBuilder;
+import dev.zumik.core.prompt.Dialect;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * JSONL logs of OpenAI-style requests, hashed exactly like the proxy does. Each line is either a
@@ -71,7 +72,7 @@ final class OpenAiLogImporter extends TraceImporter {
         if (timestamp.isTextual()) {
             try {
                 return Instant.parse(timestamp.asText());
-            } catch (final java.time.format.DateTimeParseException e) {
+            } catch (final DateTimeParseException e) {
                 throw new IllegalArgumentException("timestamp '" + timestamp.asText() + "' is neither epoch ms nor ISO-8601");
             }
         }

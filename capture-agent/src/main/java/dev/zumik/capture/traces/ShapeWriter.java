@@ -1,16 +1,25 @@
 package dev.zumik.capture.traces;
 
 import dev.zumik.schemas.avro.RequestShape;
-import dev.zumik.schemas.topics.Topic;
+import dev.zumik.schemas.config.Readers;
 import dev.zumik.schemas.topics.Lanes;
+import dev.zumik.schemas.topics.Topic;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -28,12 +37,12 @@ public final class ShapeWriter implements AutoCloseable {
     private static final int RECORD_OVERHEAD = 1024;
 
     private final KafkaProducer<String, byte[]> producer;
-    private final org.apache.kafka.common.serialization.Serializer<RequestShape> serializer;
+    private final Serializer<RequestShape> serializer;
     private final String topic;
     private final int maxValueBytes;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     /** The last offset written to each partition, to see the commit become visible. */
-    private final Map<Integer, Long> lastOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Long> lastOffsets = new ConcurrentHashMap<>();
     private final Map<String, Object> kafkaProperties;
     private long written;
     private boolean committed;
@@ -46,7 +55,7 @@ public final class ShapeWriter implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        props.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "zumik-import-" + java.util.UUID.randomUUID());
+        props.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "zumik-import-" + UUID.randomUUID());
         props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "900000");
         this.maxValueBytes = Integer.parseInt(String.valueOf(props.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576)))
                 - RECORD_OVERHEAD;
@@ -104,14 +113,14 @@ public final class ShapeWriter implements AutoCloseable {
      * the commit returns), so that an export or a replay right after finds every shape.
      */
     private void awaitVisible(final Duration timeout) {
-        final java.util.Properties props = dev.zumik.schemas.config.Readers.committed(kafkaProperties);
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                props, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            final java.util.List<org.apache.kafka.common.TopicPartition> partitions = lastOffsets.keySet().stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p)).toList();
+        final Properties props = Readers.committed(kafkaProperties);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = lastOffsets.keySet().stream()
+                    .map(p -> new TopicPartition(topic, p)).toList();
             final long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                final Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+                final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
                 if (partitions.stream().allMatch(p -> ends.getOrDefault(p, 0L) > lastOffsets.get(p.partition()))) {
                     return;
                 }

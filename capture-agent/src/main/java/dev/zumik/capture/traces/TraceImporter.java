@@ -1,15 +1,24 @@
 package dev.zumik.capture.traces;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.capture.shape.ShapeBuilder;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,18 +52,18 @@ public abstract class TraceImporter {
     /** Reads {@code file} and hands each shape to {@code sink}. */
     public ImportReport importFile(final Path file, final Consumer<RequestShape> sink) {
         final ImportReport report = new ImportReport();
-        try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
-            final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             long number = 0;
             while (nextLine(in, bytes)) {
                 number++;
                 final String line;
                 try {
                     // one undecodable byte costs its line, not the file
-                    line = utf8.decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString().replaceFirst("\r$", "");
-                } catch (final java.nio.charset.CharacterCodingException e) {
+                    line = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString().replaceFirst("\r$", "");
+                } catch (final CharacterCodingException e) {
                     report.skipped(number, "not UTF-8 text");
                     continue;
                 }
@@ -64,9 +73,9 @@ public abstract class TraceImporter {
                 try {
                     sink.accept(shape(number, line));
                     report.imported();
-                } catch (final IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                } catch (final IllegalArgumentException | JsonProcessingException e) {
                     report.skipped(number, reason(e));
-                } catch (final java.time.DateTimeException | ArithmeticException e) {
+                } catch (final DateTimeException | ArithmeticException e) {
                     report.skipped(number, "a time out of range (" + e.getMessage() + ")");
                 }
             }
@@ -77,7 +86,7 @@ public abstract class TraceImporter {
     }
 
     /** Reads the next line's bytes (without its newline) into {@code line}; false at the end of the input. */
-    private static boolean nextLine(final java.io.InputStream in, final java.io.ByteArrayOutputStream line) throws IOException {
+    private static boolean nextLine(final InputStream in, final ByteArrayOutputStream line) throws IOException {
         line.reset();
         int b = in.read();
         if (b < 0) {
@@ -91,7 +100,7 @@ public abstract class TraceImporter {
     }
 
     private static String reason(final Exception e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+        if (e instanceof JsonProcessingException json) {
             return "not valid JSON (" + json.getOriginalMessage() + ")";
         }
         return e.getMessage();
@@ -126,5 +135,5 @@ public abstract class TraceImporter {
     }
 
     /** One shape from one line; IllegalArgumentException says what is wrong with the line. */
-    protected abstract RequestShape shape(long number, String line) throws com.fasterxml.jackson.core.JsonProcessingException;
+    protected abstract RequestShape shape(long number, String line) throws JsonProcessingException;
 }

@@ -3,6 +3,7 @@ package dev.zumik.capture.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,7 +27,7 @@ class TenantKeyStoreTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("team-a").resolve(first.keyId() + ".key"))))
                 .isEqualTo("rw-------");
-        assertThat(first.toString()).doesNotContain(new String(first.secret(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(first.toString()).doesNotContain(new String(first.secret(), StandardCharsets.ISO_8859_1));
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.zumik.capture.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zumik.schemas.avro.Lane;
+import dev.zumik.schemas.topics.Lanes;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +38,7 @@ class CaptureSettingsTest {
         assertThat(openai.routeOf("/v1/audio/speech")).isEqualTo("audio.speech");
         assertThat(openai.routeOf("/generate")).isEqualTo("generate");
         assertThat(openai.routeOf("/")).isEqualTo("root");
-        assertThat(dev.zumik.schemas.topics.Lanes.key(new dev.zumik.schemas.avro.Lane("openai", "gpt-4.1-mini",
+        assertThat(Lanes.key(new Lane("openai", "gpt-4.1-mini",
                 openai.routeOf("/v1/chat/completions")))).isEqualTo("openai/gpt-4.1-mini/chat");
         // and an upstream can name its route
         assertThat(Upstream.parse("/ext=https://x.example,route=extraction").routeOf("/v1/chat/completions")).isEqualTo("extraction");

@@ -1,11 +1,12 @@
 package dev.zumik.capture.proxy;
 
-import dev.zumik.capture.ByteBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.capture.BrotliFixtures;
+import dev.zumik.capture.ByteBudget;
 import dev.zumik.capture.FlushedEncoder;
 import dev.zumik.core.prompt.Dialect;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
@@ -116,7 +117,7 @@ class ContentCodingTest {
         final List<byte[]> segments = FlushedEncoder.segments("gzip", STREAM);
         final Exchange exchange = new Exchange(Optional.of(Dialect.OPENAI_CHAT), Upstream.parse("http://127.0.0.1:1"), "/v1/chat/completions",
                 Instant.now(), 0, 1 << 20, MultiMap.caseInsensitiveMultiMap(),
-                new ByteBudget(1 << 20, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "copies"));
+                new ByteBudget(1 << 20, new SimpleMeterRegistry(), "copies"));
         for (int i = 0; i < segments.size(); i++) {
             exchange.responseChunk(Buffer.buffer(segments.get(i)), 1000L * (i + 1));
         }

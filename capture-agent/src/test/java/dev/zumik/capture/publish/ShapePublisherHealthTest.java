@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.zumik.schemas.registry.InMemorySchemaRegistry;
+import dev.zumik.schemas.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,11 +17,11 @@ class ShapePublisherHealthTest {
     void shouldSayUnknownUntilKafkaFirstAnswersThenDownWithoutAnyTraffic() throws Exception {
         // given a publisher whose Kafka does not listen, and no shape to send
         final int closed;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
         final ShapePublisher publisher = new ShapePublisher(Map.of("bootstrap.servers", "127.0.0.1:" + closed),
-                dev.zumik.schemas.topics.Topics.create(new InMemorySchemaRegistry()).shapes(), 1 << 20, new SimpleMeterRegistry());
+                Topics.create(new InMemorySchemaRegistry()).shapes(), 1 << 20, new SimpleMeterRegistry());
         try {
             // then its health is unknown at first (the first metadata request takes up to max.block.ms), then DOWN
             assertThat(publisher.kafkaState()).isEqualTo("UNKNOWN");

@@ -1,5 +1,8 @@
 package dev.zumik.core.cache;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -34,13 +37,13 @@ public final class InfiniteCache implements PrefixCache {
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
+    public void save(final DataOutput out) throws IOException {
         out.writeInt(seen.size());
         seen.writeTo(out, false);
     }
 
     @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
+    public void load(final DataInput in) throws IOException {
         seen.clear();
         added = null;
         addedCount = 0;
@@ -52,17 +55,17 @@ public final class InfiniteCache implements PrefixCache {
 
     /** Nothing: every block held is in the additions. */
     @Override
-    public void saveBase(final java.io.DataOutput out) {
+    public void saveBase(final DataOutput out) {
     }
 
     @Override
-    public void loadBase(final java.io.DataInput in) {
+    public void loadBase(final DataInput in) {
         seen.clear();
         startAdditions();
     }
 
     @Override
-    public void saveAdditions(final java.io.DataOutput out, final boolean all) throws java.io.IOException {
+    public void saveAdditions(final DataOutput out, final boolean all) throws IOException {
         if (all || added == null) {
             save(out);
         } else {
@@ -75,7 +78,7 @@ public final class InfiniteCache implements PrefixCache {
     }
 
     @Override
-    public void loadAdditions(final java.io.DataInput in) throws java.io.IOException {
+    public void loadAdditions(final DataInput in) throws IOException {
         final int count = in.readInt();
         for (int i = 0; i < count; i++) {
             seen.put(in.readLong(), 0);

@@ -1,5 +1,7 @@
 package dev.zumik.core.cache;
 
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -173,7 +175,7 @@ final class LongLongMap {
     }
 
     /** Writes every key (and its value when {@code withValues}), in slot order. */
-    void writeTo(final java.io.DataOutput out, final boolean withValues) throws java.io.IOException {
+    void writeTo(final DataOutput out, final boolean withValues) throws IOException {
         for (int slot = 0; slot <= mask(); slot++) {
             if (table[slot << shift] != FREE) {
                 writeEntry(out, table[slot << shift], valueAt(slot), withValues);
@@ -184,8 +186,8 @@ final class LongLongMap {
         }
     }
 
-    private static void writeEntry(final java.io.DataOutput out, final long key, final long value, final boolean withValues)
-            throws java.io.IOException {
+    private static void writeEntry(final DataOutput out, final long key, final long value, final boolean withValues)
+            throws IOException {
         out.writeLong(key);
         if (withValues) {
             out.writeLong(value);

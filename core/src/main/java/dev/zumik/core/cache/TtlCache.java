@@ -1,5 +1,9 @@
 package dev.zumik.core.cache;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 
 /**
  * TTL(T): infinite capacity; a block expires T after its last access. A block is present at a
@@ -44,14 +48,14 @@ public final class TtlCache implements PrefixCache {
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
+    public void save(final DataOutput out) throws IOException {
         out.writeLong(purgeAt);
         out.writeInt(lastAccess.size());
         lastAccess.writeTo(out, true);
     }
 
     @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
+    public void load(final DataInput in) throws IOException {
         lastAccess.clear();
         purgeAt = in.readLong();
         final int size = in.readInt();

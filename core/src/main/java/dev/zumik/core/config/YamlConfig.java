@@ -1,15 +1,32 @@
 package dev.zumik.core.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,9 +53,9 @@ public final class YamlConfig {
     /** {@code value} as YAML that {@link #read} reads back: fields in declaration order, absent ones left out. */
     public static String write(final Object value) {
         try {
-            return MAPPER.copy().setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            return MAPPER.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL)
                     .writeValueAsString(value);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new IllegalStateException("cannot write YAML: " + e.getMessage(), e);
         }
     }
@@ -57,7 +74,7 @@ public final class YamlConfig {
 
     private static <T> T read(final InputStream in, final String source, final Class<T> type) throws IOException {
         try {
-            final com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(in);
+            final JsonNode tree = MAPPER.readTree(in);
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
                 throw new IllegalArgumentException(source + ": the file is empty");
             }
@@ -70,7 +87,7 @@ public final class YamlConfig {
             final String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
             throw new IllegalArgumentException(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem(e), e);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         }
     }
@@ -81,10 +98,10 @@ public final class YamlConfig {
         if (message.startsWith("Cannot map `null` into type")) {
             return "is required";
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f) {
+        if (e instanceof InvalidFormatException f) {
             return "expected " + kind(f.getTargetType()) + ", got '" + f.getValue() + "'";
         }
-        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m && m.getTargetType() != null) {
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return "expected " + kind(m.getTargetType()) + " here";
         }
         return message;
@@ -103,48 +120,48 @@ public final class YamlConfig {
         if (type == String.class) {
             return "a single text value";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type)) {
             return "a list";
         }
-        return type.isEnum() ? "one of " + java.util.Arrays.toString(type.getEnumConstants()) : "a mapping of fields";
+        return type.isEnum() ? "one of " + Arrays.toString(type.getEnumConstants()) : "a mapping of fields";
     }
 
     /** The first key of the tree that is not a field of {@code type} (records, nested records and lists of them), with the nearest field. */
-    private static java.util.Optional<String> unknownField(final com.fasterxml.jackson.databind.JsonNode node, final java.lang.reflect.Type type,
+    private static Optional<String> unknownField(final JsonNode node, final Type type,
                                                            final String path) {
-        final Class<?> raw = type instanceof java.lang.reflect.ParameterizedType p ? (Class<?>) p.getRawType()
+        final Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType()
                 : type instanceof Class<?> c ? c : Object.class;
-        if (java.util.List.class.isAssignableFrom(raw) && node.isArray() && type instanceof java.lang.reflect.ParameterizedType p) {
+        if (List.class.isAssignableFrom(raw) && node.isArray() && type instanceof ParameterizedType p) {
             for (int i = 0; i < node.size(); i++) {
-                final java.util.Optional<String> found = unknownField(node.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]");
+                final Optional<String> found = unknownField(node.get(i), p.getActualTypeArguments()[0], path + "[" + i + "]");
                 if (found.isPresent()) {
                     return found;
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!raw.isRecord() || !node.isObject()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        final java.util.Map<String, java.lang.reflect.Type> fields = new java.util.LinkedHashMap<>();
-        for (final java.lang.reflect.RecordComponent c : raw.getRecordComponents()) {
-            final com.fasterxml.jackson.annotation.JsonProperty named = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+        final Map<String, Type> fields = new LinkedHashMap<>();
+        for (final RecordComponent c : raw.getRecordComponents()) {
+            final JsonProperty named = c.getAccessor().getAnnotation(JsonProperty.class);
             fields.put(named != null && !named.value().isEmpty() ? named.value() : c.getName(), c.getGenericType());
         }
-        for (final java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+        for (final Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             final String name = names.next();
             final String at = path.isEmpty() ? name : path + "." + name;
             if (!fields.containsKey(name)) {
-                final String nearest = fields.keySet().stream().min(java.util.Comparator.comparingInt(f -> distance(f, name))).orElse(null);
-                return java.util.Optional.of(at + ": unknown field" + (nearest != null && distance(nearest, name) <= Math.max(2, name.length() / 3)
+                final String nearest = fields.keySet().stream().min(Comparator.comparingInt(f -> distance(f, name))).orElse(null);
+                return Optional.of(at + ": unknown field" + (nearest != null && distance(nearest, name) <= Math.max(2, name.length() / 3)
                         ? " (did you mean " + nearest + "?)" : "; known: " + String.join(", ", fields.keySet())));
             }
-            final java.util.Optional<String> inner = unknownField(node.get(name), fields.get(name), at);
+            final Optional<String> inner = unknownField(node.get(name), fields.get(name), at);
             if (inner.isPresent()) {
                 return inner;
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Edit distance, for "did you mean". */

@@ -1,5 +1,6 @@
 package dev.zumik.core.decision;
 
+import dev.zumik.core.cost.CostModel;
 import java.util.Map;
 
 /**
@@ -33,6 +34,6 @@ public record LaneEvidence(String provider, String model, String route, long per
 
     /** Periods per month ({@link dev.zumik.core.cost.CostModel#HOURS_PER_MONTH} hours, as BYOC is priced), to scale the period's cost. */
     public double monthsFactor() {
-        return dev.zumik.core.cost.CostModel.HOURS_PER_MONTH * 3_600_000 / periodMillis;
+        return CostModel.HOURS_PER_MONTH * 3_600_000 / periodMillis;
     }
 }

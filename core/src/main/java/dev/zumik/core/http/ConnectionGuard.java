@@ -8,7 +8,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Timeouts every Zumik HTTP server has, so that one client cannot hold connections (and file
@@ -37,7 +41,7 @@ public final class ConnectionGuard {
         }
 
         private static Duration parse(final String name, final String value) {
-            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(value);
+            final Matcher m = Pattern.compile("(\\d{1,9})(ms|s|m|h)").matcher(value);
             if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
                 throw new IllegalArgumentException("zumik.http." + name + " must be a positive duration such as 30s or 10m, got '" + value + "'");
             }
@@ -76,7 +80,7 @@ public final class ConnectionGuard {
     /** As {@link #guard(Vertx, HttpServer, Timeouts, Handler)}, answering a malformed request body with {@code malformed}'s 400. */
     public static HttpServer guard(final Vertx vertx, final HttpServer server, final Timeouts timeouts,
                                    final Handler<HttpServerRequest> handler, final MalformedBody malformed) {
-        final java.util.Map<HttpConnection, Long> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<HttpConnection, Long> waiting = new ConcurrentHashMap<>();
         server.connectionHandler(connection -> {
             MalformedBody.install(connection, malformed);
             waiting.put(connection, vertx.setTimer(timeouts.headerRead().toMillis(), id -> {

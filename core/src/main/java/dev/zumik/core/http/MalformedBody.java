@@ -1,13 +1,22 @@
 package dev.zumik.core.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.impl.HttpServerConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -21,11 +30,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MalformedBody {
     private static final Logger LOG = LoggerFactory.getLogger(MalformedBody.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** OpenAI's error object, which the OpenAI-compatible servers (proxy, simulator) and Zumik's own APIs answer with. */
     public static final MalformedBody OPENAI_ERROR = new MalformedBody("application/json", message -> {
-        final com.fasterxml.jackson.databind.node.ObjectNode error = JSON.createObjectNode();
+        final ObjectNode error = JSON.createObjectNode();
         error.putObject("error").put("message", message).put("type", "invalid_request_error").putNull("param").put("code", "malformed_body");
         return error.toString();
     });
@@ -40,20 +49,20 @@ public final class MalformedBody {
     }
 
     static void install(final HttpConnection connection, final MalformedBody malformed) {
-        if (connection instanceof io.vertx.core.http.impl.HttpServerConnection http
+        if (connection instanceof HttpServerConnection http
                 && http.channelHandlerContext().pipeline().get("httpEncoder") != null) {
             http.channelHandlerContext().pipeline().addAfter("httpEncoder", "zumik-malformed-body", malformed.new Answer());
         }
     }
 
     /** Per connection: answers the current request's bad body, unless the server has already begun answering it. */
-    private final class Answer extends io.netty.channel.ChannelDuplexHandler {
+    private final class Answer extends ChannelDuplexHandler {
         /** Whether a (final, not 100 Continue) response to the request being read has begun: a second answer would be read as the next one's. */
         private boolean answered;
 
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception {
-            if (msg instanceof io.netty.handler.codec.http.HttpRequest) {
+            if (msg instanceof HttpRequest) {
                 answered = false;
             }
             if (!(msg instanceof HttpContent content) || !content.decoderResult().isFailure()) {
@@ -69,16 +78,16 @@ public final class MalformedBody {
             }
             LOG.debug("{} from {}; answered 400 and closed", reason, ctx.channel().remoteAddress());
             final byte[] bytes = body.apply(reason).getBytes(StandardCharsets.UTF_8);
-            final FullHttpResponse response = new DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+            final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(bytes));
             response.headers().set("Content-Type", contentType).set("Content-Length", bytes.length).set("Connection", "close");
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override
-        public void write(final ChannelHandlerContext ctx, final Object msg, final io.netty.channel.ChannelPromise promise) throws Exception {
-            if (msg instanceof io.netty.handler.codec.http.HttpResponse response
-                    && response.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
+        public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) throws Exception {
+            if (msg instanceof HttpResponse response
+                    && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
                 answered = true;
             }
             super.write(ctx, msg, promise);

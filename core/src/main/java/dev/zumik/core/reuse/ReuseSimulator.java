@@ -2,6 +2,10 @@ package dev.zumik.core.reuse;
 
 import dev.zumik.core.cache.CacheLookup;
 import dev.zumik.core.cache.KvCache;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,7 +56,7 @@ public final class ReuseSimulator {
      * Writes the caches' state (not the totals): a simulator that {@link #load}s it continues exactly
      * as this one would, which is how the streams app survives restarts and rebalances.
      */
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
+    public void save(final DataOutput out) throws IOException {
         out.writeInt(blockSize);
         out.writeInt(caches.size());
         for (final KvCache cache : caches) {
@@ -61,7 +65,7 @@ public final class ReuseSimulator {
     }
 
     /** Replaces the caches' state with one written by {@link #save} for the same policies. */
-    public void load(final java.io.DataInput in) throws java.io.IOException {
+    public void load(final DataInput in) throws IOException {
         loadCaches(in, false);
         additionsStartOver = true;
     }
@@ -73,7 +77,7 @@ public final class ReuseSimulator {
      * over, holding everything (the first call, or the caches were made anew for another block size
      * since): earlier additions then no longer apply.
      */
-    public boolean saveIncrement(final java.io.DataOutput base, final java.io.DataOutput additions) throws java.io.IOException {
+    public boolean saveIncrement(final DataOutput base, final DataOutput additions) throws IOException {
         base.writeInt(blockSize);
         base.writeInt(caches.size());
         for (final KvCache cache : caches) {
@@ -92,12 +96,12 @@ public final class ReuseSimulator {
      * Replaces the caches' state with a base {@link #saveIncrement} wrote and the additions records it
      * wrote since it last started over, read from {@code additions} in order to its end.
      */
-    public void loadIncrements(final java.io.DataInput base, final java.io.DataInputStream additions) throws java.io.IOException {
+    public void loadIncrements(final DataInput base, final DataInputStream additions) throws IOException {
         loadCaches(base, true);
         while (additions.available() > 0) {
             final int count = additions.readInt();
             if (count != caches.size()) {
-                throw new java.io.IOException("saved additions have " + count + " caches, the saved state " + caches.size());
+                throw new IOException("saved additions have " + count + " caches, the saved state " + caches.size());
             }
             for (final KvCache cache : caches) {
                 cache.state().loadAdditions(additions);
@@ -106,7 +110,7 @@ public final class ReuseSimulator {
         additionsStartOver = false;
     }
 
-    private void loadCaches(final java.io.DataInput in, final boolean baseOnly) throws java.io.IOException {
+    private void loadCaches(final DataInput in, final boolean baseOnly) throws IOException {
         blockSize = in.readInt();
         final int count = in.readInt();
         caches.clear();
@@ -114,7 +118,7 @@ public final class ReuseSimulator {
             return;
         }
         if (count != policies.size()) {
-            throw new java.io.IOException("saved state has " + count + " caches, this simulator " + policies.size() + " policies");
+            throw new IOException("saved state has " + count + " caches, this simulator " + policies.size() + " policies");
         }
         for (final CachePolicy policy : policies) {
             final KvCache cache = policy.newCache(blockSize);

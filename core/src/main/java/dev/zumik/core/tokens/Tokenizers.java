@@ -1,6 +1,7 @@
 package dev.zumik.core.tokens;
 
 import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +39,7 @@ public final class Tokenizers {
 
     /** jtokkit's implementation of an encoding: the reference the tests hold Zumik's own to. */
     public static Tokenizer jtokkit(final EncodingType type) {
-        final com.knuddels.jtokkit.api.Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
+        final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(type);
         return text -> encoding.encodeOrdinary(text).toArray();
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -61,7 +62,7 @@ class LongLongMapTest {
     @Property(tries = 200)
     void shouldPurgeInPlaceLikeAHashMap(@ForAll final long seed, @ForAll @IntRange(min = 0, max = 3000) final int entries,
                                         @ForAll @IntRange(min = 1, max = 5) final int modulus) {
-        final java.util.Random random = new java.util.Random(seed);
+        final Random random = new Random(seed);
         final LongLongMap map = new LongLongMap();
         final Map<Long, Long> reference = new HashMap<>();
         final long[] keys = new long[entries];

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +58,6 @@ class MooncakeCacheCurveTest {
         }
 
         // then: token-weighted aggregate hit ratio within the plot's reading error (±0.02) plus a little
-        assertThat((double) hitTokens / promptTokens).isCloseTo(published, org.assertj.core.data.Offset.offset(0.025));
+        assertThat((double) hitTokens / promptTokens).isCloseTo(published, Offset.offset(0.025));
     }
 }

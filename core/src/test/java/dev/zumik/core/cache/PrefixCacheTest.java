@@ -2,7 +2,9 @@ package dev.zumik.core.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -92,7 +94,7 @@ class PrefixCacheTest {
         // given raw block ids (not chained, so a request may name a block twice) and irregular arrival gaps
         final TtlCache ttlCache = new TtlCache(ttl);
         final InfiniteCache ideal = new InfiniteCache();
-        final java.util.Map<Long, Long> lastAccess = new java.util.HashMap<>();
+        final Map<Long, Long> lastAccess = new HashMap<>();
         long now = 0;
         for (int r = 0; r < requests.size(); r++) {
             now += gaps.get(r);

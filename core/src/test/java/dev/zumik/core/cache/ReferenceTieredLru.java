@@ -1,7 +1,9 @@
 package dev.zumik.core.cache;
 
-// The LinkedHashMap implementation TieredLruCache had before it moved to primitive arrays: the yardstick of TieredLruCacheTest.
-
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ final class ReferenceTieredLru implements PrefixCache {
             }
         }
         this.capacities = capacityBlocks.clone();
-        this.tiers = new java.util.ArrayList<>();
+        this.tiers = new ArrayList<>();
         for (int i = 0; i < capacityBlocks.length; i++) {
             tiers.add(new LinkedHashMap<>(16, 0.75f, true));
         }
@@ -88,7 +90,7 @@ final class ReferenceTieredLru implements PrefixCache {
     }
 
     @Override
-    public void save(final java.io.DataOutput out) throws java.io.IOException {
+    public void save(final DataOutput out) throws IOException {
         out.writeInt(tiers.size());
         for (final LinkedHashMap<Long, Boolean> tier : tiers) {
             out.writeInt(tier.size());
@@ -99,10 +101,10 @@ final class ReferenceTieredLru implements PrefixCache {
     }
 
     @Override
-    public void load(final java.io.DataInput in) throws java.io.IOException {
+    public void load(final DataInput in) throws IOException {
         final int count = in.readInt();
         if (count != tiers.size()) {
-            throw new java.io.IOException("saved state has " + count + " tiers, this cache " + tiers.size());
+            throw new IOException("saved state has " + count + " tiers, this cache " + tiers.size());
         }
         for (final LinkedHashMap<Long, Boolean> tier : tiers) {
             tier.clear();

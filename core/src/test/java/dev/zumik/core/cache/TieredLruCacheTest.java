@@ -11,6 +11,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /** The array-based tiers against the plain LinkedHashMap version they replaced: same hits, same occupancy, same saved state. */
 class TieredLruCacheTest {
@@ -40,7 +41,7 @@ class TieredLruCacheTest {
         assertThat(loaded.access(probe, 0).blocksByTier()).isEqualTo(reference.access(probe, 0).blocksByTier());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void shouldDropOneTierAndKeepTheOthersWhenATierIsCleared() {
         // given blocks 1..5 through an HBM of 2 and a host tier of 10: 4 and 5 in HBM, 1..3 in host
         final TieredLruCache cache = new TieredLruCache(2, 10);

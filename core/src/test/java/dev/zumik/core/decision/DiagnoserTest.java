@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,8 +88,8 @@ class DiagnoserTest {
         assertThat(d.levers()).extracting(Diagnosis.Lever::lever).containsExactly("PROMPT_CACHING", "BATCH_TIER", "ALIAS_ROUTING");
         final double managed = d.figures().get("managed_monthly_usd");
         // 12M missed cached tokens per period x (2.00 - 0.50) $/M x 2,920 periods a month (730 h of 15-minute periods)
-        assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2920, org.assertj.core.data.Offset.offset(1.0));
-        assertThat(d.levers().get(1).estimatedMonthlySavingsUsd()).isCloseTo(managed * 0.5, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(d.levers().get(0).estimatedMonthlySavingsUsd()).isCloseTo(12 * 1.5 * 2920, Offset.offset(1.0));
+        assertThat(d.levers().get(1).estimatedMonthlySavingsUsd()).isCloseTo(managed * 0.5, Offset.offset(1.0));
         assertThat(d.levers()).allSatisfy(l -> assertThat(l.estimatedSavingsPct()).isBetween(0.0, 100.0));
     }
 
@@ -102,7 +103,7 @@ class DiagnoserTest {
         // then: 200k/12k + 5k/4,205 = 17.86 replica-loads, x1.3 = 23.2 -> 24 replicas of 2 GPUs at 6.88 $/h
         assertThat(cost.replicas()).isEqualTo(24);
         assertThat(cost.gpus()).isEqualTo(48);
-        assertThat(cost.monthlyUsd()).isCloseTo(48 * 6.88 * 730 + 6000, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(cost.monthlyUsd()).isCloseTo(48 * 6.88 * 730 + 6000, Offset.offset(0.01));
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.PriceTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -121,11 +125,11 @@ class DiagnosisDecisionTableTest {
     /** One lane rule, as a lanes file would give it. */
     private static LanePolicies policies(final String rule) {
         try {
-            final java.nio.file.Path file = java.nio.file.Files.createTempFile("lanes", ".yaml");
-            java.nio.file.Files.writeString(file, "lanes:\n  - " + rule + "\n");
+            final Path file = Files.createTempFile("lanes", ".yaml");
+            Files.writeString(file, "lanes:\n  - " + rule + "\n");
             return LanePolicies.read(file);
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

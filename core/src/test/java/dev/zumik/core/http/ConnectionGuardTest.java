@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ class ConnectionGuardTest {
             for (final Socket s : slow) {
                 try {
                     s.getOutputStream().write('X');
-                } catch (final java.io.IOException closed) {
+                } catch (final IOException closed) {
                     // the server has closed it
                 }
             }
@@ -118,7 +120,7 @@ class ConnectionGuardTest {
     private static String readToEnd(final InputStream in) throws Exception {
         try {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (final java.net.SocketException reset) {
+        } catch (final SocketException reset) {
             return "";
         }
     }

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zumik.core.cache.CacheLookup;
+import dev.zumik.core.cost.PriceTable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.LongStream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -37,7 +40,7 @@ class ReuseSimulatorTest {
     private static String describe(final List<CacheLookup> lookups) {
         final StringBuilder s = new StringBuilder();
         for (final CacheLookup l : lookups) {
-            s.append(l.hitBlocks()).append('/').append(java.util.Arrays.toString(l.hitTokensByTier())).append('/')
+            s.append(l.hitBlocks()).append('/').append(Arrays.toString(l.hitTokensByTier())).append('/')
                     .append(l.reportedCachedTokens()).append(' ');
         }
         return s.toString();
@@ -150,15 +153,15 @@ class ReuseSimulatorTest {
     }
 
     private static int distinct(final List<long[]> requests) {
-        return (int) requests.stream().flatMapToLong(java.util.Arrays::stream).distinct().count();
+        return (int) requests.stream().flatMapToLong(Arrays::stream).distinct().count();
     }
 
     @Test
     void shouldTakeTheManagedRulesOfTheLanesModelFromThePriceTable() {
         // given a 3,000-token prompt sent twice: over OpenAI's 1,024-token minimum, under Haiku 4.5's 4,096
-        final dev.zumik.core.cost.PriceTable prices = dev.zumik.core.cost.PriceTable.defaults();
+        final PriceTable prices = PriceTable.defaults();
         final List<CachePolicy> policies = CachePolicy.parseList("managed");
-        final long[] blocks = java.util.stream.LongStream.range(0, 47).toArray();
+        final long[] blocks = LongStream.range(0, 47).toArray();
         // when
         final ReuseSimulator openai = new ReuseSimulator(CachePolicy.forModel(policies, prices, "openai", "gpt-4.1"));
         final ReuseSimulator haiku = new ReuseSimulator(CachePolicy.forModel(policies, prices, "anthropic", "claude-haiku-4-5"));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -102,7 +103,7 @@ public record BrokerSettings(int nodeId, String host, List<Integer> brokerPorts,
         p.put("advertised.listeners", client + "," + internal);
         p.put("listener.security.protocol.map", CLIENT + ":" + security.protocol() + "," + INTERNAL + ":PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", INTERNAL);
-        final String prefix = "listener.name." + CLIENT.toLowerCase(java.util.Locale.ROOT) + ".";
+        final String prefix = "listener.name." + CLIENT.toLowerCase(Locale.ROOT) + ".";
         security.listener().forEach((k, v) -> p.put(prefix + k, v));
         return p;
     }

@@ -2,6 +2,7 @@ package dev.zumik.localstack.kafka;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ public record ListenerSecurity(String protocol, Map<String, String> listener, Ma
     public static ListenerSecurity saslSslScram(final TlsStores broker, final Map<String, String> users) {
         final Map<String, String> p = new LinkedHashMap<>(broker.brokerProperties());
         p.put("sasl.enabled.mechanisms", SCRAM);
-        p.put(SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        p.put(SCRAM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         return new ListenerSecurity("SASL_SSL", p, users);
     }

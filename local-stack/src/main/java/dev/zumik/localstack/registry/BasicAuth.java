@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** HTTP basic auth in front of the registry API: a known user with its password, or 401 as Confluent's registry answers. */
 final class BasicAuth implements Handler<RoutingContext> {
@@ -13,7 +14,7 @@ final class BasicAuth implements Handler<RoutingContext> {
     private final Map<String, byte[]> passwords;
 
     BasicAuth(final Map<String, String> users) {
-        this.passwords = users.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+        this.passwords = users.entrySet().stream().collect(Collectors.toUnmodifiableMap(
                 Map.Entry::getKey, e -> e.getValue().getBytes(StandardCharsets.UTF_8)));
     }
 

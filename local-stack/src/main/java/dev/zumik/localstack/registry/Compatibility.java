@@ -3,6 +3,7 @@ package dev.zumik.localstack.registry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
@@ -32,7 +33,7 @@ enum Compatibility {
 
     static Compatibility parse(final String level) {
         try {
-            return valueOf(level.trim().toUpperCase(java.util.Locale.ROOT));
+            return valueOf(level.trim().toUpperCase(Locale.ROOT));
         } catch (final IllegalArgumentException | NullPointerException e) {
             throw RegistryError.invalidCompatibility(String.valueOf(level));
         }

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyStoreOptions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         final SchemaStore store = new SchemaStore(bootstrapServers, topic, clientOverrides);
         final Vertx vertx = Vertx.vertx();
         try {
-            final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(2));
+            final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(Duration.ofMinutes(2));
             final HttpServerOptions options = ConnectionGuard.withIdleTimeout(new HttpServerOptions().setHost(host).setPort(port)
                     .setTcpNoDelay(true), timeouts);
             if (security.tls()) {

@@ -1,17 +1,24 @@
 package dev.zumik.localstack.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.core.http.MalformedBody;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +33,7 @@ final class RegistryApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A body that cannot be decoded (bad chunking), answered like Confluent's registry answers one it cannot parse. */
-    static final dev.zumik.core.http.MalformedBody MALFORMED_BODY = new dev.zumik.core.http.MalformedBody(CONTENT_TYPE,
+    static final MalformedBody MALFORMED_BODY = new MalformedBody(CONTENT_TYPE,
             message -> error(400, message).toString());
 
     /**
@@ -35,7 +42,7 @@ final class RegistryApi {
      */
     static final int BODY_LIMIT = 1_000_000;
     /** The media types Confluent's registry takes a body in; another is 415. No Content-Type is taken as JSON, as Jersey does. */
-    private static final java.util.Set<String> BODY_TYPES = java.util.Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
+    private static final Set<String> BODY_TYPES = Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
             "application/json", "application/octet-stream");
 
     private final SchemaStore store;
@@ -112,8 +119,8 @@ final class RegistryApi {
     /** Answers 415 for a body in a media type the API does not take. */
     private static void checkRequest(final RoutingContext ctx) {
         final String type = ctx.request().getHeader("Content-Type");
-        if (type != null && (ctx.request().method() == io.vertx.core.http.HttpMethod.POST || ctx.request().method() == io.vertx.core.http.HttpMethod.PUT)
-                && !BODY_TYPES.contains(type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT))) {
+        if (type != null && (ctx.request().method() == HttpMethod.POST || ctx.request().method() == HttpMethod.PUT)
+                && !BODY_TYPES.contains(type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))) {
             reply(ctx, 415, error(415, "HTTP 415 Unsupported Media Type"));
             return;
         }
@@ -125,13 +132,13 @@ final class RegistryApi {
      * closed, there is no one to answer); anything else is the 500 a handler's own failure gets.
      */
     private static void failed(final RoutingContext ctx) {
-        if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+        if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
             LOG.debug("Registry request {} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
             return;
         }
         if (ctx.failure() == null) {
             final int status = ctx.statusCode();
-            reply(ctx, status, error(status, "HTTP " + status + " " + io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase()));
+            reply(ctx, status, error(status, "HTTP " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase()));
             return;
         }
         LOG.warn("Registry request {} {} failed: {}", ctx.request().method(), ctx.request().path(), ctx.failure().toString());
@@ -168,7 +175,7 @@ final class RegistryApi {
         }
         try {
             return JSON.readTree(text);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new RegistryError(400, 400, "Unrecognized request body: " + e.getOriginalMessage());
         }
     }

@@ -1,5 +1,7 @@
 package dev.zumik.localstack.registry;
 
+import java.util.stream.Collectors;
+
 /** A Confluent-API error: HTTP status plus the registry's own error code, as clients expect them. */
 final class RegistryError extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -47,7 +49,7 @@ final class RegistryError extends RuntimeException {
     static RegistryError invalidSubject(final String subject) {
         return new RegistryError(422, 42208, "Invalid subject " + subject.codePoints()
                 .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
-                .collect(java.util.stream.Collectors.joining("", "'", "'")) + ": a subject is not empty and holds no control character");
+                .collect(Collectors.joining("", "'", "'")) + ": a subject is not empty and holds no control character");
     }
 
     static RegistryError subjectConfigNotFound(final String subject) {

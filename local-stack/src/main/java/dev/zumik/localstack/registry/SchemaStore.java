@@ -3,6 +3,7 @@ package dev.zumik.localstack.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.schemas.config.Readers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,9 +71,9 @@ final class SchemaStore implements AutoCloseable {
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         producerProps.putAll(clientOverrides);
         this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        final Map<String, Object> consumerClient = new java.util.HashMap<>(clientOverrides);
+        final Map<String, Object> consumerClient = new HashMap<>(clientOverrides);
         consumerClient.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        final Properties consumerProps = dev.zumik.schemas.config.Readers.committed(consumerClient);
+        final Properties consumerProps = Readers.committed(consumerClient);
         this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
@@ -315,7 +317,7 @@ final class SchemaStore implements AutoCloseable {
         }
         try {
             return new Schema.Parser().parse(schemaText);
-        } catch (final SchemaParseException | org.apache.avro.AvroTypeException e) {
+        } catch (final SchemaParseException | AvroTypeException e) {
             throw RegistryError.invalidSchema(e.getMessage());
         }
     }

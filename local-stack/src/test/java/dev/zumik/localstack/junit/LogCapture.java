@@ -2,6 +2,7 @@ package dev.zumik.localstack.junit;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -17,7 +18,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private final List<String> lines = new CopyOnWriteArrayList<>();
     /** The lines a default run prints (INFO and above). */
     private final List<String> shown = new CopyOnWriteArrayList<>();
-    private final org.apache.logging.log4j.Level previousRoot;
+    private final Level previousRoot;
 
     private LogCapture() {
         super("zumik-log-capture", null, null, true, Property.EMPTY_ARRAY);
@@ -26,9 +27,9 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
         previousRoot = config.getRootLogger().getLevel();
         start();
         config.addAppender(this);
-        config.getRootLogger().addAppender(this, org.apache.logging.log4j.Level.ALL, null);
-        config.getRootLogger().setLevel(org.apache.logging.log4j.Level.DEBUG);
-        config.getLoggers().values().forEach(logger -> logger.addAppender(this, org.apache.logging.log4j.Level.ALL, null));
+        config.getRootLogger().addAppender(this, Level.ALL, null);
+        config.getRootLogger().setLevel(Level.DEBUG);
+        config.getLoggers().values().forEach(logger -> logger.addAppender(this, Level.ALL, null));
         context.updateLoggers();
     }
 
@@ -43,7 +44,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
             line.append(" | ").append(t);
         }
         lines.add(line.toString());
-        if (event.getLevel().isMoreSpecificThan(org.apache.logging.log4j.Level.INFO)) {
+        if (event.getLevel().isMoreSpecificThan(Level.INFO)) {
             shown.add(event.getLevel() + " " + line);
         }
     }

@@ -1,6 +1,7 @@
 package dev.zumik.replay.backend;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,14 +13,14 @@ import java.util.Map;
  * @param metrics where the runtime's own counters are read, one Prometheus endpoint per replica (each vLLM pod, each Dynamo
  *                worker's system port); empty: the base URL's host {@code /metrics}, where a single server publishes them
  */
-public record Backend(String role, URI baseUrl, Runtime runtime, String model, String apiKey, java.util.List<URI> metrics) {
+public record Backend(String role, URI baseUrl, Runtime runtime, String model, String apiKey, List<URI> metrics) {
 
     public Backend(final String role, final URI baseUrl, final Runtime runtime, final String model, final String apiKey) {
-        this(role, baseUrl, runtime, model, apiKey, java.util.List.of());
+        this(role, baseUrl, runtime, model, apiKey, List.of());
     }
 
     public Backend {
-        metrics = java.util.List.copyOf(metrics);
+        metrics = List.copyOf(metrics);
         final String scheme = baseUrl.getScheme();
         if (!"http".equals(scheme) && !"https".equals(scheme) || baseUrl.getHost() == null) {
             throw new IllegalArgumentException(role + ": base URL must be http(s)://host[:port][/prefix], got " + baseUrl);
@@ -64,8 +65,8 @@ public record Backend(String role, URI baseUrl, Runtime runtime, String model, S
     }
 
     /** Where the runtime's own counters are read: every replica's endpoint when given, else {@link #hostMetrics()}. */
-    public java.util.List<URI> runtimeMetrics() {
-        return metrics.isEmpty() ? java.util.List.of(hostMetrics()) : metrics;
+    public List<URI> runtimeMetrics() {
+        return metrics.isEmpty() ? List.of(hostMetrics()) : metrics;
     }
 
     /** For reports and logs: everything but the key. */

@@ -1,10 +1,12 @@
 package dev.zumik.replay.backend;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** The candidate's Prometheus text at {@code /metrics} of its host: what its scheduler and runtime publish about themselves. */
 public final class CandidateMetrics {
@@ -24,7 +26,7 @@ public final class CandidateMetrics {
     }
 
     /** Every replica's runtime metrics ({@link Backend#runtimeMetrics()}), in order. */
-    public static java.util.List<Scrape> readRuntimes(final Backend candidate, final Duration timeout) {
+    public static List<Scrape> readRuntimes(final Backend candidate, final Duration timeout) {
         return candidate.runtimeMetrics().stream().map(url -> read(url, timeout)).toList();
     }
 
@@ -34,7 +36,7 @@ public final class CandidateMetrics {
                     HttpRequest.newBuilder(metrics).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? new Scrape(metrics, response.body(), null)
                     : new Scrape(metrics, null, metrics + " answered " + response.statusCode());
-        } catch (final java.io.IOException | IllegalArgumentException e) {
+        } catch (final IOException | IllegalArgumentException e) {
             return new Scrape(metrics, null, "cannot read " + metrics + " (" + e.getMessage() + ")");
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();

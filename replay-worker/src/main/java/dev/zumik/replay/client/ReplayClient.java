@@ -12,8 +12,11 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -65,16 +68,16 @@ public final class ReplayClient implements RequestSender, AutoCloseable {
         backend.headers().forEach(options::putHeader);
         try {
             client.request(options).compose(HttpClientRequest::send).compose(HttpClientResponse::body)
-                    .toCompletionStage().toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    .toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (final java.util.concurrent.ExecutionException | TimeoutException unreachable) {
+        } catch (final ExecutionException | TimeoutException unreachable) {
             // the replay itself will classify what fails
         }
         final ReportedUsage usage = new ReportedUsage();
         new SseLines(data -> usage.readEvent(backend.runtime().api(), data)).feed(
                 "data: {\"choices\":[{\"delta\":{\"content\":\"x\"},\"text\":\"x\"}],\"usage\":{\"prompt_tokens\":1}}\n\n"
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zumik.replay.backend.RuntimeCounters;
+import dev.zumik.replay.sign.InToto;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -38,7 +41,7 @@ public final class DeletionDrill {
 
         /** The family of a BYOC profile's stack: Dynamo or SGLang in it means the dynamo recipe, else vLLM's. */
         public static Runtime of(final List<String> stack) {
-            return stack.stream().anyMatch(s -> s.toLowerCase(java.util.Locale.ROOT).matches(".*(dynamo|sglang).*")) ? DYNAMO : VLLM;
+            return stack.stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).matches(".*(dynamo|sglang).*")) ? DYNAMO : VLLM;
         }
     }
 
@@ -82,12 +85,12 @@ public final class DeletionDrill {
     }
 
     private Result run() {
-        evidence.put("runtime", targets.runtime().name().toLowerCase(java.util.Locale.ROOT)).put("candidate", targets.candidate())
+        evidence.put("runtime", targets.runtime().name().toLowerCase(Locale.ROOT)).put("candidate", targets.candidate())
                 .put("serving", targets.serving().toString()).put("startedAt", Instant.now().toString());
         final ArrayNode engines = evidence.putArray("engines");
         targets.engines().forEach(e -> engines.add(e.toString()));
         final String probe = probePrompt();
-        evidence.put("probeSha256", dev.zumik.replay.sign.InToto.sha256Hex(probe));
+        evidence.put("probeSha256", InToto.sha256Hex(probe));
         if (quiesce() && warm(probe)) {
             final List<String> before = scrapeEngines("countersBefore");
             if (before != null) {
@@ -317,7 +320,7 @@ public final class DeletionDrill {
             final long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
             record.put("promptTokens", usage.path("prompt_tokens").asLong()).put("cachedTokens", cached);
             return Optional.of(cached);
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             record.put("error", e.toString());
             return Optional.empty();
         } catch (final InterruptedException e) {
@@ -334,7 +337,7 @@ public final class DeletionDrill {
             model = get(targets.serving().resolve("/v1/models")).map(text -> {
                 try {
                     return JSON.readTree(text).path("data").path(0).path("id").asText("default");
-                } catch (final java.io.IOException e) {
+                } catch (final IOException e) {
                     return "default";
                 }
             }).orElse("default");
@@ -364,10 +367,10 @@ public final class DeletionDrill {
             }
             try {
                 return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            } catch (final java.io.IOException notJson) {
+            } catch (final IOException notJson) {
                 return JSON.createObjectNode();
             }
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             step.put("error", e.toString());
             failures.add("tier " + tier + " on " + replica + ": " + method + " " + url + " could not be reached (" + e.getClass().getSimpleName() + ")");
             return null;
@@ -387,7 +390,7 @@ public final class DeletionDrill {
             final HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             return Optional.empty();
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import dev.zumik.replay.sign.Dsse;
 import dev.zumik.replay.sign.InToto;
 import java.net.URI;
 import java.security.PublicKey;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -40,7 +41,7 @@ public record DrillEvidence(String candidate, URI serving, boolean confirmed, In
         try {
             return new DrillEvidence(p.path("candidate").asText(), URI.create(p.path("serving").asText()), p.path("confirmed").asBoolean(),
                     Instant.parse(p.path("finishedAt").asText()), statement.keyId(), source);
-        } catch (final IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (final IllegalArgumentException | DateTimeException e) {
             throw new Dsse.VerificationException("the drill's serving URL or finishedAt does not parse: " + e.getMessage());
         }
     }

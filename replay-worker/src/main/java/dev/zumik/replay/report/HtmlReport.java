@@ -1,10 +1,13 @@
 package dev.zumik.replay.report;
 
+import dev.zumik.core.cost.DemandCost;
 import dev.zumik.replay.client.Outcome;
 import dev.zumik.replay.verdict.Bootstrap;
 import dev.zumik.replay.verdict.Percentiles;
 import dev.zumik.replay.verdict.SideStats;
 import dev.zumik.replay.verdict.VerdictReport;
+import java.time.DayOfWeek;
+import java.time.format.TextStyle;
 import java.util.List;
 import java.util.Locale;
 
@@ -130,8 +133,8 @@ public final class HtmlReport {
                         : ", accepted by " + esc(c.partialAcceptedBy()) + ")")).append(". Managed cache hits ").append(esc(d.managedCacheHits()))
                 .append(".</p><table><tr><th>hour of week (UTC)</th><th>hours seen</th><th>requests/h</th><th>prompt tokens/h</th>"
                         + "<th>output tokens/h</th><th>peak prompt tok/s</th><th>replicas needed</th><th>replicas paid</th><th>managed USD/h</th></tr>");
-        for (final dev.zumik.core.cost.DemandCost.Hour hour : d.hourly()) {
-            h.append("<tr><td>").append(java.time.DayOfWeek.of(hour.hourOfWeek() / 24 + 1).getDisplayName(java.time.format.TextStyle.SHORT,
+        for (final DemandCost.Hour hour : d.hourly()) {
+            h.append("<tr><td>").append(DayOfWeek.of(hour.hourOfWeek() / 24 + 1).getDisplayName(TextStyle.SHORT,
                     Locale.ROOT)).append(String.format(Locale.ROOT, " %02d:00", hour.hourOfWeek() % 24)).append("</td><td>")
                     .append(num(hour.hoursObserved())).append("</td><td>").append(num(hour.requests())).append("</td><td>")
                     .append(num(hour.promptTokens())).append("</td><td>").append(num(hour.outputTokens())).append("</td><td>")

@@ -1,12 +1,14 @@
 package dev.zumik.replay.sign;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
@@ -60,7 +62,7 @@ public final class Dsse {
             envelope.put("payload", Base64.getEncoder().encodeToString(payload));
             envelope.putArray("signatures").addObject().put("keyid", keyId).put("sig", Base64.getEncoder().encodeToString(signer.sign()));
             return STRICT.writeValueAsString(envelope);
-        } catch (final GeneralSecurityException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final GeneralSecurityException | JsonProcessingException e) {
             throw new IllegalStateException("cannot sign: " + e.getMessage(), e);
         }
     }
@@ -70,9 +72,9 @@ public final class Dsse {
         final JsonNode envelope;
         try {
             envelope = STRICT.readTree(envelopeJson);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new VerificationException("not a JSON envelope: " + e.getOriginalMessage());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new VerificationException("not a JSON envelope: " + e.getMessage());
         }
         if (envelope == null || !envelope.isObject()) {

@@ -1,10 +1,17 @@
 package dev.zumik.replay.sign;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.util.HexFormat;
 
 /** In-toto Statement v1 (one subject with its sha256, a typed predicate), signed into a DSSE envelope. */
 public final class InToto {
@@ -21,7 +28,7 @@ public final class InToto {
         statement.set("predicate", predicate);
         try {
             return JSON.writeValueAsBytes(statement);
-        } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (final JsonProcessingException e) {
             throw new IllegalStateException("cannot write the statement: " + e.getMessage(), e);
         }
     }
@@ -40,7 +47,7 @@ public final class InToto {
      * Checks the envelope's signature by {@code key}, its payload type, the statement's type and its one
      * sha256 subject; the predicate type is the caller's to check.
      */
-    public static Statement open(final byte[] envelope, final java.security.PublicKey key) throws Dsse.VerificationException {
+    public static Statement open(final byte[] envelope, final PublicKey key) throws Dsse.VerificationException {
         final Dsse.Opened opened = Dsse.open(envelope, key);
         if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(opened.payloadType())) {
             throw new Dsse.VerificationException("payload type is " + opened.payloadType() + ", expected " + Dsse.IN_TOTO_PAYLOAD_TYPE);
@@ -48,7 +55,7 @@ public final class InToto {
         final JsonNode statement;
         try {
             statement = JSON.readTree(opened.payload());
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new Dsse.VerificationException("payload is not a JSON statement");
         }
         if (statement == null || !STATEMENT_TYPE.equals(statement.path("_type").asText())) {
@@ -65,9 +72,9 @@ public final class InToto {
     /** The hex sha256 of {@code text}'s UTF-8 bytes: a subject digest. */
     public static String sha256Hex(final String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (final java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (final NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     }

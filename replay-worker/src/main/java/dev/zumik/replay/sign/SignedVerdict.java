@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -60,7 +61,7 @@ public final class SignedVerdict {
             try {
                 from = Instant.parse(predicate.path("window").path("from").asText());
                 to = Instant.parse(predicate.path("window").path("to").asText());
-            } catch (final java.time.format.DateTimeParseException e) {
+            } catch (final DateTimeParseException e) {
                 throw new Dsse.VerificationException("the predicate's window bounds are not timestamps");
             }
             final String actual = recompute.get().sha256(predicate.path("lane").asText(), from, to);

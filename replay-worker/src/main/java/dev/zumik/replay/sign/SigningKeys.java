@@ -14,12 +14,14 @@ import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Ed25519 verdict-signing keys (JDK built-in) as PEM files: {@code signing.key} (PKCS#8, file mode 0600)
@@ -105,7 +107,7 @@ public final class SigningKeys {
         final int from = text.indexOf(begin);
         final int to = text.indexOf(end);
         if (from < 0 || to < from) {
-            throw new IllegalArgumentException(file + ": not a PEM " + label.toLowerCase(java.util.Locale.ROOT) + " (no " + begin + ")");
+            throw new IllegalArgumentException(file + ": not a PEM " + label.toLowerCase(Locale.ROOT) + " (no " + begin + ")");
         }
         try {
             return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
@@ -120,7 +122,7 @@ public final class SigningKeys {
     }
 
     /** Hands the generator the private seed, so it derives that seed's public key. */
-    private static final class FixedRandom extends java.security.SecureRandom {
+    private static final class FixedRandom extends SecureRandom {
         private final byte[] seed;
 
         FixedRandom(final byte[] seed) {

@@ -1,9 +1,11 @@
 package dev.zumik.replay.verdict;
 
 import dev.zumik.replay.client.Outcome;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Seeded paired block bootstrap over one or more repetitions of a replay. Each iteration picks a
@@ -87,9 +89,9 @@ public final class Bootstrap {
     static int[][] blocks(final List<Outcome> outcomes, final long blockNanos) {
         final long span = outcomes.stream().mapToLong(Outcome::intendedNanos).max().orElse(0);
         final long block = Math.max(1_000_000L, Math.min(blockNanos, span / MIN_BLOCKS));
-        final java.util.TreeMap<Long, List<Integer>> byBlock = new java.util.TreeMap<>();
+        final TreeMap<Long, List<Integer>> byBlock = new TreeMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
-            byBlock.computeIfAbsent(outcomes.get(i).intendedNanos() / block, k -> new java.util.ArrayList<>()).add(i);
+            byBlock.computeIfAbsent(outcomes.get(i).intendedNanos() / block, k -> new ArrayList<>()).add(i);
         }
         return byBlock.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }

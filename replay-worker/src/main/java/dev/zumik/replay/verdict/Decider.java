@@ -8,10 +8,12 @@ import dev.zumik.core.decision.ReasonCode;
 import dev.zumik.replay.client.ErrorClass;
 import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.schedule.ReplaySettings;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -179,7 +181,7 @@ public final class Decider {
         final String test = String.format("every declared requirement (%s) among the profile's capabilities (%s)%s, at a BYOC cost at most "
                 + "%.1f%% above managed (the gain's interval low end >= -%.1f%%), and candidate SLO attainment >= baseline's - %.2f",
                 String.join(", ", policy.isolation()), String.join(", ", ev.capabilities()),
-                policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION) ? String.format(java.util.Locale.ROOT, "; runtime-confirmed "
+                policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION) ? String.format(Locale.ROOT, "; runtime-confirmed "
                         + "deletion seen by a signed deletion drill of the candidate that confirmed it, at most %.0f days old",
                         d.deletionDrillMaxAgeDays()) : "", premium, premium, d.sloTolerance());
         if (policy.isolation().isEmpty()) {
@@ -205,7 +207,7 @@ public final class Decider {
             outcome.add(ReasonCode.DELETION_DRILL_MISSING.name());
             return false;
         }
-        final double age = drill.ageDays(java.time.Instant.now());
+        final double age = drill.ageDays(Instant.now());
         figures.put("deletionDrillAgeDays", age);
         figures.put("deletionDrillConfirmed", drill.confirmed() ? 1.0 : 0.0);
         final ReasonCode code = !drill.confirmed() ? ReasonCode.DELETION_DRILL_FAILED

@@ -5,6 +5,7 @@ import dev.zumik.core.cost.DemandCost;
 import dev.zumik.core.cost.DemandProfile;
 import dev.zumik.core.cost.PriceTable;
 import dev.zumik.replay.client.Outcome;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ public final class ReplayCosts {
 
     private int[] everyOnce() {
         final int[] weights = new int[basePrompt.length];
-        java.util.Arrays.fill(weights, 1);
+        Arrays.fill(weights, 1);
         return weights;
     }
 

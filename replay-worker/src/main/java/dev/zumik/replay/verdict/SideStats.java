@@ -2,6 +2,7 @@ package dev.zumik.replay.verdict;
 
 import dev.zumik.replay.client.ErrorClass;
 import dev.zumik.replay.client.Outcome;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,8 +92,8 @@ public record SideStats(String backend, long requests, long failed, double error
             }
         }
         return new SideStats(backend, n, failed, n == 0 ? 0 : (double) failed / n, errors, Percentiles.of(lag),
-                Percentiles.of(java.util.Arrays.copyOf(ttft, measured)), Percentiles.of(java.util.Arrays.copyOf(tpot, measured)),
-                Percentiles.of(itl), Percentiles.of(java.util.Arrays.copyOf(e2e, measured)),
+                Percentiles.of(Arrays.copyOf(ttft, measured)), Percentiles.of(Arrays.copyOf(tpot, measured)),
+                Percentiles.of(itl), Percentiles.of(Arrays.copyOf(e2e, measured)),
                 measured == 0 ? 0 : (double) met / measured, replaySeconds <= 0 ? 0 : met / replaySeconds, prompt, cached, writes,
                 completion, requestedOutput, prompt == 0 ? 0 : (double) cached / prompt, idealHitTokens == 0 ? null : (double) cached / idealHitTokens,
                 promptTarget == 0 ? 0 : (double) promptDiff / promptTarget, outputTarget == 0 ? 0 : (double) outputDiff / outputTarget,

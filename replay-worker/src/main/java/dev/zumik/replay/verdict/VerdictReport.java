@@ -1,6 +1,11 @@
 package dev.zumik.replay.verdict;
 
+import dev.zumik.core.cost.DemandCost;
+import dev.zumik.core.cost.DemandProfile;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,13 +71,13 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
      * and pays, and its mean managed cost.
      */
     public record Demand(String source, String horizonStart, String horizonEnd, Coverage coverage, String managedCacheHits,
-                         List<dev.zumik.core.cost.DemandCost.Hour> hourly) {
+                         List<DemandCost.Hour> hourly) {
 
-        public static Demand of(final String source, final dev.zumik.core.cost.DemandProfile p, final dev.zumik.core.cost.DemandCost month,
+        public static Demand of(final String source, final DemandProfile p, final DemandCost month,
                                 final String acceptedBy) {
-            return new Demand(source, java.time.Instant.ofEpochMilli(p.horizonStartMillis()).toString(),
-                    java.time.Instant.ofEpochMilli(p.horizonEndMillis()).toString(), new Coverage(p.hoursCaptured(),
-                    p.daysOfWeekSeen().stream().map(d -> d.name().toLowerCase(java.util.Locale.ROOT)).toList(), p.fullWeek(),
+            return new Demand(source, Instant.ofEpochMilli(p.horizonStartMillis()).toString(),
+                    Instant.ofEpochMilli(p.horizonEndMillis()).toString(), new Coverage(p.hoursCaptured(),
+                    p.daysOfWeekSeen().stream().map(d -> d.name().toLowerCase(Locale.ROOT)).toList(), p.fullWeek(),
                     p.fullWeek() ? null : acceptedBy), month.captureReported() ? "reported by the provider on the captured requests"
                     : "measured on the managed baseline's replay (the capture had no reports for every request)", month.hours());
         }
@@ -97,7 +102,7 @@ public record VerdictReport(String requestId, String lane, String profile, Strin
 
     /** The formulas the figures come from, named as in docs/METRICS.md. */
     public static Map<String, String> standardFormulas() {
-        final Map<String, String> f = new java.util.LinkedHashMap<>();
+        final Map<String, String> f = new LinkedHashMap<>();
         f.put("ttft", "first content token time - intended send time (nearest-rank percentiles)");
         f.put("tpot", "(e2e - TTFT) / (output tokens - 1)");
         f.put("itl", "each gap between streamed content events");

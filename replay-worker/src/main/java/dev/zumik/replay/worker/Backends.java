@@ -4,8 +4,11 @@ import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.replay.backend.Backend;
 import dev.zumik.replay.backend.Runtime;
 import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Where each side of a replay goes. The managed baseline follows the lane: its provider picks the API
@@ -19,10 +22,10 @@ import java.util.Optional;
  * @param candidateMetrics each candidate replica's runtime metrics endpoint; empty: the candidate host's /metrics
  */
 public record Backends(Map<String, URI> baselineUrls, Map<String, String> baselineKeys, Optional<URI> candidateUrl,
-                       java.util.List<URI> candidateMetrics) {
+                       List<URI> candidateMetrics) {
 
     public Backends(final Map<String, URI> baselineUrls, final Map<String, String> baselineKeys, final Optional<URI> candidateUrl) {
-        this(baselineUrls, baselineKeys, candidateUrl, java.util.List.of());
+        this(baselineUrls, baselineKeys, candidateUrl, List.of());
     }
 
     public static final Map<String, URI> PROVIDER_DEFAULTS = Map.of(
@@ -30,11 +33,11 @@ public record Backends(Map<String, URI> baselineUrls, Map<String, String> baseli
             "anthropic", URI.create("https://api.anthropic.com"));
 
     /** Base URLs from the defaults and overrides, keys from {@code OPENAI_API_KEY} and {@code ANTHROPIC_API_KEY}. */
-    public static Backends fromEnvironment(final Map<String, URI> overrides, final Optional<URI> candidateUrl, final java.util.List<URI> candidateMetrics,
+    public static Backends fromEnvironment(final Map<String, URI> overrides, final Optional<URI> candidateUrl, final List<URI> candidateMetrics,
                                            final Map<String, String> env) {
-        final Map<String, URI> urls = new java.util.HashMap<>(PROVIDER_DEFAULTS);
+        final Map<String, URI> urls = new HashMap<>(PROVIDER_DEFAULTS);
         urls.putAll(overrides);
-        final Map<String, String> keys = new java.util.HashMap<>();
+        final Map<String, String> keys = new HashMap<>();
         Optional.ofNullable(env.get("OPENAI_API_KEY")).ifPresent(k -> keys.put("openai", k));
         Optional.ofNullable(env.get("ANTHROPIC_API_KEY")).ifPresent(k -> keys.put("anthropic", k));
         return new Backends(Map.copyOf(urls), Map.copyOf(keys), candidateUrl, candidateMetrics);
@@ -45,7 +48,7 @@ public record Backends(Map<String, URI> baselineUrls, Map<String, String> baseli
         final URI url = baselineUrls.get(provider);
         if (url == null) {
             throw new IllegalArgumentException("no managed base URL for provider '" + provider + "' (known: "
-                    + String.join(", ", new java.util.TreeSet<>(baselineUrls.keySet())) + ")");
+                    + String.join(", ", new TreeSet<>(baselineUrls.keySet())) + ")");
         }
         return new Backend("baseline", url, "anthropic".equals(provider) ? Runtime.ANTHROPIC : Runtime.OPENAI, model,
                 baselineKeys.get(provider));

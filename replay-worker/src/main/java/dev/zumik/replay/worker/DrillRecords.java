@@ -3,6 +3,7 @@ package dev.zumik.replay.worker;
 import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.sign.Dsse;
 import dev.zumik.schemas.avro.PurgeEvidence;
+import dev.zumik.schemas.config.Readers;
 import dev.zumik.schemas.topics.Topic;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ public final class DrillRecords {
 
     public static Optional<DrillEvidence> latest(final Map<String, Object> kafka, final Topic<String, PurgeEvidence> topic, final PublicKey key,
                                                  final String profile, final URI candidate) {
-        final Properties props = dev.zumik.schemas.config.Readers.committed(kafka);
+        final Properties props = Readers.committed(kafka);
         final List<DrillEvidence> drills = new ArrayList<>();
         try (KafkaConsumer<String, PurgeEvidence> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer())) {

@@ -3,16 +3,21 @@ package dev.zumik.replay.worker;
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.cost.DemandProfile;
 import dev.zumik.core.decision.ByocReason;
+import dev.zumik.core.decision.Isolation;
 import dev.zumik.core.decision.LanePolicies;
-import dev.zumik.replay.verdict.Decider;
-import dev.zumik.replay.verdict.ReasonTest;
-import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.replay.ReplayJob;
+import dev.zumik.replay.backend.Backend;
+import dev.zumik.replay.purge.DrillEvidence;
 import dev.zumik.replay.report.ReportFiles;
 import dev.zumik.replay.sign.SigningKeys;
+import dev.zumik.replay.verdict.Decider;
+import dev.zumik.replay.verdict.ReasonTest;
 import dev.zumik.schemas.avro.DeadLetter;
+import dev.zumik.schemas.avro.DemandHour;
 import dev.zumik.schemas.avro.ReplayRequest;
+import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.schemas.avro.Verdict;
+import dev.zumik.schemas.config.Readers;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.ShapeWindowReader;
 import java.nio.ByteBuffer;
@@ -20,16 +25,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -42,8 +51,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +73,7 @@ public final class ReplayWorker implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Set<String> answered = new HashSet<>();
-    private final Set<TopicPartition> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<TopicPartition> revoked = ConcurrentHashMap.newKeySet();
     private final ExecutorService replayer = Executors.newSingleThreadExecutor(r -> {
         final Thread t = new Thread(r, "replay-job");
         t.setDaemon(true);
@@ -95,7 +104,7 @@ public final class ReplayWorker implements AutoCloseable {
     }
 
     private void loop() {
-        final Properties consumerProps = dev.zumik.schemas.config.Readers.committedGroup(settings.kafka(), settings.groupId());
+        final Properties consumerProps = Readers.committedGroup(settings.kafka(), settings.groupId());
         consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
         final Properties producerProps = new Properties();
         producerProps.putAll(settings.kafka());
@@ -207,9 +216,9 @@ public final class ReplayWorker implements AutoCloseable {
                 settings.topics().shapes().valueSerde().deserializer(), request.getLane(), request.getFromTime(), request.getToTime(),
                 settings.lateness());
         final LanePolicies.Policy policy = settings.policies().forLane(laneKey).withSlo(request.getTtftSloMs(), request.getE2eSloMs());
-        final dev.zumik.replay.backend.Backend candidate = settings.backends().candidate(profile);
+        final Backend candidate = settings.backends().candidate(profile);
         // only a lane requiring runtime-confirmed deletion needs the candidate's latest signed drill
-        final dev.zumik.replay.purge.DrillEvidence drill = policy.isolation().contains(dev.zumik.core.decision.Isolation.RUNTIME_CONFIRMED_DELETION)
+        final DrillEvidence drill = policy.isolation().contains(Isolation.RUNTIME_CONFIRMED_DELETION)
                 ? DrillRecords.latest(settings.kafka(), settings.topics().purges(), SigningKeys.publicOf(settings.signingKey()), profile.name(),
                         candidate.baseUrl()).orElse(null) : null;
         final ReplayJob.Inputs inputs = new ReplayJob.Inputs(request.getRequestId(), laneKey, request.getFromTime(), request.getToTime(),
@@ -226,7 +235,7 @@ public final class ReplayWorker implements AutoCloseable {
             return ReplayJob.run(inputs, settings.signingKey(), (b, c) -> { });
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("replay interrupted");
+            throw new CancellationException("replay interrupted");
         }
     }
 
@@ -236,8 +245,8 @@ public final class ReplayWorker implements AutoCloseable {
         if (d == null) {
             return null;
         }
-        final java.util.Map<Integer, DemandProfile.Slot> slots = new java.util.HashMap<>();
-        for (final dev.zumik.schemas.avro.DemandHour h : d.getHours()) {
+        final Map<Integer, DemandProfile.Slot> slots = new HashMap<>();
+        for (final DemandHour h : d.getHours()) {
             slots.merge(Math.floorMod(h.getHourOfWeek(), DemandProfile.HOURS_PER_WEEK), new DemandProfile.Slot(h.getRequests(),
                     h.getPromptTokens(), h.getCachedTokens(), h.getCacheWriteTokens(), h.getCacheReportingRequests(), h.getOutputTokens(),
                     h.getBatchRequests(), h.getPeakPromptTokensPerSecond(), h.getPeakOutputTokensPerSecond()), DemandProfile.Slot::plus);
@@ -252,7 +261,7 @@ public final class ReplayWorker implements AutoCloseable {
      */
     static List<Decider.Asked> asked(final ReplayRequest request) {
         final String source = request.getTrigger() == ReplayTrigger.DIAGNOSIS ? ReasonTest.FROM_DIAGNOSIS : ReasonTest.DECLARED;
-        return request.getReasons().stream().map(ByocReason::ofCode).flatMap(java.util.Optional::stream)
+        return request.getReasons().stream().map(ByocReason::ofCode).flatMap(Optional::stream)
                 .map(reason -> new Decider.Asked(reason, source)).toList();
     }
 
@@ -300,7 +309,7 @@ public final class ReplayWorker implements AutoCloseable {
     }
 
     private KafkaConsumer<String, byte[]> verdictReader() {
-        final Properties props = dev.zumik.schemas.config.Readers.committed(settings.kafka());
+        final Properties props = Readers.committed(settings.kafka());
         final KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         final List<TopicPartition> partitions = reader.partitionsFor(settings.topics().verdicts().name(), Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();

@@ -5,6 +5,7 @@ import dev.zumik.core.cost.PriceTable;
 import dev.zumik.core.decision.DecisionSettings;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.replay.schedule.ReplaySettings;
+import dev.zumik.schemas.topics.ShapeWindowReader;
 import dev.zumik.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -35,7 +36,7 @@ public record WorkerSettings(Map<String, Object> kafka, Topics topics, String gr
     public static WorkerSettings defaults(final Map<String, Object> kafka, final Topics topics, final Backends backends, final PrivateKey signingKey,
                                           final Path outDir) {
         return new WorkerSettings(kafka, topics, DEFAULT_GROUP, backends, ByocProfile::shipped, PriceTable.defaults(), LanePolicies.none(),
-                DecisionSettings.defaults(), ReplaySettings.defaults(), signingKey, outDir, dev.zumik.schemas.topics.ShapeWindowReader.DEFAULT_LATENESS,
+                DecisionSettings.defaults(), ReplaySettings.defaults(), signingKey, outDir, ShapeWindowReader.DEFAULT_LATENESS,
                 null);
     }
 

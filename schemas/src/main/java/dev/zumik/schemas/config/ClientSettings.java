@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where every Zumik component finds Kafka and the schema registry. Built from, lowest precedence
@@ -75,7 +77,7 @@ public final class ClientSettings {
     static void checkBootstrap(final String servers, final String source) {
         for (final String entry : servers.split(",", -1)) {
             final String e = entry.strip();
-            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:[A-Za-z_]+://)?(\\[[0-9A-Fa-f:.]+\\]|[^\\s:/\\[\\]]+):(\\d{1,5})").matcher(e);
+            final Matcher m = Pattern.compile("(?:[A-Za-z_]+://)?(\\[[0-9A-Fa-f:.]+\\]|[^\\s:/\\[\\]]+):(\\d{1,5})").matcher(e);
             if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
                 throw new IllegalArgumentException("the Kafka bootstrap servers from " + source + " must be HOST:PORT[,HOST:PORT...] with a port "
                         + "from 1 to 65535, got '" + servers + "'");

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     private final HttpClient http;
     private final Optional<String> authorization;
     /** Index of the URL that answered last; calls start there, so a dead first URL costs one failure, not one per call. */
-    private final java.util.concurrent.atomic.AtomicInteger preferredUrl = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger preferredUrl = new AtomicInteger();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 

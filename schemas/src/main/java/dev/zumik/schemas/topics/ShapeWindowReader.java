@@ -2,6 +2,7 @@ package dev.zumik.schemas.topics;
 
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
+import dev.zumik.schemas.config.Readers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ public final class ShapeWindowReader {
     public static Window read(final Map<String, Object> kafkaProperties, final String topic,
                               final Deserializer<RequestShape> deserializer, final Lane lane,
                               final Instant from, final Instant to, final Duration lateness) {
-        final Properties props = dev.zumik.schemas.config.Readers.committed(kafkaProperties);
+        final Properties props = Readers.committed(kafkaProperties);
         final String laneKey = Lanes.key(lane);
         final List<RequestShape> shapes = new ArrayList<>();
         boolean truncated = false;

@@ -10,8 +10,10 @@ import dev.zumik.schemas.avro.Verdict;
 import dev.zumik.schemas.registry.SchemaRegistry;
 import dev.zumik.schemas.serde.ConfluentAvroSerde;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -89,8 +91,8 @@ public final class Topics {
     }
 
     /** Value schemas by topic name, to register ahead of producers that run with auto.register.schemas=false. */
-    public Map<String, org.apache.avro.Schema> valueSchemas() {
-        final Map<String, org.apache.avro.Schema> out = new java.util.LinkedHashMap<>();
+    public Map<String, Schema> valueSchemas() {
+        final Map<String, Schema> out = new LinkedHashMap<>();
         out.put(shapes.name(), RequestShape.getClassSchema());
         out.put(laneStats.name(), LaneWindowStats.getClassSchema());
         out.put(diagnoses.name(), LaneDiagnosis.getClassSchema());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.RegistrySettings;
 import dev.zumik.schemas.registry.SchemaRegistryClient;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class ConfluentAvroDeserializerTest {
     @Test
     void shouldNameAnUnknownMagicByte() {
         // given
-        final byte[] json = "{\"not\":\"avro\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] json = "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8);
 
         // when / then
         assertThatThrownBy(() -> deserializer.deserialize("t", json))

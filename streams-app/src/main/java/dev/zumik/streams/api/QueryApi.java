@@ -2,11 +2,13 @@ package dev.zumik.streams.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.core.http.ConnectionGuard;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.streams.topology.AvroBytes;
+import dev.zumik.streams.topology.DemandHours;
 import dev.zumik.streams.topology.DiagnosisProcessor;
 import dev.zumik.streams.topology.LaneAnalysisTopology;
 import dev.zumik.streams.topology.WindowAccumulator;
@@ -15,7 +17,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.zumik.core.http.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -25,8 +26,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -71,7 +77,7 @@ public final class QueryApi implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         new JvmMemoryMetrics().bindTo(meters);
         gcMetrics.bindTo(meters);
-        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(java.time.Duration.ofMinutes(2));
+        final ConnectionGuard.Timeouts timeouts = ConnectionGuard.Timeouts.configured(Duration.ofMinutes(2));
         this.server = ConnectionGuard.guard(vertx, vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
                 .setHost(self.host()).setPort(self.port()).setTcpNoDelay(true), timeouts)), timeouts, this::handle);
     }
@@ -157,8 +163,8 @@ public final class QueryApi implements AutoCloseable {
             if (owner != null && !owner.equals(self)) {
                 return new Answer(0, null, owner);
             }
-            final var demand = dev.zumik.streams.topology.DemandHours.profile(streams.store(StoreQueryParameters.fromNameAndType(
-                    dev.zumik.streams.topology.DemandHours.STORE, QueryableStoreTypes.keyValueStore())), marks(), lane, 0, new java.util.ArrayList<>());
+            final var demand = DemandHours.profile(streams.store(StoreQueryParameters.fromNameAndType(
+                    DemandHours.STORE, QueryableStoreTypes.keyValueStore())), marks(), lane, 0, new ArrayList<>());
             return demand == null ? Answer.of(404, error("no demand captured yet for lane " + lane))
                     : Answer.of(200, Renderings.demand(demand).toString());
         }
@@ -207,16 +213,16 @@ public final class QueryApi implements AutoCloseable {
      * reuse per cache policy) and its latest windows, open ones included. Lanes are in key order.
      */
     private ArrayNode lanes() {
-        final java.util.TreeMap<String, ObjectNode> byLane = new java.util.TreeMap<>();
+        final TreeMap<String, ObjectNode> byLane = new TreeMap<>();
         try (KeyValueIterator<String, byte[]> all = diagnoses().all()) {
             all.forEachRemaining(e -> byLane.put(e.key, Renderings.diagnosis(AvroBytes.read(e.value, LaneDiagnosis.class))));
         }
-        final java.util.Map<String, java.util.TreeMap<Long, WindowAccumulator>> windows = new java.util.HashMap<>();
+        final Map<String, TreeMap<Long, WindowAccumulator>> windows = new HashMap<>();
         final Instant now = Instant.now();
         final ReadOnlyWindowStore<Bytes, WindowAccumulator> store = streams.store(StoreQueryParameters.fromNameAndType(
                 LaneAnalysisTopology.WINDOW_STORE, QueryableStoreTypes.windowStore()));
-        try (var all = store.fetchAll(now.minus(java.time.Duration.ofDays(1)), now.plus(java.time.Duration.ofDays(1)))) {
-            all.forEachRemaining(e -> windows.computeIfAbsent(new String(e.key.key().get(), StandardCharsets.UTF_8), k -> new java.util.TreeMap<>())
+        try (var all = store.fetchAll(now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(1)))) {
+            all.forEachRemaining(e -> windows.computeIfAbsent(new String(e.key.key().get(), StandardCharsets.UTF_8), k -> new TreeMap<>())
                     .put(e.key.window().start(), e.value));
         }
         final Long nextPeriodEnd = marks().get(DiagnosisProcessor.NEXT_PERIOD_END);

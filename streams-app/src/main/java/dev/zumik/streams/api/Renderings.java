@@ -3,11 +3,16 @@ package dev.zumik.streams.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.zumik.schemas.avro.DemandHour;
+import dev.zumik.schemas.avro.DemandProfile;
 import dev.zumik.schemas.avro.LaneDiagnosis;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.ManagedLever;
 import dev.zumik.schemas.topics.Lanes;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** JSON of the query API: diagnoses and window statistics (sketches left out; their quantiles are in). */
 final class Renderings {
@@ -22,7 +27,7 @@ final class Renderings {
         final ArrayNode reasons = out.putArray("reasons");
         d.getReasons().forEach(reasons::add);
         final ObjectNode figures = out.putObject("figures");
-        new java.util.TreeMap<>(d.getFigures()).forEach(figures::put);
+        new TreeMap<>(d.getFigures()).forEach(figures::put);
         final ArrayNode levers = out.putArray("levers");
         for (final ManagedLever l : d.getLevers()) {
             levers.addObject().put("lever", l.getLever()).put("advice", l.getAdvice())
@@ -42,13 +47,13 @@ final class Renderings {
      * reuse = hit tokens / prompt per cache policy) and its latest {@code recent} windows, each marked open while
      * its end is still ahead of {@code now}.
      */
-    static ObjectNode live(final java.util.List<LaneWindowStats> windows, final java.time.Instant now, final int recent) {
+    static ObjectNode live(final List<LaneWindowStats> windows, final Instant now, final int recent) {
         long requests = 0;
         long prompt = 0;
         long completion = 0;
         long cached = 0;
         long reporting = 0;
-        final Map<String, Long> hits = new java.util.TreeMap<>();
+        final Map<String, Long> hits = new TreeMap<>();
         for (final LaneWindowStats w : windows) {
             requests += w.getRequests();
             prompt += w.getPromptTokens();
@@ -76,11 +81,11 @@ final class Renderings {
     }
 
     /** A lane's hour-of-week demand, as a replay request carries it (field names of the Avro DemandProfile, snake_case). */
-    static ObjectNode demand(final dev.zumik.schemas.avro.DemandProfile d) {
+    static ObjectNode demand(final DemandProfile d) {
         final ObjectNode out = JSON.createObjectNode().put("horizon_start", d.getHorizonStart().toString())
                 .put("horizon_end", d.getHorizonEnd().toString());
         final ArrayNode hours = out.putArray("hours");
-        for (final dev.zumik.schemas.avro.DemandHour h : d.getHours()) {
+        for (final DemandHour h : d.getHours()) {
             hours.addObject().put("hour_of_week", h.getHourOfWeek()).put("requests", h.getRequests()).put("prompt_tokens", h.getPromptTokens())
                     .put("cached_tokens", h.getCachedTokens()).put("cache_write_tokens", h.getCacheWriteTokens())
                     .put("cache_reporting_requests", h.getCacheReportingRequests()).put("output_tokens", h.getOutputTokens())
@@ -103,9 +108,9 @@ final class Renderings {
         final ObjectNode errors = out.putObject("errors_by_class");
         s.getErrorsByClass().forEach(errors::put);
         final ObjectNode quantiles = out.putObject("quantiles");
-        new java.util.TreeMap<>(s.getQuantiles()).forEach(quantiles::put);
+        new TreeMap<>(s.getQuantiles()).forEach(quantiles::put);
         final ObjectNode hits = out.putObject("simulated_hit_tokens");
-        for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(s.getSimulatedHitTokens()).entrySet()) {
+        for (final Map.Entry<String, Long> e : new TreeMap<>(s.getSimulatedHitTokens()).entrySet()) {
             hits.put(e.getKey(), e.getValue());
         }
         return out;

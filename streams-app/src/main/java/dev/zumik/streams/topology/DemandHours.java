@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -93,7 +95,7 @@ public final class DemandHours {
         if (first == null) {
             return null;
         }
-        final long horizonEnd = Math.max(endMillis, java.util.Objects.requireNonNullElse(marks.get(TO + laneKey), endMillis));
+        final long horizonEnd = Math.max(endMillis, Objects.requireNonNullElse(marks.get(TO + laneKey), endMillis));
         final long horizonStart = Math.max(horizonEnd - DemandProfile.MAX_HORIZON_MILLIS, Math.min(horizonEnd - 1, first));
         final long firstHour = Math.floorDiv(horizonStart, DemandProfile.HOUR_MILLIS);
         final DemandProfile.Builder builder = new DemandProfile.Builder();
@@ -113,7 +115,7 @@ public final class DemandHours {
 
     static dev.zumik.schemas.avro.DemandProfile toAvro(final DemandProfile p) {
         final List<DemandHour> out = new ArrayList<>();
-        for (final Map.Entry<Integer, DemandProfile.Slot> e : new java.util.TreeMap<>(p.slots()).entrySet()) {
+        for (final Map.Entry<Integer, DemandProfile.Slot> e : new TreeMap<>(p.slots()).entrySet()) {
             final DemandProfile.Slot s = e.getValue();
             out.add(new DemandHour(e.getKey(), s.requests(), s.promptTokens(), s.cachedTokens(), s.cacheWriteTokens(),
                     s.cacheReportingRequests(), s.outputTokens(), s.batchRequests(), s.peakPromptPerSecond(), s.peakOutputPerSecond()));

@@ -11,6 +11,7 @@ import dev.zumik.schemas.avro.ReplayRequest;
 import dev.zumik.schemas.avro.ReplayTrigger;
 import dev.zumik.schemas.topics.Lanes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -44,7 +46,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     private static final String NEXT_END = NEXT_PERIOD_END;
     /** The latest window start seen: with the wall time since, the clock that evaluates periods when no window comes. */
     private static final String LATEST_START = "#latest-window-start";
-    private static final java.time.Duration CLOCK_CHECK_EVERY = java.time.Duration.ofSeconds(1);
+    private static final Duration CLOCK_CHECK_EVERY = Duration.ofSeconds(1);
 
     private final DiagnosisSettings settings;
     private final long windowMillis;
@@ -71,7 +73,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
         this.latest = context.getStateStore(LATEST);
         this.demand = new DemandHours(context.getStateStore(DemandHours.STORE), marks);
         this.wallAtLastWindow = context.currentSystemTimeMs();
-        context.schedule(CLOCK_CHECK_EVERY, org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME, this::evaluateByClock);
+        context.schedule(CLOCK_CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::evaluateByClock);
     }
 
     private long periodMillis() {

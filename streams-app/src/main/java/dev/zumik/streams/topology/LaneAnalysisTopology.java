@@ -3,6 +3,7 @@ package dev.zumik.streams.topology;
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.topics.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class LaneAnalysisTopology {
     public static final String WINDOW_STORE = "lane-window-store";
     /** How long windows stay queryable through the API (GET /lanes/{lane}/stats). */
-    static final java.time.Duration QUERYABLE_RETENTION = java.time.Duration.ofHours(24);
+    static final Duration QUERYABLE_RETENTION = Duration.ofHours(24);
 
     private LaneAnalysisTopology() { }
 
@@ -78,7 +79,7 @@ public final class LaneAnalysisTopology {
         return builder.build();
     }
 
-    private static java.time.Duration max(final java.time.Duration a, final java.time.Duration b) {
+    private static Duration max(final Duration a, final Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
     }
 }

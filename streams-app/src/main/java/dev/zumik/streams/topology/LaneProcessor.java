@@ -20,6 +20,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per lane: runs each shape through the configured cache policies (the {@code ReuseSimulator} that
@@ -46,7 +48,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * the input topic's retention.
  */
 final class LaneProcessor implements Processor<Bytes, Intake, String, LaneWindowStats> {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LaneProcessor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(LaneProcessor.class);
     private static final Duration WRITE_OPEN_WINDOWS_EVERY = Duration.ofSeconds(1);
     static final Duration LINGER_CHECK_EVERY = Duration.ofMinutes(10);
     /** How often the wall clock is looked at, and how long without shapes before it moves the stream time on. */

@@ -5,6 +5,7 @@ import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.core.reuse.ReuseSimulator;
 import dev.zumik.schemas.avro.RequestShape;
 import java.io.DataInput;
+import java.io.DataInputStream;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.HashSet;
@@ -106,7 +107,7 @@ final class LaneState {
     }
 
     /** Replaces this state with a base {@link #saveIncrement} wrote and its additions since it last started over. */
-    void loadIncrements(final DataInput base, final java.io.DataInputStream additions) throws IOException {
+    void loadIncrements(final DataInput base, final DataInputStream additions) throws IOException {
         simulator.loadIncrements(base, additions);
         loadRest(base);
     }

@@ -3,6 +3,7 @@ package dev.zumik.streams.topology;
 import dev.zumik.core.reuse.CachePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public record StreamsSettings(String applicationId, Map<String, Object> kafka, D
 
     /** The ideal cache, the managed model, and each profile's tier chain under the profile's name. */
     public static List<CachePolicy> policiesFor(final DiagnosisSettings diagnosis) {
-        final List<CachePolicy> out = new java.util.ArrayList<>(CachePolicy.parseList(DEFAULT_POLICIES));
+        final List<CachePolicy> out = new ArrayList<>(CachePolicy.parseList(DEFAULT_POLICIES));
         diagnosis.profiles().forEach(p -> out.add(p.cachePolicy()));
         return out;
     }

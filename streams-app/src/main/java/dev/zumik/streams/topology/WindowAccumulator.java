@@ -6,6 +6,7 @@ import dev.zumik.schemas.avro.RequestShape;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +44,7 @@ public final class WindowAccumulator {
      * hash lookup and an add in place cost less than an ordered map's merge of a boxed sum. Written out
      * in name order.
      */
-    private final Map<String, long[]> hitTokens = new java.util.HashMap<>();
+    private final Map<String, long[]> hitTokens = new HashMap<>();
     KllFloatsSketch ttft = KllFloatsSketch.newHeapInstance(KLL_K);
     KllFloatsSketch e2e = KllFloatsSketch.newHeapInstance(KLL_K);
     KllFloatsSketch promptLength = KllFloatsSketch.newHeapInstance(KLL_K);

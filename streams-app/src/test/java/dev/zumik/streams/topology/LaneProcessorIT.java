@@ -5,23 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zumik.core.reuse.CachePolicy;
 import dev.zumik.localstack.LocalStack;
-import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.localstack.RecentTime;
+import dev.zumik.localstack.junit.LocalStackExtension;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.LaneWindowStats;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.avro.ShapeSource;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topics;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -29,6 +33,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,6 +42,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -125,7 +131,7 @@ class LaneProcessorIT {
             emitted.addAll(run(stores, trace, 712, input.size(), intervals[2], new Properties()));
 
             // then
-            assertThat(emitted).as("intervals %s", java.util.Arrays.toString(intervals)).isEqualTo(uninterrupted);
+            assertThat(emitted).as("intervals %s", Arrays.toString(intervals)).isEqualTo(uninterrupted);
         }
     }
 
@@ -311,8 +317,8 @@ class LaneProcessorIT {
 
         // then each lane has one additions chunk per snapshot (all small), holding each block the lane's ideal cache
         // has once: cache count, then per record the ideal cache's block count and blocks (other caches add nothing)
-        final java.util.Map<String, Integer> chunks = new java.util.TreeMap<>();
-        final java.util.Map<String, Long> bytes = new java.util.TreeMap<>();
+        final Map<String, Integer> chunks = new TreeMap<>();
+        final Map<String, Long> bytes = new TreeMap<>();
         try (var all = stores.snapshots.all()) {
             all.forEachRemaining(e -> {
                 if (e.key.contains("#added#")) {
@@ -351,7 +357,7 @@ class LaneProcessorIT {
         // given a lane's snapshot in this build's form, but no replay start beside it
         final LaneStores stores = newStores();
         final MockProcessorContext<String, LaneWindowStats> context = context(stores, new Properties());
-        stores.snapshots.put("10:openai/x/y#meta", java.nio.ByteBuffer.allocate(25).put((byte) 4).array());
+        stores.snapshots.put("10:openai/x/y#meta", ByteBuffer.allocate(25).put((byte) 4).array());
 
         // when / then
         assertThatThrownBy(() -> processor(publish(List.of()), SNAPSHOT_EVERY).init(context)).isInstanceOf(IncompatibleStateException.class)
@@ -374,7 +380,7 @@ class LaneProcessorIT {
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
                      new ByteArraySerializer(), new ByteArraySerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            final List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>();
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
                 final Record<Bytes, Intake> record = records.get(i);
                 final byte[] raw = topics.shapes().valueSerde().serializer().serialize(topics.shapes().name(), record.value().shape());
@@ -403,16 +409,16 @@ class LaneProcessorIT {
 
     /** The replay start's offset in the snapshot store. */
     private static long replayStart(final LaneStores stores) {
-        return java.nio.ByteBuffer.wrap(stores.snapshots.get("#replay-start"), 1, 8).getLong();
+        return ByteBuffer.wrap(stores.snapshots.get("#replay-start"), 1, 8).getLong();
     }
 
     /** Each lane's snapshot's offset covered to, by the lane's key prefix. */
-    private static java.util.Map<String, Long> coveredTo(final LaneStores stores) {
-        final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    private static Map<String, Long> coveredTo(final LaneStores stores) {
+        final Map<String, Long> out = new TreeMap<>();
         try (var all = stores.snapshots.all()) {
             all.forEachRemaining(e -> {
                 if (e.key.endsWith("#meta")) {
-                    out.put(e.key, java.nio.ByteBuffer.wrap(e.value, 9, 8).getLong());
+                    out.put(e.key, ByteBuffer.wrap(e.value, 9, 8).getLong());
                 }
             });
         }
@@ -420,7 +426,7 @@ class LaneProcessorIT {
     }
 
     /** The two stores of the lane processor, in memory, without changelogs. */
-    private record LaneStores(org.apache.kafka.streams.state.KeyValueStore<String, byte[]> snapshots,
+    private record LaneStores(KeyValueStore<String, byte[]> snapshots,
                           TimestampedWindowStore<Bytes, WindowAccumulator> windows) { }
 
     private static LaneStores newStores() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The window accumulator as the window store keeps it: through its bytes after every shape. */
@@ -53,7 +54,7 @@ class WindowAccumulatorTest {
         final byte[] bytes = new byte[64];
         bytes[0] = 1;
         // when / then
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WindowAccumulator.fromBytes(bytes)).isInstanceOf(IncompatibleStateException.class)
+        Assertions.assertThatThrownBy(() -> WindowAccumulator.fromBytes(bytes)).isInstanceOf(IncompatibleStateException.class)
                 .hasMessageContaining("format 1, not 3").hasMessageContaining("reset the streams application");
     }
 
