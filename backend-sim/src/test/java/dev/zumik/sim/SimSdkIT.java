@@ -14,19 +14,19 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official OpenAI and Anthropic SDKs (npm, versions locked in sdk-clients/package-lock.json) read
+ * The official OpenAI and Anthropic SDKs (npm, versions locked in sdk-conformance/package-lock.json) read
  * the simulator's JSON bodies, SSE streams, usage with cached tokens and errors with their own parsers.
- * Skipped, with the reason, where node or the packages are missing ({@code npm ci --prefix sdk-clients}
+ * Skipped, with the reason, where node or the packages are missing ({@code npm ci --prefix sdk-conformance}
  * installs them; .ci/run does).
  */
 class SimSdkIT {
-    private static final Path NODE_DIR = Path.of("../sdk-clients");
+    private static final Path NODE_DIR = Path.of("../sdk-conformance");
 
     @Test
     void shouldBeReadByTheOfficialSdks() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/openai"))
                         && Files.isDirectory(NODE_DIR.resolve("node_modules/@anthropic-ai/sdk")),
-                "skipped: run npm ci --prefix sdk-clients to install the official SDKs");
+                "skipped: run npm ci --prefix sdk-conformance to install the official SDKs");
         try (SimServer openai = SimServer.start(TestProfiles.fast("managed-openai"), "127.0.0.1", 0);
              SimServer anthropic = SimServer.start(TestProfiles.fast("managed-anthropic"), "127.0.0.1", 0)) {
             // when

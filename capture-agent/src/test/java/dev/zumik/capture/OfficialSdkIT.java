@@ -29,21 +29,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The official OpenAI and Anthropic SDKs (npm: openai, @anthropic-ai/sdk, versions pinned in
- * sdk-clients/package-lock.json) talk to an upstream through the proxy: their own parsers must read
+ * sdk-conformance/package-lock.json) talk to an upstream through the proxy: their own parsers must read
  * the passed-through JSON, SSE streams and errors exactly as the upstream sent them (gzip-compressed,
  * since the SDKs accept gzip), and the proxy must shape both dialects. Skipped, with the reason, where node or the packages are missing
- * ({@code npm ci --prefix sdk-clients} installs them; .ci/run does).
+ * ({@code npm ci --prefix sdk-conformance} installs them; .ci/run does).
  */
 @ExtendWith(LocalStackExtension.class)
 class OfficialSdkIT {
-    private static final Path NODE_DIR = Path.of("../sdk-clients");
+    private static final Path NODE_DIR = Path.of("../sdk-conformance");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void shouldServeTheOfficialSdksUnchangedAndShapeBothDialects(final LocalStack stack, @TempDir final Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/openai"))
                         && Files.isDirectory(NODE_DIR.resolve("node_modules/@anthropic-ai/sdk")),
-                "skipped: run npm ci --prefix sdk-clients to install the official SDKs");
+                "skipped: run npm ci --prefix sdk-conformance to install the official SDKs");
         // given
         final String topic = LocalStack.uniqueTopic("sdk-shapes");
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.bootstrapServers()))) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Chromium with no console error and no network.
  */
 class DemoIT {
-    private static final Path NODE_DIR = Path.of("../sdk-clients");
+    private static final Path NODE_DIR = Path.of("../sdk-conformance");
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @Test
@@ -41,7 +41,7 @@ class DemoIT {
 
         // and the report loads in a real browser
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isDirectory(NODE_DIR.resolve("node_modules/playwright-core")),
-                "browser check skipped: needs Debian's chromium and npm ci --prefix sdk-clients (.ci/run installs both)");
+                "browser check skipped: needs Debian's chromium and npm ci --prefix sdk-conformance (.ci/run installs both)");
         final Path screenshot = Path.of("target/demo-report.png").toAbsolutePath();
         final Process node = new ProcessBuilder("node", "report_check.mjs", report.toAbsolutePath().toString(), screenshot.toString(),
                 CHROMIUM.toString()).directory(NODE_DIR.toFile()).redirectErrorStream(true).start();

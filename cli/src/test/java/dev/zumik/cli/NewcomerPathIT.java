@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(LocalStackExtension.class)
 class NewcomerPathIT {
-    private static final Path NODE_DIR = Path.of("../sdk-clients");
+    private static final Path NODE_DIR = Path.of("../sdk-conformance");
     private static final String LANE = "openai/gpt-4.1-mini/chat";
     private static final int REQUESTS = 24;
     private static final Duration WINDOW = Duration.ofSeconds(2);
@@ -57,7 +57,7 @@ class NewcomerPathIT {
     @Test
     void shouldShowALaneAsItsTrafficFlowsAndDiagnoseItOnceTheTrafficStops(final LocalStack stack, @TempDir final Path dir) throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/openai")),
-                "skipped: run npm ci --prefix sdk-clients to install the official SDKs");
+                "skipped: run npm ci --prefix sdk-conformance to install the official SDKs");
         // given the topics, a managed-style simulator, the proxy in front of it and the streams app
         final String prefix = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         final Topics topics = Topics.create(stack.registryClient(), 3, prefix);
