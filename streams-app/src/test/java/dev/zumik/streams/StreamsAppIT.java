@@ -138,7 +138,7 @@ class StreamsAppIT {
         final Map<String, Object> props = new HashMap<>(stack.clientProperties());
         try (var producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(settings.applicationId() + "-reuse-snapshots-changelog", 0,
+            producer.send(new ProducerRecord<>(settings.applicationId() + "-lane-snapshots-changelog", 0,
                     "10:openai/x/y#meta", new byte[12])).get();
         }
 

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * request carries the lane's hours folded into its hour-of-week {@link DemandProfile}, priced by the worker.
  */
 public final class DemandHours {
-    public static final String STORE = "demand-hours";
+    public static final String STORE = "diagnosis-demand-hours";
     /** Nine figures of the hour, then the minute being summed (epoch minute) with its prompt and output tokens. */
     private static final int BYTES = 12 * 8;
     private static final int MINUTE_AT = 9 * 8;

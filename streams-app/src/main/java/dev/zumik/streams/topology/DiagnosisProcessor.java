@@ -41,7 +41,7 @@ public final class DiagnosisProcessor implements Processor<String, LaneWindowSta
     /** Marks: the next period's end, the latest window start, each lane's last replay and demand horizon (the query API reads them). */
     public static final String MARKS = "diagnosis-marks";
     /** The latest diagnosis of each lane (Avro binary), for the query API. */
-    public static final String LATEST = "latest-diagnoses";
+    public static final String LATEST = "diagnosis-latest";
     public static final String NEXT_PERIOD_END = "#next-period-end";
     private static final String NEXT_END = NEXT_PERIOD_END;
     /** The latest window start seen: with the wall time since, the clock that evaluates periods when no window comes. */

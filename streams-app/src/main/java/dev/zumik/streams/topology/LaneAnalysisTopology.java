@@ -22,7 +22,7 @@ import org.apache.kafka.streams.state.Stores;
  * cooldown), DEAD_LETTERS (undeserializable or invalid shapes, with the reason).
  */
 public final class LaneAnalysisTopology {
-    public static final String WINDOW_STORE = "lane-window-store";
+    public static final String WINDOW_STORE = "lane-windows";
     /** How long windows stay queryable through the API (GET /lanes/{lane}/stats). */
     static final Duration QUERYABLE_RETENTION = Duration.ofHours(24);
 
@@ -59,7 +59,7 @@ public final class LaneAnalysisTopology {
         final KStream<String, LaneWindowStats> laneStats = branches.get("intake-valid")
                 .process(() -> new LaneProcessor(lane -> CachePolicy.forModel(settings.policies(), settings.diagnosis().prices(),
                         lane.getProvider(), lane.getModel()), settings.snapshotEvery(), settings.window(), settings.grace(),
-                        topics.shapes().valueSerde().deserializer(), topics.shapes().name()), Named.as("lane-windows"),
+                        topics.shapes().valueSerde().deserializer(), topics.shapes().name()), Named.as("lanes"),
                         LaneLog.SNAPSHOTS, WINDOW_STORE);
         laneStats.to(topics.laneStats().name(), TopicStreams.produced(topics.laneStats()).withName("lane-stats-sink"));
 

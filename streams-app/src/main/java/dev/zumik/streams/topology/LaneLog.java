@@ -34,7 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>State in any other form (an unreleased build's) is refused with how to rebuild it: see streams-app/DESIGN.md.
  */
 final class LaneLog {
-    static final String SNAPSHOTS = "reuse-snapshots";
+    static final String SNAPSHOTS = "lane-snapshots";
     /** Snapshot chunks stay well under the default 1 MB record limit of the changelog topic. */
     private static final int CHUNK_BYTES = 512 * 1024;
     /** First byte of a snapshot's meta record: events covered, input offset covered up to, base and additions chunks. */
