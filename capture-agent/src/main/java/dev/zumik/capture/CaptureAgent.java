@@ -7,6 +7,9 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.publish.ShapePublisher;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Topic;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -19,13 +22,15 @@ public final class CaptureAgent implements AutoCloseable {
     private final ShapePublisher publisher;
     private final CaptureProxy proxy;
     private final Optional<AdminServer> admin;
+    private final JvmGcMetrics gc;
 
     private CaptureAgent(final PrometheusMeterRegistry meters, final ShapePublisher publisher, final CaptureProxy proxy,
-                         final Optional<AdminServer> admin) {
+                         final Optional<AdminServer> admin, final JvmGcMetrics gc) {
         this.meters = meters;
         this.publisher = publisher;
         this.proxy = proxy;
         this.admin = admin;
+        this.gc = gc;
     }
 
     /**
@@ -37,6 +42,11 @@ public final class CaptureAgent implements AutoCloseable {
     public static CaptureAgent start(final CaptureSettings settings, final Map<String, Object> kafkaProperties,
                                      final Topic<String, RequestShape> shapes) {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // the JVM's own figures beside the agent's: GC pauses and bytes allocated are what set the proxy's tail
+        new JvmMemoryMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        final JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
         final TenantKeyStore keys = new TenantKeyStore(settings.keyDir());
         final ShapePublisher publisher = new ShapePublisher(kafkaProperties, shapes, settings.queueBytes(), meters);
         final CaptureProxy proxy;
@@ -56,7 +66,7 @@ public final class CaptureAgent implements AutoCloseable {
                 throw e;
             }
         }
-        return new CaptureAgent(meters, publisher, proxy, admin);
+        return new CaptureAgent(meters, publisher, proxy, admin, gc);
     }
 
     public int port() {
@@ -96,5 +106,6 @@ public final class CaptureAgent implements AutoCloseable {
         proxy.close();
         publisher.close(Duration.ofSeconds(10));
         admin.ifPresent(AdminServer::close);
+        gc.close();
     }
 }

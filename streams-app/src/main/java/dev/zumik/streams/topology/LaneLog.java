@@ -72,24 +72,28 @@ final class LaneLog {
     /** Every lane with a snapshot, loaded into a state from {@code newLane}, and the replay start. */
     Restored restore(final Function<String, LaneState> newLane) {
         final byte[] start = snapshots.get(REPLAY_START);
-        final Map<String, LaneState> lanes = new LinkedHashMap<>();
+        final List<String> lanesWithSnapshots = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> all = snapshots.all()) {
             all.forEachRemaining(e -> {
                 if (e.key.endsWith(META)) {
-                    final String lane = laneOf(e.key);
-                    lanes.put(lane, loadSnapshot(lane, e.value, newLane.apply(lane)));
+                    lanesWithSnapshots.add(e.key);
                 }
             });
         }
         if (start == null) {
-            if (!lanes.isEmpty()) {
+            if (!lanesWithSnapshots.isEmpty()) {
                 // every snapshot is written with a replay start: snapshots without one are another build's
                 throw new IncompatibleStateException("the lane state has snapshots but no replay start; " + RESET);
             }
-            return new Restored(lanes, NO_REPLAY_START, Long.MIN_VALUE);
+            return new Restored(new LinkedHashMap<>(), NO_REPLAY_START, Long.MIN_VALUE);
         }
         if (start.length != 1 + 2 * Long.BYTES || start[0] != REPLAY_START_FORMAT) {
             throw new IncompatibleStateException("the lane state's replay start was written by another Zumik; " + RESET);
+        }
+        final Map<String, LaneState> lanes = new LinkedHashMap<>();
+        for (final String key : lanesWithSnapshots) {
+            final String lane = laneOf(key);
+            lanes.put(lane, loadSnapshot(lane, snapshots.get(key), newLane.apply(lane)));
         }
         final ByteBuffer b = ByteBuffer.wrap(start, 1, start.length - 1);
         return new Restored(lanes, b.getLong(), b.getLong());

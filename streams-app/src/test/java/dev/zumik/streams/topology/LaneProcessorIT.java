@@ -342,9 +342,10 @@ class LaneProcessorIT {
 
     @Test
     void shouldRefuseStateInAnotherBuildsForm() {
-        // given a snapshot meta record in an unreleased build's 12-byte form
+        // given a replay start, and a snapshot meta record in an unreleased build's 12-byte form
         final LaneStores stores = newStores();
         final MockProcessorContext<String, LaneWindowStats> context = context(stores, new Properties());
+        stores.snapshots.put("#replay-start", java.nio.ByteBuffer.allocate(17).put((byte) 2).putLong(0).putLong(0).array());
         stores.snapshots.put("10:openai/x/y#meta", new byte[12]);
 
         // when / then

@@ -1,0 +1,400 @@
+package dev.zumik.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The capture proxy against the proxies a team would otherwise put in the path, each a real process on the same
+ * upstream with the same load generator, in one run: nginx (a reverse proxy with keep-alive to the upstream,
+ * buffering off), Portkey's AI gateway (npm {@code @portkey-ai/gateway}, Node), and {@code zumik capture} with Kafka up
+ * ({@code zumik dev} beside it) and with Kafka unreachable; calling the upstream directly is the floor. The upstream
+ * (in this JVM) answers a ~40-token chat completion at once. Two modes: open loop at a rate every peer sustains
+ * (latency from each request's intended send time, HdrHistogram), and closed loop at saturation (requests/s and the
+ * CPU µs per request of the peer's own processes, from /proc; the broker's reported apart). Short prompts (~60 tokens)
+ * and long ones (~8k tokens). The bench installs nothing: a missing peer is named with how to install it, and skipped.
+ *
+ * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
+ * (default 8). From the project root after {@code mvn -q package -DskipTests}:
+ * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8}
+ */
+public final class PeerProxyBench {
+    private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "Your invoice is in the billing tab, under documents. ".repeat(4)
+            + "\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":60,\"completion_tokens\":40,\"total_tokens\":100,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":0}}}";
+    private static final String SHORT = chat("You answer billing questions for Acme. Be brief and exact. ".repeat(4), "Where is my invoice?");
+    private static final String LONG = chat(longContext(), "Summarize the payment terms.");
+    /** /proc/PID/stat after the command's name: the state, ten fields (ppid to cmajflt), then utime and stime in clock ticks. */
+    private static final Pattern CPU_FIELDS = Pattern.compile("\\) \\S+((?: -?\\d+){10}) (\\d+) (\\d+)");
+
+    private PeerProxyBench() { }
+
+    private static String chat(final String system, final String user) {
+        return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"" + system + "\"},{\"role\":\"user\",\"content\":\""
+                + user + "\"}]}";
+    }
+
+    /** About 8,000 tokens of varied contract text. */
+    private static String longContext() {
+        final StringBuilder s = new StringBuilder();
+        for (int i = 1; i <= 480; i++) {
+            s.append("Clause ").append(i).append(": invoices for period ").append(i).append(" are due within ").append(i % 30 + 10)
+                    .append(" days of issue. ");
+        }
+        return s.toString();
+    }
+
+    /** One proxy under test: its port, the path and headers its requests carry, and the processes whose CPU is its own. */
+    private record Peer(String name, int port, String path, Map<String, String> headers, List<Process> processes, Optional<Integer> adminPort) { }
+
+    public static void main(final String[] args) throws Exception {
+        final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        final int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        final Vertx upstreamVertx = Vertx.vertx();
+        final HttpServer upstream = upstreamVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+                .requestHandler(request -> request.body().onSuccess(body -> request.response().putHeader("content-type", "application/json")
+                        .end(ANSWER)));
+        upstream.listen().toCompletionStage().toCompletableFuture().get();
+        final int upstreamPort = upstream.actualPort();
+        final Path work = Files.createTempDirectory("zumik-peer-bench");
+        final List<Peer> peers = new ArrayList<>();
+        final List<Process> all = new ArrayList<>();
+        peers.add(new Peer("direct (the upstream itself)", upstreamPort, "/v1/chat/completions", Map.of(), List.of(), Optional.empty()));
+        Process broker = null;
+        try {
+            nginx(work, upstreamPort).ifPresent(p -> {
+                peers.add(p);
+                all.addAll(p.processes());
+            });
+            portkey(work, upstreamPort).ifPresent(p -> {
+                peers.add(p);
+                all.addAll(p.processes());
+            });
+            final int kafkaPort = ChildProcesses.freePort();
+            final int registryPort = ChildProcesses.freePort();
+            broker = ChildProcesses.zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(), "--kafka-port",
+                    Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort));
+            all.add(broker);
+            ChildProcesses.awaitPort(registryPort, 120);
+            final Peer up = capture(work, "zumik capture, Kafka up", upstreamPort, "127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort);
+            final Peer down = capture(work, "zumik capture, Kafka unreachable", upstreamPort, "127.0.0.1:1", "http://127.0.0.1:1");
+            peers.add(up);
+            peers.add(down);
+            all.addAll(up.processes());
+            all.addAll(down.processes());
+            for (final Peer p : peers) {
+                ChildProcesses.awaitPort(p.port(), 60);
+            }
+            run(peers, broker, rate, seconds, inFlight);
+        } finally {
+            all.forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
+            all.forEach(Process::destroy);
+            for (final Process p : all) {
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+            upstreamVertx.close();
+        }
+    }
+
+    private static void run(final List<Peer> peers, final Process broker, final int rate, final int seconds, final int inFlight) throws Exception {
+        final Vertx vertx = Vertx.vertx();
+        final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
+        System.out.printf("upstream answers a ~40-token chat completion at once; every peer a process on loopback; 2 cores shared by all%n");
+        for (final Peer p : peers) {
+            // warm-up: JIT, connection pools, Node's and nginx's workers
+            closedLoop(vertx, client, p, SHORT, inFlight, 5);
+            closedLoop(vertx, client, p, LONG, inFlight, 2);
+        }
+        for (final String[] size : new String[][] {{"short (~60 tokens)", SHORT}, {"long (~8k tokens)", LONG}}) {
+            System.out.printf("%n### %s prompts: open loop at %d requests/s, %d s each%n%n", size[0], rate, seconds);
+            System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            Histogram direct = null;
+            for (final Peer p : peers) {
+                final Histogram h = openLoop(vertx, client, p, size[1], rate, seconds);
+                direct = direct == null ? h : direct;
+                System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %s | %+.3f | %+.3f |%n", p.name(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
+                        h.getTag(), ms(h, 50) - ms(direct, 50), ms(h, 99) - ms(direct, 99));
+            }
+            System.out.printf("%n### %s prompts: closed loop, %d in flight, %d s each%n%n", size[0], inFlight, seconds);
+            System.out.println("| path | requests/s | CPU µs per request (its own processes) | broker CPU µs per request | allocated KB per request |");
+            System.out.println("|---|---|---|---|---|");
+            for (final Peer p : peers) {
+                final long cpuBefore = cpuMicros(p.processes());
+                final long brokerBefore = cpuMicros(List.of(broker));
+                final Optional<Double> allocatedBefore = allocated(p);
+                final long done = closedLoop(vertx, client, p, size[1], inFlight, seconds);
+                final double cpu = (cpuMicros(p.processes()) - cpuBefore) / (double) Math.max(1, done);
+                final double brokerCpu = (cpuMicros(List.of(broker)) - brokerBefore) / (double) Math.max(1, done);
+                final Optional<Double> allocatedAfter = allocated(p);
+                System.out.printf("| %s | %,.0f | %s | %s | %s |%n", p.name(), done / (double) seconds, p.processes().isEmpty() ? "(upstream in the bench JVM)"
+                                : String.format("%.0f", cpu), p.name().contains("Kafka up") ? String.format("%.0f", brokerCpu) : "",
+                        allocatedBefore.isPresent() && allocatedAfter.isPresent()
+                                ? String.format("%.1f", (allocatedAfter.get() - allocatedBefore.get()) / 1024.0 / Math.max(1, done)) : "");
+            }
+        }
+        vertx.close();
+    }
+
+    /** nginx as a reverse proxy (keep-alive upstream, buffering off), its configuration written here; empty when nginx is missing. */
+    private static Optional<Peer> nginx(final Path work, final int upstreamPort) throws Exception {
+        final Optional<Path> binary = Optional.ofNullable(System.getenv("ZUMIK_BENCH_NGINX")).map(Path::of)
+                .or(() -> findOnPath("nginx")).or(() -> Optional.of(Path.of("/usr/sbin/nginx")).filter(Files::isExecutable));
+        if (binary.isEmpty()) {
+            System.out.println("skipped nginx: not found (Debian: apt-get install nginx-light; or set ZUMIK_BENCH_NGINX to its binary)");
+            return Optional.empty();
+        }
+        final int port = ChildProcesses.freePort();
+        final Path dir = Files.createDirectories(work.resolve("nginx"));
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("nginx.conf"), """
+                worker_processes 1;
+                daemon off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/logs/error.log warn;
+                events { worker_connections 1024; }
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s/body;
+                  proxy_temp_path %1$s/proxy;
+                  fastcgi_temp_path %1$s/fastcgi;
+                  uwsgi_temp_path %1$s/uwsgi;
+                  scgi_temp_path %1$s/scgi;
+                  upstream llm { server 127.0.0.1:%2$d; keepalive 64; }
+                  server {
+                    listen 127.0.0.1:%3$d;
+                    location / {
+                      proxy_pass http://llm;
+                      proxy_http_version 1.1;
+                      proxy_set_header Connection "";
+                      proxy_buffering off;
+                      proxy_request_buffering off;
+                      client_max_body_size 64m;
+                    }
+                  }
+                }
+                """.formatted(dir.toAbsolutePath(), upstreamPort, port));
+        final Process nginx = new ProcessBuilder(binary.get().toString(), "-p", dir.toAbsolutePath().toString(), "-c",
+                dir.resolve("nginx.conf").toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
+        return Optional.of(new Peer("nginx " + version(binary.get().toString(), "-v"), port, "/v1/chat/completions", Map.of(), List.of(nginx),
+                Optional.empty()));
+    }
+
+    /** Portkey's AI gateway from npm (ZUMIK_BENCH_PORTKEY, else bench/peers/node_modules); empty when it is missing. */
+    private static Optional<Peer> portkey(final Path work, final int upstreamPort) throws Exception {
+        final Path script = Path.of(Optional.ofNullable(System.getenv("ZUMIK_BENCH_PORTKEY"))
+                .orElse("bench/peers/node_modules/@portkey-ai/gateway/build/start-server.js"));
+        final Optional<Path> node = findOnPath("node");
+        if (!Files.exists(script) || node.isEmpty()) {
+            System.out.println("skipped Portkey's gateway: " + (node.isEmpty() ? "node not found" : script + " not found")
+                    + " (npm ci --prefix bench/peers installs the pinned @portkey-ai/gateway; or set ZUMIK_BENCH_PORTKEY to its start-server.js)");
+            return Optional.empty();
+        }
+        final int port = ChildProcesses.freePort();
+        final ProcessBuilder builder = new ProcessBuilder(node.get().toString(), script.toString(), "--port=" + port, "--headless")
+                .redirectErrorStream(true).redirectOutput(work.resolve("portkey.log").toFile());
+        builder.environment().put("NODE_ENV", "production");
+        final Process gateway = builder.start();
+        final Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("x-portkey-provider", "openai");
+        headers.put("x-portkey-custom-host", "http://127.0.0.1:" + upstreamPort + "/v1");
+        headers.put("authorization", "Bearer sk-bench");
+        return Optional.of(new Peer("Portkey AI gateway " + packageVersion(script), port, "/v1/chat/completions", headers, List.of(gateway),
+                Optional.empty()));
+    }
+
+    private static Peer capture(final Path work, final String name, final int upstreamPort, final String kafka, final String registry)
+            throws IOException {
+        final int port = ChildProcesses.freePort();
+        final int admin = ChildProcesses.freePort();
+        final Process capture = ChildProcesses.zumik(work.resolve(name.replaceAll("\\W+", "-") + ".log"), "capture", "--upstream",
+                "http://127.0.0.1:" + upstreamPort, "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin, "--key-dir",
+                work.resolve("keys").toString(), "--kafka", kafka, "--registry", registry);
+        return new Peer(name, port, "/v1/chat/completions", Map.of("authorization", "Bearer sk-bench"), List.of(capture), Optional.of(admin));
+    }
+
+    /** Bytes the peer's JVM has allocated, from its admin metrics (jvm_gc_memory_allocated_bytes_total); empty for other peers. */
+    private static Optional<Double> allocated(final Peer p) {
+        if (p.adminPort().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            final String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort().get()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            final Matcher m = Pattern.compile("(?m)^jvm_gc_memory_allocated_bytes_total(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
+            return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+        } catch (final IOException e) {
+            return Optional.empty();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** User plus system CPU of these processes and all their descendants, in µs, from /proc/PID/stat. */
+    private static long cpuMicros(final List<Process> processes) {
+        long ticks = 0;
+        for (final Process p : processes) {
+            final List<ProcessHandle> handles = new ArrayList<>(List.of(p.toHandle()));
+            p.descendants().forEach(handles::add);
+            for (final ProcessHandle h : handles) {
+                try {
+                    final Matcher m = CPU_FIELDS.matcher(Files.readString(Path.of("/proc/" + h.pid() + "/stat")));
+                    if (m.find()) {
+                        ticks += Long.parseLong(m.group(2)) + Long.parseLong(m.group(3));
+                    }
+                } catch (final IOException gone) {
+                    // a process that ended between the listing and the read
+                }
+            }
+        }
+        return ticks * 1_000_000L / CLOCK_TICKS;
+    }
+
+    /** Linux clock ticks per second (USER_HZ): 100 on every kernel configuration this bench meets. */
+    private static final long CLOCK_TICKS = 100;
+
+    private static Optional<Path> findOnPath(final String name) {
+        for (final String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            final Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String version(final String... command) {
+        try {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor(10, TimeUnit.SECONDS);
+            final Matcher m = Pattern.compile("(\\d+\\.\\d+\\.\\d+)").matcher(out);
+            return m.find() ? m.group(1) : "";
+        } catch (final IOException e) {
+            return "";
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static String packageVersion(final Path script) {
+        try {
+            final Matcher m = Pattern.compile("\"version\":\\s*\"([^\"]+)\"").matcher(Files.readString(script.getParent().getParent()
+                    .resolve("package.json")));
+            return m.find() ? m.group(1) : "";
+        } catch (final IOException e) {
+            return "";
+        }
+    }
+
+    private static double ms(final Histogram h, final double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static RequestOptions options(final Peer p) {
+        final RequestOptions o = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(p.port()).setURI(p.path())
+                .addHeader("content-type", "application/json").setIdleTimeout(30_000);
+        p.headers().forEach(o::addHeader);
+        return o;
+    }
+
+    /** Fires at fixed intended times; records each latency in µs from its intended send time (no coordinated omission). */
+    private static Histogram openLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int rate,
+                                      final int seconds) throws InterruptedException {
+        final Histogram histogram = new Histogram(120_000_000L, 3);
+        final int total = rate * seconds;
+        final CountDownLatch done = new CountDownLatch(total);
+        final AtomicLong errors = new AtomicLong();
+        final Buffer body = Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8));
+        final long start = System.nanoTime() + 50_000_000L;
+        final long intervalNanos = 1_000_000_000L / rate;
+        for (int i = 0; i < total; i++) {
+            final long intended = start + i * intervalNanos;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) {
+                if (wait > 200_000) {
+                    TimeUnit.NANOSECONDS.sleep(wait - 100_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            vertx.runOnContext(v -> client.request(options(p)).compose(request -> request.send(body))
+                    .compose(response -> response.body().map(b -> response.statusCode()))
+                    .onComplete(ar -> {
+                        try {
+                            if (ar.failed() || ar.result() != 200) {
+                                errors.incrementAndGet();
+                            }
+                            synchronized (histogram) {
+                                histogram.recordValue(Math.min(119_000_000L, Math.max(0, (System.nanoTime() - intended) / 1000)));
+                            }
+                        } finally {
+                            done.countDown();
+                        }
+                    }));
+        }
+        done.await(180, TimeUnit.SECONDS);
+        histogram.setTag(Long.toString(errors.get()));
+        return histogram;
+    }
+
+    /** Requests completed with {@code inFlight} always outstanding for {@code seconds}. */
+    private static long closedLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int inFlight,
+                                   final int seconds) throws InterruptedException {
+        final AtomicLong completed = new AtomicLong();
+        final long end = System.nanoTime() + seconds * 1_000_000_000L;
+        final CountDownLatch finished = new CountDownLatch(inFlight);
+        final Buffer body = Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < inFlight; i++) {
+            vertx.runOnContext(v -> loop(client, p, body, end, completed, finished));
+        }
+        finished.await(seconds + 60L, TimeUnit.SECONDS);
+        return completed.get();
+    }
+
+    private static void loop(final HttpClientAgent client, final Peer p, final Buffer body, final long end, final AtomicLong completed,
+                             final CountDownLatch finished) {
+        if (System.nanoTime() >= end) {
+            finished.countDown();
+            return;
+        }
+        client.request(options(p)).compose(request -> request.send(body)).compose(response -> response.body().map(b -> response.statusCode()))
+                .onComplete(ar -> {
+                    if (ar.succeeded() && ar.result() == 200) {
+                        completed.incrementAndGet();
+                    }
+                    loop(client, p, body, end, completed, finished);
+                });
+    }
+}
