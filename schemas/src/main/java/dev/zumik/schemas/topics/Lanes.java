@@ -1,6 +1,7 @@
 package dev.zumik.schemas.topics;
 
 import dev.zumik.schemas.avro.Lane;
+import java.util.regex.Pattern;
 
 /** A lane's key form, {@code provider/model/route}: the record key of lane-keyed topics. */
 public final class Lanes {
@@ -23,6 +24,13 @@ public final class Lanes {
         return new Lane(text.substring(0, first), text.substring(first + 1, second), text.substring(second + 1));
     }
 
+    /** Endpoint suffixes and their route names, most specific first. */
+    private static final String[][] KNOWN_ROUTES = {{"/chat/completions", "chat"}, {"/completions", "completions"},
+        {"/responses", "responses"}, {"/messages", "messages"}, {"/embeddings", "embeddings"}};
+    private static final Pattern LEADING_SLASHES = Pattern.compile("^/+");
+    private static final Pattern V1 = Pattern.compile("^v1(/|$)");
+    private static final Pattern SLASHES = Pattern.compile("/+");
+
     /**
      * The route of a proxied request: the short name of its endpoint, so that a lane key reads well and needs
      * no escaping. {@code .../chat/completions} is {@code chat}; {@code .../completions}, {@code .../responses},
@@ -31,14 +39,18 @@ public final class Lanes {
      * {@code .} ({@code /v1/audio/speech} is {@code audio.speech}); the root is {@code root}.
      */
     public static String routeName(final String path) {
-        final String p = path.replaceAll("/+$", "");
-        for (final String[] known : new String[][] {{"/chat/completions", "chat"}, {"/completions", "completions"},
-            {"/responses", "responses"}, {"/messages", "messages"}, {"/embeddings", "embeddings"}}) {
+        // on every proxied request: no regex compiled per call
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        final String p = path.substring(0, end);
+        for (final String[] known : KNOWN_ROUTES) {
             if (p.endsWith(known[0]) || p.equals(known[0].substring(1))) {
                 return known[1];
             }
         }
-        final String bare = p.replaceAll("^/+", "").replaceFirst("^v1(/|$)", "").replaceAll("/+", ".");
+        final String bare = SLASHES.matcher(V1.matcher(LEADING_SLASHES.matcher(p).replaceAll("")).replaceFirst("")).replaceAll(".");
         return bare.isEmpty() ? "root" : bare;
     }
 
