@@ -45,7 +45,7 @@ public final class ExchangeParser {
             String promptText = null;
             final int[] promptIds = PromptRenderer.tokenIds(dialect, request);
             if (promptIds == null) {
-                promptText = PromptRenderer.render(dialect, request);
+                promptText = PromptRenderer.render(dialect, request, requestBody.length);
             }
             return new ParsedExchange(true, request.path("model").asText("unknown"), stream, maxTokens(request),
                     usage.serviceTier() != null ? usage.serviceTier() : textOrNull(request.path("service_tier")),

@@ -15,7 +15,16 @@ public final class PromptRenderer {
     private PromptRenderer() { }
 
     public static String render(final Dialect dialect, final JsonNode request) {
-        final StringBuilder out = new StringBuilder(4096);
+        return render(dialect, request, 4096);
+    }
+
+    /**
+     * As {@link #render(Dialect, JsonNode)}, with the request body's size as the text's expected size: the rendered
+     * prompt is about the body without its JSON around it, so one buffer of that size is allocated, not one that
+     * doubles its way up to a long prompt and copies itself each time.
+     */
+    public static String render(final Dialect dialect, final JsonNode request, final int expectedChars) {
+        final StringBuilder out = new StringBuilder(Math.max(64, expectedChars));
         switch (dialect) {
             case OPENAI_CHAT -> {
                 section(out, "tools", request.path("tools"));

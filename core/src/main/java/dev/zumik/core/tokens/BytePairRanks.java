@@ -281,8 +281,17 @@ final class BytePairRanks {
 
     /** A growable list of ints. */
     static final class IntList {
-        private int[] items = new int[64];
+        private int[] items;
         private int size;
+
+        IntList() {
+            this(64);
+        }
+
+        /** A list sized for {@code expected} values up front (a text's tokens are about a third of its chars, at most). */
+        IntList(final int expected) {
+            items = new int[Math.max(16, expected)];
+        }
 
         void add(final int value) {
             if (size == items.length) {

@@ -26,10 +26,13 @@ final class O200kTokenizer implements Tokenizer {
         this.ranks = BytePairRanks.load(RANKS);
     }
 
+    /** Each shaper thread's working arrays, reused across texts (they only grow to the longest piece seen). */
+    private static final ThreadLocal<BytePairRanks.Scratch> SCRATCH = ThreadLocal.withInitial(BytePairRanks.Scratch::new);
+
     @Override
     public int[] encode(final String text) {
-        final BytePairRanks.IntList out = new BytePairRanks.IntList();
-        final BytePairRanks.Scratch scratch = new BytePairRanks.Scratch();
+        final BytePairRanks.IntList out = new BytePairRanks.IntList(text.length() / 3 + 16);
+        final BytePairRanks.Scratch scratch = SCRATCH.get();
         byte[] utf8 = new byte[64];
         for (int start = 0; start < text.length(); ) {
             final int end = pieceEnd(text, start);
