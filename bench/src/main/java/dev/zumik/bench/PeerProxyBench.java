@@ -22,9 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -329,72 +327,14 @@ public final class PeerProxyBench {
         return o;
     }
 
-    /** Fires at fixed intended times; records each latency in µs from its intended send time (no coordinated omission). */
     private static Histogram openLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int rate,
                                       final int seconds) throws InterruptedException {
-        final Histogram histogram = new Histogram(120_000_000L, 3);
-        final int total = rate * seconds;
-        final CountDownLatch done = new CountDownLatch(total);
-        final AtomicLong errors = new AtomicLong();
-        final Buffer body = Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8));
-        final long start = System.nanoTime() + 50_000_000L;
-        final long intervalNanos = 1_000_000_000L / rate;
-        for (int i = 0; i < total; i++) {
-            final long intended = start + i * intervalNanos;
-            long wait;
-            while ((wait = intended - System.nanoTime()) > 0) {
-                if (wait > 200_000) {
-                    TimeUnit.NANOSECONDS.sleep(wait - 100_000);
-                } else {
-                    Thread.onSpinWait();
-                }
-            }
-            vertx.runOnContext(v -> client.request(options(p)).compose(request -> request.send(body))
-                    .compose(response -> response.body().map(b -> response.statusCode()))
-                    .onComplete(ar -> {
-                        try {
-                            if (ar.failed() || ar.result() != 200) {
-                                errors.incrementAndGet();
-                            }
-                            synchronized (histogram) {
-                                histogram.recordValue(Math.min(119_000_000L, Math.max(0, (System.nanoTime() - intended) / 1000)));
-                            }
-                        } finally {
-                            done.countDown();
-                        }
-                    }));
-        }
-        done.await(180, TimeUnit.SECONDS);
-        histogram.setTag(Long.toString(errors.get()));
-        return histogram;
+        return LoadGenerator.openLoop(vertx, client, () -> options(p), Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8)), rate, seconds);
     }
 
-    /** Requests completed with {@code inFlight} always outstanding for {@code seconds}. */
     private static long closedLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int inFlight,
                                    final int seconds) throws InterruptedException {
-        final AtomicLong completed = new AtomicLong();
-        final long end = System.nanoTime() + seconds * 1_000_000_000L;
-        final CountDownLatch finished = new CountDownLatch(inFlight);
-        final Buffer body = Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < inFlight; i++) {
-            vertx.runOnContext(v -> loop(client, p, body, end, completed, finished));
-        }
-        finished.await(seconds + 60L, TimeUnit.SECONDS);
-        return completed.get();
-    }
-
-    private static void loop(final HttpClientAgent client, final Peer p, final Buffer body, final long end, final AtomicLong completed,
-                             final CountDownLatch finished) {
-        if (System.nanoTime() >= end) {
-            finished.countDown();
-            return;
-        }
-        client.request(options(p)).compose(request -> request.send(body)).compose(response -> response.body().map(b -> response.statusCode()))
-                .onComplete(ar -> {
-                    if (ar.succeeded() && ar.result() == 200) {
-                        completed.incrementAndGet();
-                    }
-                    loop(client, p, body, end, completed, finished);
-                });
+        return LoadGenerator.closedLoop(vertx, client, () -> options(p), Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8)), inFlight,
+                seconds);
     }
 }

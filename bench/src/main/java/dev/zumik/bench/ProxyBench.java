@@ -24,9 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -217,80 +215,21 @@ public final class ProxyBench {
         return h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    /** Fires at fixed intended times; records each latency in µs from its intended send time. */
+    /** The open loop of {@link LoadGenerator} on the chat route, as JSON or streaming. */
     private static Histogram openLoop(final Vertx vertx, final HttpClientAgent client, final int port, final boolean stream, final int rate,
                                       final int seconds) throws InterruptedException {
-        final Histogram histogram = new Histogram(60_000_000L, 3);
-        final int total = rate * seconds;
-        final CountDownLatch done = new CountDownLatch(total);
-        final AtomicLong errors = new AtomicLong();
-        final byte[] body = (stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT).getBytes(StandardCharsets.UTF_8);
-        final long start = System.nanoTime() + 50_000_000L;
-        final long intervalNanos = 1_000_000_000L / rate;
-        for (int i = 0; i < total; i++) {
-            final long intended = start + i * intervalNanos;
-            long wait;
-            while ((wait = intended - System.nanoTime()) > 0) {
-                if (wait > 200_000) {
-                    TimeUnit.NANOSECONDS.sleep(wait - 100_000);
-                } else {
-                    Thread.onSpinWait();
-                }
-            }
-            // Vert.x 5.0.7's client pool can lose a request created off its event loop while a completion
-            // runs (seen here: one request in ~600 never completed): requests are created on its context.
-            vertx.runOnContext(v -> client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                            .setURI("/v1/chat/completions").addHeader("content-type", "application/json").setIdleTimeout(10_000))
-                    .compose(request -> request.send(Buffer.buffer(body)))
-                    .compose(response -> response.body().map(b -> response.statusCode()))
-                    .onComplete(ar -> {
-                        try {
-                            if (ar.failed() || ar.result() != 200) {
-                                errors.incrementAndGet();
-                            }
-                            synchronized (histogram) {
-                                histogram.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
-                            }
-                        } finally {
-                            done.countDown();
-                        }
-                    }));
-        }
-        done.await(120, TimeUnit.SECONDS);
-        histogram.setTag(Long.toString(errors.get()));
-        return histogram;
+        final String body = stream ? CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"") : CHAT;
+        return LoadGenerator.openLoop(vertx, client, () -> new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+                        .setURI("/v1/chat/completions").addHeader("content-type", "application/json").setIdleTimeout(10_000),
+                Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)), rate, seconds);
     }
 
-    /** Requests per second with {@code inFlight} requests always outstanding. */
+    /** Requests per second answered with {@code inFlight} requests always outstanding: GET for the model routes, else the chat body. */
     private static double closedLoop(final Vertx vertx, final HttpClientAgent client, final int port, final String path, final int inFlight,
                                      final int seconds) throws InterruptedException {
-        final AtomicLong completed = new AtomicLong();
-        final long end = System.nanoTime() + seconds * 1_000_000_000L;
-        final CountDownLatch finished = new CountDownLatch(inFlight);
-        final byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < inFlight; i++) {
-            vertx.runOnContext(v -> loop(client, port, path, body, end, completed, finished));
-        }
-        finished.await(seconds + 30L, TimeUnit.SECONDS);
-        return completed.get() / (double) seconds;
-    }
-
-    private static void loop(final HttpClientAgent client, final int port, final String path, final byte[] body, final long end,
-                             final AtomicLong completed, final CountDownLatch finished) {
-        if (System.nanoTime() >= end) {
-            finished.countDown();
-            return;
-        }
         final boolean get = path.startsWith("/v1/models");
-        client.request(new RequestOptions().setMethod(get ? HttpMethod.GET : HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-                        .setURI(path).setIdleTimeout(10_000))
-                .compose(request -> get ? request.send() : request.send(Buffer.buffer(body)))
-                .compose(response -> response.body())
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        completed.incrementAndGet();
-                    }
-                    loop(client, port, path, body, end, completed, finished);
-                });
+        return LoadGenerator.closedLoop(vertx, client, () -> new RequestOptions().setMethod(get ? HttpMethod.GET : HttpMethod.POST)
+                        .setHost("127.0.0.1").setPort(port).setURI(path).setIdleTimeout(10_000),
+                get ? null : Buffer.buffer(CHAT.getBytes(StandardCharsets.UTF_8)), inFlight, seconds) / (double) seconds;
     }
 }
