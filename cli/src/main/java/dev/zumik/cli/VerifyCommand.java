@@ -102,7 +102,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         final DrillEvidence drill;
         try {
-            drill = DrillEvidence.open(envelope, key, "");
+            drill = DrillEvidence.of(statement, "");
         } catch (final Dsse.VerificationException e) {
             throw ZumikException.failure("verification FAILED: " + e.getMessage());
         }

@@ -29,7 +29,11 @@ public record DrillEvidence(String candidate, URI serving, boolean confirmed, In
      * VerificationException saying what is wrong.
      */
     public static DrillEvidence open(final byte[] envelope, final PublicKey key, final String source) throws Dsse.VerificationException {
-        final InToto.Statement statement = InToto.open(envelope, key);
+        return of(InToto.open(envelope, key), source);
+    }
+
+    /** A drill from a statement already opened and verified ({@link InToto#open}): its predicate type and fields checked. */
+    public static DrillEvidence of(final InToto.Statement statement, final String source) throws Dsse.VerificationException {
         if (!PREDICATE_TYPE.equals(statement.predicateType())) {
             throw new Dsse.VerificationException("predicateType is " + statement.predicateType() + ", not a deletion drill's (" + PREDICATE_TYPE + ")");
         }
@@ -41,7 +45,7 @@ public record DrillEvidence(String candidate, URI serving, boolean confirmed, In
         try {
             return new DrillEvidence(p.path("candidate").asText(), URI.create(p.path("serving").asText()), p.path("confirmed").asBoolean(),
                     Instant.parse(p.path("finishedAt").asText()), statement.keyId(), source);
-        } catch (final IllegalArgumentException | DateTimeException e) {
+        } catch (final IllegalArgumentException | java.time.DateTimeException e) {
             throw new Dsse.VerificationException("the drill's serving URL or finishedAt does not parse: " + e.getMessage());
         }
     }
