@@ -45,15 +45,16 @@ public final class ManifestValidator {
             errors.add(": apiVersion and kind are required");
             return new Result(manifest, "", errors, 0, notEvaluated);
         }
-        final JsonNode metadata = body.remove("metadata");
-        if (metadata != null) {
-            CoreTypes.check(metadata, ObjectMeta.class, ".metadata", errors);
-        }
         final Optional<Schemas.Entry> crd = schemas.forKind(manifest.apiVersion(), manifest.kind());
         final Optional<Class<?>> core = CoreTypes.kind(manifest.apiVersion(), manifest.kind());
         final String schema;
         if (crd.isPresent()) {
             schema = "infra/byoc/" + crd.get().file();
+            // a CRD's schema leaves metadata to the API server, which checks it as an ObjectMeta
+            final JsonNode metadata = body.remove("metadata");
+            if (metadata != null) {
+                CoreTypes.check(metadata, ObjectMeta.class, ".metadata", errors);
+            }
             final StructuralSchema.Report report = structural.validate(body, crd.get().schema(), "");
             errors.addAll(report.errors);
             rules += report.rulesEvaluated;
@@ -67,7 +68,6 @@ public final class ManifestValidator {
             }
         } else if (core.isPresent()) {
             schema = "the Kubernetes model (fabric8 kubernetes-model)";
-            metadataBack(body, metadata);
             CoreTypes.check(body, core.get(), "", errors);
         } else {
             schema = "";
@@ -75,12 +75,6 @@ public final class ManifestValidator {
                     + "; core kinds " + String.join(", ", CoreTypes.kinds()) + ")");
         }
         return new Result(manifest, schema, errors, rules, notEvaluated);
-    }
-
-    private static void metadataBack(final ObjectNode body, final JsonNode metadata) {
-        if (metadata != null) {
-            body.set("metadata", metadata);
-        }
     }
 
     private record Embedded(String path, JsonNode value) { }

@@ -213,10 +213,13 @@ final class ProfileCommand {
                         replicas, sized.path("windowReplicas").asInt());
             }
             final Renderer.Rendered rendered;
+            final String manifests;
             final List<String> problems;
             try {
                 rendered = Renderer.render(new RenderRequest(byoc, lane, replicas, byoc.minReplicas(), deployment, namespace, gw[0], gw[1], region, sizedFrom));
-                final List<Manifest> docs = Manifest.read("manifests.yaml", Manifest.write(rendered.documents()));
+                // validated as written: the YAML a person applies is the YAML checked
+                manifests = Manifest.write(rendered.documents());
+                final List<Manifest> docs = Manifest.read("manifests.yaml", manifests);
                 problems = DeploymentCheck.problems(byoc, docs, new ManifestValidator());
             } catch (final IllegalArgumentException e) {
                 throw ZumikException.usage(e.getMessage());
@@ -227,7 +230,7 @@ final class ProfileCommand {
             // everything held: only now is anything written
             final Path dir = Values.writableDir("--out", out);
             try {
-                Files.writeString(dir.resolve("manifests.yaml"), Manifest.write(rendered.documents()), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("manifests.yaml"), manifests, StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("README.md"), rendered.readme(), StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("profile.yaml"), deliveredProfile(byoc, rendered.candidateUrl(), region), StandardCharsets.UTF_8);
             } catch (final IOException e) {

@@ -122,11 +122,7 @@ final class DynamoRender {
     /** A pod template with the region pinned when asked. */
     static ObjectNode pod(final RenderRequest r, final ObjectNode labels, final ObjectNode container) {
         labels.put("app.kubernetes.io/instance", r.name());
-        final ObjectNode spec = obj("containers", arr(container));
-        if (r.region() != null) {
-            spec.set("affinity", NetworkIsolation.regionAffinity(r.region()));
-        }
-        return obj("metadata", obj("labels", labels), "spec", spec);
+        return obj("metadata", obj("labels", labels), "spec", NetworkIsolation.pinRegion(obj("containers", arr(container)), r));
     }
 
     private static List<ObjectNode> mooncakeMaster(final RenderRequest r, final String name, final String image) {
@@ -137,9 +133,7 @@ final class DynamoRender {
                         "--metrics_port=" + MOONCAKE_METRICS),
                 "ports", arr(obj("name", "rpc", "containerPort", MOONCAKE_RPC), obj("name", "metadata", "containerPort", MOONCAKE_METADATA),
                         obj("name", "metrics", "containerPort", MOONCAKE_METRICS)))));
-        if (r.region() != null) {
-            podSpec.set("affinity", NetworkIsolation.regionAffinity(r.region()));
-        }
+        NetworkIsolation.pinRegion(podSpec, r);
         return List.of(
                 obj("apiVersion", "apps/v1", "kind", "Deployment", "metadata", r.metadata(name),
                         "spec", obj("replicas", 1, "selector", obj("matchLabels", selector),

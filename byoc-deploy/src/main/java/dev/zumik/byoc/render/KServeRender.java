@@ -38,9 +38,7 @@ final class KServeRender {
         final ObjectNode template = obj("containers", arr(obj("name", "main", "env", env,
                         "resources", obj("limits", obj("nvidia.com/gpu", String.valueOf(p.gpu().perReplica())),
                                 "requests", obj("nvidia.com/gpu", String.valueOf(p.gpu().perReplica()))))));
-        if (r.region() != null) {
-            template.set("affinity", NetworkIsolation.regionAffinity(r.region()));
-        }
+        NetworkIsolation.pinRegion(template, r);
         final ObjectNode spec = obj("labels", metadataLabels, "model", obj("uri", "hf://" + p.model().name(), "name", p.model().name()),
                 "replicas", r.replicas(), "parallelism", obj("tensor", p.gpu().perReplica()));
         tiers.hostBytes().ifPresent(cpu -> {

@@ -30,7 +30,15 @@ final class NetworkIsolation {
         return docs;
     }
 
-    static ObjectNode regionAffinity(final String region) {
+    /** Pins the pods of {@code podSpec} to the request's region, when it names one: required node affinity. */
+    static ObjectNode pinRegion(final ObjectNode podSpec, final RenderRequest r) {
+        if (r.region() != null) {
+            podSpec.set("affinity", regionAffinity(r.region()));
+        }
+        return podSpec;
+    }
+
+    private static ObjectNode regionAffinity(final String region) {
         return obj("nodeAffinity", obj("requiredDuringSchedulingIgnoredDuringExecution", obj("nodeSelectorTerms", arr(
                 obj("matchExpressions", arr(obj("key", "topology.kubernetes.io/region", "operator", "In", "values", arr(region))))))));
     }
