@@ -122,11 +122,7 @@ public final class ReplayJob {
      * were read, by which names, and each replica's share; or, with {@code counts} null, why there are none.
      */
     public record RuntimeCapture(String url, RuntimeCounters.Counts counts, String problem,
-                                 List<VerdictReport.ReplicaCounts> replicas) {
-        public RuntimeCapture(final String url, final RuntimeCounters.Counts counts, final String problem) {
-            this(url, counts, problem, List.of());
-        }
-    }
+                                 List<VerdictReport.ReplicaCounts> replicas) { }
 
     /** Salts of the synthesized prompts: fresh for every repetition and every attempt, never repeated. */
     private static final SecureRandom SALTS = new SecureRandom();

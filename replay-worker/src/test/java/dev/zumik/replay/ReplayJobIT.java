@@ -190,9 +190,7 @@ class ReplayJobIT {
     void shouldNotMoveOnCacheHitsTheCandidateRuntimeDidNotCount() throws Exception {
         // given a candidate whose responses report 1.5 times the cached tokens its cache served (its counters keep the truth)
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
-        final SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final SimProfile overReporting = p.withFaults(new SimProfile.Faults(
-                Map.of(), 0, 0, 0, 0, 0, 1.5)).withSeed(3);
+        final SimProfile overReporting = reportingScaled(1.5);
         try (SimServer fleet = SimServer.start(overReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER)) {
             // when replayed as in the MOVE above
             final ReplayJob.Result result = ReplayJob.run(inputs(shapes, START.plusSeconds(3), candidate(fleet.port()), 1, HOT_VOLUME,
@@ -207,13 +205,16 @@ class ReplayJobIT {
         }
     }
 
+    /** The dynamo simulator whose responses report {@code scale} times the cached tokens its cache served. */
+    private static SimProfile reportingScaled(final double scale) {
+        return Profiles.load("dynamo", Optional.empty()).withFaults(new SimProfile.Faults(Map.of(), 0, 0, 0, 0, 0, scale)).withSeed(3);
+    }
+
     @Test
     void shouldShowTheRuntimesOwnFigureWhenTheResponsesUnderReportAndDecideOnTheLowerOne() throws Exception {
         // given a candidate whose responses report half the cached tokens its cache served, its two replicas' counters read one by one
         final List<RequestShape> shapes = Workloads.sharedPrefix(LANE, START, 30, 10, 2048, 512, 30, 13);
-        final SimProfile p = Profiles.load("dynamo", Optional.empty());
-        final SimProfile underReporting = p.withFaults(new SimProfile.Faults(
-                Map.of(), 0, 0, 0, 0, 0, 0.5)).withSeed(3);
+        final SimProfile underReporting = reportingScaled(0.5);
         try (SimServer fleet = SimServer.start(underReporting, "127.0.0.1", 0, 2, SimFleet.Scheduler.KV_ROUTER);
              SimServer idle = SimServer.start(underReporting, "127.0.0.1", 0)) {
             final Backend candidate = new Backend("candidate", URI.create("http://127.0.0.1:" + fleet.port()), Runtime.DYNAMO,
