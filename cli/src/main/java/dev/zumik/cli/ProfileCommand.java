@@ -102,9 +102,10 @@ final class ProfileCommand {
                     DeploymentCheck.schedulerProblems(read.get(0), docs).forEach(p -> problems.add(file + ": " + p));
                 }
                 final long valid = results.stream().filter(ManifestValidator.Result::valid).count();
+                final List<SchedulerCheck.Picker> pickers = SchedulerCheck.pickers(docs);
                 final int notEvaluated = results.stream().mapToInt(r -> r.rulesNotEvaluated().size()).sum();
                 out.println(file + ": " + valid + " of " + docs.size() + " documents valid; replica pickers: "
-                        + (SchedulerCheck.pickers(docs).isEmpty() ? "none" : String.join(", ", SchedulerCheck.pickers(docs).stream().map(SchedulerCheck.Picker::name).toList()))
+                        + (pickers.isEmpty() ? "none" : String.join(", ", pickers.stream().map(SchedulerCheck.Picker::name).toList()))
                         + (notEvaluated > 0 ? "; " + notEvaluated + " CEL rule(s) use functions CEL-Java lacks and were not evaluated" : ""));
             }
             out.flush();

@@ -26,6 +26,11 @@ public record RenderRequest(ByocProfile profile, String lane, int replicas, int 
         minReplicas = Math.max(1, Math.min(minReplicas, replicas));
     }
 
+    /** The same request, its pods pinned to {@code newRegion}. */
+    RenderRequest withRegion(final String newRegion) {
+        return new RenderRequest(profile, lane, replicas, minReplicas, name, namespace, gatewayNamespace, gatewayName, newRegion, sizedFrom);
+    }
+
     /** Labels every rendered object carries. */
     Map<String, String> labels() {
         final Map<String, String> labels = new LinkedHashMap<>();

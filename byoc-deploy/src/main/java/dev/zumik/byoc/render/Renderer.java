@@ -27,8 +27,7 @@ public final class Renderer {
         if (declaredRegion != null && r.region() != null && !declaredRegion.equals(r.region())) {
             throw new IllegalArgumentException("--region " + r.region() + ": the profile declares region:" + declaredRegion);
         }
-        final RenderRequest sized = r.region() == null && declaredRegion != null ? new RenderRequest(p, r.lane(), r.replicas(),
-                r.minReplicas(), r.name(), r.namespace(), r.gatewayNamespace(), r.gatewayName(), declaredRegion, r.sizedFrom()) : r;
+        final RenderRequest sized = r.region() == null && declaredRegion != null ? r.withRegion(declaredRegion) : r;
         final TierPlan tiers = TierPlan.of(p);
         final Versions versions = Versions.pinned();
         final boolean dynamo = "dynamo-sglang".equals(p.deploy().runtime());
