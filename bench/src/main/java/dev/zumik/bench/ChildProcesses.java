@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Whole-process benchmarks' children: zumik commands from the built CLI, or a class of this module,
  * each a JVM of its own with output to a log. {@code ZUMIK_BENCH_CHILD_CPUS=1} pins them to those
- * CPUs (taskset), e.g. apart from the load generator.
+ * CPUs (taskset), e.g. apart from the load generator; {@code ZUMIK_BENCH_CHILD_JAVA_OPTS} adds JVM options to
+ * each (e.g. {@code -XX:StartFlightRecording=filename=/tmp/{child}.jfr} to profile them; {child} is the child's log name).
  */
 final class ChildProcesses {
     private ChildProcesses() { }
@@ -22,14 +23,18 @@ final class ChildProcesses {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
         }
-        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-jar", jar.toString()));
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+        command.addAll(javaOptions(log));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return start(log, command);
     }
 
     /** Runs {@code main} of a class on this JVM's class path. */
     static Process java(final Path log, final Class<?> main, final String... args) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"), main.getName()));
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+        command.addAll(javaOptions(log));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         return start(log, command);
     }
@@ -50,6 +55,13 @@ final class ChildProcesses {
             }
         }
         throw new IllegalStateException("nothing listens on port " + port + " after " + seconds + " s");
+    }
+
+    /** ZUMIK_BENCH_CHILD_JAVA_OPTS, with {child} as the child's log name without its extension. */
+    private static List<String> javaOptions(final Path log) {
+        final String options = System.getenv("ZUMIK_BENCH_CHILD_JAVA_OPTS");
+        final String child = log.getFileName().toString().replaceFirst("\\.log$", "");
+        return options == null || options.isBlank() ? List.of() : List.of(options.trim().replace("{child}", child).split("\\s+"));
     }
 
     private static String java() {

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,8 @@ import org.HdrHistogram.Histogram;
  * and long ones (~8k tokens). The bench installs nothing: a missing peer is named with how to install it, and skipped.
  *
  * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
- * (default 8). From the project root after {@code mvn -q package -DskipTests}:
+ * (default 8). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
+ * From the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8}
  */
 public final class PeerProxyBench {
@@ -87,26 +89,27 @@ public final class PeerProxyBench {
         peers.add(new Peer("direct (the upstream itself)", upstreamPort, "/v1/chat/completions", Map.of(), List.of(), Optional.empty()));
         Process broker = null;
         try {
-            nginx(work, upstreamPort).ifPresent(p -> {
-                peers.add(p);
-                all.addAll(p.processes());
-            });
-            portkey(work, upstreamPort).ifPresent(p -> {
-                peers.add(p);
-                all.addAll(p.processes());
-            });
+            final List<Peer> started = new ArrayList<>();
+            if (wanted("nginx")) {
+                nginx(work, upstreamPort).ifPresent(started::add);
+            }
+            if (wanted("portkey")) {
+                portkey(work, upstreamPort).ifPresent(started::add);
+            }
             final int kafkaPort = ChildProcesses.freePort();
             final int registryPort = ChildProcesses.freePort();
             broker = ChildProcesses.zumik(work.resolve("dev.log"), "dev", "--data-dir", work.resolve("kafka").toString(), "--kafka-port",
                     Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort));
             all.add(broker);
             ChildProcesses.awaitPort(registryPort, 120);
-            final Peer up = capture(work, "zumik capture, Kafka up", upstreamPort, "127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort);
-            final Peer down = capture(work, "zumik capture, Kafka unreachable", upstreamPort, "127.0.0.1:1", "http://127.0.0.1:1");
-            peers.add(up);
-            peers.add(down);
-            all.addAll(up.processes());
-            all.addAll(down.processes());
+            if (wanted("capture-up")) {
+                started.add(capture(work, "zumik capture, Kafka up", upstreamPort, "127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort));
+            }
+            if (wanted("capture-down")) {
+                started.add(capture(work, "zumik capture, Kafka unreachable", upstreamPort, "127.0.0.1:1", "http://127.0.0.1:1"));
+            }
+            started.forEach(p -> all.addAll(p.processes()));
+            peers.addAll(started);
             for (final Peer p : peers) {
                 ChildProcesses.awaitPort(p.port(), 60);
             }
@@ -127,9 +130,7 @@ public final class PeerProxyBench {
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
         System.out.printf("upstream answers a ~40-token chat completion at once; every peer a process on loopback; 2 cores shared by all%n");
         for (final Peer p : peers) {
-            // warm-up: JIT, connection pools, Node's and nginx's workers
-            closedLoop(vertx, client, p, SHORT, inFlight, 5);
-            closedLoop(vertx, client, p, LONG, inFlight, 2);
+            warmUp(vertx, client, p, inFlight);
         }
         for (final String[] size : new String[][] {{"short (~60 tokens)", SHORT}, {"long (~8k tokens)", LONG}}) {
             System.out.printf("%n### %s prompts: open loop at %d requests/s, %d s each%n%n", size[0], rate, seconds);
@@ -160,6 +161,12 @@ public final class PeerProxyBench {
             }
         }
         vertx.close();
+    }
+
+    /** Whether this peer runs: ZUMIK_BENCH_PEERS lists some of nginx, portkey, capture-up, capture-down (all when unset). */
+    private static boolean wanted(final String peer) {
+        final String listed = System.getenv("ZUMIK_BENCH_PEERS");
+        return listed == null || listed.isBlank() || List.of(listed.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains(peer);
     }
 
     /** nginx as a reverse proxy (keep-alive upstream, buffering off), its configuration written here; empty when nginx is missing. */
@@ -240,15 +247,47 @@ public final class PeerProxyBench {
         return new Peer(name, port, "/v1/chat/completions", Map.of("authorization", "Bearer sk-bench"), List.of(capture), Optional.of(admin));
     }
 
-    /** Bytes the peer's JVM has allocated, from its admin metrics (jvm_gc_memory_allocated_bytes_total); empty for other peers. */
+    /**
+     * Warms the connection pools, Node's and nginx's workers and the JIT: slices of 5 s short and 2 s long requests, and
+     * for a JVM peer more of them until a slice costs its compilers under 2% of a core (at most 120 s). Measuring earlier
+     * would bill a one-off cost, C2 compiling on the same two cores, to every request.
+     */
+    private static void warmUp(final Vertx vertx, final HttpClientAgent client, final Peer p, final int inFlight) throws InterruptedException {
+        final long started = System.nanoTime();
+        Optional<Double> compiled = compilationMillis(p);
+        while (true) {
+            closedLoop(vertx, client, p, SHORT, inFlight, 5);
+            closedLoop(vertx, client, p, LONG, inFlight, 2);
+            final Optional<Double> now = compilationMillis(p);
+            final boolean settled = now.isEmpty() || compiled.isEmpty() || now.get() - compiled.get() < 140;
+            compiled = now;
+            if (settled || System.nanoTime() - started > TimeUnit.SECONDS.toNanos(120)) {
+                break;
+            }
+        }
+        if (p.adminPort().isPresent()) {
+            System.out.printf("%s warmed up for %d s (until its JIT settled)%n", p.name(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        }
+    }
+
+    /** Bytes the peer's JVM has allocated, from its admin metrics; empty for other peers. */
     private static Optional<Double> allocated(final Peer p) {
+        return jvmMetric(p, "jvm_gc_memory_allocated_bytes_total");
+    }
+
+    /** Milliseconds the peer's JVM has spent compiling, from its admin metrics; empty for other peers. */
+    private static Optional<Double> compilationMillis(final Peer p) {
+        return jvmMetric(p, "jvm_compilation_time_ms_total");
+    }
+
+    private static Optional<Double> jvmMetric(final Peer p, final String name) {
         if (p.adminPort().isEmpty()) {
             return Optional.empty();
         }
         try {
             final String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort().get()
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            final Matcher m = Pattern.compile("(?m)^jvm_gc_memory_allocated_bytes_total(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
+            final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
             return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
         } catch (final IOException e) {
             return Optional.empty();

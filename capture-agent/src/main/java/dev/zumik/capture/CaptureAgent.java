@@ -7,6 +7,7 @@ import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.publish.ShapePublisher;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.topics.Topic;
+import io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -42,8 +43,10 @@ public final class CaptureAgent implements AutoCloseable {
     public static CaptureAgent start(final CaptureSettings settings, final Map<String, Object> kafkaProperties,
                                      final Topic<String, RequestShape> shapes) {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // the JVM's own figures beside the agent's: GC pauses and bytes allocated are what set the proxy's tail
+        // the JVM's own figures beside the agent's: GC pauses and bytes allocated are what set the proxy's tail, and
+        // compilation time says whether the JIT has settled (a benchmark warms up until it has)
         new JvmMemoryMetrics().bindTo(meters);
+        new JvmCompilationMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         final JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(meters);

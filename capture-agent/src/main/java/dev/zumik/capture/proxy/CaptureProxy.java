@@ -178,16 +178,26 @@ public final class CaptureProxy implements AutoCloseable {
             });
             request.handler(chunk -> {
                 exchange.requestBody.add(chunk);
+                exchange.upstreamHeadOut();
                 upstreamRequest.write(chunk);
                 if (upstreamRequest.writeQueueFull()) {
                     request.pause();
                     upstreamRequest.drainHandler(v -> request.resume());
                 }
             });
-            request.endHandler(v -> upstreamRequest.end());
+            request.endHandler(v -> {
+                exchange.upstreamHeadOut();
+                upstreamRequest.end();
+            });
             request.exceptionHandler(e -> upstreamRequest.reset());
-            upstreamRequest.sendHead().onComplete(sent -> exchange.upstreamHeadSentNanos = System.nanoTime());
             request.resume();
+            // The head goes out with the first body bytes (one write, not two); a request whose body has not come by the end
+            // of this turn of the event loop has its head sent alone, so a slow body never holds it back.
+            vertx.getOrCreateContext().runOnContext(v -> {
+                if (exchange.upstreamHeadOut()) {
+                    upstreamRequest.sendHead();
+                }
+            });
         });
     }
 
@@ -214,12 +224,17 @@ public final class CaptureProxy implements AutoCloseable {
         }
         exchange.status = upstreamResponse.statusCode();
         exchange.responseEncoding = upstreamResponse.getHeader("content-encoding");
-        response.writeHead();
-        final long headOut = System.nanoTime();
-        final long forwardDelay = exchange.upstreamHeadSentNanos > 0 ? exchange.upstreamHeadSentNanos - exchange.startNanos : 0;
-        addedLatency.record(Duration.ofNanos(Math.max(0, forwardDelay) + (headOut - headIn)));
+        exchange.responseHeadInNanos = headIn;
+        // As on the way up: the head goes out with the first body bytes, or alone at the end of this turn of the event loop.
+        vertx.getOrCreateContext().runOnContext(v -> {
+            if (!response.headWritten() && !response.ended() && !response.closed()) {
+                clientHeadOut(exchange);
+                response.writeHead();
+            }
+        });
         upstreamResponse.handler(chunk -> {
             exchange.responseChunk(chunk, System.nanoTime());
+            clientHeadOut(exchange);
             response.write(chunk);
             if (response.writeQueueFull()) {
                 upstreamResponse.pause();
@@ -232,10 +247,19 @@ public final class CaptureProxy implements AutoCloseable {
             finish(exchange);
         });
         upstreamResponse.endHandler(v -> {
+            clientHeadOut(exchange);
             response.end();
             exchange.endNanos = System.nanoTime();
             finish(exchange);
         });
+    }
+
+    /** Records the latency the proxy added, the first time the response head is handed on to the client. */
+    private void clientHeadOut(final Exchange exchange) {
+        if (exchange.clientHeadOut()) {
+            final long forwardDelay = exchange.upstreamHeadSentNanos > 0 ? exchange.upstreamHeadSentNanos - exchange.startNanos : 0;
+            addedLatency.record(Math.max(0, forwardDelay) + (System.nanoTime() - exchange.responseHeadInNanos), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void upstreamFailed(final HttpServerRequest request, final Exchange exchange, final Throwable cause) {

@@ -29,6 +29,8 @@ final class Exchange {
     private int chunks;
     long firstByteNanos;
     long upstreamHeadSentNanos;
+    long responseHeadInNanos;
+    private boolean clientHeadOut;
     long endNanos;
     int status;
     String responseEncoding;
@@ -46,6 +48,24 @@ final class Exchange {
         this.requestHeaders = requestHeaders;
         this.requestBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
         this.responseBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
+    }
+
+    /** Notes that the request head goes upstream now; true only the first time. */
+    boolean upstreamHeadOut() {
+        if (upstreamHeadSentNanos != 0) {
+            return false;
+        }
+        upstreamHeadSentNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Notes that the response head goes to the client now; true only the first time. */
+    boolean clientHeadOut() {
+        if (clientHeadOut) {
+            return false;
+        }
+        clientHeadOut = true;
+        return true;
     }
 
     /** Copies no more body chunks: called on the event loop as the exchange finishes, before a worker reads the copies. */

@@ -1,75 +1,99 @@
 package dev.zumik.capture.proxy;
 
 import dev.zumik.capture.ByteBudget;
+import dev.zumik.capture.IdleBackoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Finished exchanges waiting to be shaped on worker threads, at most {@link #MAX_WAITING}; past that
  * their shapes are dropped and counted ({@code shaping_backlog}). The bytes their body copies hold are
  * bounded by the {@link ByteBudget}. Either way the traffic was answered before its exchange got here.
+ * The event loop only enqueues; workers find the work on their own ({@link IdleBackoff}).
  */
 final class ShapingBacklog {
     static final int MAX_WAITING = 20_000;
 
-    private final ThreadPoolExecutor workers;
+    private final ArrayBlockingQueue<Held> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+    private final AtomicInteger shaping = new AtomicInteger();
+    private final List<Thread> workers = new ArrayList<>();
     private final Counter dropped;
+    private volatile boolean accepting = true;
 
     ShapingBacklog(final int threads, final MeterRegistry meters) {
         this.dropped = meters.counter("zumik_capture_shapes_dropped", "reason", "shaping_backlog");
-        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_WAITING), r -> {
-            final Thread t = new Thread(r, "zumik-shaper");
+        for (int i = 0; i < threads; i++) {
+            final Thread t = new Thread(this::work, "zumik-shaper");
             t.setDaemon(true);
-            return t;
-        }, (task, pool) -> {
-            ((Held) task).release();
-            dropped.increment();
-        });
+            t.start();
+            workers.add(t);
+        }
     }
 
-    /** Runs {@code task} on a worker unless the backlog is full, then {@code after} either way. Never blocks. */
+    /** Runs {@code task} on a worker unless the backlog is full (or closed), then {@code after} either way. Never blocks. */
     void submit(final Runnable task, final Runnable after) {
-        workers.execute(new Held(task, after));
+        if (!accepting || !waiting.offer(new Held(task, after))) {
+            after.run();
+            dropped.increment();
+        }
     }
 
     /** Exchanges waiting or being shaped. */
     int size() {
-        return workers.getQueue().size() + workers.getActiveCount();
+        return waiting.size() + shaping.get();
+    }
+
+    private void work() {
+        final IdleBackoff backoff = new IdleBackoff();
+        while (true) {
+            shaping.incrementAndGet();
+            final Held held = waiting.poll();
+            if (held == null) {
+                shaping.decrementAndGet();
+                if (!accepting) {
+                    return;
+                }
+                backoff.idle();
+                continue;
+            }
+            backoff.worked();
+            try {
+                held.run();
+            } finally {
+                shaping.decrementAndGet();
+            }
+        }
     }
 
     /** Lets waiting exchanges be shaped, for up to 10 s. */
     void close() {
-        workers.shutdown();
-        try {
-            workers.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
+        accepting = false;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (final Thread t : workers) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
-    private static final class Held implements Runnable {
-        private final Runnable task;
-        private final Runnable after;
-
-        Held(final Runnable task, final Runnable after) {
-            this.task = task;
-            this.after = after;
-        }
-
+    private record Held(Runnable task, Runnable after) implements Runnable {
         @Override
         public void run() {
             try {
                 task.run();
+            } catch (final RuntimeException e) {
+                // a task logs its own failures; a worker outlives them
             } finally {
-                release();
+                after.run();
             }
-        }
-
-        void release() {
-            after.run();
         }
     }
 }

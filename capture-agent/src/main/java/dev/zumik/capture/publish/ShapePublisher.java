@@ -1,6 +1,7 @@
 package dev.zumik.capture.publish;
 
 import dev.zumik.capture.ByteBudget;
+import dev.zumik.capture.IdleBackoff;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryException;
 import dev.zumik.schemas.topics.Lanes;
@@ -35,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ShapePublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShapePublisher.class);
     private static final long RETRY_BACKOFF_MS = 500;
+    /** How often, with nothing to send, Kafka's health is asked while it is unknown or down. */
+    private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
@@ -131,20 +134,20 @@ public final class ShapePublisher implements AutoCloseable {
     }
 
     private void sendLoop() {
+        // nobody signals this thread: an offer on a shaping worker only enqueues (see IdleBackoff)
+        final IdleBackoff backoff = new IdleBackoff();
+        long lastProbe = System.nanoTime();
         while (running) {
-            final RequestShape shape;
-            try {
-                shape = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            final RequestShape shape = queue.pollFirst();
             if (shape == null) {
-                if (!contacted || !kafkaHealthy) {
+                if ((!contacted || !kafkaHealthy) && System.nanoTime() - lastProbe > PROBE_INTERVAL_NANOS) {
                     probe();
+                    lastProbe = System.nanoTime();
                 }
+                backoff.idle();
                 continue;
             }
+            backoff.worked();
             if (!send(shape)) {
                 queue.offerFirst(shape);
                 pause();
