@@ -26,10 +26,11 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,7 @@ public final class CaptureProxy implements AutoCloseable {
      * answers "100-continue" itself at once, so a client that waits for it (curl, some SDKs) never
      * stalls for its one-second fallback.
      */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
+    private static final Set<String> HOP_BY_HOP = caseInsensitive("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "host", "expect");
 
     private final CaptureSettings settings;
@@ -63,7 +64,8 @@ public final class CaptureProxy implements AutoCloseable {
     private final ShapeTask.Factory shapes;
     private final MeterRegistry meters;
     private final Timer addedLatency;
-    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    /** zumik_capture_requests by dialect (OTHER last) and status class (0 for none): looked up, not named, per request. */
+    private final Counter[][] requestCounters = new Counter[Dialect.values().length + 1][10];
 
     private CaptureProxy(final CaptureSettings settings, final Vertx vertx, final HttpClientAgent client, final HttpServer server,
                          final ShapingBacklog backlog, final ByteBudget budget, final ShapeTask.Factory shapes, final MeterRegistry meters) {
@@ -144,7 +146,7 @@ public final class CaptureProxy implements AutoCloseable {
                 .setFollowRedirects(false);
         final MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         request.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(h.getKey())) {
                 headers.add(h.getKey(), h.getValue());
             }
         });
@@ -215,7 +217,7 @@ public final class CaptureProxy implements AutoCloseable {
         response.setStatusCode(upstreamResponse.statusCode());
         response.setStatusMessage(upstreamResponse.statusMessage());
         upstreamResponse.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(h.getKey())) {
                 response.headers().add(h.getKey(), h.getValue());
             }
         });
@@ -291,9 +293,7 @@ public final class CaptureProxy implements AutoCloseable {
         }
         exchange.finished = true;
         exchange.seal();
-        requestCounters.computeIfAbsent(exchange.dialect.map(Enum::name).orElse("OTHER") + "|" + statusClass(exchange.status),
-                key -> meters.counter("zumik_capture_requests", "dialect", key.substring(0, key.indexOf('|')),
-                        "status", key.substring(key.indexOf('|') + 1))).increment();
+        requestCounter(exchange).increment();
         if (exchange.dialect.isPresent() && !exchange.clientGone) {
             backlog.submit(shapes.task(exchange), exchange::release);
         } else {
@@ -301,8 +301,22 @@ public final class CaptureProxy implements AutoCloseable {
         }
     }
 
-    private static String statusClass(final int status) {
-        return status == 0 ? "none" : (status / 100) + "xx";
+    private Counter requestCounter(final Exchange exchange) {
+        final int dialect = exchange.dialect.map(Enum::ordinal).orElse(Dialect.values().length);
+        final int statusClass = Math.min(9, Math.max(0, exchange.status / 100));
+        Counter counter = requestCounters[dialect][statusClass];
+        if (counter == null) {
+            counter = meters.counter("zumik_capture_requests", "dialect", exchange.dialect.map(Enum::name).orElse("OTHER"),
+                    "status", statusClass == 0 ? "none" : statusClass + "xx");
+            requestCounters[dialect][statusClass] = counter;
+        }
+        return counter;
+    }
+
+    private static Set<String> caseInsensitive(final String... names) {
+        final Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return Collections.unmodifiableSet(set);
     }
 
     static String error(final String message, final String type, final String code) {
