@@ -16,6 +16,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -276,6 +278,45 @@ class CaptureProxyIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(700);
         assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldPassAResponseHeadOnAtOnceWhenItsBodyComesLate() throws Exception {
+        // given: an upstream that sends its head at once and its first body byte 1.5 s later
+        final long start = System.nanoTime();
+
+        // when: the client is handed the response as soon as its head arrives
+        final HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(proxy("/late-first-byte"))).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        final long headMillis = (System.nanoTime() - start) / 1_000_000;
+
+        // then: the proxy did not hold the head back for the body it now carries with it
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(headMillis).isLessThan(1000);
+        try (InputStream body = response.body()) {
+            assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("data: late\n\n");
+        }
+    }
+
+    @Test
+    void shouldSendARequestHeadUpstreamAtOnceWhenItsBodyComesLate() throws Exception {
+        try (Socket client = new Socket("127.0.0.1", agent.port())) {
+            // given: a client that sends its request head and holds its body back
+            final OutputStream out = client.getOutputStream();
+            out.write(("POST /late-body HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            // then: the head reaches the upstream while the body is still to come
+            assertThat(upstream.heads.poll(1, TimeUnit.SECONDS)).isEqualTo("/late-body");
+
+            // and when the body comes, the request completes byte for byte
+            out.write("late".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(upstream.received.poll(5, TimeUnit.SECONDS).body()).isEqualTo("late".getBytes(StandardCharsets.US_ASCII));
+            final String answer = new String(client.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(answer).isEqualTo("HTTP/1.1 201");
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (method, URI, headers, body bytes) and answers by path: {@code /v1/chat/completions} with a JSON
  * completion or, when the body asks to stream, SSE chunks 100 ms apart, compressed when the request
  * accepts zstd, gzip or br (br from node-made fixtures); {@code /slow-stream} with a
- * stream that only stops when the client goes; anything else echoes the body back with headers.
+ * stream that only stops when the client goes; {@code /late-first-byte} with a head at once and its body 1.5 s later; anything else echoes the body back with headers.
  */
 final class ScriptedUpstream implements AutoCloseable {
     record Received(String method, String uri, Map<String, List<String>> headers, byte[] body) { }
@@ -51,12 +51,17 @@ final class ScriptedUpstream implements AutoCloseable {
 
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     final AtomicInteger disconnects = new AtomicInteger();
+    /** The path of each request as soon as its head arrives, before its body. */
+    final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
 
     ScriptedUpstream() throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
-                .requestHandler(request -> request.body().onSuccess(body -> answer(request, body)));
+                .requestHandler(request -> {
+                    heads.add(request.path());
+                    request.body().onSuccess(body -> answer(request, body));
+                });
         server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -90,6 +95,10 @@ final class ScriptedUpstream implements AutoCloseable {
             answerCompressible(request, streamWanted, SSE_CHUNKS, JSON_COMPLETION);
         } else if (path.equals("/slow-stream")) {
             slowStream(request);
+        } else if (path.equals("/late-first-byte")) {
+            // a model thinking: the head at once, the first body byte 1.5 s later
+            request.response().setChunked(true).putHeader("content-type", "text/event-stream").writeHead();
+            vertx.setTimer(1500, id -> request.response().end("data: late\n\n"));
         } else if (path.equals("/error")) {
             request.response().setStatusCode(429).putHeader("retry-after", "3").putHeader("content-type", "application/json")
                     .end("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
