@@ -230,13 +230,13 @@ public final class CaptureProxy implements AutoCloseable {
         // As on the way up: the head goes out with the first body bytes, or alone at the end of this turn of the event loop.
         vertx.getOrCreateContext().runOnContext(v -> {
             if (!response.headWritten() && !response.ended() && !response.closed()) {
-                clientHeadOut(exchange);
+                recordAddedLatency(exchange, response);
                 response.writeHead();
             }
         });
         upstreamResponse.handler(chunk -> {
             exchange.responseChunk(chunk, System.nanoTime());
-            clientHeadOut(exchange);
+            recordAddedLatency(exchange, response);
             response.write(chunk);
             if (response.writeQueueFull()) {
                 upstreamResponse.pause();
@@ -249,16 +249,16 @@ public final class CaptureProxy implements AutoCloseable {
             finish(exchange);
         });
         upstreamResponse.endHandler(v -> {
-            clientHeadOut(exchange);
+            recordAddedLatency(exchange, response);
             response.end();
             exchange.endNanos = System.nanoTime();
             finish(exchange);
         });
     }
 
-    /** Records the latency the proxy added, the first time the response head is handed on to the client. */
-    private void clientHeadOut(final Exchange exchange) {
-        if (exchange.clientHeadOut()) {
+    /** Records the latency the proxy added, as the response head is about to be handed on to the client (once: until it is written). */
+    private void recordAddedLatency(final Exchange exchange, final HttpServerResponse response) {
+        if (!response.headWritten()) {
             final long forwardDelay = exchange.upstreamHeadSentNanos > 0 ? exchange.upstreamHeadSentNanos - exchange.startNanos : 0;
             addedLatency.record(Math.max(0, forwardDelay) + (System.nanoTime() - exchange.responseHeadInNanos), TimeUnit.NANOSECONDS);
         }

@@ -30,7 +30,6 @@ final class Exchange {
     long firstByteNanos;
     long upstreamHeadSentNanos;
     long responseHeadInNanos;
-    private boolean clientHeadOut;
     long endNanos;
     int status;
     String responseEncoding;
@@ -56,15 +55,6 @@ final class Exchange {
             return false;
         }
         upstreamHeadSentNanos = System.nanoTime();
-        return true;
-    }
-
-    /** Notes that the response head goes to the client now; true only the first time. */
-    boolean clientHeadOut() {
-        if (clientHeadOut) {
-            return false;
-        }
-        clientHeadOut = true;
         return true;
     }
 
