@@ -4,14 +4,16 @@ import dev.zumik.capture.ByteBudget;
 import dev.zumik.capture.IdleBackoff;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryException;
+import dev.zumik.schemas.serde.ConfluentAvroSerializer;
 import dev.zumik.schemas.topics.Lanes;
 import dev.zumik.schemas.topics.Topic;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,17 +23,20 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes shapes without ever holding up the traffic they describe. {@link #offer} never blocks:
- * a shape is queued if the queue (shapes waiting plus shapes sent but not yet acknowledged) stays
- * within its byte bound, else dropped and counted by reason. One sender thread serializes and hands
- * shapes to an idempotent producer that retries until Kafka is back, so an outage delays shapes,
- * and recovery publishes them once each. Invariant: captured = published + dropped + pending.
+ * a shape is encoded at once and queued if the queue (shapes waiting plus shapes sent but not yet
+ * acknowledged) stays within its byte bound, else dropped and counted by reason. One sender thread
+ * stamps each with its schema id and hands it to an idempotent producer that retries until Kafka is
+ * back, so an outage delays shapes, and recovery publishes them once each. Invariant: captured =
+ * published + dropped + pending.
+ *
+ * <p>A queued shape is its encoded bytes, not the record: through a long outage the queue holds a few
+ * hundred thousand shapes, and as object graphs (boxed block hashes, strings) they cost the old generation's
+ * collector several times their encoded size to mark and move, and the proxy's tail latency with it.
  */
 public final class ShapePublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShapePublisher.class);
@@ -40,9 +45,9 @@ public final class ShapePublisher implements AutoCloseable {
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final String topic;
-    private final KafkaProducer<String, byte[]> producer;
-    private final Serializer<RequestShape> serializer;
-    private final LinkedBlockingDeque<RequestShape> queue = new LinkedBlockingDeque<>();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ConfluentAvroSerializer<RequestShape> serializer;
+    private final ConcurrentLinkedDeque<EncodedShape> queue = new ConcurrentLinkedDeque<>();
     private final ByteBudget pendingBytes;
     private final AtomicLong pendingShapes = new AtomicLong();
     private final Counter captured;
@@ -72,8 +77,12 @@ public final class ShapePublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
         props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2 * maxQueueBytes)));
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "zumik-capture");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.serializer = shapes.valueSerde().serializer();
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        if (!(shapes.valueSerde().serializer() instanceof ConfluentAvroSerializer<RequestShape> confluent)) {
+            throw new IllegalArgumentException("shapes are published in the Confluent wire format, not with "
+                    + shapes.valueSerde().serializer().getClass().getName());
+        }
+        this.serializer = confluent;
         this.captured = Counter.builder("zumik_capture_shapes_captured").description("Shapes offered for publishing").register(meters);
         this.published = Counter.builder("zumik_capture_shapes_published").description("Shapes acknowledged by Kafka").register(meters);
         meters.gauge("zumik_capture_shapes_pending", pendingShapes);
@@ -86,12 +95,25 @@ public final class ShapePublisher implements AutoCloseable {
     /** Queues a shape if it fits within the bound; never blocks. Returns false when it was dropped. */
     public boolean offer(final RequestShape shape) {
         captured.increment();
-        if (!running || !pendingBytes.tryTake(estimatedSize(shape))) {
-            dropped(running ? "queue_full" : "shutting_down");
+        if (!running) {
+            dropped("shutting_down");
+            return false;
+        }
+        final EncodedShape encoded;
+        try {
+            encoded = new EncodedShape(Lanes.key(shape.getLane()).getBytes(StandardCharsets.UTF_8),
+                    shape.getArrivalTime().toEpochMilli(), serializer.encodeAwaitingSchemaId(shape));
+        } catch (final SerializationException e) {
+            LOG.warn("Dropping a shape that cannot be encoded: {}", e.getMessage());
+            dropped("encode_error");
+            return false;
+        }
+        if (!pendingBytes.tryTake(encoded.heapBytes())) {
+            dropped("queue_full");
             return false;
         }
         pendingShapes.incrementAndGet();
-        queue.offer(shape);
+        queue.offer(encoded);
         return true;
     }
 
@@ -119,17 +141,12 @@ public final class ShapePublisher implements AutoCloseable {
         contacted = true;
     }
 
-    /** Upper-bound estimate of a shape's serialized size, for the queue bound. */
-    static long estimatedSize(final RequestShape shape) {
-        return 256L + 10L * shape.getBlockHashes().size() + shape.getLane().getModel().length() + shape.getLane().getRoute().length();
-    }
-
     private void dropped(final String reason) {
         meters.counter("zumik_capture_shapes_dropped", "reason", reason).increment();
     }
 
-    private void release(final RequestShape shape) {
-        pendingBytes.giveBack(estimatedSize(shape));
+    private void release(final EncodedShape shape) {
+        pendingBytes.giveBack(shape.heapBytes());
         pendingShapes.decrementAndGet();
     }
 
@@ -138,7 +155,7 @@ public final class ShapePublisher implements AutoCloseable {
         final IdleBackoff backoff = new IdleBackoff();
         long lastProbe = System.nanoTime();
         while (running) {
-            final RequestShape shape = queue.pollFirst();
+            final EncodedShape shape = queue.pollFirst();
             if (shape == null) {
                 if ((!contacted || !kafkaHealthy) && System.nanoTime() - lastProbe > PROBE_INTERVAL_NANOS) {
                     probe();
@@ -158,25 +175,23 @@ public final class ShapePublisher implements AutoCloseable {
     }
 
     /** False when the shape must be tried again later (registry or Kafka metadata unavailable). */
-    private boolean send(final RequestShape shape) {
-        final byte[] value;
+    private boolean send(final EncodedShape shape) {
         try {
-            value = serializer.serialize(topic, shape);
+            serializer.stampSchemaId(topic, RequestShape.getClassSchema(), shape.value());
         } catch (final SerializationException e) {
             if (e.getCause() instanceof SchemaRegistryException registry && registry.isTransient()) {
                 LOG.warn("Schema registry unavailable, shapes wait in the queue: {}", e.getMessage());
                 kafkaHealthy = false;
                 return false;
             }
-            LOG.warn("Dropping a shape that cannot be encoded: {}", e.getMessage());
+            LOG.warn("Dropping a shape whose schema the registry refuses: {}", e.getMessage());
             release(shape);
             dropped("encode_error");
             return true;
         }
-        final String key = Lanes.key(shape.getLane());
         try {
             // The record timestamp is the arrival time, so windows can be found with offsetsForTimes.
-            producer.send(new ProducerRecord<>(topic, null, shape.getArrivalTime().toEpochMilli(), key, value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(topic, null, shape.arrivalMillis(), shape.key(), shape.value()), (metadata, error) -> {
                 contacted = true;
                 if (error == null) {
                     release(shape);
@@ -241,5 +256,16 @@ public final class ShapePublisher implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(10));
+    }
+
+    /** A shape as Kafka takes it: key, arrival time (the record timestamp) and value in the wire format. */
+    private record EncodedShape(byte[] key, long arrivalMillis, byte[] value) {
+        /** Object and array headers of one queued shape, on a 64-bit JVM with compressed pointers, rounded up. */
+        private static final int OVERHEAD_BYTES = 80;
+
+        /** What the shape holds on the heap, against the queue's bound. */
+        long heapBytes() {
+            return OVERHEAD_BYTES + key.length + value.length;
+        }
     }
 }

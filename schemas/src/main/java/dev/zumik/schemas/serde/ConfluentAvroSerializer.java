@@ -57,28 +57,44 @@ public final class ConfluentAvroSerializer<T extends GenericContainer> implement
         if (data == null) {
             return null;
         }
-        if (registry == null) {
-            throw new SerializationException("ConfluentAvroSerializer is not configured: schema.registry.url is missing");
-        }
+        final int id = schemaId(topic, data.getSchema());
+        final byte[] encoded = encodeAwaitingSchemaId(data);
+        WireFormat.writeHeader(encoded, id);
+        return encoded;
+    }
+
+    /**
+     * The wire format of {@code data} with its schema id left blank for {@link #stampSchemaId}: a record can be
+     * encoded at once and wait, as one compact array, for a registry that is not reachable yet.
+     */
+    public byte[] encodeAwaitingSchemaId(final T data) {
         final Schema schema = data.getSchema();
-        final int id = schemaId(topic, schema);
         try {
             final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            final byte[] header = new byte[WireFormat.HEADER_SIZE];
-            WireFormat.writeHeader(header, id);
-            out.write(header);
+            out.write(new byte[WireFormat.HEADER_SIZE]);
             final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, ENCODERS.get());
             ENCODERS.set(encoder);
             writer(schema, data).write(data, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (final IOException | RuntimeException e) {
-            throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic " + topic
-                    + ": " + e.getMessage(), e);
+            throw new SerializationException("Cannot encode " + schema.getFullName() + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Writes into bytes from {@link #encodeAwaitingSchemaId} the id of {@code schema} under {@code topic}'s subject,
+     * registering or looking it up as {@link #serialize} does; throws {@link SerializationException} when the registry
+     * cannot say, and the bytes can be stamped again later.
+     */
+    public void stampSchemaId(final String topic, final Schema schema, final byte[] encoded) {
+        WireFormat.writeHeader(encoded, schemaId(topic, schema));
+    }
+
     private int schemaId(final String topic, final Schema schema) {
+        if (registry == null) {
+            throw new SerializationException("ConfluentAvroSerializer is not configured: schema.registry.url is missing");
+        }
         final String subject = WireFormat.subject(topic, isKey);
         final Map<Schema, Integer> bySchema = ids.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
         final Integer cached = bySchema.get(schema);
