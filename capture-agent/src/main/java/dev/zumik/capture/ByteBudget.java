@@ -29,6 +29,11 @@ public final class ByteBudget {
         }
     }
 
+    /** Whether {@code bytes} would fit now (another thread may take them first). */
+    public boolean hasRoomFor(final long bytes) {
+        return held.get() + bytes <= maxBytes;
+    }
+
     public void giveBack(final long bytes) {
         held.addAndGet(-bytes);
     }

@@ -2,6 +2,7 @@ package dev.zumik.capture.proxy;
 
 import dev.zumik.capture.ByteBudget;
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -15,9 +16,15 @@ final class BoundedBody {
     /** All body copies together reached the budget. */
     static final String NO_BUDGET = "shaping_backlog";
 
+    private static final byte[] NONE = new byte[0];
+    /** First capacity of a copy whose length was not declared. */
+    private static final int FIRST_CAPACITY = 1024;
+
     private final int limit;
     private final ByteBudget budget;
-    private Buffer copy = Buffer.buffer();
+    /** The copy's first {@code length} bytes; its whole capacity is held against the budget. */
+    private byte[] copy = NONE;
+    private int length;
     private long size;
     private String unreadable;
     /** Set on the event loop when the exchange finishes: a shaping worker may be reading the copy. */
@@ -29,24 +36,60 @@ final class BoundedBody {
         this.budget = budget;
     }
 
+    /**
+     * Sizes the copy for a body of the declared length (a {@code content-length} header, or null), so that a large body
+     * is copied once into an array of its size, not into one that doubles as it comes and is copied again at the end.
+     */
+    void expect(final String contentLength) {
+        if (contentLength == null || copy != NONE || unreadable != null) {
+            return;
+        }
+        try {
+            final long declared = Long.parseLong(contentLength.trim());
+            if (declared > 0 && declared <= limit) {
+                grow((int) declared);
+            }
+        } catch (final NumberFormatException e) {
+            // not ours to judge: the body is copied as it comes
+        }
+    }
+
     void add(final Buffer chunk) {
-        size += chunk.length();
+        final int n = chunk.length();
+        size += n;
         if (unreadable != null || sealed) {
             return;
         }
-        if (copy.length() + chunk.length() > limit) {
+        if (length + n > limit) {
             giveUp(TOO_LARGE);
-        } else if (!budget.tryTake(chunk.length())) {
-            giveUp(NO_BUDGET);
-        } else {
-            copy.appendBuffer(chunk);
+            return;
         }
+        if (length + n > copy.length && !grow(Math.min(limit, Math.max(length + n, Math.max(FIRST_CAPACITY, copy.length * 2))))) {
+            giveUp(NO_BUDGET);
+            return;
+        }
+        chunk.getBytes(0, n, copy, length);
+        length += n;
+    }
+
+    /** Moves the copy to an array of {@code capacity} if the budget has room for the difference. */
+    private boolean grow(final int capacity) {
+        if (!budget.tryTake(capacity - copy.length)) {
+            return false;
+        }
+        copy = Arrays.copyOf(copy, capacity);
+        return true;
     }
 
     private void giveUp(final String reason) {
         unreadable = reason;
-        budget.giveBack(copy.length());
-        copy = Buffer.buffer();
+        letGo();
+    }
+
+    private void letGo() {
+        budget.giveBack(copy.length);
+        copy = NONE;
+        length = 0;
     }
 
     boolean overflowed() {
@@ -62,8 +105,9 @@ final class BoundedBody {
         return size;
     }
 
+    /** The copied body; the array itself when the body filled it, as a declared length lets it. After {@link #seal} only. */
     byte[] bytes() {
-        return copy.getBytes();
+        return length == copy.length ? copy : Arrays.copyOf(copy, length);
     }
 
     /** Copies no more chunks (a request can still be sending when its response has ended). Event loop only. */
@@ -75,8 +119,7 @@ final class BoundedBody {
     void release() {
         if (!released) {
             released = true;
-            budget.giveBack(copy.length());
-            copy = Buffer.buffer();
+            letGo();
         }
     }
 }

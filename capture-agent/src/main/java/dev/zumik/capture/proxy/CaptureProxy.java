@@ -226,6 +226,7 @@ public final class CaptureProxy implements AutoCloseable {
         }
         exchange.status = upstreamResponse.statusCode();
         exchange.responseEncoding = upstreamResponse.getHeader("content-encoding");
+        exchange.responseBody.expect(upstreamResponse.getHeader("content-length"));
         exchange.responseHeadInNanos = headIn;
         // As on the way up: the head goes out with the first body bytes, or alone at the end of this turn of the event loop.
         vertx.getOrCreateContext().runOnContext(v -> {

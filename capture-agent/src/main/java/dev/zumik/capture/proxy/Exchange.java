@@ -47,6 +47,7 @@ final class Exchange {
         this.requestHeaders = requestHeaders;
         this.requestBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
         this.responseBody = new BoundedBody(dialect.isPresent() ? parseLimit : 0, budget);
+        requestBody.expect(requestHeaders.get("content-length"));
     }
 
     /** Notes that the request head goes upstream now; true only the first time. */

@@ -32,6 +32,9 @@ final class ShapeTask implements Runnable {
 
     @Override
     public void run() {
+        if (factory.publisher().dropIfFull()) {
+            return;
+        }
         try {
             final byte[] response = exchange.responseBody.overflowed() ? null : exchange.responseBody.bytes();
             final Optional<ContentCoding> responseCoding = ContentCoding.of(exchange.responseEncoding);

@@ -117,6 +117,19 @@ public final class ShapePublisher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Counts a shape as captured and dropped ({@code queue_full}) without its being built, when the queue has no room
+     * even for the smallest: through a long outage the proxy spends no CPU tokenizing and hashing shapes it cannot keep.
+     */
+    public boolean dropIfFull() {
+        if (pendingBytes.hasRoomFor(EncodedShape.SMALLEST_HEAP_BYTES)) {
+            return false;
+        }
+        captured.increment();
+        dropped("queue_full");
+        return true;
+    }
+
     public long pendingShapes() {
         return pendingShapes.get();
     }
@@ -262,6 +275,8 @@ public final class ShapePublisher implements AutoCloseable {
     private record EncodedShape(byte[] key, long arrivalMillis, byte[] value) {
         /** Object and array headers of one queued shape, on a 64-bit JVM with compressed pointers, rounded up. */
         private static final int OVERHEAD_BYTES = 80;
+        /** Below what any shape holds: a lane key and the record's fixed fields take more. */
+        static final int SMALLEST_HEAP_BYTES = OVERHEAD_BYTES + 64;
 
         /** What the shape holds on the heap, against the queue's bound. */
         long heapBytes() {
