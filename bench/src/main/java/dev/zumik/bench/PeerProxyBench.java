@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ import org.HdrHistogram.Histogram;
  * and long ones (~8k tokens). The bench installs nothing: a missing peer is named with how to install it, and skipped.
  *
  * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
- * (default 8). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
+ * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
  * From the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8}
  */
@@ -77,6 +78,7 @@ public final class PeerProxyBench {
         final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         final int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        final int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         final Vertx upstreamVertx = Vertx.vertx();
         final HttpServer upstream = upstreamVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
                 .requestHandler(request -> request.body().onSuccess(body -> request.response().putHeader("content-type", "application/json")
@@ -113,7 +115,7 @@ public final class PeerProxyBench {
             for (final Peer p : peers) {
                 ChildProcesses.awaitPort(p.port(), 60);
             }
-            run(peers, broker, rate, seconds, inFlight);
+            run(peers, broker, rate, seconds, inFlight, rounds);
         } finally {
             all.forEach(p -> p.descendants().forEach(ProcessHandle::destroy));
             all.forEach(Process::destroy);
@@ -124,7 +126,8 @@ public final class PeerProxyBench {
         }
     }
 
-    private static void run(final List<Peer> peers, final Process broker, final int rate, final int seconds, final int inFlight) throws Exception {
+    private static void run(final List<Peer> peers, final Process broker, final int rate, final int seconds, final int inFlight,
+                            final int rounds) throws Exception {
         final Vertx vertx = Vertx.vertx();
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
@@ -133,16 +136,7 @@ public final class PeerProxyBench {
             warmUp(vertx, client, p, inFlight);
         }
         for (final String[] size : new String[][] {{"short (~60 tokens)", SHORT}, {"long (~8k tokens)", LONG}}) {
-            System.out.printf("%n### %s prompts: open loop at %d requests/s, %d s each%n%n", size[0], rate, seconds);
-            System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms |");
-            System.out.println("|---|---|---|---|---|---|---|---|");
-            Histogram direct = null;
-            for (final Peer p : peers) {
-                final Histogram h = openLoop(vertx, client, p, size[1], rate, seconds);
-                direct = direct == null ? h : direct;
-                System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %s | %+.3f | %+.3f |%n", p.name(), ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9),
-                        h.getTag(), ms(h, 50) - ms(direct, 50), ms(h, 99) - ms(direct, 99));
-            }
+            openLoopRounds(vertx, client, peers, size, rate, seconds, rounds);
             System.out.printf("%n### %s prompts: closed loop, %d in flight, %d s each%n%n", size[0], inFlight, seconds);
             System.out.println("| path | requests/s | CPU µs per request (its own processes) | broker CPU µs per request | allocated KB per request |");
             System.out.println("|---|---|---|---|---|");
@@ -160,7 +154,73 @@ public final class PeerProxyBench {
                                 ? String.format("%.1f", (allocatedAfter.get() - allocatedBefore.get()) / 1024.0 / Math.max(1, done)) : "");
             }
         }
+        for (final Peer p : peers) {
+            final Optional<Double> queued = jvmMetric(p, "zumik_capture_shapes_pending_bytes");
+            final Optional<Double> oldGen = jvmMetric(p, "jvm_memory_used_bytes\\{area=\"heap\",id=\"G1 Old Gen\"}");
+            if (queued.isPresent()) {
+                System.out.printf("%n%s: %.1f MB of shapes queued at the end, %s MB in the old generation%n", p.name(),
+                        queued.get() / (1 << 20), oldGen.map(b -> String.format("%.0f", b / (1 << 20))).orElse("?"));
+            }
+        }
         vertx.close();
+    }
+
+    /**
+     * The open loop in rounds, every peer once a round in turn, so that a spell of noise on the shared cores (the direct
+     * path's own p99 moves several milliseconds from one 10 s slice to the next) falls on one round, not on one peer.
+     * Reports each percentile's median over the rounds, and "added" as the median of each round's difference from the
+     * direct path in that round, with the range of the added p99 over the rounds.
+     */
+    private static void openLoopRounds(final Vertx vertx, final HttpClientAgent client, final List<Peer> peers, final String[] size,
+                                       final int rate, final int seconds, final int rounds) throws InterruptedException {
+        System.out.printf("%n### %s prompts: open loop at %d requests/s, %d rounds of %d s per path, interleaved; medians over the rounds%n%n",
+                size[0], rate, rounds, seconds);
+        System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms (range over rounds) "
+                + "| GC pauses (count, ms, all rounds) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        final List<List<Histogram>> byPeer = new ArrayList<>();
+        final double[][] pauses = new double[peers.size()][2];
+        peers.forEach(p -> byPeer.add(new ArrayList<>()));
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < peers.size(); i++) {
+                final Peer p = peers.get(i);
+                final Optional<Double> countBefore = jvmMetricSum(p, "jvm_gc_pause_seconds_count");
+                final Optional<Double> secondsBefore = jvmMetricSum(p, "jvm_gc_pause_seconds_sum");
+                byPeer.get(i).add(openLoop(vertx, client, p, size[1], rate, seconds));
+                pauses[i][0] += jvmMetricSum(p, "jvm_gc_pause_seconds_count").orElse(0.0) - countBefore.orElse(0.0);
+                pauses[i][1] += (jvmMetricSum(p, "jvm_gc_pause_seconds_sum").orElse(0.0) - secondsBefore.orElse(0.0)) * 1000;
+            }
+        }
+        final List<Histogram> direct = byPeer.get(0);
+        for (int i = 0; i < peers.size(); i++) {
+            final List<Histogram> own = byPeer.get(i);
+            final double[] addedP99 = added(own, direct, 99);
+            System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %d | %+.3f | %+.3f (%+.1f to %+.1f) | %s |%n", peers.get(i).name(),
+                    median(own, 50), median(own, 90), median(own, 99), median(own, 99.9),
+                    own.stream().mapToLong(h -> Long.parseLong(h.getTag())).sum(), median(added(own, direct, 50)), median(addedP99),
+                    addedP99[0], addedP99[addedP99.length - 1],
+                    peers.get(i).adminPort().isPresent() ? String.format("%.0f, %.1f", pauses[i][0], pauses[i][1]) : "");
+        }
+    }
+
+    /** Each round's percentile of these histograms less the baseline's in the same round, sorted. */
+    private static double[] added(final List<Histogram> own, final List<Histogram> baseline, final double percentile) {
+        final double[] differences = new double[own.size()];
+        for (int r = 0; r < own.size(); r++) {
+            differences[r] = ms(own.get(r), percentile) - ms(baseline.get(r), percentile);
+        }
+        Arrays.sort(differences);
+        return differences;
+    }
+
+    private static double median(final List<Histogram> rounds, final double percentile) {
+        return median(rounds.stream().mapToDouble(h -> ms(h, percentile)).sorted().toArray());
+    }
+
+    /** The median of sorted values. */
+    private static double median(final double[] sorted) {
+        final int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** Whether this peer runs: ZUMIK_BENCH_PEERS lists some of nginx, portkey, capture-up, capture-down (all when unset). */
@@ -280,15 +340,33 @@ public final class PeerProxyBench {
         return jvmMetric(p, "jvm_compilation_time_ms_total");
     }
 
+    /** The first series of a metric on the peer's admin port; empty for other peers. */
     private static Optional<Double> jvmMetric(final Peer p, final String name) {
+        return metricText(p).flatMap(text -> {
+            final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
+            return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+        });
+    }
+
+    /** The sum over every series of a metric (e.g. GC pauses of each collector and cause); empty for other peers. */
+    private static Optional<Double> jvmMetricSum(final Peer p, final String name) {
+        return metricText(p).map(text -> {
+            final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
+            double sum = 0;
+            while (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+            }
+            return sum;
+        });
+    }
+
+    private static Optional<String> metricText(final Peer p) {
         if (p.adminPort().isEmpty()) {
             return Optional.empty();
         }
         try {
-            final String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort().get()
-                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
-            return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+            return Optional.of(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort().get()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body());
         } catch (final IOException e) {
             return Optional.empty();
         } catch (final InterruptedException e) {
