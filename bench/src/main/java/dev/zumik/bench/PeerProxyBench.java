@@ -40,7 +40,8 @@ import org.HdrHistogram.Histogram;
  * and long ones (~8k tokens). The bench installs nothing: a missing peer is named with how to install it, and skipped.
  *
  * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
- * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
+ * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_SIZES}
+ * keeps one prompt size (short or long). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
  * From the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8}
  */
@@ -135,7 +136,10 @@ public final class PeerProxyBench {
         for (final Peer p : peers) {
             warmUp(vertx, client, p, inFlight);
         }
-        for (final String[] size : new String[][] {{"short (~60 tokens)", SHORT}, {"long (~8k tokens)", LONG}}) {
+        for (final String[] size : new String[][] {{"short (~60 tokens)", SHORT, "short"}, {"long (~8k tokens)", LONG, "long"}}) {
+            if (!listed("ZUMIK_BENCH_SIZES", size[2])) {
+                continue;
+            }
             openLoopRounds(vertx, client, peers, size, rate, seconds, rounds);
             System.out.printf("%n### %s prompts: closed loop, %d in flight, %d s each%n%n", size[0], inFlight, seconds);
             System.out.println("| path | requests/s | CPU µs per request (its own processes) | broker CPU µs per request | allocated KB per request |");
@@ -225,8 +229,13 @@ public final class PeerProxyBench {
 
     /** Whether this peer runs: ZUMIK_BENCH_PEERS lists some of nginx, portkey, capture-up, capture-down (all when unset). */
     private static boolean wanted(final String peer) {
-        final String listed = System.getenv("ZUMIK_BENCH_PEERS");
-        return listed == null || listed.isBlank() || List.of(listed.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains(peer);
+        return listed("ZUMIK_BENCH_PEERS", peer);
+    }
+
+    /** Whether an environment variable's comma-separated list names {@code item}; true when it is unset or blank. */
+    private static boolean listed(final String variable, final String item) {
+        final String listed = System.getenv(variable);
+        return listed == null || listed.isBlank() || List.of(listed.toLowerCase(Locale.ROOT).split("\\s*,\\s*")).contains(item);
     }
 
     /** nginx as a reverse proxy (keep-alive upstream, buffering off), its configuration written here; empty when nginx is missing. */

@@ -96,7 +96,7 @@ final class PurgeCommand implements Callable<Integer> {
             throw ZumikException.usage(e.getMessage());
         }
         if (out != null) {
-            requireWritable(out);
+            Values.writableFile("--out", out, "cannot write the evidence there (nothing was destroyed)");
         }
         // everything the evidence needs is checked first: the keys are destroyed only when it has somewhere to go
         final ClientSettings settings = connection.settings();
@@ -216,15 +216,6 @@ final class PurgeCommand implements Callable<Integer> {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ZumikException.failure(done + ", but publishing the evidence was interrupted; the signed envelope is in " + file);
-        }
-    }
-
-    /** A usage error unless {@code file} can be written: its directory exists and is writable, and it is not a directory. */
-    private static void requireWritable(final Path file) {
-        final Path parent = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file) || parent == null || !Files.isDirectory(parent) || !Files.isWritable(parent)
-                || Files.exists(file) && !Files.isWritable(file)) {
-            throw ZumikException.usage("--out " + file + ": cannot write the evidence there (nothing was destroyed)");
         }
     }
 

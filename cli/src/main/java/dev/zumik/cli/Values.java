@@ -31,10 +31,15 @@ final class Values {
 
     /** {@code file} when it can be written (its directory exists and is writable, and it is not a directory); else a usage error. */
     static Path writableFile(final String flag, final Path file) {
+        return writableFile(flag, file, "cannot write a file there");
+    }
+
+    /** As {@link #writableFile(String, Path)}, the error saying {@code complaint} after the flag and the file. */
+    static Path writableFile(final String flag, final Path file, final String complaint) {
         final Path dir = file.toAbsolutePath().getParent();
         if (Files.isDirectory(file) || dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)
                 || Files.exists(file) && !Files.isWritable(file)) {
-            throw ZumikException.usage(flag + " " + file + ": cannot write a file there");
+            throw ZumikException.usage(flag + " " + file + ": " + complaint);
         }
         return file;
     }

@@ -55,6 +55,8 @@ public final class ShapePublisher implements AutoCloseable {
     private final MeterRegistry meters;
     private final Thread sender;
     private volatile boolean running = true;
+    /** What the last shape refused for want of room would have held: shaping resumes once that much is free. */
+    private volatile long lastRefusedBytes;
     private volatile boolean kafkaHealthy = true;
     /** Whether Kafka has answered (or failed to) at all yet: until then its health is unknown. */
     private volatile boolean contacted;
@@ -109,6 +111,7 @@ public final class ShapePublisher implements AutoCloseable {
             return false;
         }
         if (!pendingBytes.tryTake(encoded.heapBytes())) {
+            lastRefusedBytes = encoded.heapBytes();
             dropped("queue_full");
             return false;
         }
@@ -119,10 +122,11 @@ public final class ShapePublisher implements AutoCloseable {
 
     /**
      * Counts a shape as captured and dropped ({@code queue_full}) without its being built, when the queue has no room
-     * even for the smallest: through a long outage the proxy spends no CPU tokenizing and hashing shapes it cannot keep.
+     * for the last shape it refused (or for the smallest): through a long outage the proxy spends no CPU tokenizing and
+     * hashing shapes it cannot keep. A queue a few bytes from full refuses a long prompt's shape as surely as a full one.
      */
     public boolean dropIfFull() {
-        if (pendingBytes.hasRoomFor(EncodedShape.SMALLEST_HEAP_BYTES)) {
+        if (pendingBytes.hasRoomFor(Math.max(EncodedShape.SMALLEST_HEAP_BYTES, lastRefusedBytes))) {
             return false;
         }
         captured.increment();
