@@ -43,7 +43,7 @@ import org.HdrHistogram.Histogram;
  * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_SIZES}
  * keeps one prompt size (short or long). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
  * From the project root after {@code mvn -q package -DskipTests}:
- * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8}
+ * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8 3}
  */
 public final class PeerProxyBench {
     private static final String ANSWER = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\","
