@@ -144,7 +144,9 @@ public final class PeerProxyBench {
             System.out.printf("%n### %s prompts: closed loop, %d in flight, %d s each%n%n", size[0], inFlight, seconds);
             System.out.println("| path | requests/s | CPU µs per request (its own processes) | broker CPU µs per request | allocated KB per request |");
             System.out.println("|---|---|---|---|---|");
+            final List<String> shaping = new ArrayList<>();
             for (final Peer p : peers) {
+                final Optional<double[]> shapesBefore = shapeCounts(p);
                 final long cpuBefore = cpuMicros(p.processes());
                 final long brokerBefore = cpuMicros(List.of(broker));
                 final Optional<Double> allocatedBefore = allocated(p);
@@ -156,6 +158,16 @@ public final class PeerProxyBench {
                                 : String.format("%.0f", cpu), p.name().contains("Kafka up") ? String.format("%.0f", brokerCpu) : "",
                         allocatedBefore.isPresent() && allocatedAfter.isPresent()
                                 ? String.format("%.1f", (allocatedAfter.get() - allocatedBefore.get()) / 1024.0 / Math.max(1, done)) : "");
+                if (shapesBefore.isPresent() && p.name().contains("Kafka up")) {
+                    shaping.add(shapingRow(p, done, shapesBefore.get()));
+                }
+            }
+            if (!shaping.isEmpty()) {
+                System.out.printf("%nWhat became of the closed loop's shapes (counted once the agent's shaping backlog was empty again):%n%n");
+                System.out.println("| path | requests | shapes published | of them unparsed (body copies over budget) | dropped (backlog full) "
+                        + "| backlog empty again after |");
+                System.out.println("|---|---|---|---|---|---|");
+                shaping.forEach(System.out::println);
             }
         }
         for (final Peer p : peers) {
@@ -337,6 +349,31 @@ public final class PeerProxyBench {
         if (p.adminPort().isPresent()) {
             System.out.printf("%s warmed up for %d s (until its JIT settled)%n", p.name(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         }
+    }
+
+    /** Shapes published, unparsed for want of body-copy budget, and dropped for a full shaping backlog, so far; empty for other peers. */
+    private static Optional<double[]> shapeCounts(final Peer p) {
+        return jvmMetric(p, "zumik_capture_shapes_published_total").map(published -> new double[] {published,
+                jvmMetric(p, "zumik_capture_unparsed_total\\{reason=\"shaping_backlog\"}").orElse(0.0),
+                jvmMetric(p, "zumik_capture_shapes_dropped_total\\{reason=\"shaping_backlog\"}").orElse(0.0)});
+    }
+
+    /**
+     * A row saying what became of the shapes of {@code done} closed-loop requests: the agent shapes behind the relay (at
+     * idle priority it may fall far behind under saturation), so this waits, up to 120 s, until its backlog is empty.
+     */
+    private static String shapingRow(final Peer p, final long done, final double[] before) throws InterruptedException {
+        final long start = System.nanoTime();
+        while (jvmMetric(p, "zumik_capture_shaping_backlog").orElse(0.0) > 0 || jvmMetric(p, "zumik_capture_shapes_pending").orElse(0.0) > 0) {
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        final double waited = (System.nanoTime() - start) / 1e9;
+        final double[] after = shapeCounts(p).orElse(before);
+        return String.format("| %s | %,d | %,.0f (%.0f%%) | %,.0f | %,.0f | %.1f s |", p.name(), done, after[0] - before[0],
+                100 * (after[0] - before[0]) / Math.max(1, done), after[1] - before[1], after[2] - before[2], waited);
     }
 
     /** Bytes the peer's JVM has allocated, from its admin metrics; empty for other peers. */

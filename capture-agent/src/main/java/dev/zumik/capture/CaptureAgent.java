@@ -51,7 +51,7 @@ public final class CaptureAgent implements AutoCloseable {
         final JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(meters);
         final TenantKeyStore keys = new TenantKeyStore(settings.keyDir());
-        final ShapePublisher publisher = new ShapePublisher(kafkaProperties, shapes, settings.queueBytes(), meters);
+        final ShapePublisher publisher = new ShapePublisher(kafkaProperties, shapes, settings.queueBytes(), settings.shapingPriority(), meters);
         final CaptureProxy proxy;
         try {
             proxy = CaptureProxy.start(settings, keys, publisher, meters);

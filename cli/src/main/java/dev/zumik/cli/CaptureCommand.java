@@ -1,6 +1,7 @@
 package dev.zumik.cli;
 
 import dev.zumik.capture.CaptureAgent;
+import dev.zumik.capture.ShapingPriority;
 import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.capture.proxy.Upstream;
 import dev.zumik.core.tokens.Tokenizers;
@@ -63,6 +64,12 @@ final class CaptureCommand implements Callable<Integer> {
                 "bodies are not copied and their shapes say parsed=false. The traffic is never touched."})
     String shapingBacklog;
 
+    @Option(names = "--shaping-priority", paramLabel = "idle|normal", defaultValue = "idle",
+            description = {"How shaping is scheduled against the relay (default ${DEFAULT-VALUE}): idle runs it only on CPU the",
+                "relay leaves free (Linux SCHED_IDLE), so a saturated proxy relays first and shapes later or drops them, counted;",
+                "normal shares the cores evenly with the relay."})
+    String shapingPriority;
+
     @Option(names = "--block-size", paramLabel = "TOKENS", defaultValue = "64", description = "Tokens per hashed block (default ${DEFAULT-VALUE}).")
     int blockSize;
 
@@ -108,6 +115,11 @@ final class CaptureCommand implements Callable<Integer> {
         if (backlog < 1024) {
             throw ZumikException.usage("--shaping-backlog must be at least 1k, got " + shapingBacklog);
         }
+        final ShapingPriority priority = switch (shapingPriority) {
+            case "idle" -> ShapingPriority.IDLE;
+            case "normal" -> ShapingPriority.NORMAL;
+            default -> throw ZumikException.usage("--shaping-priority must be idle or normal, got " + shapingPriority);
+        };
         if (limit > Integer.MAX_VALUE) {
             throw ZumikException.usage("--parse-limit must be below 2g");
         }
@@ -130,7 +142,8 @@ final class CaptureCommand implements Callable<Integer> {
                 Tokenizers.byName(tokenizer);
             }
             return new CaptureSettings(listenAt[0], Integer.parseInt(listenAt[1]), routes, adminAt[0], Integer.parseInt(adminAt[1]),
-                    tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer), backlog);
+                    tenantHeader, shapes.keyDir, queue, (int) limit, blockSize, Optional.ofNullable(tokenizer), backlog,
+                    priority);
         } catch (final IllegalArgumentException e) {
             throw ZumikException.usage(e.getMessage());
         }

@@ -103,6 +103,20 @@ class InfraFilesTest {
         assertThat(LanePolicies.read(lanes).defaults().ttftP99SloMs()).isEqualTo(3000.0);
     }
 
+    @Test
+    void shouldCopyIntoTheImageTheLibrariesTheJarsManifestNames() throws IOException {
+        // given the cli jar's manifest, which names its dependencies as lib/NAME.jar beside it
+        final String pom = Files.readString(Path.of("pom.xml"));
+        assertThat(pom).contains("<classpathPrefix>lib/</classpathPrefix>");
+
+        // when the image is built from the Dockerfile
+        final List<String> copies = Files.readAllLines(INFRA.resolve("compose/Dockerfile")).stream()
+                .filter(line -> line.startsWith("COPY ")).toList();
+
+        // then the jar and its lib/ directory land side by side, so `java -jar` finds every class
+        assertThat(copies).contains("COPY cli/target/zumik.jar /opt/zumik/zumik.jar", "COPY cli/target/lib/ /opt/zumik/lib/");
+    }
+
     private static List<JsonNode> documents(final Path file) throws IOException {
         final List<JsonNode> docs = new ArrayList<>();
         try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {

@@ -104,6 +104,7 @@ class ZumikCommandTest {
         "capture --upstream notaurl               | --upstream notaurl:",
         "capture --upstream http://x --queue-bytes lots | --queue-bytes 'lots' is not a size",
         "capture --upstream http://x --shaping-backlog 10 | --shaping-backlog must be at least 1k, got 10",
+        "capture --upstream http://x --shaping-priority low | --shaping-priority must be idle or normal, got low",
         "capture --upstream http://x --tokenizer p50k | unknown tokenizer 'p50k'",
         "capture --upstream http://x --block-size 0 | --block-size must be >= 1, got 0",
         "import mooncake /nonexistent.jsonl --lane a/b/c | /nonexistent.jsonl: no such readable file",

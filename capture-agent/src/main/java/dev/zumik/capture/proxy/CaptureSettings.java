@@ -1,5 +1,6 @@
 package dev.zumik.capture.proxy;
 
+import dev.zumik.capture.ShapingPriority;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,11 @@ import java.util.Optional;
  * @param blockSize        tokens per hashed block
  * @param tokenizer        tokenizer override for every lane, if any
  * @param shapingBacklogBytes bound of all body copies kept for shaping, in flight or waiting; past it bodies are not copied
+ * @param shapingPriority  how the shaping and sending threads are scheduled against the relay's
  */
 public record CaptureSettings(String listenHost, int listenPort, List<Upstream> upstreams, String adminHost, int adminPort,
                               String tenantHeader, Path keyDir, long queueBytes, int parseLimitBytes, int blockSize,
-                              Optional<String> tokenizer, long shapingBacklogBytes) {
+                              Optional<String> tokenizer, long shapingBacklogBytes, ShapingPriority shapingPriority) {
     public static final String DEFAULT_TENANT_HEADER = "X-Zumik-Tenant";
     public static final long DEFAULT_QUEUE_BYTES = 64L << 20;
     public static final int DEFAULT_PARSE_LIMIT = 32 << 20;
@@ -39,31 +41,36 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
         }
     }
 
-    /** Loopback on a free port, no admin server, the default tenant header, queue, parse limit, block size and backlog. */
+    /** Loopback on a free port, no admin server, the default tenant header, queue, parse limit, block size, backlog and priority. */
     public static CaptureSettings defaults(final List<Upstream> upstreams, final Path keyDir) {
         return new CaptureSettings("127.0.0.1", 0, upstreams, "127.0.0.1", -1, DEFAULT_TENANT_HEADER, keyDir, DEFAULT_QUEUE_BYTES,
-                DEFAULT_PARSE_LIMIT, DEFAULT_BLOCK_SIZE, Optional.empty(), DEFAULT_SHAPING_BACKLOG_BYTES);
+                DEFAULT_PARSE_LIMIT, DEFAULT_BLOCK_SIZE, Optional.empty(), DEFAULT_SHAPING_BACKLOG_BYTES, ShapingPriority.IDLE);
     }
 
     public CaptureSettings withListen(final String host, final int port) {
         return new CaptureSettings(host, port, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
-                tokenizer, shapingBacklogBytes);
+                tokenizer, shapingBacklogBytes, shapingPriority);
     }
 
     /** The admin server's address; port -1 runs none. */
     public CaptureSettings withAdmin(final String host, final int port) {
         return new CaptureSettings(listenHost, listenPort, upstreams, host, port, tenantHeader, keyDir, queueBytes, parseLimitBytes, blockSize,
-                tokenizer, shapingBacklogBytes);
+                tokenizer, shapingBacklogBytes, shapingPriority);
     }
 
     public CaptureSettings withQueueBytes(final long bytes) {
         return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, bytes, parseLimitBytes, blockSize,
-                tokenizer, shapingBacklogBytes);
+                tokenizer, shapingBacklogBytes, shapingPriority);
     }
 
     public CaptureSettings withShapingBacklog(final long bytes) {
         return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes,
-                blockSize, tokenizer, bytes);
+                blockSize, tokenizer, bytes, shapingPriority);
+    }
+
+    public CaptureSettings withShapingPriority(final ShapingPriority priority) {
+        return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes,
+                blockSize, tokenizer, shapingBacklogBytes, priority);
     }
 
     /**

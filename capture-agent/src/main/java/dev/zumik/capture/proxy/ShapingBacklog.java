@@ -2,6 +2,7 @@ package dev.zumik.capture.proxy;
 
 import dev.zumik.capture.ByteBudget;
 import dev.zumik.capture.IdleBackoff;
+import dev.zumik.capture.ShapingPriority;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -14,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Finished exchanges waiting to be shaped on worker threads, at most {@link #MAX_WAITING}; past that
  * their shapes are dropped and counted ({@code shaping_backlog}). The bytes their body copies hold are
  * bounded by the {@link ByteBudget}. Either way the traffic was answered before its exchange got here.
- * The event loop only enqueues; workers find the work on their own ({@link IdleBackoff}).
+ * The event loop only enqueues; workers find the work on their own ({@link IdleBackoff}), at the priority the
+ * settings give ({@link ShapingPriority}).
  */
 final class ShapingBacklog {
     static final int MAX_WAITING = 20_000;
@@ -23,10 +25,15 @@ final class ShapingBacklog {
     private final AtomicInteger shaping = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private final Counter dropped;
+    private final ShapingPriority priority;
+    private final MeterRegistry meters;
     private volatile boolean accepting = true;
 
-    ShapingBacklog(final int threads, final MeterRegistry meters) {
+    ShapingBacklog(final int threads, final ShapingPriority priority, final MeterRegistry meters) {
+        this.priority = priority;
+        this.meters = meters;
         this.dropped = meters.counter("zumik_capture_shapes_dropped", "reason", "shaping_backlog");
+        meters.gauge("zumik_capture_shaping_backlog", this, ShapingBacklog::size);
         for (int i = 0; i < threads; i++) {
             final Thread t = new Thread(this::work, "zumik-shaper");
             t.setDaemon(true);
@@ -49,6 +56,7 @@ final class ShapingBacklog {
     }
 
     private void work() {
+        priority.applyToCurrentThread(meters);
         final IdleBackoff backoff = new IdleBackoff();
         while (true) {
             shaping.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.zumik.capture.publish;
 
 import dev.zumik.capture.ByteBudget;
 import dev.zumik.capture.IdleBackoff;
+import dev.zumik.capture.ShapingPriority;
 import dev.zumik.schemas.avro.RequestShape;
 import dev.zumik.schemas.registry.SchemaRegistryException;
 import dev.zumik.schemas.serde.ConfluentAvroSerializer;
@@ -62,7 +63,7 @@ public final class ShapePublisher implements AutoCloseable {
     private volatile boolean contacted;
 
     public ShapePublisher(final Map<String, Object> kafkaProperties, final Topic<String, RequestShape> shapes, final long maxQueueBytes,
-                          final MeterRegistry meters) {
+                          final ShapingPriority priority, final MeterRegistry meters) {
         if (maxQueueBytes < 1024) {
             throw new IllegalArgumentException("the shape queue needs at least 1024 bytes, got " + maxQueueBytes);
         }
@@ -79,7 +80,8 @@ public final class ShapePublisher implements AutoCloseable {
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
         props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(32L << 20, 2 * maxQueueBytes)));
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "zumik-capture");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        // made on a thread of the shaping priority, so the client's network thread is scheduled as the shapers are
+        this.producer = priority.make(() -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()), meters);
         if (!(shapes.valueSerde().serializer() instanceof ConfluentAvroSerializer<RequestShape> confluent)) {
             throw new IllegalArgumentException("shapes are published in the Confluent wire format, not with "
                     + shapes.valueSerde().serializer().getClass().getName());
@@ -89,7 +91,10 @@ public final class ShapePublisher implements AutoCloseable {
         this.published = Counter.builder("zumik_capture_shapes_published").description("Shapes acknowledged by Kafka").register(meters);
         meters.gauge("zumik_capture_shapes_pending", pendingShapes);
         meters.gauge("zumik_capture_kafka_healthy", this, p -> p.kafkaHealthy ? 1 : 0);
-        this.sender = new Thread(this::sendLoop, "zumik-shape-sender");
+        this.sender = new Thread(() -> {
+            priority.applyToCurrentThread(meters);
+            sendLoop();
+        }, "zumik-shape-sender");
         sender.setDaemon(true);
         sender.start();
     }

@@ -3,6 +3,7 @@ package dev.zumik.capture.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.zumik.capture.ShapingPriority;
 import dev.zumik.schemas.registry.InMemorySchemaRegistry;
 import dev.zumik.schemas.topics.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,7 +22,8 @@ class ShapePublisherHealthTest {
             closed = socket.getLocalPort();
         }
         final ShapePublisher publisher = new ShapePublisher(Map.of("bootstrap.servers", "127.0.0.1:" + closed),
-                Topics.create(new InMemorySchemaRegistry()).shapes(), 1 << 20, new SimpleMeterRegistry());
+                Topics.create(new InMemorySchemaRegistry()).shapes(), 1 << 20, ShapingPriority.IDLE,
+                new SimpleMeterRegistry());
         try {
             // then its health is unknown at first (the first metadata request takes up to max.block.ms), then DOWN
             assertThat(publisher.kafkaState()).isEqualTo("UNKNOWN");
