@@ -33,7 +33,8 @@ import org.HdrHistogram.Histogram;
  * The capture proxy against the proxies a team would otherwise put in the path, each a real process on the same
  * upstream with the same load generator, in one run: nginx (a reverse proxy with keep-alive to the upstream,
  * buffering off), Portkey's AI gateway (npm {@code @portkey-ai/gateway}, Node), and {@code zumik capture} with Kafka up
- * ({@code zumik dev} beside it) and with Kafka unreachable; calling the upstream directly is the floor. The upstream
+ * ({@code zumik dev} beside it; shaping at idle priority, the default, and at normal priority) and with Kafka
+ * unreachable; calling the upstream directly is the floor. The upstream
  * (in this JVM) answers a ~40-token chat completion at once. Two modes: open loop at a rate every peer sustains
  * (latency from each request's intended send time, HdrHistogram), and closed loop at saturation (requests/s and the
  * CPU µs per request of the peer's own processes, from /proc; the broker's reported apart). Short prompts (~60 tokens)
@@ -41,7 +42,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
  * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_SIZES}
- * keeps one prompt size (short or long). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-down; direct always runs).
+ * keeps one prompt size (short or long). {@code ZUMIK_BENCH_PEERS} keeps some peers (nginx, portkey, capture-up, capture-up-normal,
+ * capture-down; direct always runs).
  * From the project root after {@code mvn -q package -DskipTests}:
  * {@code java -cp "bench/target/bench.jar:bench/target/lib/*" dev.zumik.bench.PeerProxyBench 500 10 8 3}
  */
@@ -106,10 +108,15 @@ public final class PeerProxyBench {
             all.add(broker);
             ChildProcesses.awaitPort(registryPort, 120);
             if (wanted("capture-up")) {
-                started.add(capture(work, "zumik capture, Kafka up", upstreamPort, "127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort));
+                started.add(capture(work, "zumik capture, Kafka up", upstreamPort, "127.0.0.1:" + kafkaPort, "http://127.0.0.1:" + registryPort,
+                        "idle"));
+            }
+            if (wanted("capture-up-normal")) {
+                started.add(capture(work, "zumik capture, Kafka up, shaping at normal priority", upstreamPort, "127.0.0.1:" + kafkaPort,
+                        "http://127.0.0.1:" + registryPort, "normal"));
             }
             if (wanted("capture-down")) {
-                started.add(capture(work, "zumik capture, Kafka unreachable", upstreamPort, "127.0.0.1:1", "http://127.0.0.1:1"));
+                started.add(capture(work, "zumik capture, Kafka unreachable", upstreamPort, "127.0.0.1:1", "http://127.0.0.1:1", "idle"));
             }
             started.forEach(p -> all.addAll(p.processes()));
             peers.addAll(started);
@@ -162,13 +169,7 @@ public final class PeerProxyBench {
                     shaping.add(shapingRow(p, done, shapesBefore.get()));
                 }
             }
-            if (!shaping.isEmpty()) {
-                System.out.printf("%nWhat became of the closed loop's shapes (counted once the agent's shaping backlog was empty again):%n%n");
-                System.out.println("| path | requests | shapes published | of them unparsed (body copies over budget) | dropped (backlog full) "
-                        + "| backlog empty again after |");
-                System.out.println("|---|---|---|---|---|---|");
-                shaping.forEach(System.out::println);
-            }
+            printShaping("closed loop", shaping);
         }
         for (final Peer p : peers) {
             final Optional<Double> queued = jvmMetric(p, "zumik_capture_shapes_pending_bytes");
@@ -196,6 +197,7 @@ public final class PeerProxyBench {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         final List<List<Histogram>> byPeer = new ArrayList<>();
         final double[][] pauses = new double[peers.size()][2];
+        final List<Optional<double[]>> shapesBefore = peers.stream().map(PeerProxyBench::shapeCounts).toList();
         peers.forEach(p -> byPeer.add(new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < peers.size(); i++) {
@@ -217,6 +219,13 @@ public final class PeerProxyBench {
                     addedP99[0], addedP99[addedP99.length - 1],
                     peers.get(i).adminPort().isPresent() ? String.format("%.0f, %.1f", pauses[i][0], pauses[i][1]) : "");
         }
+        final List<String> shaping = new ArrayList<>();
+        for (int i = 0; i < peers.size(); i++) {
+            if (shapesBefore.get(i).isPresent() && peers.get(i).name().contains("Kafka up")) {
+                shaping.add(shapingRow(peers.get(i), byPeer.get(i).stream().mapToLong(Histogram::getTotalCount).sum(), shapesBefore.get(i).get()));
+            }
+        }
+        printShaping("open loop", shaping);
     }
 
     /** Each round's percentile of these histograms less the baseline's in the same round, sorted. */
@@ -239,7 +248,7 @@ public final class PeerProxyBench {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** Whether this peer runs: ZUMIK_BENCH_PEERS lists some of nginx, portkey, capture-up, capture-down (all when unset). */
+    /** Whether this peer runs: ZUMIK_BENCH_PEERS lists some of nginx, portkey, capture-up, capture-up-normal, capture-down (all when unset). */
     private static boolean wanted(final String peer) {
         return listed("ZUMIK_BENCH_PEERS", peer);
     }
@@ -318,13 +327,14 @@ public final class PeerProxyBench {
                 Optional.empty()));
     }
 
-    private static Peer capture(final Path work, final String name, final int upstreamPort, final String kafka, final String registry)
-            throws IOException {
+    private static Peer capture(final Path work, final String name, final int upstreamPort, final String kafka, final String registry,
+                                final String shapingPriority) throws IOException {
         final int port = ChildProcesses.freePort();
         final int admin = ChildProcesses.freePort();
         final Process capture = ChildProcesses.zumik(work.resolve(name.replaceAll("\\W+", "-") + ".log"), "capture", "--upstream",
                 "http://127.0.0.1:" + upstreamPort, "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin, "--key-dir",
-                work.resolve("keys").toString(), "--kafka", kafka, "--registry", registry);
+                work.resolve("keys").toString(), "--kafka", kafka, "--registry", registry,
+                "--shaping-priority", shapingPriority);
         return new Peer(name, port, "/v1/chat/completions", Map.of("authorization", "Bearer sk-bench"), List.of(capture), Optional.of(admin));
     }
 
@@ -348,6 +358,16 @@ public final class PeerProxyBench {
         }
         if (p.adminPort().isPresent()) {
             System.out.printf("%s warmed up for %d s (until its JIT settled)%n", p.name(), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+        }
+    }
+
+    private static void printShaping(final String phase, final List<String> rows) {
+        if (!rows.isEmpty()) {
+            System.out.printf("%nWhat became of the %s's shapes (counted once the agent's shaping backlog was empty again):%n%n", phase);
+            System.out.println("| path | requests | shapes published | of them unparsed (body copies over budget) | dropped (backlog full) "
+                    + "| backlog empty again after |");
+            System.out.println("|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
         }
     }
 
