@@ -379,7 +379,7 @@ public final class PeerProxyBench {
     }
 
     /**
-     * A row saying what became of the shapes of {@code done} closed-loop requests: the agent shapes behind the relay (at
+     * A row saying what became of the shapes of a phase's {@code done} requests: the agent shapes behind the relay (at
      * idle priority it may fall far behind under saturation), so this waits, up to 120 s, until its backlog is empty.
      */
     private static String shapingRow(final Peer p, final long done, final double[] before) throws InterruptedException {

@@ -85,12 +85,11 @@ public enum ShapingPriority {
 
     /** Empty when the calling thread is now in {@code SCHED_IDLE}; else why not. */
     private static Optional<String> lowerCurrentThread() {
-        final String tid;
-        try {
-            tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString(); // "<pid>/task/<tid>"
-        } catch (final IOException | UnsupportedOperationException e) {
+        final Optional<String> self = currentThreadId();
+        if (self.isEmpty()) {
             return Optional.of("no /proc/thread-self (not Linux)");
         }
+        final String tid = self.get();
         try {
             final Process chrt = new ProcessBuilder("chrt", "--idle", "--pid", "0", tid).redirectErrorStream(true).start();
             final String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -104,6 +103,15 @@ public enum ShapingPriority {
             return Optional.of("interrupted");
         }
         return policyOf(tid) == SCHED_IDLE ? Optional.empty() : Optional.of("chrt ran but the policy did not change");
+    }
+
+    /** The calling thread's id as Linux knows it (from {@code /proc/thread-self}, "PID/task/TID"); empty elsewhere. */
+    static Optional<String> currentThreadId() {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        } catch (final IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
     }
 
     /** The scheduling policy of a thread of this process (field 41 of its stat), or -1 when unreadable. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -73,12 +71,7 @@ class ShapingPriorityTest {
         final AtomicInteger policy = new AtomicInteger(-1);
         final Thread thread = new Thread(() -> {
             priority.applyToCurrentThread(meters);
-            try {
-                final String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
-                policy.set(ShapingPriority.policyOf(tid));
-            } catch (final Exception e) {
-                policy.set(-2);
-            }
+            policy.set(ShapingPriority.currentThreadId().map(ShapingPriority::policyOf).orElse(-2));
         });
         thread.start();
         thread.join();

@@ -68,11 +68,6 @@ public record CaptureSettings(String listenHost, int listenPort, List<Upstream> 
                 blockSize, tokenizer, bytes, shapingPriority);
     }
 
-    public CaptureSettings withShapingPriority(final ShapingPriority priority) {
-        return new CaptureSettings(listenHost, listenPort, upstreams, adminHost, adminPort, tenantHeader, keyDir, queueBytes, parseLimitBytes,
-                blockSize, tokenizer, shapingBacklogBytes, priority);
-    }
-
     /**
      * The route for a request: the upstream named by the {@code X-Zumik-Upstream} header (its path
      * kept whole), else the longest matching path prefix, else the default.
