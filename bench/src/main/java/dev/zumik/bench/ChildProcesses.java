@@ -19,11 +19,17 @@ final class ChildProcesses {
 
     /** Runs {@code zumik ARGS} from cli/target/zumik.jar. */
     static Process zumik(final Path log, final String... args) throws IOException {
+        return zumik(log, List.of(), args);
+    }
+
+    /** Runs {@code zumik ARGS} from cli/target/zumik.jar, its JVM with these options too. */
+    static Process zumik(final Path log, final List<String> jvmOptions, final String... args) throws IOException {
         final Path jar = Path.of("cli/target/zumik.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
         }
         final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+        command.addAll(jvmOptions);
         command.addAll(javaOptions(log));
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));

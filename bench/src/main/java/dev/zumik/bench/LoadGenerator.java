@@ -21,6 +21,9 @@ final class LoadGenerator {
 
     private LoadGenerator() { }
 
+    /** An open loop's latencies, and each request's intended send time and completion (System.nanoTime, in send order). */
+    record OpenLoopRun(Histogram latencies, long[] intendedNanos, long[] endNanos) { }
+
     /**
      * Sends {@code rate} requests a second for {@code seconds}; records each latency in µs from its intended send
      * time (no coordinated omission). The histogram's tag is the number of failed requests.
@@ -29,14 +32,24 @@ final class LoadGenerator {
      */
     static Histogram openLoop(final Vertx vertx, final HttpClientAgent client, final Supplier<RequestOptions> request, final Buffer body,
                               final int rate, final int seconds) throws InterruptedException {
+        return timedOpenLoop(vertx, client, request, body, rate, seconds).latencies();
+    }
+
+    /** {@link #openLoop}, keeping when each request was meant to go and when it came back (a request never answered ends at 0). */
+    static OpenLoopRun timedOpenLoop(final Vertx vertx, final HttpClientAgent client, final Supplier<RequestOptions> request,
+                                     final Buffer body, final int rate, final int seconds) throws InterruptedException {
         final Histogram histogram = new Histogram(MAX_MICROS + 1_000_000L, 3);
         final int total = rate * seconds;
+        final long[] intendedNanos = new long[total];
+        final long[] endNanos = new long[total];
         final CountDownLatch done = new CountDownLatch(total);
         final AtomicLong errors = new AtomicLong();
         final long start = System.nanoTime() + 50_000_000L;
         final long intervalNanos = 1_000_000_000L / rate;
         for (int i = 0; i < total; i++) {
             final long intended = start + i * intervalNanos;
+            final int index = i;
+            intendedNanos[i] = intended;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) {
                 if (wait > 200_000) {
@@ -50,8 +63,10 @@ final class LoadGenerator {
                     if (ar.failed() || ar.result() != 200) {
                         errors.incrementAndGet();
                     }
+                    final long end = System.nanoTime();
                     synchronized (histogram) {
-                        histogram.recordValue(Math.min(MAX_MICROS, Math.max(0, (System.nanoTime() - intended) / 1000)));
+                        endNanos[index] = end;
+                        histogram.recordValue(Math.min(MAX_MICROS, Math.max(0, (end - intended) / 1000)));
                     }
                 } finally {
                     done.countDown();
@@ -60,7 +75,9 @@ final class LoadGenerator {
         }
         done.await(180, TimeUnit.SECONDS);
         histogram.setTag(Long.toString(errors.get()));
-        return histogram;
+        synchronized (histogram) {
+            return new OpenLoopRun(histogram, intendedNanos, endNanos.clone());
+        }
     }
 
     /** The requests answered 200 with {@code inFlight} always outstanding for {@code seconds}. */

@@ -75,7 +75,8 @@ public final class PeerProxyBench {
     }
 
     /** One proxy under test: its port, the path and headers its requests carry, and the processes whose CPU is its own. */
-    private record Peer(String name, int port, String path, Map<String, String> headers, List<Process> processes, Optional<Integer> adminPort) { }
+    private record Peer(String name, int port, String path, Map<String, String> headers, List<Process> processes, Optional<Integer> adminPort,
+                        Optional<Path> stopLog) { }
 
     public static void main(final String[] args) throws Exception {
         final int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
@@ -91,7 +92,8 @@ public final class PeerProxyBench {
         final Path work = Files.createTempDirectory("zumik-peer-bench");
         final List<Peer> peers = new ArrayList<>();
         final List<Process> all = new ArrayList<>();
-        peers.add(new Peer("direct (the upstream itself)", upstreamPort, "/v1/chat/completions", Map.of(), List.of(), Optional.empty()));
+        peers.add(new Peer("direct (the upstream itself)", upstreamPort, "/v1/chat/completions", Map.of(), List.of(), Optional.empty(),
+                Optional.empty()));
         Process broker = null;
         try {
             final List<Peer> started = new ArrayList<>();
@@ -136,6 +138,7 @@ public final class PeerProxyBench {
 
     private static void run(final List<Peer> peers, final Process broker, final int rate, final int seconds, final int inFlight,
                             final int rounds) throws Exception {
+        final JvmStops benchPauses = JvmStops.ofThisJvm();
         final Vertx vertx = Vertx.vertx();
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(-1));
@@ -147,12 +150,13 @@ public final class PeerProxyBench {
             if (!listed("ZUMIK_BENCH_SIZES", size[2])) {
                 continue;
             }
-            openLoopRounds(vertx, client, peers, size, rate, seconds, rounds);
+            openLoopRounds(vertx, client, peers, benchPauses, size, rate, seconds, rounds);
             System.out.printf("%n### %s prompts: closed loop, %d in flight, %d s each%n%n", size[0], inFlight, seconds);
             System.out.println("| path | requests/s | CPU µs per request (its own processes) | broker CPU µs per request | allocated KB per request |");
             System.out.println("|---|---|---|---|---|");
             final List<String> shaping = new ArrayList<>();
             for (final Peer p : peers) {
+                awaitShaped(peers);
                 final Optional<double[]> shapesBefore = shapeCounts(p);
                 final long cpuBefore = cpuMicros(p.processes());
                 final long brokerBefore = cpuMicros(List.of(broker));
@@ -188,36 +192,42 @@ public final class PeerProxyBench {
      * Reports each percentile's median over the rounds, and "added" as the median of each round's difference from the
      * direct path in that round, with the range of the added p99 over the rounds.
      */
-    private static void openLoopRounds(final Vertx vertx, final HttpClientAgent client, final List<Peer> peers, final String[] size,
-                                       final int rate, final int seconds, final int rounds) throws InterruptedException {
+    private static void openLoopRounds(final Vertx vertx, final HttpClientAgent client, final List<Peer> peers, final JvmStops benchPauses,
+                                       final String[] size, final int rate, final int seconds, final int rounds) throws InterruptedException {
         System.out.printf("%n### %s prompts: open loop at %d requests/s, %d rounds of %d s per path, interleaved; medians over the rounds%n%n",
                 size[0], rate, rounds, seconds);
         System.out.println("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | added p50 ms | added p99 ms (range over rounds) "
-                + "| GC pauses (count, ms, all rounds) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "|");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        final List<List<LoadGenerator.OpenLoopRun>> runs = new ArrayList<>();
         final List<List<Histogram>> byPeer = new ArrayList<>();
-        final double[][] pauses = new double[peers.size()][2];
+        awaitShaped(peers);
         final List<Optional<double[]>> shapesBefore = peers.stream().map(PeerProxyBench::shapeCounts).toList();
         peers.forEach(p -> byPeer.add(new ArrayList<>()));
+        peers.forEach(p -> runs.add(new ArrayList<>()));
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < peers.size(); i++) {
                 final Peer p = peers.get(i);
-                final Optional<Double> countBefore = jvmMetricSum(p, "jvm_gc_pause_seconds_count");
-                final Optional<Double> secondsBefore = jvmMetricSum(p, "jvm_gc_pause_seconds_sum");
-                byPeer.get(i).add(openLoop(vertx, client, p, size[1], rate, seconds));
-                pauses[i][0] += jvmMetricSum(p, "jvm_gc_pause_seconds_count").orElse(0.0) - countBefore.orElse(0.0);
-                pauses[i][1] += (jvmMetricSum(p, "jvm_gc_pause_seconds_sum").orElse(0.0) - secondsBefore.orElse(0.0)) * 1000;
+                awaitShaped(peers);
+                final LoadGenerator.OpenLoopRun run = openLoop(vertx, client, p, size[1], rate, seconds);
+                runs.get(i).add(run);
+                byPeer.get(i).add(run.latencies());
             }
         }
         final List<Histogram> direct = byPeer.get(0);
         for (int i = 0; i < peers.size(); i++) {
             final List<Histogram> own = byPeer.get(i);
             final double[] addedP99 = added(own, direct, 99);
-            System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %d | %+.3f | %+.3f (%+.1f to %+.1f) | %s |%n", peers.get(i).name(),
+            System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %d | %+.3f | %+.3f (%+.1f to %+.1f) |%n", peers.get(i).name(),
                     median(own, 50), median(own, 90), median(own, 99), median(own, 99.9),
                     own.stream().mapToLong(h -> Long.parseLong(h.getTag())).sum(), median(added(own, direct, 50)), median(addedP99),
-                    addedP99[0], addedP99[addedP99.length - 1],
-                    peers.get(i).adminPort().isPresent() ? String.format("%.0f, %.1f", pauses[i][0], pauses[i][1]) : "");
+                    addedP99[0], addedP99[addedP99.length - 1]);
+        }
+        System.out.printf("%nWhat the open loop's tail met: stops of the proxy's JVM (its -Xlog:safepoint) and GC pauses of the bench's own%n%n");
+        System.out.println(TailCauses.header());
+        for (int i = 0; i < peers.size(); i++) {
+            System.out.println(TailCauses.row(peers.get(i).name(), runs.get(i), peers.get(i).stopLog()
+                    .map(log -> new TailCauses.ProxyStops(JvmStops.fromLog(log, false), JvmStops.fromLog(log, true))), benchPauses));
         }
         final List<String> shaping = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {
@@ -243,7 +253,7 @@ public final class PeerProxyBench {
     }
 
     /** The median of sorted values. */
-    private static double median(final double[] sorted) {
+    static double median(final double[] sorted) {
         final int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -301,7 +311,7 @@ public final class PeerProxyBench {
                 dir.resolve("nginx.conf").toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
                 .start();
         return Optional.of(new Peer("nginx " + version(binary.get().toString(), "-v"), port, "/v1/chat/completions", Map.of(), List.of(nginx),
-                Optional.empty()));
+                Optional.empty(), Optional.empty()));
     }
 
     /** Portkey's AI gateway from npm (ZUMIK_BENCH_PORTKEY, else bench/peers/node_modules); empty when it is missing. */
@@ -324,18 +334,21 @@ public final class PeerProxyBench {
         headers.put("x-portkey-custom-host", "http://127.0.0.1:" + upstreamPort + "/v1");
         headers.put("authorization", "Bearer sk-bench");
         return Optional.of(new Peer("Portkey AI gateway " + packageVersion(script), port, "/v1/chat/completions", headers, List.of(gateway),
-                Optional.empty()));
+                Optional.empty(), Optional.empty()));
     }
 
     private static Peer capture(final Path work, final String name, final int upstreamPort, final String kafka, final String registry,
                                 final String shapingPriority) throws IOException {
         final int port = ChildProcesses.freePort();
         final int admin = ChildProcesses.freePort();
-        final Process capture = ChildProcesses.zumik(work.resolve(name.replaceAll("\\W+", "-") + ".log"), "capture", "--upstream",
+        final String logName = name.replaceAll("\\W+", "-");
+        final Path stopLog = work.resolve(logName + "-safepoints.log");
+        final Process capture = ChildProcesses.zumik(work.resolve(logName + ".log"), JvmStops.logOptions(stopLog), "capture", "--upstream",
                 "http://127.0.0.1:" + upstreamPort, "--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + admin, "--key-dir",
                 work.resolve("keys").toString(), "--kafka", kafka, "--registry", registry,
                 "--shaping-priority", shapingPriority);
-        return new Peer(name, port, "/v1/chat/completions", Map.of("authorization", "Bearer sk-bench"), List.of(capture), Optional.of(admin));
+        return new Peer(name, port, "/v1/chat/completions", Map.of("authorization", "Bearer sk-bench"), List.of(capture), Optional.of(admin),
+                Optional.of(stopLog));
     }
 
     /**
@@ -380,20 +393,31 @@ public final class PeerProxyBench {
 
     /**
      * A row saying what became of the shapes of a phase's {@code done} requests: the agent shapes behind the relay (at
-     * idle priority it may fall far behind under saturation), so this waits, up to 120 s, until its backlog is empty.
+     * idle priority it may fall far behind under saturation), so this waits until its backlog is empty.
      */
     private static String shapingRow(final Peer p, final long done, final double[] before) throws InterruptedException {
-        final long start = System.nanoTime();
-        while (jvmMetric(p, "zumik_capture_shaping_backlog").orElse(0.0) > 0 || jvmMetric(p, "zumik_capture_shapes_pending").orElse(0.0) > 0) {
-            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        final double waited = (System.nanoTime() - start) / 1e9;
+        final double waited = awaitShaped(List.of(p));
         final double[] after = shapeCounts(p).orElse(before);
         return String.format("| %s | %,d | %,.0f (%.0f%%) | %,.0f | %,.0f | %.1f s |", p.name(), done, after[0] - before[0],
                 100 * (after[0] - before[0]) / Math.max(1, done), after[1] - before[1], after[2] - before[2], waited);
+    }
+
+    /**
+     * Waits, up to 120 s, until every agent has shaped what earlier phases left it (and, with Kafka up, published it), so
+     * that no phase measures another's leftovers being worked off on the same cores; the seconds waited.
+     */
+    private static double awaitShaped(final List<Peer> peers) throws InterruptedException {
+        final long start = System.nanoTime();
+        for (final Peer p : peers) {
+            while (jvmMetric(p, "zumik_capture_shaping_backlog").orElse(0.0) > 0
+                    || p.name().contains("Kafka up") && jvmMetric(p, "zumik_capture_shapes_pending").orElse(0.0) > 0) {
+                if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Bytes the peer's JVM has allocated, from its admin metrics; empty for other peers. */
@@ -411,18 +435,6 @@ public final class PeerProxyBench {
         return metricText(p).flatMap(text -> {
             final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
             return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-        });
-    }
-
-    /** The sum over every series of a metric (e.g. GC pauses of each collector and cause); empty for other peers. */
-    private static Optional<Double> jvmMetricSum(final Peer p, final String name) {
-        return metricText(p).map(text -> {
-            final Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.eE+]+)").matcher(text);
-            double sum = 0;
-            while (m.find()) {
-                sum += Double.parseDouble(m.group(1));
-            }
-            return sum;
         });
     }
 
@@ -510,9 +522,9 @@ public final class PeerProxyBench {
         return o;
     }
 
-    private static Histogram openLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int rate,
-                                      final int seconds) throws InterruptedException {
-        return LoadGenerator.openLoop(vertx, client, () -> options(p), Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8)), rate, seconds);
+    private static LoadGenerator.OpenLoopRun openLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt,
+                                                      final int rate, final int seconds) throws InterruptedException {
+        return LoadGenerator.timedOpenLoop(vertx, client, () -> options(p), Buffer.buffer(prompt.getBytes(StandardCharsets.UTF_8)), rate, seconds);
     }
 
     private static long closedLoop(final Vertx vertx, final HttpClientAgent client, final Peer p, final String prompt, final int inFlight,

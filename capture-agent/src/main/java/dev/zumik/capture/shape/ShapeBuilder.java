@@ -2,6 +2,7 @@ package dev.zumik.capture.shape;
 
 import dev.zumik.capture.keys.TenantKeyStore;
 import dev.zumik.core.hashing.BlockHasher;
+import dev.zumik.core.tokens.TokenIds;
 import dev.zumik.core.tokens.Tokenizers;
 import dev.zumik.schemas.avro.Lane;
 import dev.zumik.schemas.avro.RequestShape;
@@ -25,6 +26,9 @@ public final class ShapeBuilder {
 
     /** A hasher per worker thread and key: {@code Mac.getInstance} is too slow to pay per shape. */
     private static final ThreadLocal<Map<String, BlockHasher>> HASHERS = ThreadLocal.withInitial(HashMap::new);
+    /** Each thread's token ids, filled again for every prompt; one grown past this many ids is let go after use. */
+    private static final ThreadLocal<TokenIds> TOKEN_IDS = ThreadLocal.withInitial(TokenIds::new);
+    private static final int KEPT_TOKEN_IDS = 1 << 18;
 
     private final TenantKeyStore keys;
     private final int blockSize;
@@ -48,22 +52,32 @@ public final class ShapeBuilder {
         final TenantKeyStore.TenantKey key = keys.current(context.tenant());
         final String tokenizer;
         final int[] tokens;
+        final int tokenCount;
+        final TokenIds ids = TOKEN_IDS.get();
         if (!exchange.parsed()) {
             tokenizer = "none";
             tokens = new int[0];
+            tokenCount = 0;
         } else if (exchange.promptTokenIds() != null) {
             tokenizer = "client-token-ids";
             tokens = exchange.promptTokenIds();
+            tokenCount = tokens.length;
         } else {
             tokenizer = Tokenizers.nameForModel(exchange.model(), tokenizerOverride);
-            tokens = Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText());
+            ids.clear();
+            Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText(), ids);
+            tokens = ids.array();
+            tokenCount = ids.size();
         }
         final Map<String, BlockHasher> hashers = HASHERS.get();
         if (hashers.size() > 1024) {
             hashers.clear();
         }
         final long[] hashes = hashers.computeIfAbsent(key.tenant() + "/" + key.keyId(), k -> new BlockHasher(key.secret()))
-                .hashTokens(tokens, tokens.length, blockSize);
+                .hashTokens(tokens, tokenCount, blockSize);
+        if (ids.capacity() > KEPT_TOKEN_IDS) {
+            TOKEN_IDS.remove();
+        }
         final List<Long> hashList = new ArrayList<>(hashes.length);
         for (final long h : hashes) {
             hashList.add(h);
@@ -73,13 +87,13 @@ public final class ShapeBuilder {
                 .setTenant(context.tenant())
                 .setLane(new Lane(context.provider(), exchange.model(), context.route()))
                 .setArrivalTime(context.arrival())
-                .setPromptTokens(exchange.promptTokens() != null ? exchange.promptTokens() : tokens.length)
+                .setPromptTokens(exchange.promptTokens() != null ? exchange.promptTokens() : tokenCount)
                 .setCompletionTokens(exchange.completionTokens() != null ? exchange.completionTokens() : 0)
                 .setCachedTokens(exchange.cachedTokens())
                 .setCacheWriteTokens(exchange.cacheWriteTokens())
                 .setBlockSize(blockSize)
                 .setTokenizer(tokenizer)
-                .setHashedTokens(tokens.length)
+                .setHashedTokens(tokenCount)
                 .setBlockHashes(hashList)
                 .setHashKeyId(key.keyId())
                 .setTtftMs(context.ttftMs())

@@ -151,7 +151,7 @@ final class BytePairRanks {
      * (rank, start), so a long piece (a run of one character can be thousands of bytes) merges in
      * n log n rather than tiktoken's n² scan; the merges, and so the tokens, are the same.
      */
-    void merge(final byte[] bytes, final int length, final Scratch scratch, final IntList out) {
+    void merge(final byte[] bytes, final int length, final Scratch scratch, final TokenIds out) {
         final int whole = rank(bytes, 0, length);
         if (whole != ABSENT) {
             out.add(whole);
@@ -276,32 +276,6 @@ final class BytePairRanks {
             }
             items[i] = last;
             return top;
-        }
-    }
-
-    /** A growable list of ints. */
-    static final class IntList {
-        private int[] items;
-        private int size;
-
-        IntList() {
-            this(64);
-        }
-
-        /** A list sized for {@code expected} values up front (a text's tokens are about a third of its chars, at most). */
-        IntList(final int expected) {
-            items = new int[Math.max(16, expected)];
-        }
-
-        void add(final int value) {
-            if (size == items.length) {
-                items = Arrays.copyOf(items, size * 2);
-            }
-            items[size++] = value;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(items, size);
         }
     }
 }

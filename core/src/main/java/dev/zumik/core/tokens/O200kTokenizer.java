@@ -31,7 +31,14 @@ final class O200kTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(final String text) {
-        final BytePairRanks.IntList out = new BytePairRanks.IntList(text.length() / 3 + 16);
+        final TokenIds out = new TokenIds(text.length() / 3 + 16);
+        encode(text, out);
+        return out.toArray();
+    }
+
+    @Override
+    public void encode(final String text, final TokenIds out) {
+        out.expect(out.size() + text.length() / 3 + 16);
         final BytePairRanks.Scratch scratch = SCRATCH.get();
         byte[] utf8 = new byte[64];
         for (int start = 0; start < text.length(); ) {
@@ -42,7 +49,6 @@ final class O200kTokenizer implements Tokenizer {
             ranks.merge(utf8, Utf8.encode(text, start, end, utf8), scratch, out);
             start = end;
         }
-        return out.toArray();
     }
 
     /** Where the piece starting at {@code i} ends: the first alternative that matches there, as the regex would. */

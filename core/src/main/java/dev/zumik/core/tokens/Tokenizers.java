@@ -60,4 +60,9 @@ public final class Tokenizers {
     public static int[] encode(final String name, final String text) {
         return byName(name).encode(text);
     }
+
+    /** Appends the token ids of {@code text} under the tokenizer named {@code name} to {@code out}. */
+    public static void encode(final String name, final String text, final TokenIds out) {
+        byName(name).encode(text, out);
+    }
 }

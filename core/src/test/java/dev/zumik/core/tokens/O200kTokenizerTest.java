@@ -3,6 +3,7 @@ package dev.zumik.core.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.knuddels.jtokkit.api.EncodingType;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -85,6 +86,32 @@ class O200kTokenizerTest {
                 "tabs\tand\u00A0non-breaking\u2003spaces\u3000here",
                 TokenText.text(7, 500))) {
             assertSameTokens(text);
+        }
+    }
+
+    /**
+     * A shaping thread's ids buffer, reused from prompt to prompt: each prompt's ids follow what it holds, are the same as
+     * a fresh array's, and a long prompt after short ones (the buffer grows) or short after long (stale ids past the end)
+     * loses nothing. cl100k_base goes through the interface's default, which appends jtokkit's array.
+     */
+    @Test
+    void shouldAppendTheSameTokensToAReusedBuffer() {
+        final List<String> texts = List.of("Where is my invoice?", "", TokenText.text(3, 5000), "I'd like it by Friday.", "😀".repeat(40),
+                "Clause 1: due within 10 days. ".repeat(300), "x");
+        for (final String name : List.of(Tokenizers.O200K, Tokenizers.CL100K)) {
+            final TokenIds reused = new TokenIds();
+            for (final String text : texts) {
+                reused.clear();
+                Tokenizers.encode(name, text, reused);
+                assertThat(reused.toArray()).as(name).containsExactly(Tokenizers.encode(name, text));
+            }
+            reused.clear();
+            Tokenizers.encode(name, texts.get(0), reused);
+            Tokenizers.encode(name, texts.get(2), reused);
+            final int[] first = Tokenizers.encode(name, texts.get(0));
+            final int[] second = Tokenizers.encode(name, texts.get(2));
+            assertThat(reused.size()).isEqualTo(first.length + second.length);
+            assertThat(Arrays.copyOfRange(reused.array(), first.length, reused.size())).containsExactly(second);
         }
     }
 
