@@ -38,7 +38,9 @@ import org.HdrHistogram.Histogram;
  * (in this JVM) answers a ~40-token chat completion at once. Two modes: open loop at a rate every peer sustains
  * (latency from each request's intended send time, HdrHistogram), and closed loop at saturation (requests/s and the
  * CPU µs per request of the peer's own processes, from /proc; the broker's reported apart). Short prompts (~60 tokens)
- * and long ones (~8k tokens). The bench installs nothing: a missing peer is named with how to install it, and skipped.
+ * and long ones (~8k tokens). Every phase waits until the agents have shaped what earlier phases left them. After each
+ * open loop, a table of what its tail met: the agents' JVM stops (their -Xlog:safepoint) and the bench JVM's GC pauses
+ * ({@link TailCauses}). The bench installs nothing: a missing peer is named with how to install it, and skipped.
  *
  * <p>Arguments: open-loop rate (default 500/s), seconds per phase (default 10), requests in flight in the closed loop
  * (default 8), open-loop rounds (default 3: every path in turn, each round; medians reported). {@code ZUMIK_BENCH_SIZES}
