@@ -27,7 +27,8 @@ class TraceCommandsIT {
     @Test
     void shouldImportATraceReportBadLinesAndExportTheWindow(final LocalStack stack, @TempDir final Path dir) throws Exception {
         // given: three good Mooncake lines and four bad ones (not JSON, inconsistent, one undecodable byte, a timestamp the
-        // broker would refuse: two days after a start of yesterday)
+        // broker would refuse: three days after a start of yesterday midnight, so a day or more ahead at any hour; two days
+        // were under the hour allowed ahead between 23:00 and midnight UTC)
         final Path trace = dir.resolve("trace.jsonl");
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(String.join("\n",
@@ -39,7 +40,7 @@ class TraceCommandsIT {
         bytes.writeBytes(new byte[] {'{', '"', 'x', (byte) 0xFF, '"', '}', '\n'});
         bytes.writeBytes(String.join("\n",
                 "{\"timestamp\": 30, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [3]}",
-                "{\"timestamp\": 172800000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
+                "{\"timestamp\": 259200000, \"input_length\": 512, \"output_length\": 1, \"hash_ids\": [4]}").getBytes(StandardCharsets.UTF_8));
         Files.write(trace, bytes.toByteArray());
         final String topic = LocalStack.uniqueTopic("cli-shapes");
         try (Admin admin = Admin.create(
