@@ -53,7 +53,6 @@ public final class ShapeBuilder {
         final String tokenizer;
         final int[] tokens;
         final int tokenCount;
-        final TokenIds ids = TOKEN_IDS.get();
         if (!exchange.parsed()) {
             tokenizer = "none";
             tokens = new int[0];
@@ -64,10 +63,14 @@ public final class ShapeBuilder {
             tokenCount = tokens.length;
         } else {
             tokenizer = Tokenizers.nameForModel(exchange.model(), tokenizerOverride);
+            final TokenIds ids = TOKEN_IDS.get();
             ids.clear();
             Tokenizers.encode(tokenizer, exchange.promptText() == null ? "" : exchange.promptText(), ids);
             tokens = ids.array();
             tokenCount = ids.size();
+            if (ids.capacity() > KEPT_TOKEN_IDS) {
+                TOKEN_IDS.remove();
+            }
         }
         final Map<String, BlockHasher> hashers = HASHERS.get();
         if (hashers.size() > 1024) {
@@ -75,9 +78,6 @@ public final class ShapeBuilder {
         }
         final long[] hashes = hashers.computeIfAbsent(key.tenant() + "/" + key.keyId(), k -> new BlockHasher(key.secret()))
                 .hashTokens(tokens, tokenCount, blockSize);
-        if (ids.capacity() > KEPT_TOKEN_IDS) {
-            TOKEN_IDS.remove();
-        }
         final List<Long> hashList = new ArrayList<>(hashes.length);
         for (final long h : hashes) {
             hashList.add(h);

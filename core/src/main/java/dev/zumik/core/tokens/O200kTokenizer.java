@@ -31,7 +31,7 @@ final class O200kTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(final String text) {
-        final TokenIds out = new TokenIds(text.length() / 3 + 16);
+        final TokenIds out = new TokenIds();
         encode(text, out);
         return out.toArray();
     }

@@ -7,17 +7,9 @@ import java.util.Arrays;
  * prompt, so that a long prompt's ids (tens of KB) are not allocated, and copied to an exact-size array, every time.
  */
 public final class TokenIds {
-    private int[] ids;
+    /** Grown by the tokenizer to about a third of a text's chars ({@link #expect}), then by doubling. */
+    private int[] ids = new int[64];
     private int size;
-
-    public TokenIds() {
-        this(64);
-    }
-
-    /** Room for {@code expected} ids up front (a text's tokens are about a third of its chars, at most). */
-    public TokenIds(final int expected) {
-        ids = new int[Math.max(16, expected)];
-    }
 
     public void add(final int id) {
         if (size == ids.length) {
