@@ -47,6 +47,12 @@ public final class CaptureProxy implements AutoCloseable {
     /** Closes a client connection with no byte either way for this long (unless ZUMIK_HTTP_IDLE_TIMEOUT says otherwise). */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(15);
 
+    /**
+     * The most body bytes handed on as one chunk (Vert.x's default is 8 KB): as much as one socket read gives, so a
+     * body read at once is relayed in one write and kept for shaping as the one array Vert.x copied it into.
+     */
+    static final int MAX_CHUNK_BYTES = 65_536;
+
     private static final Logger LOG = LoggerFactory.getLogger(CaptureProxy.class);
     /**
      * RFC 9110 §7.6.1 connection-specific headers, Host (it names the upstream) and Expect: the proxy
@@ -90,7 +96,8 @@ public final class CaptureProxy implements AutoCloseable {
         final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false)
-                        .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536),
+                        .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536)
+                        .setMaxChunkSize(MAX_CHUNK_BYTES),
                 new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1));
         final ShapingBacklog backlog = new ShapingBacklog(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
                 settings.shapingPriority(), meters);
@@ -102,7 +109,7 @@ public final class CaptureProxy implements AutoCloseable {
         final HttpServer server = vertx.createHttpServer(ConnectionGuard.withIdleTimeout(new HttpServerOptions()
                 .setHost(settings.listenHost()).setPort(settings.listenPort()).setTcpNoDelay(true)
                 .setCompressionSupported(false).setDecompressionSupported(false).setHandle100ContinueAutomatically(true)
-                .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536), timeouts));
+                .setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536).setMaxChunkSize(MAX_CHUNK_BYTES), timeouts));
         final CaptureProxy proxy = new CaptureProxy(settings, vertx, client, server, backlog, budget, shapes, meters);
         ConnectionGuard.guard(vertx, server, timeouts, proxy::handle);
         try {

@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ExchangeParser {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Each shaping thread renders prompts into one buffer; one that grew past this many chars is let go. */
+    private static final int KEPT_PROMPT_CHARS = 1 << 20;
+    private static final ThreadLocal<StringBuilder> PROMPT = ThreadLocal.withInitial(() -> new StringBuilder(4096));
 
     private ExchangeParser() { }
 
@@ -45,7 +48,7 @@ public final class ExchangeParser {
             String promptText = null;
             final int[] promptIds = PromptRenderer.tokenIds(dialect, request);
             if (promptIds == null) {
-                promptText = PromptRenderer.render(dialect, request, requestBody.length);
+                promptText = render(dialect, request, requestBody.length);
             }
             return new ParsedExchange(true, request.path("model").asText("unknown"), stream, maxTokens(request),
                     usage.serviceTier() != null ? usage.serviceTier() : textOrNull(request.path("service_tier")),
@@ -53,6 +56,21 @@ public final class ExchangeParser {
                     dialect == Dialect.ANTHROPIC_MESSAGES ? asksForCaching(request) : null);
         } catch (final RuntimeException e) {
             return ParsedExchange.unparsed();
+        }
+    }
+
+    /** The rendered prompt, built in this thread's buffer, sized once for a body of {@code bodyLength} bytes. */
+    private static String render(final Dialect dialect, final JsonNode request, final int bodyLength) {
+        final StringBuilder out = PROMPT.get();
+        out.setLength(0);
+        out.ensureCapacity(bodyLength);
+        try {
+            PromptRenderer.render(dialect, request, out);
+            return out.toString();
+        } finally {
+            if (out.capacity() > KEPT_PROMPT_CHARS) {
+                PROMPT.remove();
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.zumik.capture.shape;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zumik.core.prompt.Dialect;
+import dev.zumik.core.prompt.PromptRenderer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,30 @@ class ExchangeParserTest {
         assertThat(parsed.completionTokens()).isEqualTo(300);
         assertThat(parsed.cachedTokens()).isEqualTo(1920);
         assertThat(parsed.promptText()).contains("hi");
+    }
+
+    @Test
+    void shouldRenderEachPromptAloneThoughTheThreadReusesItsBuffer() throws Exception {
+        // given a long prompt with a non-Latin-1 character, then a short one, then a prompt past the buffer kept
+        final String longRequest = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\""
+                + "rules \u2014 ".repeat(2_000) + "\"},{\"role\":\"user\",\"content\":\"first\"}]}";
+        final String shortRequest = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"second\"}]}";
+        final String hugeRequest = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(1_100_000) + "\"}]}";
+        final ObjectMapper json = new ObjectMapper();
+
+        // when
+        final String[] rendered = new String[4];
+        int i = 0;
+        for (final String request : new String[] {longRequest, shortRequest, hugeRequest, shortRequest}) {
+            rendered[i++] = ExchangeParser.parse(Dialect.OPENAI_CHAT, b(request), null).promptText();
+        }
+
+        // then each is what a fresh render gives, with nothing left over from the one before
+        assertThat(rendered[0]).isEqualTo(PromptRenderer.render(Dialect.OPENAI_CHAT, json.readTree(longRequest))).contains("\u2014");
+        assertThat(rendered[1]).isEqualTo(PromptRenderer.render(Dialect.OPENAI_CHAT, json.readTree(shortRequest))).endsWith("second");
+        assertThat(rendered[2]).hasSize(PromptRenderer.render(Dialect.OPENAI_CHAT, json.readTree(hugeRequest)).length());
+        assertThat(rendered[3]).isEqualTo(rendered[1]);
     }
 
     @Test

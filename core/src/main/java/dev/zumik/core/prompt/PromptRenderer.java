@@ -15,16 +15,16 @@ public final class PromptRenderer {
     private PromptRenderer() { }
 
     public static String render(final Dialect dialect, final JsonNode request) {
-        return render(dialect, request, 4096);
+        final StringBuilder out = new StringBuilder(4096);
+        render(dialect, request, out);
+        return out.toString();
     }
 
     /**
-     * As {@link #render(Dialect, JsonNode)}, with the request body's size as the text's expected size: the rendered
-     * prompt is about the body without its JSON around it, so one buffer of that size is allocated, not one that
-     * doubles its way up to a long prompt and copies itself each time.
+     * As {@link #render(Dialect, JsonNode)}, appended to {@code out}: a caller that renders many prompts reuses one
+     * buffer, where a new one would be allocated for every prompt (and, for a long one, doubled its way up).
      */
-    public static String render(final Dialect dialect, final JsonNode request, final int expectedChars) {
-        final StringBuilder out = new StringBuilder(Math.max(64, expectedChars));
+    public static void render(final Dialect dialect, final JsonNode request, final StringBuilder out) {
         switch (dialect) {
             case OPENAI_CHAT -> {
                 section(out, "tools", request.path("tools"));
@@ -54,7 +54,6 @@ public final class PromptRenderer {
             case OPENAI_EMBEDDINGS -> texts(out, request.path("input"));
             default -> throw new IllegalArgumentException("no renderer for " + dialect);
         }
-        return out.toString();
     }
 
     private static void section(final StringBuilder out, final String name, final JsonNode node) {
