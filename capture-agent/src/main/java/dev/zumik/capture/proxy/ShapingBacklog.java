@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * their shapes are dropped and counted ({@code shaping_backlog}). The bytes their body copies hold are
  * bounded by the {@link ByteBudget}. Either way the traffic was answered before its exchange got here.
  * The event loop only enqueues; workers find the work on their own ({@link IdleBackoff}), at the priority the
- * settings give ({@link ShapingPriority}).
+ * settings give ({@link ShapingPriority}). The queue takes no lock: a worker at idle priority that the kernel
+ * preempted while holding one would stall every event loop that next submits, for as long as the cores stay busy.
  */
 final class ShapingBacklog {
     static final int MAX_WAITING = 20_000;
 
-    private final ArrayBlockingQueue<Held> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+    private final ConcurrentLinkedQueue<Held> waiting = new ConcurrentLinkedQueue<>();
+    /** How many wait in {@link #waiting}: its own size() walks the queue. */
+    private final AtomicInteger waitingCount = new AtomicInteger();
     private final AtomicInteger shaping = new AtomicInteger();
     private final List<Thread> workers = new ArrayList<>();
     private final Counter dropped;
@@ -44,15 +47,20 @@ final class ShapingBacklog {
 
     /** Runs {@code task} on a worker unless the backlog is full (or closed), then {@code after} either way. Never blocks. */
     void submit(final Runnable task, final Runnable after) {
-        if (!accepting || !waiting.offer(new Held(task, after))) {
-            after.run();
-            dropped.increment();
+        if (accepting) {
+            if (waitingCount.incrementAndGet() <= MAX_WAITING) {
+                waiting.add(new Held(task, after));
+                return;
+            }
+            waitingCount.decrementAndGet();
         }
+        after.run();
+        dropped.increment();
     }
 
     /** Exchanges waiting or being shaped. */
     int size() {
-        return waiting.size() + shaping.get();
+        return waitingCount.get() + shaping.get();
     }
 
     private void work() {
@@ -69,6 +77,7 @@ final class ShapingBacklog {
                 backoff.idle();
                 continue;
             }
+            waitingCount.decrementAndGet();
             backoff.worked();
             try {
                 held.run();
