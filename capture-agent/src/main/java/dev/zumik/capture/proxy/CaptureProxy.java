@@ -92,8 +92,11 @@ public final class CaptureProxy implements AutoCloseable {
     /** Starts the proxy on the settings' listen address. */
     public static CaptureProxy start(final CaptureSettings settings, final TenantKeyStore keys, final ShapePublisher publisher,
                                      final MeterRegistry meters) {
-        // epoll where Netty's native library loads (Linux x86-64), else NIO: fewer system calls per relayed request
-        final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // epoll where Netty's native library loads (Linux x86-64), else NIO: fewer system calls per relayed request.
+        // One event loop a core, not Vert.x's two: on a 2-core machine that cut the p99 of requests no GC pause touched
+        // by 0.4-0.6 ms (PeerProxyBench, short prompts), at a small cost in saturated throughput.
+        final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+                .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
                         .setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false)
                         .setConnectTimeout(10_000).setIdleTimeout(0).setMaxInitialLineLength(65_536).setMaxHeaderSize(65_536)
