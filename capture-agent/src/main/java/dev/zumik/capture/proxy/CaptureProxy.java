@@ -93,8 +93,8 @@ public final class CaptureProxy implements AutoCloseable {
     public static CaptureProxy start(final CaptureSettings settings, final TenantKeyStore keys, final ShapePublisher publisher,
                                      final MeterRegistry meters) {
         // epoll where Netty's native library loads (Linux x86-64), else NIO: fewer system calls per relayed request.
-        // One event loop a core, not Vert.x's two: on a 2-core machine that cut the p99 of requests no GC pause touched
-        // by 0.4-0.6 ms (PeerProxyBench, short prompts), at a small cost in saturated throughput.
+        // One event loop a core, not Vert.x's two: in one 2-core run (PeerProxyBench, short prompts) the p99 of requests no
+        // JVM stop touched fell by 0.4-0.6 ms, at a small cost in saturated throughput; a lead to confirm (BENCHMARKS).
         final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
