@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -104,7 +105,7 @@ public final class TenantKeyStore {
     public synchronized TenantKey rotate(final String tenant) {
         requireSafe(tenant);
         try {
-            final TenantKey next = create(tenant);
+            final TenantKey next = create(tenant, true);
             current.put(tenant, new Cached(next, System.nanoTime()));
             return next;
         } catch (final IOException e) {
@@ -165,37 +166,46 @@ public final class TenantKeyStore {
                 final Path file = dir.resolve(tenant).resolve(keyId + ".key");
                 return new TenantKey(tenant, keyId, readKey(file));
             }
-            return create(tenant);
+            return create(tenant, false);
         } catch (final IOException e) {
             throw new UncheckedIOException("Cannot read the key of tenant " + tenant, e);
         }
     }
 
-    private synchronized TenantKey create(final String tenant) throws IOException {
+    /**
+     * Makes a new key for the tenant. A rotation replaces the current pointer; a first key does not: when
+     * another process made the tenant's first key in the meantime, its key is used and ours is destroyed,
+     * so agents started together never hash one tenant under two keys.
+     */
+    private synchronized TenantKey create(final String tenant, final boolean rotation) throws IOException {
         final Path tenantDir = dir.resolve(tenant);
         createPrivateDirectory(tenantDir);
         final byte[] id = new byte[6];
         RANDOM.nextBytes(id);
         final String keyId = "k" + HexFormat.of().formatHex(id);
-        final byte[] secret = readOrCreateKey(tenantDir.resolve(keyId + ".key"));
-        final Path pointerTmp = tenantDir.resolve("current.tmp");
-        writePrivate(pointerTmp, keyId.getBytes(StandardCharsets.UTF_8));
-        Files.move(pointerTmp, tenantDir.resolve("current"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        final Path keyFile = tenantDir.resolve(keyId + ".key");
+        final byte[] secret = readOrCreateKey(keyFile);
+        final byte[] pointerContent = keyId.getBytes(StandardCharsets.UTF_8);
+        final Path pointer = tenantDir.resolve("current");
+        if (rotation) {
+            final Path pointerTmp = writePrivateTemp(tenantDir, pointerContent);
+            Files.move(pointerTmp, pointer, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } else if (!createPrivateFile(pointer, pointerContent)) {
+            Files.write(keyFile, new byte[64]);
+            Files.delete(keyFile);
+            return load(tenant);
+        }
         return new TenantKey(tenant, keyId, secret);
     }
 
+    /** The key in {@code file}, made when there is none; when another process makes it at the same time, both read the one that won. */
     private static byte[] readOrCreateKey(final Path file) throws IOException {
         if (Files.exists(file)) {
             return readKey(file);
         }
         final byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        try {
-            writePrivate(file, Base64.getEncoder().encode(secret));
-            return secret;
-        } catch (final FileAlreadyExistsException raced) {
-            return readKey(file);
-        }
+        return createPrivateFile(file, Base64.getEncoder().encode(secret)) ? secret : readKey(file);
     }
 
     /** A key file's 32 bytes; anything else in it is an error naming the file, never a key of the wrong length. */
@@ -212,23 +222,56 @@ public final class TenantKeyStore {
         return secret;
     }
 
-    private static void writePrivate(final Path file, final byte[] content) throws IOException {
-        if (isPosix(file)) {
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    /**
+     * Creates {@code file} (0600) holding {@code content}, never replacing one: false when another writer's
+     * file is already there. The content is written to a temporary file first and then hard-linked into
+     * place, so a reader never sees a half-written key and two writers never delete each other's file.
+     */
+    private static boolean createPrivateFile(final Path file, final byte[] content) throws IOException {
+        final Path tmp = writePrivateTemp(file.getParent(), content);
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (final FileAlreadyExistsException taken) {
+            return false;
+        } catch (final UnsupportedOperationException | FileSystemException noHardLinks) {
+            // a file system without hard links: a move that refuses to replace, which leaves only a brief window
+            try {
+                Files.move(tmp, file);
+                return true;
+            } catch (final FileAlreadyExistsException taken) {
+                return false;
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.write(file, content);
     }
 
+    /** A new private temporary file with a name no other writer uses, in the directory its content is bound for. */
+    private static Path writePrivateTemp(final Path directory, final byte[] content) throws IOException {
+        final Path tmp = isPosix(directory)
+                ? Files.createTempFile(directory, ".", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : Files.createTempFile(directory, ".", ".tmp");
+        Files.write(tmp, content);
+        return tmp;
+    }
+
+    /** Creates the directory (0700) unless it is there; another process creating it at the same moment is not an error. */
     private static void createPrivateDirectory(final Path directory) throws IOException {
         if (Files.isDirectory(directory)) {
             return;
         }
-        if (isPosix(directory.toAbsolutePath().getParent())) {
-            Files.createDirectories(directory.toAbsolutePath().getParent());
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-            Files.createDirectories(directory);
+        try {
+            if (isPosix(directory.toAbsolutePath().getParent())) {
+                Files.createDirectories(directory.toAbsolutePath().getParent());
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } else {
+                Files.createDirectories(directory);
+            }
+        } catch (final FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(directory)) {
+                throw raced;
+            }
         }
     }
 
