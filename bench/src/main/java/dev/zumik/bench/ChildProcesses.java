@@ -17,6 +17,9 @@ import java.util.List;
 final class ChildProcesses {
     private ChildProcesses() { }
 
+    /** The JVM options the zumik launcher and the container image start the capture agent with: benches run it as deployed. */
+    static final List<String> CAPTURE_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP");
+
     /** Runs {@code zumik ARGS} from cli/target/zumik.jar. */
     static Process zumik(final Path log, final String... args) throws IOException {
         return zumik(log, List.of(), args);
@@ -28,7 +31,8 @@ final class ChildProcesses {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
         }
-        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g"));
+        final List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(args.length > 0 && "capture".equals(args[0]) ? CAPTURE_JVM : List.of("-Xmx1g"));
         command.addAll(jvmOptions);
         command.addAll(javaOptions(log));
         command.addAll(List.of("-jar", jar.toString()));
@@ -81,6 +85,18 @@ final class ChildProcesses {
             full.addAll(List.of("taskset", "-c", cpus));
         }
         full.addAll(command);
-        return new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return stopOnExit(new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    }
+
+    /**
+     * Stops the process and its descendants when this JVM exits, also on a SIGTERM or Ctrl-C, which skip the benches'
+     * finally blocks: a stopped bench must not leave agents, brokers or nginx running on the cores the next run measures.
+     */
+    static Process stopOnExit(final Process process) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }, "stop-child-" + process.pid()));
+        return process;
     }
 }

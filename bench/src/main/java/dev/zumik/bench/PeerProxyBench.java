@@ -309,9 +309,9 @@ public final class PeerProxyBench {
                   }
                 }
                 """.formatted(dir.toAbsolutePath(), upstreamPort, port));
-        final Process nginx = new ProcessBuilder(binary.get().toString(), "-p", dir.toAbsolutePath().toString(), "-c",
+        final Process nginx = ChildProcesses.stopOnExit(new ProcessBuilder(binary.get().toString(), "-p", dir.toAbsolutePath().toString(), "-c",
                 dir.resolve("nginx.conf").toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile())
-                .start();
+                .start());
         return Optional.of(new Peer("nginx " + version(binary.get().toString(), "-v"), port, "/v1/chat/completions", Map.of(), List.of(nginx),
                 Optional.empty(), Optional.empty()));
     }
@@ -330,7 +330,7 @@ public final class PeerProxyBench {
         final ProcessBuilder builder = new ProcessBuilder(node.get().toString(), script.toString(), "--port=" + port, "--headless")
                 .redirectErrorStream(true).redirectOutput(work.resolve("portkey.log").toFile());
         builder.environment().put("NODE_ENV", "production");
-        final Process gateway = builder.start();
+        final Process gateway = ChildProcesses.stopOnExit(builder.start());
         final Map<String, String> headers = new LinkedHashMap<>();
         headers.put("x-portkey-provider", "openai");
         headers.put("x-portkey-custom-host", "http://127.0.0.1:" + upstreamPort + "/v1");

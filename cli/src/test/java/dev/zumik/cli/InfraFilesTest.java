@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.zumik.capture.proxy.CaptureSettings;
 import dev.zumik.core.cost.ByocProfile;
 import dev.zumik.core.decision.LanePolicies;
 import dev.zumik.schemas.config.ClientSettings;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,6 +117,58 @@ class InfraFilesTest {
 
         // then the jar and its lib/ directory land side by side, so `java -jar` finds every class
         assertThat(copies).contains("COPY cli/target/zumik.jar /opt/zumik/zumik.jar", "COPY cli/target/lib/ /opt/zumik/lib/");
+    }
+
+    /**
+     * The capture agent's heap is fixed and G1 marks at a fixed occupancy (the launcher's comment says why); that is safe
+     * only while what the agent holds by design, the body copies and the shape queue, stays well under the 45% at which
+     * marking starts. Every way the agent is shipped starts it so.
+     */
+    @Test
+    void shouldStartEveryCaptureAgentOnAFixedHeapItsBoundedMemoryStaysUnderAThirdOf() throws IOException {
+        final String launcherOptions = Files.readAllLines(Path.of("../zumik")).stream()
+                .filter(line -> line.startsWith("CAPTURE_JAVA_OPTS=")).findFirst().orElseThrow()
+                .replaceFirst("^CAPTURE_JAVA_OPTS=\"(.*)\"$", "$1");
+        assertThat(Files.readString(INFRA.resolve("compose/Dockerfile"))).contains("d='" + launcherOptions + "'");
+        final Map<String, String> shipped = new LinkedHashMap<>();
+        shipped.put("zumik launcher and container image", launcherOptions + " capture");
+        for (final Path file : files(INFRA.resolve("k8s"), ".yaml")) {
+            for (final JsonNode doc : documents(file)) {
+                walk(doc, (key, node) -> {
+                    if (key.equals("containers")) {
+                        node.forEach(container -> {
+                            if (container.path("args").path(0).asText().equals("capture")) {
+                                final StringBuilder options = new StringBuilder();
+                                container.path("env").forEach(e -> {
+                                    if (e.path("name").asText().equals("ZUMIK_JAVA_OPTS")) {
+                                        options.append(e.path("value").asText());
+                                    }
+                                });
+                                container.path("args").forEach(a -> options.append(' ').append(a.asText()));
+                                shipped.put(file.getFileName().toString(), options.toString());
+                            }
+                        });
+                    }
+                });
+            }
+        }
+        assertThat(shipped).containsKeys("capture-sidecar.yaml", "capture-gateway.yaml");
+        shipped.forEach((where, command) -> {
+            final List<String> words = List.of(command.trim().split("\\s+"));
+            final String xms = words.stream().filter(w -> w.startsWith("-Xms")).findFirst().orElse("none");
+            final String xmx = words.stream().filter(w -> w.startsWith("-Xmx")).findFirst().orElse("none");
+            assertThat(xms.substring(4)).as(where + ": -Xms equals -Xmx").isEqualTo(xmx.substring(4));
+            assertThat(words).as(where).contains("-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP");
+            final long heap = Values.bytes("-Xmx", xmx.substring(4));
+            final long held = flagBytes(words, "--shaping-backlog", CaptureSettings.DEFAULT_SHAPING_BACKLOG_BYTES)
+                    + flagBytes(words, "--queue-bytes", CaptureSettings.DEFAULT_QUEUE_BYTES);
+            assertThat(held).as(where + ": body copies and shape queue against a third of the heap").isLessThanOrEqualTo(heap / 3 + (1 << 20));
+        });
+    }
+
+    private static long flagBytes(final List<String> words, final String flag, final long byDefault) {
+        final int at = words.indexOf(flag);
+        return at >= 0 ? Values.bytes(flag, words.get(at + 1)) : byDefault;
     }
 
     private static List<JsonNode> documents(final Path file) throws IOException {

@@ -93,8 +93,9 @@ public final class CaptureProxy implements AutoCloseable {
     public static CaptureProxy start(final CaptureSettings settings, final TenantKeyStore keys, final ShapePublisher publisher,
                                      final MeterRegistry meters) {
         // epoll where Netty's native library loads (Linux x86-64), else NIO: fewer system calls per relayed request.
-        // One event loop a core, not Vert.x's two: in one 2-core run (PeerProxyBench, short prompts) the p99 of requests no
-        // JVM stop touched fell by 0.4-0.6 ms, at a small cost in saturated throughput; a lead to confirm (BENCHMARKS).
+        // The relay runs on one event loop: Vert.x binds a server instance's connections to one loop, and opens each upstream
+        // connection on the loop of the request that asked for it, so a request never changes thread (as nginx with one
+        // worker; ~20k short requests/s here). The pool's other loops stay idle: one a core rather than Vert.x's two.
         final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         final HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
