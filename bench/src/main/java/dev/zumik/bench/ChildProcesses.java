@@ -17,8 +17,6 @@ import java.util.List;
 final class ChildProcesses {
     private ChildProcesses() { }
 
-    /** The JVM options the zumik launcher and the container image start the capture agent with: benches run it as deployed. */
-    static final List<String> CAPTURE_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:-G1UseAdaptiveIHOP");
 
     /** Runs {@code zumik ARGS} from cli/target/zumik.jar. */
     static Process zumik(final Path log, final String... args) throws IOException {
@@ -32,12 +30,23 @@ final class ChildProcesses {
             throw new IllegalStateException("cli/target/zumik.jar is missing: run mvn -q package -DskipTests first, from the project root");
         }
         final List<String> command = new ArrayList<>(List.of(java()));
-        command.addAll(args.length > 0 && "capture".equals(args[0]) ? CAPTURE_JVM : List.of("-Xmx1g"));
+        command.addAll(args.length > 0 && "capture".equals(args[0]) ? launcherCaptureOptions() : List.of("-Xmx1g"));
         command.addAll(jvmOptions);
         command.addAll(javaOptions(log));
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(args));
         return start(log, command);
+    }
+
+    /**
+     * The JVM options the zumik launcher starts the capture agent with (its CAPTURE_JAVA_OPTS line; the container image
+     * carries the same, InfraFilesTest checks), read from the launcher so that benches run the agent as deployed.
+     */
+    private static List<String> launcherCaptureOptions() throws IOException {
+        return Files.readAllLines(Path.of("zumik")).stream()
+                .filter(line -> line.startsWith("CAPTURE_JAVA_OPTS=\""))
+                .map(line -> List.of(line.substring("CAPTURE_JAVA_OPTS=\"".length(), line.lastIndexOf('"')).split(" ")))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the zumik launcher has no CAPTURE_JAVA_OPTS line"));
     }
 
     /** Runs {@code main} of a class on this JVM's class path. */

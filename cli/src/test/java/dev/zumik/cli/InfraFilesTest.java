@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
@@ -136,18 +137,7 @@ class InfraFilesTest {
             for (final JsonNode doc : documents(file)) {
                 walk(doc, (key, node) -> {
                     if (key.equals("containers")) {
-                        node.forEach(container -> {
-                            if (container.path("args").path(0).asText().equals("capture")) {
-                                final StringBuilder options = new StringBuilder();
-                                container.path("env").forEach(e -> {
-                                    if (e.path("name").asText().equals("ZUMIK_JAVA_OPTS")) {
-                                        options.append(e.path("value").asText());
-                                    }
-                                });
-                                container.path("args").forEach(a -> options.append(' ').append(a.asText()));
-                                shipped.put(file.getFileName().toString(), options.toString());
-                            }
-                        });
+                        node.forEach(container -> captureCommand(container).ifPresent(c -> shipped.put(file.getFileName().toString(), c)));
                     }
                 });
             }
@@ -164,6 +154,21 @@ class InfraFilesTest {
                     + flagBytes(words, "--queue-bytes", CaptureSettings.DEFAULT_QUEUE_BYTES);
             assertThat(held).as(where + ": body copies and shape queue against a third of the heap").isLessThanOrEqualTo(heap / 3 + (1 << 20));
         });
+    }
+
+    /** A container's ZUMIK_JAVA_OPTS and arguments as one command line, when it runs {@code zumik capture}. */
+    private static Optional<String> captureCommand(final JsonNode container) {
+        if (!container.path("args").path(0).asText().equals("capture")) {
+            return Optional.empty();
+        }
+        final StringBuilder command = new StringBuilder();
+        container.path("env").forEach(e -> {
+            if (e.path("name").asText().equals("ZUMIK_JAVA_OPTS")) {
+                command.append(e.path("value").asText());
+            }
+        });
+        container.path("args").forEach(a -> command.append(' ').append(a.asText()));
+        return Optional.of(command.toString());
     }
 
     private static long flagBytes(final List<String> words, final String flag, final long byDefault) {

@@ -130,9 +130,10 @@ public final class TenantKeyStore {
                 final String name = file.getFileName().toString();
                 if (name.endsWith(".key")) {
                     destroyed.add(name.substring(0, name.length() - 4));
-                    Files.write(file, new byte[64]);
+                    shred(file);
+                } else {
+                    Files.delete(file);
                 }
-                Files.delete(file);
             }
             Files.delete(tenantDir);
         } catch (final IOException e) {
@@ -191,11 +192,16 @@ public final class TenantKeyStore {
             final Path pointerTmp = writePrivateTemp(tenantDir, pointerContent);
             Files.move(pointerTmp, pointer, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } else if (!createPrivateFile(pointer, pointerContent)) {
-            Files.write(keyFile, new byte[64]);
-            Files.delete(keyFile);
+            shred(keyFile);
             return load(tenant);
         }
         return new TenantKey(tenant, keyId, secret);
+    }
+
+    /** Overwrites a key file with zeros, then deletes it: how every key is destroyed, by a purge or by a store that lost a race. */
+    private static void shred(final Path keyFile) throws IOException {
+        Files.write(keyFile, new byte[64]);
+        Files.delete(keyFile);
     }
 
     /** The key in {@code file}, made when there is none; when another process makes it at the same time, both read the one that won. */
